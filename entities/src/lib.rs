@@ -1,0 +1,1 @@
+//! SeaORM entities: one module per table (the tables arrive with the API server issue).

@@ -1,0 +1,1 @@
+//! Database migrations, shared by SQLite and PostgreSQL (they arrive with the API server issue).

@@ -1,0 +1,338 @@
+//! Certification paths (RFC 5280 §6.1): building candidate paths from a signer's certificate to
+//! a trust anchor, and validating them.
+//!
+//! Building follows names and key identifiers and checks the signature of every link, so an
+//! intermediate with the right name but the wrong key never makes a path. It never looks at
+//! validity dates: a path is found first, then judged, so an expired certificate is reported
+//! as `CERT_EXPIRED`, not as an untrusted chain.
+
+use crate::algorithms::{self, check_algorithm, signature_scheme};
+use crate::cache::SignatureCache;
+use crate::cert::Certificate;
+use crate::error::Error;
+use crate::name::Name;
+use std::cell::Cell;
+use time::OffsetDateTime;
+
+/// Longest path considered, anchor included. NCA RK's paths have three certificates (root,
+/// NCA, person); eight leaves room for cross-certificates and key-rollover certificates.
+pub(crate) const MAX_PATH_LEN: usize = 8;
+/// Most link signatures checked while building paths for one signer. Enough for any honest
+/// pool (a few candidates per name), small enough that a CMS stuffed with look-alike
+/// certificates cannot make the verifier spend more than a few milliseconds (the same bound
+/// as rustls-webpki's budget, scaled to its 100).
+const MAX_SIGNATURE_CHECKS: usize = 64;
+/// Most complete paths collected before judging them.
+const MAX_PATHS: usize = 4;
+
+/// The certificates a path may use.
+#[derive(Debug)]
+pub(crate) struct Pool<'a> {
+    pub anchors: Vec<&'a Certificate>,
+    /// Configured intermediates and the certificates carried in the CMS.
+    pub intermediates: Vec<&'a Certificate>,
+}
+
+/// A candidate path: the signer's certificate first, the trust anchor last.
+#[derive(Debug, Clone)]
+pub(crate) struct Path<'a> {
+    pub certificates: Vec<&'a Certificate>,
+    /// Links whose algorithm is weak or unsupported: accepted by name so the path can be
+    /// reported, and failed by these findings.
+    pub findings: Vec<Error>,
+}
+
+impl<'a> Path<'a> {
+    /// The trust anchor at the end of the path.
+    pub fn anchor(&self) -> Option<&'a Certificate> {
+        self.certificates.last().copied()
+    }
+}
+
+/// The outcome of checking one link signature.
+enum Link {
+    Verified,
+    Invalid,
+    /// The algorithm (or the issuer's key) is weak, unsupported or malformed.
+    Algorithm(Error),
+}
+
+/// Checks that `issuer`'s key signed `child`, using the cache.
+fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache) -> Link {
+    let what = format!("the signature of certificate {}", child.subject);
+    let scheme = match signature_scheme(&child.signature_algorithm, &what) {
+        Ok(scheme) => scheme,
+        Err(e) => return Link::Algorithm(e),
+    };
+    let Some(digest) = scheme.digest else {
+        return Link::Algorithm(Error::malformed(format!(
+            "{what}: the algorithm names no digest"
+        )));
+    };
+    if let Err(e) = check_algorithm(&scheme, digest, &issuer.public_key, &what) {
+        return Link::Algorithm(e);
+    }
+    let key = (issuer.key_hash, child.fingerprint);
+    let verified = match cache.get(&key) {
+        Some(verified) => verified,
+        None => {
+            let verified = algorithms::verify_signature(
+                &scheme,
+                digest,
+                &issuer.public_key,
+                child.tbs(),
+                &child.signature,
+                &what,
+            )
+            .unwrap_or(false);
+            cache.put(key, verified);
+            verified
+        }
+    };
+    if verified { Link::Verified } else { Link::Invalid }
+}
+
+/// Whether `candidate` could have issued `child`: names chain (RFC 5280 §6.1.3 (a)(4)) and,
+/// when both are present, the key identifiers agree (§4.2.1.1).
+fn may_have_issued(candidate: &Certificate, child: &Certificate) -> bool {
+    candidate.subject == child.issuer
+        && match (&child.authority_key_id, &candidate.subject_key_id) {
+            (Some(aki), Some(ski)) => aki == ski,
+            _ => true,
+        }
+}
+
+/// Builds candidate paths from `leaf` to the pool's anchors.
+pub(crate) fn build_paths<'a>(
+    leaf: &'a Certificate,
+    pool: &Pool<'a>,
+    cache: &SignatureCache,
+) -> Result<Vec<Path<'a>>, Error> {
+    // A certificate configured as an anchor is trusted as it is.
+    if let Some(anchor) = pool.anchors.iter().find(|a| a.fingerprint == leaf.fingerprint) {
+        return Ok(vec![Path {
+            certificates: vec![anchor],
+            findings: Vec::new(),
+        }]);
+    }
+    let builder = Builder {
+        pool,
+        cache,
+        checks_left: Cell::new(MAX_SIGNATURE_CHECKS),
+        failures: std::cell::RefCell::new(Vec::new()),
+    };
+    let mut paths = Vec::new();
+    let mut current = Path {
+        certificates: vec![leaf],
+        findings: Vec::new(),
+    };
+    builder.extend(&mut current, &mut paths);
+    if paths.is_empty() {
+        let failures = builder.failures.into_inner();
+        let reason = if builder.checks_left.get() == 0 {
+            "path building gave up after too many candidate certificates".to_owned()
+        } else if let Some(failure) = failures.first() {
+            failure.clone()
+        } else {
+            format!("no issuer certificate for {} among the trusted and supplied certificates", leaf.issuer)
+        };
+        return Err(Error::UntrustedChain(reason));
+    }
+    Ok(paths)
+}
+
+struct Builder<'p, 'a> {
+    pool: &'p Pool<'a>,
+    cache: &'p SignatureCache,
+    checks_left: Cell<usize>,
+    failures: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Builder<'_, 'a> {
+    fn extend(&self, path: &mut Path<'a>, out: &mut Vec<Path<'a>>) {
+        let Some(&child) = path.certificates.last() else { return };
+        // Anchors first: the shortest path to trust wins.
+        for &anchor in &self.pool.anchors {
+            if out.len() >= MAX_PATHS {
+                return;
+            }
+            if !may_have_issued(anchor, child) {
+                continue;
+            }
+            if let Some(finding) = self.link(anchor, child) {
+                let mut complete = path.clone();
+                complete.certificates.push(anchor);
+                complete.findings.extend(finding);
+                out.push(complete);
+            }
+        }
+        if path.certificates.len() + 1 >= MAX_PATH_LEN {
+            return;
+        }
+        for &candidate in &self.pool.intermediates {
+            if out.len() >= MAX_PATHS || self.checks_left.get() == 0 {
+                return;
+            }
+            let looped = path
+                .certificates
+                .iter()
+                .any(|c| c.fingerprint == candidate.fingerprint);
+            let is_anchor = self
+                .pool
+                .anchors
+                .iter()
+                .any(|a| a.fingerprint == candidate.fingerprint);
+            if looped || is_anchor || !may_have_issued(candidate, child) {
+                continue;
+            }
+            if let Some(finding) = self.link(candidate, child) {
+                let findings_before = path.findings.len();
+                path.certificates.push(candidate);
+                path.findings.extend(finding);
+                self.extend(path, out);
+                path.certificates.pop();
+                path.findings.truncate(findings_before);
+            }
+        }
+    }
+
+    /// `None` when the link fails; `Some(finding)` when it holds (with an algorithm finding
+    /// for links that are weak or unsupported).
+    fn link(&self, issuer: &Certificate, child: &Certificate) -> Option<Option<Error>> {
+        let left = self.checks_left.get();
+        if left == 0 {
+            return None;
+        }
+        self.checks_left.set(left - 1);
+        match check_link(issuer, child, self.cache) {
+            Link::Verified => Some(None),
+            Link::Algorithm(e) => Some(Some(e)),
+            Link::Invalid => {
+                self.failures.borrow_mut().push(format!(
+                    "certificate {} is not signed by the key of {} (serial {})",
+                    child.subject,
+                    issuer.subject,
+                    issuer.serial_hex()
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// Validates a built path at `at` (RFC 5280 §6.1.3-6.1.5): validity of every certificate,
+/// CA constraints, path length, key usage of CAs, name constraints and critical extensions.
+/// The signer-specific checks (key usage, purpose) and revocation are the caller's.
+pub(crate) fn validate(path: &Path<'_>, at: OffsetDateTime) -> Vec<Error> {
+    let mut findings = path.findings.clone();
+    let certificates = &path.certificates;
+    let count = certificates.len();
+    let mut max_path_length = usize::MAX;
+    let mut permitted: Vec<&[Name]> = Vec::new();
+    let mut excluded: Vec<&Name> = Vec::new();
+
+    // From the anchor down to the signer.
+    for (index, certificate) in certificates.iter().enumerate().rev() {
+        let is_anchor = index + 1 == count;
+        let is_signer = index == 0;
+        check_validity(certificate, at, &mut findings);
+        for oid in &certificate.unsupported_critical {
+            findings.push(Error::UnsupportedCriticalExtension {
+                subject: certificate.subject.to_string(),
+                oid: oid.clone(),
+            });
+        }
+        // §6.1.3 (b), (c): names of the non-self-issued certificates below the constraints.
+        if !is_anchor && (is_signer || !certificate.is_self_issued()) {
+            if let Some(violation) = name_constraint_violation(certificate, &permitted, &excluded) {
+                findings.push(Error::UntrustedChain(violation));
+            }
+        }
+        if is_signer && !is_anchor {
+            break;
+        }
+        // The issuing certificates: anchor and intermediates.
+        if !certificate.is_ca() && !(is_anchor && certificate.version < 2) {
+            findings.push(Error::UntrustedChain(format!(
+                "certificate {} is not a CA (basicConstraints)",
+                certificate.subject
+            )));
+        }
+        if certificate.key_usage.is_some_and(|ku| !ku.key_cert_sign) {
+            findings.push(Error::UntrustedChain(format!(
+                "certificate {} may not sign certificates (keyUsage)",
+                certificate.subject
+            )));
+        }
+        // §6.1.4 (l), (m): path length.
+        if !is_anchor && !certificate.is_self_issued() {
+            if max_path_length == 0 {
+                findings.push(Error::UntrustedChain(format!(
+                    "path length constraint exceeded at {}",
+                    certificate.subject
+                )));
+            }
+            max_path_length = max_path_length.saturating_sub(1);
+        }
+        if let Some(limit) = certificate.basic_constraints.and_then(|bc| bc.path_len) {
+            max_path_length = max_path_length.min(limit as usize);
+        }
+        // §6.1.4 (g): name constraints narrow for the certificates below.
+        if let Some(constraints) = &certificate.name_constraints {
+            if let Some(names) = &constraints.permitted {
+                permitted.push(names);
+            }
+            excluded.extend(constraints.excluded.iter());
+        }
+    }
+    findings
+}
+
+fn check_validity(certificate: &Certificate, at: OffsetDateTime, findings: &mut Vec<Error>) {
+    if at < certificate.not_before {
+        findings.push(Error::CertNotYetValid {
+            subject: certificate.subject.to_string(),
+            not_before: certificate.not_before,
+            at,
+        });
+    }
+    if at > certificate.not_after {
+        findings.push(Error::CertExpired {
+            subject: certificate.subject.to_string(),
+            not_after: certificate.not_after,
+            at,
+        });
+    }
+}
+
+/// Checks the subject and the directory names in subjectAltName against the directory-name
+/// subtrees in force (RFC 5280 §4.2.1.10).
+fn name_constraint_violation(
+    certificate: &Certificate,
+    permitted: &[&[Name]],
+    excluded: &[&Name],
+) -> Option<String> {
+    let mut names: Vec<&Name> = certificate
+        .subject_alt_names
+        .iter()
+        .filter_map(|n| match n {
+            crate::extensions::GeneralName::Directory(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    if !certificate.subject.is_empty() {
+        names.push(&certificate.subject);
+    }
+    for name in names {
+        if let Some(base) = excluded.iter().find(|base| name.is_within(base)) {
+            return Some(format!("name {name} is in the excluded subtree {base}"));
+        }
+        if permitted
+            .iter()
+            .any(|subtrees| !subtrees.iter().any(|base| name.is_within(base)))
+        {
+            return Some(format!("name {name} is outside the permitted subtrees"));
+        }
+    }
+    None
+}

@@ -1,0 +1,205 @@
+//! Certificate revocation lists (RFC 5280 §5), parsed once into an owned form.
+
+use crate::algorithms::AlgorithmIdentifier;
+use crate::cert::{sha256, to_datetime};
+use crate::der::{Reader, tag, unsigned_integer};
+use crate::error::Error;
+use crate::extensions::{self, GeneralName, IssuingDistributionPoint};
+use crate::name::Name;
+use crate::oid;
+use std::collections::HashMap;
+use std::ops::Range;
+use time::OffsetDateTime;
+use x509_parser::prelude::FromDer;
+
+/// CRL extensions this crate processes (RFC 5280 §5.2); another critical one makes the CRL
+/// unusable (§5.2: "must not use the list").
+const PROCESSED_CRL_EXTENSIONS: &[&str] = &[
+    oid::EXT_AUTHORITY_KEY_ID,
+    oid::EXT_ISSUER_ALT_NAME,
+    oid::EXT_CRL_NUMBER,
+    oid::EXT_DELTA_CRL_INDICATOR,
+    oid::EXT_ISSUING_DISTRIBUTION_POINT,
+    oid::EXT_FRESHEST_CRL,
+    oid::EXT_AUTHORITY_INFO_ACCESS,
+];
+
+/// CRL entry extensions this crate processes (RFC 5280 §5.3).
+const PROCESSED_ENTRY_EXTENSIONS: &[&str] = &[
+    oid::EXT_REASON_CODE,
+    oid::EXT_INVALIDITY_DATE,
+    oid::EXT_CERTIFICATE_ISSUER,
+    "2.5.29.23", // holdInstructionCode: informational
+];
+
+/// The reason code `removeFromCRL` (RFC 5280 §5.3.1): in a delta CRL, it lifts a hold.
+pub(crate) const REMOVE_FROM_CRL: u8 = 8;
+/// The reason code `certificateHold`.
+pub(crate) const CERTIFICATE_HOLD: u8 = 6;
+
+/// One revoked certificate.
+#[derive(Debug, Clone)]
+pub(crate) struct RevokedEntry {
+    pub revoked_at: OffsetDateTime,
+    pub reason: Option<u8>,
+    /// The issuer of the revoked certificate: the CRL issuer, unless an indirect CRL's
+    /// certificateIssuer entry extension (RFC 5280 §5.3.3) named another.
+    pub certificate_issuer: Name,
+}
+
+/// A parsed CRL.
+#[derive(Debug, Clone)]
+pub struct Crl {
+    pub(crate) der: Vec<u8>,
+    pub(crate) fingerprint: [u8; 32],
+    tbs: Range<usize>,
+    pub(crate) signature_algorithm: AlgorithmIdentifier,
+    pub(crate) signature: Vec<u8>,
+    pub(crate) issuer: Name,
+    pub(crate) this_update: OffsetDateTime,
+    pub(crate) next_update: Option<OffsetDateTime>,
+    pub(crate) number: Option<Vec<u8>>,
+    /// For a delta CRL: the BaseCRLNumber of its deltaCRLIndicator (RFC 5280 §5.2.4).
+    pub(crate) delta_base: Option<Vec<u8>>,
+    pub(crate) authority_key_id: Option<Vec<u8>>,
+    pub(crate) issuing_distribution_point: Option<IssuingDistributionPoint>,
+    pub(crate) issuer_alt_names: Vec<GeneralName>,
+    /// Entries by the unsigned serial of the revoked certificate.
+    pub(crate) entries: HashMap<Vec<u8>, Vec<RevokedEntry>>,
+    /// A critical extension (of the CRL or an entry) this crate does not process.
+    pub(crate) unsupported_critical: Option<String>,
+}
+
+impl Crl {
+    /// Parses one DER CRL.
+    pub fn from_der(der: &[u8]) -> Result<Self, Error> {
+        let mut outer = Reader::new(der);
+        let mut envelope = outer.read_nested(tag::SEQUENCE, "CRL")?;
+        outer.finish("CRL")?;
+        let tbs_tlv = envelope.read(tag::SEQUENCE, "tbsCertList")?;
+        let signature_algorithm = AlgorithmIdentifier::parse(&mut envelope, "CRL signature algorithm")?;
+        let signature = match envelope.read(tag::BIT_STRING, "CRL signature")?.value.split_first() {
+            Some((0, bits)) => bits.to_vec(),
+            _ => return Err(Error::malformed("CRL signature: bad bit string")),
+        };
+        envelope.finish("CRL")?;
+        let tbs_start = (tbs_tlv.raw.as_ptr() as usize).wrapping_sub(der.as_ptr() as usize);
+
+        let (rest, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(der)
+            .map_err(|e| Error::malformed(format!("CRL: {e}")))?;
+        if !rest.is_empty() {
+            return Err(Error::malformed("CRL: trailing data"));
+        }
+        let list = &crl.tbs_cert_list;
+        let issuer = Name::parse(list.issuer.as_raw())?;
+        let mut parsed = Crl {
+            fingerprint: sha256(der),
+            der: der.to_vec(),
+            tbs: tbs_start..tbs_start + tbs_tlv.raw.len(),
+            signature_algorithm,
+            signature,
+            issuer: issuer.clone(),
+            this_update: to_datetime(list.this_update.timestamp())?,
+            next_update: list.next_update.map(|t| to_datetime(t.timestamp())).transpose()?,
+            number: None,
+            delta_base: None,
+            authority_key_id: None,
+            issuing_distribution_point: None,
+            issuer_alt_names: Vec::new(),
+            entries: HashMap::new(),
+            unsupported_critical: None,
+        };
+        for extension in list.extensions() {
+            let id = extension.oid.to_id_string();
+            match id.as_str() {
+                oid::EXT_CRL_NUMBER => parsed.number = Some(extensions::parse_crl_number(extension.value)?),
+                oid::EXT_DELTA_CRL_INDICATOR => {
+                    parsed.delta_base = Some(extensions::parse_crl_number(extension.value)?);
+                }
+                oid::EXT_ISSUING_DISTRIBUTION_POINT => {
+                    parsed.issuing_distribution_point =
+                        Some(extensions::parse_issuing_distribution_point(extension.value)?);
+                }
+                oid::EXT_ISSUER_ALT_NAME => {
+                    parsed.issuer_alt_names = extensions::parse_general_names(extension.value)?;
+                }
+                oid::EXT_AUTHORITY_KEY_ID => {
+                    if let x509_parser::extensions::ParsedExtension::AuthorityKeyIdentifier(aki) =
+                        extension.parsed_extension()
+                    {
+                        parsed.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
+                    }
+                }
+                _ => {}
+            }
+            if extension.critical && !PROCESSED_CRL_EXTENSIONS.contains(&id.as_str()) {
+                parsed.unsupported_critical = Some(id);
+            }
+        }
+
+        // RFC 5280 §5.3.3: in an indirect CRL, a certificateIssuer entry extension names the
+        // issuer for that entry and every following one until the next such extension.
+        let mut current_issuer = issuer;
+        for entry in &list.revoked_certificates {
+            for extension in entry.extensions() {
+                let id = extension.oid.to_id_string();
+                if id == oid::EXT_CERTIFICATE_ISSUER {
+                    let names = extensions::parse_general_names(extension.value)?;
+                    current_issuer = names
+                        .into_iter()
+                        .find_map(|n| match n {
+                            GeneralName::Directory(name) => Some(name),
+                            _ => None,
+                        })
+                        .ok_or_else(|| Error::malformed("CRL certificate issuer has no directory name"))?;
+                }
+                if extension.critical && !PROCESSED_ENTRY_EXTENSIONS.contains(&id.as_str()) {
+                    parsed.unsupported_critical = Some(id);
+                }
+            }
+            let reason = entry.reason_code().map(|(_, code)| code.0);
+            parsed
+                .entries
+                .entry(unsigned_integer(entry.raw_serial()).to_vec())
+                .or_default()
+                .push(RevokedEntry {
+                    revoked_at: to_datetime(entry.revocation_date.timestamp())?,
+                    reason,
+                    certificate_issuer: current_issuer.clone(),
+                });
+        }
+        Ok(parsed)
+    }
+
+    /// The exact TBSCertList bytes, over which the issuer signed.
+    pub(crate) fn tbs(&self) -> &[u8] {
+        self.der.get(self.tbs.clone()).unwrap_or_default()
+    }
+
+    /// Whether this is a delta CRL.
+    pub(crate) fn is_delta(&self) -> bool {
+        self.delta_base.is_some()
+    }
+
+    /// The issuer, as readable text.
+    pub fn issuer(&self) -> String {
+        self.issuer.to_string()
+    }
+}
+
+/// The name of a CRL reason code (RFC 5280 §5.3.1), as reports show it.
+pub(crate) fn reason_name(code: Option<u8>) -> &'static str {
+    match code {
+        None | Some(0) => "unspecified",
+        Some(1) => "keyCompromise",
+        Some(2) => "cACompromise",
+        Some(3) => "affiliationChanged",
+        Some(4) => "superseded",
+        Some(5) => "cessationOfOperation",
+        Some(6) => "certificateHold",
+        Some(8) => "removeFromCRL",
+        Some(9) => "privilegeWithdrawn",
+        Some(10) => "aACompromise",
+        Some(_) => "unknown",
+    }
+}

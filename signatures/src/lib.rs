@@ -1,0 +1,48 @@
+//! Verification of Kazakhstan EDS signatures: CMS / PKCS#7 `SignedData` as NCALayer produces
+//! it (RFC 5652), certification paths to NCA RK's roots (RFC 5280 §6.1) and revocation from
+//! CRLs (RFC 5280 §6.3), with the signer read per the NCA RK certificate profile.
+//!
+//! ```no_run
+//! use signatures::{Options, Verifier};
+//! let roots = Verifier::certificates_from(&std::fs::read("root_rsa_test.crt")?, "root")?;
+//! let verifier = Verifier::new(roots);
+//! let report = verifier.verify(&std::fs::read("signature.p7s")?, None, &Options::default());
+//! println!("{}", report.to_json());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Module map: [`der`](crate) reads DER, `cms` the SignedData envelope, `cert` and `crl` the
+//! X.509 objects, `algorithms` holds the one algorithm table, `chain` builds and validates
+//! paths, `revocation` checks CRLs, `profile` reads NCA RK's certificate profile, `verify`
+//! ties them together and `report` is what comes out.
+#![deny(missing_docs)]
+
+mod algorithms;
+mod cache;
+mod cert;
+mod chain;
+mod cms;
+mod crl;
+mod der;
+mod encoding;
+mod error;
+mod extensions;
+mod name;
+mod oid;
+mod profile;
+mod report;
+mod revocation;
+mod times;
+mod verify;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use cert::Certificate;
+pub use crl::Crl;
+pub use encoding::MAX_INPUT_LEN;
+pub use error::{Code, ConfigError, Error};
+pub use profile::{Purpose, Role, Signer, check_digit_holds};
+pub use report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};
+pub use times::{parse_rfc3339, rfc3339};
+pub use verify::{Options, Verifier};

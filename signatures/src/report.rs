@@ -1,0 +1,176 @@
+//! The verification report: what a person reads and a program parses. Its JSON form is the
+//! CLI's output contract, described by `signatures/report.schema.json`.
+
+use crate::cert::Certificate;
+use crate::error::{Code, Error};
+use crate::profile::Signer;
+use crate::times::rfc3339;
+use serde::{Serialize, Serializer};
+use time::OffsetDateTime;
+
+fn time_rfc3339<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*t))
+}
+
+fn option_rfc3339<S: Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// The verdict on a whole CMS.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Whether every signer is valid.
+    pub valid: bool,
+    /// `OK`, or the first non-OK signer's code in SignerInfo order (or `MALFORMED` when the
+    /// CMS itself cannot be read).
+    pub code: Code,
+    /// A human-readable summary of `code`.
+    pub message: String,
+    /// The validation time used.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub validation_time: OffsetDateTime,
+    /// One entry per SignerInfo, in order.
+    pub signers: Vec<SignerReport>,
+}
+
+impl Report {
+    pub(crate) fn from_signers(signers: Vec<SignerReport>, at: OffsetDateTime) -> Self {
+        let failed = signers.iter().find(|s| !s.valid);
+        let (code, message) = match failed {
+            Some(signer) => (signer.code, format!("signer {}: {}", signer.index + 1, signer.message)),
+            None => (Code::Ok, "every signature is valid".to_owned()),
+        };
+        Report {
+            valid: failed.is_none(),
+            code,
+            message,
+            validation_time: at,
+            signers,
+        }
+    }
+
+    pub(crate) fn failed(error: &Error, at: OffsetDateTime) -> Self {
+        Report {
+            valid: false,
+            code: error.code(),
+            message: error.to_string(),
+            validation_time: at,
+            signers: Vec::new(),
+        }
+    }
+
+    /// The report as one line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"valid\":false,\"code\":\"MALFORMED\",\"message\":\"report serialisation failed: {e}\",\"signers\":[]}}"))
+    }
+}
+
+/// A finding that does not decide validity (e.g. a signing-time claim outside the
+/// certificate's validity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// A stable identifier, e.g. `SIGNING_TIME_OUTSIDE_VALIDITY`.
+    pub code: &'static str,
+    /// What it means, for a person.
+    pub message: String,
+}
+
+/// One certificate of the path, signer first, anchor last.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainEntry {
+    /// The subject, RFC 4514-style text.
+    pub subject: String,
+    /// The issuer.
+    pub issuer: String,
+    /// Lowercase hex of the serial's unsigned value, no leading zeros.
+    pub serial_number: String,
+    /// Start of validity.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub not_after: OffsetDateTime,
+}
+
+impl ChainEntry {
+    pub(crate) fn of(certificate: &Certificate) -> Self {
+        ChainEntry {
+            subject: certificate.subject.to_string(),
+            issuer: certificate.issuer.to_string(),
+            serial_number: certificate.serial_hex(),
+            not_before: certificate.not_before,
+            not_after: certificate.not_after,
+        }
+    }
+}
+
+/// The revocation found for a revoked certificate.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Revocation {
+    /// The subject of the revoked certificate (the signer's or a CA's).
+    pub subject: String,
+    /// When it was revoked.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub revoked_at: OffsetDateTime,
+    /// The CRL reason, e.g. `keyCompromise`, `certificateHold`.
+    pub reason: String,
+}
+
+/// The verdict on one SignerInfo.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignerReport {
+    /// Position in the CMS (0-based).
+    #[serde(skip)]
+    pub index: usize,
+    /// Whether this signer's signature is valid.
+    pub valid: bool,
+    /// `OK` or the first failure in the order of [`Code`].
+    pub code: Code,
+    /// A human-readable explanation of `code`.
+    pub message: String,
+    /// Every failure found (the first decides `code`).
+    pub errors: Vec<ErrorEntry>,
+    /// Who signed, per the NCA RK profile (fields are null when the certificate is unknown).
+    #[serde(flatten)]
+    pub signer: Signer,
+    /// The signer certificate's serial (lowercase hex), or the one the SignerInfo names.
+    pub serial_number: Option<String>,
+    /// The signer certificate's issuer.
+    pub issuer: Option<String>,
+    /// The signer certificate's validity.
+    #[serde(serialize_with = "option_rfc3339")]
+    pub not_before: Option<OffsetDateTime>,
+    /// The signer certificate's validity.
+    #[serde(serialize_with = "option_rfc3339")]
+    pub not_after: Option<OffsetDateTime>,
+    /// The signing-time attribute: the signer's own claim, never trusted for validity.
+    #[serde(serialize_with = "option_rfc3339")]
+    pub signing_time: Option<OffsetDateTime>,
+    /// The digest algorithm (name, or OID when unknown).
+    pub digest_algorithm: String,
+    /// The signature algorithm (name, or OID when unknown).
+    pub signature_algorithm: String,
+    /// Findings that do not decide validity.
+    pub warnings: Vec<Warning>,
+    /// The certificate path, signer first, trust anchor last (just the signer's certificate
+    /// when no path was found).
+    pub chain: Vec<ChainEntry>,
+    /// Set when `code` is `REVOKED`.
+    pub revocation: Option<Revocation>,
+}
+
+/// One failure, for programs that want them all.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorEntry {
+    /// The code.
+    pub code: Code,
+    /// What failed.
+    pub message: String,
+}

@@ -1,0 +1,301 @@
+//! Revocation checking (RFC 5280 §6.3) against the CRLs the caller supplies and those carried
+//! in the CMS.
+//!
+//! [`RevocationSource`] is the seam for other sources: OCSP (RFC 6960) is another
+//! implementation of it. The CRL source handles direct and indirect CRLs (cRLIssuer and the
+//! certificateIssuer entry extension), issuing distribution points, reason partitions and
+//! delta CRLs.
+
+use crate::algorithms::{self, check_algorithm, signature_scheme};
+use crate::cache::SignatureCache;
+use crate::cert::Certificate;
+use crate::chain::{self, Pool};
+use crate::crl::{CERTIFICATE_HOLD, Crl, REMOVE_FROM_CRL, RevokedEntry, reason_name};
+use crate::error::Error;
+use crate::extensions::{
+    ALL_REASONS, DistributionPoint, DistributionPointName, GeneralName, compare_numbers,
+};
+use std::cmp::Ordering;
+use time::OffsetDateTime;
+
+/// What is known of one certificate's revocation at the validation time.
+#[derive(Debug)]
+pub(crate) enum Status {
+    /// Current revocation data covering every reason says it was not revoked by then.
+    Good,
+    /// Revoked (or on hold) at or before the validation time.
+    Revoked(Error),
+    /// No applicable, current data (or not for every reason).
+    Unknown,
+}
+
+/// One certificate of a path, as revocation checking sees it.
+#[derive(Debug)]
+pub(crate) struct Subject<'a> {
+    pub certificate: &'a Certificate,
+    /// The certificate that issued it (the next one in the path).
+    pub issuer: &'a Certificate,
+    /// The trust anchor of the path: a CRL issuer must chain to the same one (§6.3.3 (f)).
+    pub anchor: &'a Certificate,
+}
+
+/// A source of revocation status.
+pub(crate) trait RevocationSource {
+    /// The status of `subject` at `at`. `findings` receives algorithm-level problems with the
+    /// revocation data used (a CRL signed with SHA-1 is `WEAK_ALGORITHM`).
+    fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, findings: &mut Vec<Error>) -> Status;
+}
+
+/// Revocation from a set of CRLs.
+#[derive(Debug)]
+pub(crate) struct CrlSource<'a> {
+    pub crls: Vec<&'a Crl>,
+    /// Where CRL issuers' certificates are looked up and their paths built.
+    pub pool: &'a Pool<'a>,
+    pub cache: &'a SignatureCache,
+}
+
+impl RevocationSource for CrlSource<'_> {
+    fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, findings: &mut Vec<Error>) -> Status {
+        let certificate = subject.certificate;
+        // §6.3.3: a certificate without CRL distribution points is treated as if it named one
+        // with the certificate's issuer as the distribution point and no reasons or cRLIssuer.
+        let implicit = DistributionPoint {
+            name: None,
+            reasons: None,
+            crl_issuer: None,
+        };
+        let points: Vec<&DistributionPoint> = certificate
+            .crl_distribution_points
+            .iter()
+            .chain(std::iter::once(&implicit))
+            .collect();
+        let mut reasons_covered = 0u16;
+        for crl in self.crls.iter().filter(|c| !c.is_delta()) {
+            if !is_current(crl, at) || crl.unsupported_critical.is_some() {
+                continue;
+            }
+            let Some(interim_reasons) = scope(crl, certificate, &points) else {
+                continue;
+            };
+            // §6.3.3 (d): a CRL that adds no reason not yet covered need not be processed.
+            if interim_reasons & !reasons_covered == 0 {
+                continue;
+            }
+            match self.check_crl_signature(crl, subject, findings) {
+                Some(true) => {}
+                _ => continue,
+            }
+            let delta = self.delta_for(crl, subject, at, findings);
+            if let Some(entry) = lookup(crl, delta, certificate, at) {
+                return Status::Revoked(Error::Revoked {
+                    subject: certificate.subject.to_string(),
+                    serial: certificate.serial_hex(),
+                    revoked_at: entry.revoked_at,
+                    reason: reason_name(entry.reason).to_owned(),
+                });
+            }
+            reasons_covered |= interim_reasons;
+        }
+        if reasons_covered & ALL_REASONS == ALL_REASONS {
+            Status::Good
+        } else {
+            Status::Unknown
+        }
+    }
+}
+
+impl CrlSource<'_> {
+    /// §6.3.3 (f): verifies the CRL's signature with the key of a certificate of the CRL
+    /// issuer that may sign CRLs and chains to the same anchor. `None` when no such
+    /// certificate exists, `Some(false)` when the signature fails.
+    fn check_crl_signature(&self, crl: &Crl, subject: &Subject<'_>, findings: &mut Vec<Error>) -> Option<bool> {
+        let what = format!("the signature of the CRL of {}", crl.issuer);
+        let scheme = match signature_scheme(&crl.signature_algorithm, &what) {
+            Ok(scheme) => scheme,
+            Err(e) => {
+                findings.push(e);
+                return None;
+            }
+        };
+        let Some(digest) = scheme.digest else {
+            findings.push(Error::malformed(format!("{what}: the algorithm names no digest")));
+            return None;
+        };
+        for signer in self.crl_signers(crl, subject) {
+            if let Err(e) = check_algorithm(&scheme, digest, &signer.public_key, &what) {
+                findings.push(e);
+                return None;
+            }
+            let verified = algorithms::verify_signature(
+                &scheme,
+                digest,
+                &signer.public_key,
+                crl.tbs(),
+                &crl.signature,
+                &what,
+            )
+            .unwrap_or(false);
+            if verified {
+                return Some(true);
+            }
+        }
+        Some(false)
+    }
+
+    /// Candidate signers of a CRL: the path's own issuer first (the common, direct case),
+    /// then any certificate with the CRL issuer's name that chains to the same anchor.
+    fn crl_signers<'s>(&'s self, crl: &Crl, subject: &Subject<'s>) -> Vec<&'s Certificate> {
+        let mut candidates: Vec<&Certificate> = Vec::new();
+        let may_sign = |c: &Certificate| {
+            c.subject == crl.issuer
+                && c.key_usage.is_none_or(|ku| ku.crl_sign)
+                && match (&crl.authority_key_id, &c.subject_key_id) {
+                    (Some(aki), Some(ski)) => aki == ski,
+                    _ => true,
+                }
+        };
+        if may_sign(subject.issuer) {
+            candidates.push(subject.issuer);
+        }
+        for &other in self.pool.anchors.iter().chain(&self.pool.intermediates) {
+            if other.fingerprint == subject.issuer.fingerprint || !may_sign(other) {
+                continue;
+            }
+            let chains_to_anchor = if other.fingerprint == subject.anchor.fingerprint {
+                true
+            } else {
+                chain::build_paths(other, self.pool, self.cache)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|path| {
+                        path.anchor().is_some_and(|a| a.fingerprint == subject.anchor.fingerprint)
+                            && path.findings.is_empty()
+                    })
+            };
+            if chains_to_anchor {
+                candidates.push(other);
+            }
+        }
+        candidates
+    }
+
+    /// §6.3.3 (c), (g): the newest current delta CRL for a complete CRL: same issuer, same
+    /// scope, based on a CRL number no later than the complete CRL's, signed by the issuer.
+    fn delta_for<'c>(
+        &'c self,
+        complete: &Crl,
+        subject: &Subject<'_>,
+        at: OffsetDateTime,
+        findings: &mut Vec<Error>,
+    ) -> Option<&'c Crl> {
+        let complete_number = complete.number.as_deref()?;
+        let mut best: Option<&Crl> = None;
+        for &delta in self.crls.iter().filter(|c| c.is_delta()) {
+            let (Some(base), Some(number)) = (delta.delta_base.as_deref(), delta.number.as_deref()) else {
+                continue;
+            };
+            let applies = delta.issuer == complete.issuer
+                && delta.issuing_distribution_point == complete.issuing_distribution_point
+                && compare_numbers(base, complete_number) != Ordering::Greater
+                && compare_numbers(number, complete_number) == Ordering::Greater
+                && is_current(delta, at)
+                && delta.unsupported_critical.is_none();
+            if !applies {
+                continue;
+            }
+            let newer = best.is_none_or(|b| {
+                b.number
+                    .as_deref()
+                    .is_none_or(|n| compare_numbers(number, n) == Ordering::Greater)
+            });
+            if newer && self.check_crl_signature(delta, subject, findings) == Some(true) {
+                best = Some(delta);
+            }
+        }
+        best
+    }
+}
+
+/// A CRL counts as revocation data at `at` until its nextUpdate (RFC 5280 §5.1.2.5). One
+/// issued after `at` still counts: its entries say what was revoked by then.
+fn is_current(crl: &Crl, at: OffsetDateTime) -> bool {
+    crl.next_update.is_none_or(|next| next >= at)
+}
+
+/// §6.3.3 (b): whether the CRL covers the certificate, and for which reasons (the
+/// interim_reasons_mask of (d)). `None` when it does not apply.
+fn scope(crl: &Crl, certificate: &Certificate, points: &[&DistributionPoint]) -> Option<u16> {
+    let idp = crl.issuing_distribution_point.clone().unwrap_or_default();
+    if idp.only_attribute_certs
+        || (idp.only_user_certs && certificate.is_ca())
+        || (idp.only_ca_certs && !certificate.is_ca())
+    {
+        return None;
+    }
+    let issuer_as_names = [GeneralName::Directory(certificate.issuer.clone())];
+    for point in points {
+        // (b)(1): who may issue the CRL for this point.
+        let issuer_matches = match &point.crl_issuer {
+            Some(names) => {
+                idp.indirect_crl
+                    && names
+                        .iter()
+                        .any(|n| matches!(n, GeneralName::Directory(name) if *name == crl.issuer))
+            }
+            None => crl.issuer == certificate.issuer,
+        };
+        if !issuer_matches {
+            continue;
+        }
+        // (b)(2)(i): the IDP's name must match the point's name (or its cRLIssuer, or, for
+        // the implicit point, the certificate's issuer).
+        if let Some(DistributionPointName::FullName(idp_names)) = &idp.name {
+            let point_names: &[GeneralName] = match (&point.name, &point.crl_issuer) {
+                (Some(DistributionPointName::FullName(names)), _) => names,
+                (Some(DistributionPointName::RelativeToIssuer(_)), _) => &[],
+                (None, Some(names)) => names,
+                (None, None) => &issuer_as_names,
+            };
+            if !idp_names.iter().any(|n| point_names.contains(n)) {
+                continue;
+            }
+        } else if let Some(DistributionPointName::RelativeToIssuer(rdn)) = &idp.name {
+            let same = matches!(&point.name, Some(DistributionPointName::RelativeToIssuer(r)) if r == rdn);
+            if !same {
+                continue;
+            }
+        }
+        let point_reasons = point.reasons.unwrap_or(ALL_REASONS);
+        let crl_reasons = idp.only_some_reasons.unwrap_or(ALL_REASONS);
+        return Some(point_reasons & crl_reasons & ALL_REASONS);
+    }
+    None
+}
+
+/// §6.3.3 (i), (j): the entry that revokes the certificate at `at`, looking in the delta CRL
+/// first (it is newer: a removeFromCRL there lifts a hold listed in the complete CRL).
+fn lookup<'c>(
+    complete: &'c Crl,
+    delta: Option<&'c Crl>,
+    certificate: &Certificate,
+    at: OffsetDateTime,
+) -> Option<&'c RevokedEntry> {
+    let find = |crl: &'c Crl| {
+        crl.entries
+            .get(&certificate.serial)?
+            .iter()
+            .find(|e| e.certificate_issuer == certificate.issuer)
+    };
+    if let Some(entry) = delta.and_then(find) {
+        if entry.reason == Some(REMOVE_FROM_CRL) {
+            return None;
+        }
+        if entry.revoked_at <= at {
+            return Some(entry);
+        }
+    }
+    let entry = find(complete)?;
+    let lifted = entry.reason == Some(CERTIFICATE_HOLD) && delta.is_some_and(|d| find(d).is_some_and(|e| e.reason == Some(REMOVE_FROM_CRL)));
+    (entry.revoked_at <= at && entry.reason != Some(REMOVE_FROM_CRL) && !lifted).then_some(entry)
+}

@@ -1,0 +1,470 @@
+//! The verifier: ties the CMS, the algorithm table, path building and validation, revocation
+//! and the NCA RK profile into one report per SignerInfo.
+
+use crate::algorithms::{self, DigestAlgorithm, digest_by_oid, signature_scheme};
+use crate::cache::SignatureCache;
+use crate::cert::Certificate;
+use crate::chain::{self, Path, Pool};
+use crate::cms::{self, SignedData, SignerIdentifier, SignerInfo};
+use crate::crl::Crl;
+use crate::der::tag;
+use crate::encoding;
+use crate::error::{Code, ConfigError, Error};
+use crate::name::Name;
+use crate::oid;
+use crate::profile::{self, Purpose, Signer};
+use crate::report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};
+use crate::revocation::{CrlSource, RevocationSource, Status, Subject};
+use crate::times::{parse_asn1_time, rfc3339};
+use time::OffsetDateTime;
+
+/// What the caller asks of a verification.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The validation time: when the signature was received. `None` means now.
+    pub at: Option<OffsetDateTime>,
+    /// The purpose the signer's key must serve, if any.
+    pub purpose: Option<Purpose>,
+    /// Whether a certificate without applicable, current revocation data fails
+    /// (`REVOCATION_UNKNOWN`) instead of passing with a warning.
+    pub require_revocation: bool,
+}
+
+/// Verifies CMS signatures against configured trust anchors, intermediates and CRLs.
+///
+/// Build one per configuration and share it: it is `Sync`, and its cache of certificate-link
+/// signature results makes repeated verifications of the same chains cheap.
+#[derive(Debug, Default)]
+pub struct Verifier {
+    anchors: Vec<Certificate>,
+    intermediates: Vec<Certificate>,
+    crls: Vec<Crl>,
+    cache: SignatureCache,
+}
+
+impl Verifier {
+    /// A verifier trusting these anchors (NCA RK's root certificates).
+    pub fn new(trust_anchors: Vec<Certificate>) -> Self {
+        Verifier {
+            anchors: trust_anchors,
+            ..Verifier::default()
+        }
+    }
+
+    /// Adds intermediate CA certificates used for path building (besides those in the CMS).
+    pub fn with_intermediates(mut self, intermediates: Vec<Certificate>) -> Self {
+        self.intermediates.extend(intermediates);
+        self
+    }
+
+    /// Adds CRLs (complete or delta) used for revocation checking.
+    pub fn with_crls(mut self, crls: Vec<Crl>) -> Self {
+        self.crls.extend(crls);
+        self
+    }
+
+    /// Forgets cached link-signature results (for measuring cold verification).
+    pub fn clear_cache(&self) {
+        self.cache.clear();
+    }
+
+    /// Verifies a CMS given as DER, PEM or bare base64. `detached_content` is the signed
+    /// content for a detached CMS; for an attached one, when given, it must equal the
+    /// encapsulated content (so a caller can check that the expected bytes were signed).
+    pub fn verify(&self, signature: &[u8], detached_content: Option<&[u8]>, options: &Options) -> Report {
+        let at = options.at.unwrap_or_else(|| {
+            let now = OffsetDateTime::now_utc();
+            now.replace_nanosecond(0).unwrap_or(now)
+        });
+        let Some(der) = encoding::decode_cms(signature) else {
+            return Report::failed(&Error::malformed("the signature is not DER, PEM or base64"), at);
+        };
+        let signed = match cms::parse(&der) {
+            Ok(signed) => signed,
+            Err(e) => return Report::failed(&e, at),
+        };
+        let embedded = match parse_all(&signed.certificates, Certificate::from_der) {
+            Ok(certificates) => certificates,
+            Err(e) => return Report::failed(&e, at),
+        };
+        let embedded_crls = match parse_all(&signed.crls, Crl::from_der) {
+            Ok(crls) => crls,
+            Err(e) => return Report::failed(&e, at),
+        };
+        let pool = Pool {
+            anchors: self.anchors.iter().collect(),
+            intermediates: embedded.iter().chain(&self.intermediates).collect(),
+        };
+        let source = CrlSource {
+            crls: self.crls.iter().chain(&embedded_crls).collect(),
+            pool: &pool,
+            cache: &self.cache,
+        };
+        let context = Context {
+            signed: &signed,
+            detached_content,
+            pool: &pool,
+            source: &source,
+            cache: &self.cache,
+            options,
+            at,
+        };
+        let signers = signed
+            .signers
+            .iter()
+            .enumerate()
+            .map(|(index, info)| context.verify_signer(index, info))
+            .collect();
+        Report::from_signers(signers, at)
+    }
+
+    /// Reads certificates from a file's bytes: PEM (one or many `CERTIFICATE` blocks) or DER.
+    pub fn certificates_from(bytes: &[u8], source: &str) -> Result<Vec<Certificate>, ConfigError> {
+        let objects = encoding::der_objects(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"]);
+        if objects.is_empty() {
+            return Err(ConfigError::new(source, "no certificate found (expected PEM or DER)"));
+        }
+        objects
+            .iter()
+            .map(|der| Certificate::from_der(der).map_err(|e| ConfigError::new(source, e.to_string())))
+            .collect()
+    }
+
+    /// Reads CRLs from a file's bytes: PEM (one or many `X509 CRL` blocks) or DER.
+    pub fn crls_from(bytes: &[u8], source: &str) -> Result<Vec<Crl>, ConfigError> {
+        let objects = encoding::der_objects(bytes, &["X509 CRL"]);
+        if objects.is_empty() {
+            return Err(ConfigError::new(source, "no CRL found (expected PEM or DER)"));
+        }
+        objects
+            .iter()
+            .map(|der| Crl::from_der(der).map_err(|e| ConfigError::new(source, e.to_string())))
+            .collect()
+    }
+}
+
+fn parse_all<T>(items: &[&[u8]], parse: fn(&[u8]) -> Result<T, Error>) -> Result<Vec<T>, Error> {
+    items.iter().map(|der| parse(der)).collect()
+}
+
+/// Everything one verification shares between its signers.
+struct Context<'a> {
+    signed: &'a SignedData<'a>,
+    detached_content: Option<&'a [u8]>,
+    pool: &'a Pool<'a>,
+    source: &'a CrlSource<'a>,
+    cache: &'a SignatureCache,
+    options: &'a Options,
+    at: OffsetDateTime,
+}
+
+/// The failures found for one signer; the first in [`Code`] order decides.
+#[derive(Default)]
+struct Findings(Vec<Error>);
+
+impl Findings {
+    fn push(&mut self, error: Error) {
+        self.0.push(error);
+    }
+
+    fn first(&self) -> Option<&Error> {
+        self.0.iter().min_by_key(|e| e.code())
+    }
+
+    /// Ranks outcomes: a later first failure is better, and no failure is best.
+    fn rank(errors: &[Error]) -> usize {
+        errors
+            .iter()
+            .map(|e| e.code() as usize)
+            .min()
+            .unwrap_or(usize::MAX)
+    }
+}
+
+impl Context<'_> {
+    fn verify_signer(&self, index: usize, info: &SignerInfo<'_>) -> SignerReport {
+        let mut findings = Findings::default();
+        let mut warnings = Vec::new();
+        let certificate = self.find_certificate(&info.sid);
+
+        let digest = digest_by_oid(&info.digest_algorithm.oid, "the signer's digest algorithm")
+            .map_err(|e| findings.push(e))
+            .ok();
+        let scheme = signature_scheme(&info.signature_algorithm, "the signer's signature")
+            .map_err(|e| findings.push(e))
+            .ok();
+        let signature_digest = scheme.and_then(|s| s.digest).or(digest);
+
+        // RFC 5652 §5.4 and §5.6: the content's digest, the signed attributes, the signature.
+        let content = self.content(&mut findings);
+        if let (Some(content), Some(digest)) = (content, digest) {
+            self.check_content(info, content, digest, &mut findings);
+        }
+        let message: Option<&[u8]> = match &info.signed_attributes {
+            Some((_, to_sign)) => Some(to_sign),
+            None => content,
+        };
+        if let (Some(certificate), Some(scheme), Some(digest), Some(message)) =
+            (certificate, scheme, signature_digest, message)
+        {
+            match algorithms::verify_signature(
+                &scheme,
+                digest,
+                &certificate.public_key,
+                message,
+                info.signature,
+                "the signer's signature",
+            ) {
+                Ok(true) => {}
+                Ok(false) => findings.push(Error::SignatureInvalid),
+                Err(e) => findings.push(e),
+            }
+        }
+
+        let signing_time = self.signing_time(info, &mut findings);
+        let mut chain = Vec::new();
+        let mut revocation = None;
+        match certificate {
+            Some(certificate) => {
+                if let Some(t) = signing_time {
+                    if t < certificate.not_before || t > certificate.not_after {
+                        warnings.push(Warning {
+                            code: "SIGNING_TIME_OUTSIDE_VALIDITY",
+                            message: format!(
+                                "the signer claims to have signed at {}, outside the certificate's validity ({} to {}); the claim is not trusted and does not decide validity",
+                                rfc3339(t),
+                                rfc3339(certificate.not_before),
+                                rfc3339(certificate.not_after)
+                            ),
+                        });
+                    }
+                }
+                let outcome = self.judge_paths(certificate);
+                chain = outcome.chain;
+                revocation = outcome.revocation;
+                warnings.extend(outcome.warnings);
+                for e in outcome.findings {
+                    findings.push(e);
+                }
+            }
+            None => findings.push(Error::UntrustedChain(
+                "the signer's certificate is neither in the CMS nor among the configured certificates".to_owned(),
+            )),
+        }
+
+        let signer = certificate.map(Signer::from_certificate).unwrap_or_default();
+        if signer.iin_checksum_valid == Some(false) {
+            warnings.push(Warning {
+                code: "IIN_CHECKSUM",
+                message: "the IIN in the certificate does not pass the IIN check digit (as in NCA RK's test PKI)".to_owned(),
+            });
+        }
+        let first = findings.first();
+        let code = first.map_or(Code::Ok, Error::code);
+        let mut errors: Vec<ErrorEntry> = findings
+            .0
+            .iter()
+            .map(|e| ErrorEntry { code: e.code(), message: e.to_string() })
+            .collect();
+        errors.sort_by_key(|e| e.code);
+        errors.dedup_by(|a, b| a.code == b.code && a.message == b.message);
+        SignerReport {
+            index,
+            valid: first.is_none(),
+            code,
+            message: first.map_or_else(|| "the signature is valid".to_owned(), ToString::to_string),
+            errors,
+            signer,
+            serial_number: certificate.map(Certificate::serial_hex).or_else(|| match &info.sid {
+                SignerIdentifier::IssuerAndSerial { serial, .. } => Some(crate::name::hex(serial)),
+                SignerIdentifier::SubjectKeyId(_) => None,
+            }),
+            issuer: certificate.map(|c| c.issuer.to_string()),
+            not_before: certificate.map(|c| c.not_before),
+            not_after: certificate.map(|c| c.not_after),
+            signing_time,
+            digest_algorithm: digest.map_or_else(|| info.digest_algorithm.oid.clone(), |d| d.name.to_owned()),
+            signature_algorithm: match (scheme, signature_digest) {
+                (Some(s), Some(d)) => s.describe(d),
+                _ => info.signature_algorithm.oid.clone(),
+            },
+            warnings,
+            chain,
+            revocation,
+        }
+    }
+
+    /// RFC 5652 §5.3: the certificate named by issuerAndSerialNumber or subjectKeyIdentifier,
+    /// among the CMS's certificates, then the configured ones.
+    fn find_certificate(&self, sid: &SignerIdentifier<'_>) -> Option<&Certificate> {
+        let mut candidates = self.pool.intermediates.iter().chain(&self.pool.anchors).copied();
+        match sid {
+            SignerIdentifier::IssuerAndSerial { issuer, serial } => {
+                let issuer = Name::parse(issuer).ok()?;
+                candidates.find(|c| c.serial == *serial && c.issuer == issuer)
+            }
+            SignerIdentifier::SubjectKeyId(id) => {
+                candidates.find(|c| c.subject_key_id.as_deref() == Some(*id))
+            }
+        }
+    }
+
+    /// The signed content: the encapsulated one, or the caller's for a detached CMS.
+    fn content(&self, findings: &mut Findings) -> Option<&[u8]> {
+        match (&self.signed.content, self.detached_content) {
+            (Some(attached), given) => {
+                if given.is_some_and(|g| g != attached.as_ref()) {
+                    findings.push(Error::DigestMismatch {
+                        attribute: "content (the attached content differs from the given content)",
+                    });
+                }
+                Some(attached)
+            }
+            (None, Some(given)) => Some(given),
+            (None, None) => {
+                findings.push(Error::ContentMissing);
+                None
+            }
+        }
+    }
+
+    /// RFC 5652 §5.4, §11.1, §11.2: content-type and message-digest attributes against the
+    /// content; without signed attributes the content must be id-data (§5.3).
+    fn check_content(&self, info: &SignerInfo<'_>, content: &[u8], digest: &DigestAlgorithm, findings: &mut Findings) {
+        if info.signed_attributes.is_none() {
+            if self.signed.content_type != oid::DATA {
+                findings.push(Error::malformed(format!(
+                    "signed attributes are required for content type {}",
+                    self.signed.content_type
+                )));
+            }
+            return;
+        }
+        let content_type = info
+            .attribute(oid::ATTR_CONTENT_TYPE)
+            .filter(|v| v.tag == tag::OID)
+            .and_then(|v| crate::der::oid_to_string(v.value));
+        if content_type.as_deref() != Some(self.signed.content_type.as_str()) {
+            findings.push(Error::DigestMismatch { attribute: "content-type" });
+        }
+        let claimed = info
+            .attribute(oid::ATTR_MESSAGE_DIGEST)
+            .filter(|v| v.tag == tag::OCTET_STRING)
+            .map(|v| v.value);
+        match (claimed, digest.digest(content)) {
+            (Some(claimed), Some(actual)) if claimed == actual.as_slice() => {}
+            (None, _) => findings.push(Error::malformed("the message-digest attribute is not an OCTET STRING")),
+            _ => findings.push(Error::DigestMismatch { attribute: "message-digest" }),
+        }
+    }
+
+    /// RFC 5652 §11.3: the signer's claimed signing time.
+    fn signing_time(&self, info: &SignerInfo<'_>, findings: &mut Findings) -> Option<OffsetDateTime> {
+        let value = info.attribute(oid::ATTR_SIGNING_TIME)?;
+        let parsed = parse_asn1_time(value.tag, value.value);
+        if parsed.is_none() {
+            findings.push(Error::malformed("the signing-time attribute is not a valid time"));
+        }
+        parsed
+    }
+
+    /// Builds every candidate path, judges each completely, and keeps the best outcome (the
+    /// one whose first failure comes latest; a valid one if any).
+    fn judge_paths(&self, certificate: &Certificate) -> PathOutcome {
+        let paths = match chain::build_paths(certificate, self.pool, self.cache) {
+            Ok(paths) => paths,
+            Err(e) => {
+                return PathOutcome {
+                    findings: vec![e],
+                    chain: vec![ChainEntry::of(certificate)],
+                    ..PathOutcome::default()
+                };
+            }
+        };
+        let mut best: Option<PathOutcome> = None;
+        for path in &paths {
+            let outcome = self.judge(path);
+            let better = best
+                .as_ref()
+                .is_none_or(|b| Findings::rank(&outcome.findings) > Findings::rank(&b.findings));
+            if better {
+                let done = outcome.findings.is_empty();
+                best = Some(outcome);
+                if done {
+                    break;
+                }
+            }
+        }
+        best.unwrap_or_default()
+    }
+
+    fn judge(&self, path: &Path<'_>) -> PathOutcome {
+        let mut outcome = PathOutcome {
+            findings: chain::validate(path, self.at),
+            chain: path.certificates.iter().map(|c| ChainEntry::of(c)).collect(),
+            ..PathOutcome::default()
+        };
+        let Some((&signer, _)) = path.certificates.split_first() else {
+            return outcome;
+        };
+        // RFC 5280 §4.2.1.3: the signer's key must be allowed to make signatures.
+        if signer
+            .key_usage
+            .is_some_and(|ku| !ku.digital_signature && !ku.non_repudiation)
+        {
+            outcome.findings.push(Error::KeyUsage);
+        }
+        if let Some(purpose) = self.options.purpose {
+            if !profile::serves(signer, purpose) {
+                outcome.findings.push(Error::KeyPurpose { required: purpose.as_str() });
+            }
+        }
+        let Some(anchor) = path.anchor() else { return outcome };
+        let mut unchecked = Vec::new();
+        for pair in path.certificates.windows(2) {
+            let [certificate, issuer] = pair else { continue };
+            let subject = Subject { certificate, issuer, anchor };
+            match self.source.status(&subject, self.at, &mut outcome.findings) {
+                Status::Good => {}
+                Status::Revoked(e) => {
+                    if let Error::Revoked { subject, revoked_at, reason, .. } = &e {
+                        outcome.revocation.get_or_insert(Revocation {
+                            subject: subject.clone(),
+                            revoked_at: *revoked_at,
+                            reason: reason.clone(),
+                        });
+                    }
+                    outcome.findings.push(e);
+                }
+                Status::Unknown if self.options.require_revocation => {
+                    outcome.findings.push(Error::RevocationUnknown { subject: certificate.subject.to_string() });
+                }
+                Status::Unknown => unchecked.push(certificate.subject.to_string()),
+            }
+        }
+        if !unchecked.is_empty() {
+            outcome.warnings.push(Warning {
+                code: "REVOCATION_NOT_CHECKED",
+                message: format!("no applicable, current CRL for: {}", unchecked.join("; ")),
+            });
+        }
+        outcome
+    }
+}
+
+#[derive(Default)]
+struct PathOutcome {
+    findings: Vec<Error>,
+    chain: Vec<ChainEntry>,
+    warnings: Vec<Warning>,
+    revocation: Option<Revocation>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_verifier_is_shared_between_threads() {
+        fn is_shareable<T: Sync + Send>() {}
+        is_shareable::<super::Verifier>();
+    }
+}
