@@ -1,7 +1,7 @@
 //! Certificate revocation lists (RFC 5280 §5), parsed once into an owned form.
 
 use crate::algorithms::AlgorithmIdentifier;
-use crate::cert::{sha256, to_datetime};
+use crate::cert::to_datetime;
 use crate::der::{Reader, tag, unsigned_integer};
 use crate::error::Error;
 use crate::extensions::{self, GeneralName, IssuingDistributionPoint};
@@ -51,7 +51,6 @@ pub(crate) struct RevokedEntry {
 #[derive(Debug, Clone)]
 pub struct Crl {
     pub(crate) der: Vec<u8>,
-    pub(crate) fingerprint: [u8; 32],
     tbs: Range<usize>,
     pub(crate) signature_algorithm: AlgorithmIdentifier,
     pub(crate) signature: Vec<u8>,
@@ -93,7 +92,6 @@ impl Crl {
         let list = &crl.tbs_cert_list;
         let issuer = Name::parse(list.issuer.as_raw())?;
         let mut parsed = Crl {
-            fingerprint: sha256(der),
             der: der.to_vec(),
             tbs: tbs_start..tbs_start + tbs_tlv.raw.len(),
             signature_algorithm,
@@ -179,6 +177,16 @@ impl Crl {
     /// Whether this is a delta CRL.
     pub(crate) fn is_delta(&self) -> bool {
         self.delta_base.is_some()
+    }
+
+    /// When the CRL was issued.
+    pub fn this_update(&self) -> OffsetDateTime {
+        self.this_update
+    }
+
+    /// When the next CRL is due: after it, this one no longer counts as revocation data.
+    pub fn next_update(&self) -> Option<OffsetDateTime> {
+        self.next_update
     }
 
     /// The issuer, as readable text.

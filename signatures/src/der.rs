@@ -9,13 +9,11 @@ use crate::error::Error;
 
 /// Universal tags used by CMS (X.680 §8.4).
 pub(crate) mod tag {
-    pub const BOOLEAN: u8 = 0x01;
     pub const INTEGER: u8 = 0x02;
     pub const BIT_STRING: u8 = 0x03;
     pub const OCTET_STRING: u8 = 0x04;
     pub const NULL: u8 = 0x05;
     pub const OID: u8 = 0x06;
-    pub const ENUMERATED: u8 = 0x0a;
     pub const UTC_TIME: u8 = 0x17;
     pub const GENERALIZED_TIME: u8 = 0x18;
     pub const SEQUENCE: u8 = 0x30;
@@ -220,8 +218,9 @@ pub(crate) fn oid_to_string(bytes: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// Encodes a DER length (X.690 §10.1), for re-tagging signed attributes.
-pub(crate) fn encode_length(length: usize, out: &mut Vec<u8>) {
+/// Encodes a DER length (X.690 §10.1): the tests build nested inputs with it.
+#[cfg(test)]
+fn encode_length(length: usize, out: &mut Vec<u8>) {
     if length < 0x80 {
         out.push(length as u8);
     } else {

@@ -67,17 +67,6 @@ fn reason_flags(bits: &[u8]) -> Result<ReasonMask, Error> {
     Ok(mask)
 }
 
-/// The ReasonFlags bit of a CRLReason code (RFC 5280 §5.3.1 vs §4.2.1.13: the numbering
-/// differs after certificateHold, as removeFromCRL has no flag).
-pub(crate) fn reason_flag(code: u8) -> ReasonMask {
-    match code {
-        1..=6 => 1 << code,
-        9 => 1 << 7,
-        10 => 1 << 8,
-        _ => ALL_REASONS,
-    }
-}
-
 /// A distribution point name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DistributionPointName {
@@ -229,15 +218,6 @@ mod tests {
         // aACompromise (8) lives in the second octet.
         assert_eq!(reason_flags(&[0x07, 0x00, 0x80]).unwrap(), 1 << 8);
         assert!(reason_flags(&[]).is_err());
-    }
-
-    #[test]
-    fn reason_codes_map_to_flags() {
-        assert_eq!(reason_flag(1), 1 << 1);
-        assert_eq!(reason_flag(6), 1 << 6);
-        assert_eq!(reason_flag(9), 1 << 7);
-        assert_eq!(reason_flag(10), 1 << 8);
-        assert_eq!(reason_flag(0), ALL_REASONS);
     }
 
     #[test]

@@ -68,6 +68,3 @@ pub const AT_ORGANIZATION: &str = "2.5.4.10";
 pub const AT_ORG_UNIT: &str = "2.5.4.11";
 pub const AT_GIVEN_NAME: &str = "2.5.4.42";
 pub const AT_EMAIL: &str = "1.2.840.113549.1.9.1";
-
-/// Prefix of Kazakhstan's national algorithm OIDs (GOST 34.310, GOST 34.311, Streebog).
-pub const KZ_GOST_PREFIX: &str = "1.2.398.3.10.";
