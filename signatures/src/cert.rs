@@ -268,7 +268,7 @@ impl Certificate {
 
     /// The serial number, lowercase hex of its unsigned value without leading zeros.
     pub fn serial_hex(&self) -> String {
-        crate::name::hex(&self.serial)
+        serial_hex(&self.serial)
     }
 
     /// Whether subject and issuer are the same name (RFC 5280 §6.1: "self-issued").
@@ -279,6 +279,16 @@ impl Certificate {
     /// Whether this certificate says it is a CA.
     pub(crate) fn is_ca(&self) -> bool {
         self.basic_constraints.is_some_and(|bc| bc.ca)
+    }
+}
+
+/// Lowercase hex of an unsigned serial without leading zeros (not even a leading zero nibble):
+/// the form reports use, so that a serial compares as text.
+pub(crate) fn serial_hex(serial: &[u8]) -> String {
+    let hex = crate::name::hex(serial);
+    match hex.trim_start_matches('0') {
+        "" => "0".to_owned(),
+        trimmed => trimmed.to_owned(),
     }
 }
 
@@ -325,4 +335,14 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, data).as_ref());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn serials_print_without_leading_zeros() {
+        assert_eq!(super::serial_hex(&[0x0f, 0xf0]), "ff0");
+        assert_eq!(super::serial_hex(&[0x42, 0x01]), "4201");
+        assert_eq!(super::serial_hex(&[]), "0");
+    }
 }

@@ -276,7 +276,7 @@ impl Context<'_> {
             errors,
             signer,
             serial_number: certificate.map(Certificate::serial_hex).or_else(|| match &info.sid {
-                SignerIdentifier::IssuerAndSerial { serial, .. } => Some(crate::name::hex(serial)),
+                SignerIdentifier::IssuerAndSerial { serial, .. } => Some(crate::cert::serial_hex(serial)),
                 SignerIdentifier::SubjectKeyId(_) => None,
             }),
             issuer: certificate.map(|c| c.issuer.to_string()),
