@@ -98,13 +98,7 @@ impl Case {
     /// signature, and the path to the root at the validation time.
     fn openssl(&self) -> Result<(), openssl::error::ErrorStack> {
         let mut cms = CmsContentInfo::from_der(black_box(&self.cms))?;
-        cms.verify(
-            None,
-            Some(&self.store),
-            None,
-            None,
-            CMSOptions::BINARY,
-        )
+        cms.verify(None, Some(&self.store), None, None, CMSOptions::BINARY)
     }
 }
 

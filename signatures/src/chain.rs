@@ -248,7 +248,8 @@ pub(crate) fn validate(path: &Path<'_>, at: OffsetDateTime) -> Vec<Error> {
                 findings.push(Error::UntrustedChain(violation));
             }
         }
-        if is_signer && !is_anchor {
+        // A signer's certificate configured as an anchor is trusted as it is: it need not be a CA.
+        if is_signer {
             break;
         }
         // The issuing certificates: anchor and intermediates.

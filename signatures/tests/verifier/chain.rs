@@ -195,3 +195,13 @@ fn unknown_critical_extensions_anywhere_in_the_path_are_refused() {
     let leaf = pki.individual_sign(IIN).extension(unknown, false, der::null()).issued_by(&pki.intermediate);
     assert_code(&verifier(&pki).verify(&signed_by(&leaf), None, &at(AT)), Code::Ok);
 }
+
+#[test]
+fn a_signer_certificate_configured_as_an_anchor_is_trusted_as_it_is() {
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    let verifier = Verifier::new(vec![parse(&leaf)]);
+    let report = verifier.verify(&signed_by(&leaf), None, &at(AT));
+    assert_code(&report, Code::Ok);
+    assert_eq!(report.signers[0].chain.len(), 1);
+}

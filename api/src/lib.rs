@@ -1,0 +1,5 @@
+//! The API server of the residence-registration back end. This first version serves only its
+//! health endpoint; GraphQL, persistence and sign-in arrive with the API server issue.
+
+pub mod configuration;
+pub mod startup;
