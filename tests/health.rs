@@ -1,4 +1,11 @@
 //! End-to-end: the server binary's application answers on its health endpoint.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops with a message on the first broken expectation"
+)]
 
 use api::configuration::Settings;
 use api::startup::Application;

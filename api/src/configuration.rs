@@ -16,9 +16,9 @@ impl Settings {
     /// Reads the settings from the environment.
     pub fn from_env() -> Result<Self, String> {
         let text = std::env::var("BIND_ADDR").unwrap_or_else(|_| DEFAULT_BIND_ADDR.to_owned());
-        let bind_addr = text
-            .parse()
-            .map_err(|e| format!("BIND_ADDR={text:?} is not an address like 127.0.0.1:8080: {e}"))?;
+        let bind_addr = text.parse().map_err(|e| {
+            format!("BIND_ADDR={text:?} is not an address like 127.0.0.1:8080: {e}")
+        })?;
         Ok(Settings { bind_addr })
     }
 }

@@ -213,7 +213,11 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<Signatu
     if let Some(tlv) = seq.read_optional(tag::context_constructed(0))? {
         let mut inner = tlv.contents(seq.depth())?;
         let id = AlgorithmIdentifier::parse(&mut inner, what)?;
-        hash = DIGESTS.iter().find(|d| d.oid == id.oid).copied().ok_or_else(|| unsupported(&id.oid, what))?;
+        hash = DIGESTS
+            .iter()
+            .find(|d| d.oid == id.oid)
+            .copied()
+            .ok_or_else(|| unsupported(&id.oid, what))?;
     }
     if let Some(tlv) = seq.read_optional(tag::context_constructed(1))? {
         let mut inner = tlv.contents(seq.depth())?;
@@ -223,7 +227,11 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<Signatu
         }
         let mgf_params = mgf.parameters.as_deref().ok_or_else(bad)?;
         let id = AlgorithmIdentifier::parse(&mut Reader::new(mgf_params), what)?;
-        mgf_hash = DIGESTS.iter().find(|d| d.oid == id.oid).copied().ok_or_else(|| unsupported(&id.oid, what))?;
+        mgf_hash = DIGESTS
+            .iter()
+            .find(|d| d.oid == id.oid)
+            .copied()
+            .ok_or_else(|| unsupported(&id.oid, what))?;
     }
     if let Some(tlv) = seq.read_optional(tag::context_constructed(2))? {
         let mut inner = tlv.contents(seq.depth())?;
@@ -257,7 +265,9 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<Signatu
 /// A public key, as far as the table needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum KeyType {
-    Rsa { bits: usize },
+    Rsa {
+        bits: usize,
+    },
     EcP256,
     EcP384,
     /// Any other key (GOST, other curves): the OID of its algorithm or curve.
@@ -345,18 +355,78 @@ enum KeyKind {
 /// The table. A PSS row names the `ring` verifier for salt length = hash length; other salt
 /// lengths go to OpenSSL (see [`verify_signature`]).
 static TABLE: &[Entry] = &[
-    Entry { digest: oid::SHA256, scheme: SchemeKind::RsaPkcs1, key: KeyKind::Rsa, backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA256) },
-    Entry { digest: oid::SHA384, scheme: SchemeKind::RsaPkcs1, key: KeyKind::Rsa, backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA384) },
-    Entry { digest: oid::SHA512, scheme: SchemeKind::RsaPkcs1, key: KeyKind::Rsa, backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA512) },
-    Entry { digest: oid::SHA256, scheme: SchemeKind::RsaPss, key: KeyKind::Rsa, backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA256) },
-    Entry { digest: oid::SHA384, scheme: SchemeKind::RsaPss, key: KeyKind::Rsa, backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA384) },
-    Entry { digest: oid::SHA512, scheme: SchemeKind::RsaPss, key: KeyKind::Rsa, backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA512) },
-    Entry { digest: oid::SHA256, scheme: SchemeKind::Ecdsa, key: KeyKind::EcP256, backend: Backend::RingEcdsa(&rs::ECDSA_P256_SHA256_ASN1) },
-    Entry { digest: oid::SHA384, scheme: SchemeKind::Ecdsa, key: KeyKind::EcP256, backend: Backend::RingEcdsa(&rs::ECDSA_P256_SHA384_ASN1) },
-    Entry { digest: oid::SHA512, scheme: SchemeKind::Ecdsa, key: KeyKind::EcP256, backend: Backend::OpenSsl },
-    Entry { digest: oid::SHA256, scheme: SchemeKind::Ecdsa, key: KeyKind::EcP384, backend: Backend::RingEcdsa(&rs::ECDSA_P384_SHA256_ASN1) },
-    Entry { digest: oid::SHA384, scheme: SchemeKind::Ecdsa, key: KeyKind::EcP384, backend: Backend::RingEcdsa(&rs::ECDSA_P384_SHA384_ASN1) },
-    Entry { digest: oid::SHA512, scheme: SchemeKind::Ecdsa, key: KeyKind::EcP384, backend: Backend::OpenSsl },
+    Entry {
+        digest: oid::SHA256,
+        scheme: SchemeKind::RsaPkcs1,
+        key: KeyKind::Rsa,
+        backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA256),
+    },
+    Entry {
+        digest: oid::SHA384,
+        scheme: SchemeKind::RsaPkcs1,
+        key: KeyKind::Rsa,
+        backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA384),
+    },
+    Entry {
+        digest: oid::SHA512,
+        scheme: SchemeKind::RsaPkcs1,
+        key: KeyKind::Rsa,
+        backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA512),
+    },
+    Entry {
+        digest: oid::SHA256,
+        scheme: SchemeKind::RsaPss,
+        key: KeyKind::Rsa,
+        backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA256),
+    },
+    Entry {
+        digest: oid::SHA384,
+        scheme: SchemeKind::RsaPss,
+        key: KeyKind::Rsa,
+        backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA384),
+    },
+    Entry {
+        digest: oid::SHA512,
+        scheme: SchemeKind::RsaPss,
+        key: KeyKind::Rsa,
+        backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA512),
+    },
+    Entry {
+        digest: oid::SHA256,
+        scheme: SchemeKind::Ecdsa,
+        key: KeyKind::EcP256,
+        backend: Backend::RingEcdsa(&rs::ECDSA_P256_SHA256_ASN1),
+    },
+    Entry {
+        digest: oid::SHA384,
+        scheme: SchemeKind::Ecdsa,
+        key: KeyKind::EcP256,
+        backend: Backend::RingEcdsa(&rs::ECDSA_P256_SHA384_ASN1),
+    },
+    Entry {
+        digest: oid::SHA512,
+        scheme: SchemeKind::Ecdsa,
+        key: KeyKind::EcP256,
+        backend: Backend::OpenSsl,
+    },
+    Entry {
+        digest: oid::SHA256,
+        scheme: SchemeKind::Ecdsa,
+        key: KeyKind::EcP384,
+        backend: Backend::RingEcdsa(&rs::ECDSA_P384_SHA256_ASN1),
+    },
+    Entry {
+        digest: oid::SHA384,
+        scheme: SchemeKind::Ecdsa,
+        key: KeyKind::EcP384,
+        backend: Backend::RingEcdsa(&rs::ECDSA_P384_SHA384_ASN1),
+    },
+    Entry {
+        digest: oid::SHA512,
+        scheme: SchemeKind::Ecdsa,
+        key: KeyKind::EcP384,
+        backend: Backend::OpenSsl,
+    },
 ];
 
 /// Checks that a signature algorithm is acceptable for a key, without verifying anything:
@@ -411,13 +481,26 @@ pub(crate) fn verify_signature(
 ) -> Result<bool, Error> {
     let entry = lookup(scheme, digest, key, what)?;
     let KeyType::Rsa { bits } = key.key_type else {
-        return Ok(verify_with(entry.backend, scheme, digest, key, message, signature));
+        return Ok(verify_with(
+            entry.backend,
+            scheme,
+            digest,
+            key,
+            message,
+            signature,
+        ));
     };
     // ring's RSA verifiers stop at 8192 bits and its PSS verifiers expect salt = hash length.
-    let ring_can = bits <= 8192
-        && (scheme.kind != SchemeKind::RsaPss || scheme.salt_len == digest.output_len);
-    let backend = if ring_can { entry.backend } else { Backend::OpenSsl };
-    Ok(verify_with(backend, scheme, digest, key, message, signature))
+    let ring_can =
+        bits <= 8192 && (scheme.kind != SchemeKind::RsaPss || scheme.salt_len == digest.output_len);
+    let backend = if ring_can {
+        entry.backend
+    } else {
+        Backend::OpenSsl
+    };
+    Ok(verify_with(
+        backend, scheme, digest, key, message, signature,
+    ))
 }
 
 fn verify_with(
@@ -435,7 +518,9 @@ fn verify_with(
         Backend::RingEcdsa(algorithm) => rs::UnparsedPublicKey::new(algorithm, &key.key_bits)
             .verify(message, signature)
             .is_ok(),
-        Backend::OpenSsl => verify_openssl(scheme, digest, key, message, signature).unwrap_or(false),
+        Backend::OpenSsl => {
+            verify_openssl(scheme, digest, key, message, signature).unwrap_or(false)
+        }
     }
 }
 

@@ -103,7 +103,8 @@ impl Certificate {
         let mut cert = outer.read_nested(tag::SEQUENCE, "certificate")?;
         outer.finish("certificate")?;
         let tbs_tlv = cert.read(tag::SEQUENCE, "tbsCertificate")?;
-        let signature_algorithm = AlgorithmIdentifier::parse(&mut cert, "certificate signature algorithm")?;
+        let signature_algorithm =
+            AlgorithmIdentifier::parse(&mut cert, "certificate signature algorithm")?;
         let signature = bit_string(cert.read(tag::BIT_STRING, "certificate signature")?.value)?;
         cert.finish("certificate")?;
         let tbs_start = offset_in(der, tbs_tlv.raw)?;
@@ -169,7 +170,9 @@ impl Certificate {
             let id = extension.oid.to_id_string();
             // RFC 5280 §4.2: a certificate must not include more than one instance of an extension.
             if seen.contains(&id) {
-                return Err(Error::malformed(format!("certificate: duplicate extension {id}")));
+                return Err(Error::malformed(format!(
+                    "certificate: duplicate extension {id}"
+                )));
             }
             let malformed = |e: &dyn std::fmt::Display| {
                 Error::malformed(format!("certificate extension {id}: {e}"))
@@ -194,11 +197,16 @@ impl Certificate {
                     });
                 }
                 (oid::EXT_EXTENDED_KEY_USAGE, _) => {
-                    self.extended_key_usage =
-                        Some(extensions::parse_oid_sequence(extension.value, "extended key usage")?);
+                    self.extended_key_usage = Some(extensions::parse_oid_sequence(
+                        extension.value,
+                        "extended key usage",
+                    )?);
                 }
                 (oid::EXT_CERTIFICATE_POLICIES, ParsedExtension::CertificatePolicies(policies)) => {
-                    self.policies = policies.iter().map(|p| p.policy_id.to_id_string()).collect();
+                    self.policies = policies
+                        .iter()
+                        .map(|p| p.policy_id.to_id_string())
+                        .collect();
                 }
                 (oid::EXT_SUBJECT_KEY_ID, ParsedExtension::SubjectKeyIdentifier(id)) => {
                     self.subject_key_id = Some(id.0.to_vec());
@@ -213,7 +221,10 @@ impl Certificate {
                     self.issuer_alt_names = extensions::parse_general_names(extension.value)?;
                 }
                 (oid::EXT_NAME_CONSTRAINTS, ParsedExtension::NameConstraints(nc)) => {
-                    let directory_names = |subtrees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| -> Result<Option<Vec<Name>>, Error> {
+                    let directory_names = |subtrees: &Option<
+                        Vec<x509_parser::extensions::GeneralSubtree<'_>>,
+                    >|
+                     -> Result<Option<Vec<Name>>, Error> {
                         subtrees
                             .as_ref()
                             .map(|subtrees| {
@@ -236,7 +247,8 @@ impl Certificate {
                     });
                 }
                 (oid::EXT_CRL_DISTRIBUTION_POINTS, _) => {
-                    self.crl_distribution_points = extensions::parse_distribution_points(extension.value)?;
+                    self.crl_distribution_points =
+                        extensions::parse_distribution_points(extension.value)?;
                 }
                 (oid::EXT_FRESHEST_CRL, _) => {
                     self.freshest_crl = extensions::parse_distribution_points(extension.value)?;
@@ -295,14 +307,19 @@ pub(crate) fn serial_hex(serial: &[u8]) -> String {
 fn bit_string(value: &[u8]) -> Result<Vec<u8>, Error> {
     match value.split_first() {
         Some((0, bits)) => Ok(bits.to_vec()),
-        _ => Err(Error::malformed("bit string with unused bits where none are allowed")),
+        _ => Err(Error::malformed(
+            "bit string with unused bits where none are allowed",
+        )),
     }
 }
 
 /// Finds where `part` (a sub-slice of `whole`) starts.
 fn offset_in(whole: &[u8], part: &[u8]) -> Result<usize, Error> {
     let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
-    if start.checked_add(part.len()).is_some_and(|end| end <= whole.len()) {
+    if start
+        .checked_add(part.len())
+        .is_some_and(|end| end <= whole.len())
+    {
         Ok(start)
     } else {
         Err(Error::malformed("internal offset error"))
@@ -328,7 +345,8 @@ pub(crate) fn parse_spki(spki: &[u8]) -> Result<(AlgorithmIdentifier, Vec<u8>), 
 }
 
 pub(crate) fn to_datetime(timestamp: i64) -> Result<OffsetDateTime, Error> {
-    OffsetDateTime::from_unix_timestamp(timestamp).map_err(|_| Error::malformed("time out of range"))
+    OffsetDateTime::from_unix_timestamp(timestamp)
+        .map_err(|_| Error::malformed("time out of range"))
 }
 
 pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {

@@ -89,7 +89,11 @@ fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache)
             verified
         }
     };
-    if verified { Link::Verified } else { Link::Invalid }
+    if verified {
+        Link::Verified
+    } else {
+        Link::Invalid
+    }
 }
 
 /// Whether `candidate` could have issued `child`: names chain (RFC 5280 §6.1.3 (a)(4)) and,
@@ -109,7 +113,11 @@ pub(crate) fn build_paths<'a>(
     cache: &SignatureCache,
 ) -> Result<Vec<Path<'a>>, Error> {
     // A certificate configured as an anchor is trusted as it is.
-    if let Some(anchor) = pool.anchors.iter().find(|a| a.fingerprint == leaf.fingerprint) {
+    if let Some(anchor) = pool
+        .anchors
+        .iter()
+        .find(|a| a.fingerprint == leaf.fingerprint)
+    {
         return Ok(vec![Path {
             certificates: vec![anchor],
             findings: Vec::new(),
@@ -134,7 +142,10 @@ pub(crate) fn build_paths<'a>(
         } else if let Some(failure) = failures.first() {
             failure.clone()
         } else {
-            format!("no issuer certificate for {} among the trusted and supplied certificates", leaf.issuer)
+            format!(
+                "no issuer certificate for {} among the trusted and supplied certificates",
+                leaf.issuer
+            )
         };
         return Err(Error::UntrustedChain(reason));
     }
@@ -150,7 +161,9 @@ struct Builder<'p, 'a> {
 
 impl<'a> Builder<'_, 'a> {
     fn extend(&self, path: &mut Path<'a>, out: &mut Vec<Path<'a>>) {
-        let Some(&child) = path.certificates.last() else { return };
+        let Some(&child) = path.certificates.last() else {
+            return;
+        };
         // Anchors first: the shortest path to trust wins.
         for &anchor in &self.pool.anchors {
             if out.len() >= MAX_PATHS {
@@ -253,7 +266,9 @@ pub(crate) fn validate(path: &Path<'_>, at: OffsetDateTime) -> Vec<Error> {
             break;
         }
         // The issuing certificates: anchor and intermediates.
-        if !certificate.is_ca() && !(is_anchor && certificate.version < 2) {
+        // A version 1 anchor (no extensions at all) is trusted as a CA by configuration.
+        let v1_anchor = is_anchor && certificate.version < 2;
+        if !(certificate.is_ca() || v1_anchor) {
             findings.push(Error::UntrustedChain(format!(
                 "certificate {} is not a CA (basicConstraints)",
                 certificate.subject

@@ -136,7 +136,8 @@ pub(crate) fn parse(der: &[u8]) -> Result<SignedData<'_>, Error> {
 
 fn read_oid(reader: &mut Reader<'_>, what: &str) -> Result<String, Error> {
     let tlv = reader.read(tag::OID, what)?;
-    oid_to_string(tlv.value).ok_or_else(|| Error::malformed(format!("{what}: bad object identifier")))
+    oid_to_string(tlv.value)
+        .ok_or_else(|| Error::malformed(format!("{what}: bad object identifier")))
 }
 
 /// An OCTET STRING, primitive (DER) or constructed from primitive segments (BER, as some
@@ -149,7 +150,8 @@ fn read_octet_string<'a>(reader: &mut Reader<'a>) -> Result<Cow<'a, [u8]>, Error
             let mut segments = reader.read_any()?.contents(depth)?;
             let mut content = Vec::new();
             while !segments.is_empty() {
-                content.extend_from_slice(segments.read(tag::OCTET_STRING, "eContent segment")?.value);
+                content
+                    .extend_from_slice(segments.read(tag::OCTET_STRING, "eContent segment")?.value);
             }
             Ok(Cow::Owned(content))
         }
@@ -253,7 +255,9 @@ fn signed_attributes<'a>(
     // RFC 5652 §5.3: when present, signed attributes include content-type and message-digest.
     for required in [oid::ATTR_CONTENT_TYPE, oid::ATTR_MESSAGE_DIGEST] {
         if !attributes.iter().any(|a| a.oid == required) {
-            return Err(Error::malformed(format!("signed attribute {required} is missing")));
+            return Err(Error::malformed(format!(
+                "signed attribute {required} is missing"
+            )));
         }
     }
     Ok((attributes, to_sign))

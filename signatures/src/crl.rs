@@ -76,8 +76,13 @@ impl Crl {
         let mut envelope = outer.read_nested(tag::SEQUENCE, "CRL")?;
         outer.finish("CRL")?;
         let tbs_tlv = envelope.read(tag::SEQUENCE, "tbsCertList")?;
-        let signature_algorithm = AlgorithmIdentifier::parse(&mut envelope, "CRL signature algorithm")?;
-        let signature = match envelope.read(tag::BIT_STRING, "CRL signature")?.value.split_first() {
+        let signature_algorithm =
+            AlgorithmIdentifier::parse(&mut envelope, "CRL signature algorithm")?;
+        let signature = match envelope
+            .read(tag::BIT_STRING, "CRL signature")?
+            .value
+            .split_first()
+        {
             Some((0, bits)) => bits.to_vec(),
             _ => return Err(Error::malformed("CRL signature: bad bit string")),
         };
@@ -98,7 +103,10 @@ impl Crl {
             signature,
             issuer: issuer.clone(),
             this_update: to_datetime(list.this_update.timestamp())?,
-            next_update: list.next_update.map(|t| to_datetime(t.timestamp())).transpose()?,
+            next_update: list
+                .next_update
+                .map(|t| to_datetime(t.timestamp()))
+                .transpose()?,
             number: None,
             delta_base: None,
             authority_key_id: None,
@@ -110,13 +118,16 @@ impl Crl {
         for extension in list.extensions() {
             let id = extension.oid.to_id_string();
             match id.as_str() {
-                oid::EXT_CRL_NUMBER => parsed.number = Some(extensions::parse_crl_number(extension.value)?),
+                oid::EXT_CRL_NUMBER => {
+                    parsed.number = Some(extensions::parse_crl_number(extension.value)?)
+                }
                 oid::EXT_DELTA_CRL_INDICATOR => {
                     parsed.delta_base = Some(extensions::parse_crl_number(extension.value)?);
                 }
                 oid::EXT_ISSUING_DISTRIBUTION_POINT => {
-                    parsed.issuing_distribution_point =
-                        Some(extensions::parse_issuing_distribution_point(extension.value)?);
+                    parsed.issuing_distribution_point = Some(
+                        extensions::parse_issuing_distribution_point(extension.value)?,
+                    );
                 }
                 oid::EXT_ISSUER_ALT_NAME => {
                     parsed.issuer_alt_names = extensions::parse_general_names(extension.value)?;
@@ -149,7 +160,9 @@ impl Crl {
                             GeneralName::Directory(name) => Some(name),
                             _ => None,
                         })
-                        .ok_or_else(|| Error::malformed("CRL certificate issuer has no directory name"))?;
+                        .ok_or_else(|| {
+                            Error::malformed("CRL certificate issuer has no directory name")
+                        })?;
                 }
                 if extension.critical && !PROCESSED_ENTRY_EXTENSIONS.contains(&id.as_str()) {
                     parsed.unsupported_critical = Some(id);

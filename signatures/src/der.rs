@@ -112,7 +112,8 @@ impl<'a> Reader<'a> {
                     .iter()
                     .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
                 // X.690 §10.1: the length is encoded in the minimum number of octets.
-                let minimal = bytes.first().is_some_and(|&b| b != 0) && (count > 1 || length >= 0x80);
+                let minimal =
+                    bytes.first().is_some_and(|&b| b != 0) && (count > 1 || length >= 0x80);
                 if !minimal {
                     return Err(Error::malformed("non-minimal length encoding"));
                 }
@@ -173,7 +174,9 @@ impl<'a> Reader<'a> {
         if self.is_empty() {
             Ok(())
         } else {
-            Err(Error::malformed(format!("{what}: unexpected trailing data")))
+            Err(Error::malformed(format!(
+                "{what}: unexpected trailing data"
+            )))
         }
     }
 }

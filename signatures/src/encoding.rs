@@ -41,11 +41,15 @@ pub(crate) fn pem_blocks(text: &str, labels: &[&str]) -> Vec<Vec<u8>> {
     let mut rest = text;
     while let Some(start) = rest.find("-----BEGIN ") {
         let after_begin = rest.get(start + 11..).unwrap_or_default();
-        let Some(label_end) = after_begin.find("-----") else { break };
+        let Some(label_end) = after_begin.find("-----") else {
+            break;
+        };
         let label = after_begin.get(..label_end).unwrap_or_default();
         let body_start = after_begin.get(label_end + 5..).unwrap_or_default();
         let end_marker = format!("-----END {label}-----");
-        let Some(body_end) = body_start.find(&end_marker) else { break };
+        let Some(body_end) = body_start.find(&end_marker) else {
+            break;
+        };
         let body = body_start.get(..body_end).unwrap_or_default();
         if labels.contains(&label) {
             // RFC 7468 §5.2 allows explanatory headers in legacy files: drop "Key: value" lines.
@@ -54,7 +58,9 @@ pub(crate) fn pem_blocks(text: &str, labels: &[&str]) -> Vec<Vec<u8>> {
                 blocks.push(der);
             }
         }
-        rest = body_start.get(body_end + end_marker.len()..).unwrap_or_default();
+        rest = body_start
+            .get(body_end + end_marker.len()..)
+            .unwrap_or_default();
     }
     blocks
 }
@@ -93,7 +99,10 @@ mod tests {
         let text = "junk\n-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n\
                     -----BEGIN X509 CRL-----\nMAE=\n-----END X509 CRL-----\n\
                     -----BEGIN CERTIFICATE-----\nMAI=\n-----END CERTIFICATE-----";
-        assert_eq!(pem_blocks(text, &["CERTIFICATE"]), vec![vec![0x30, 0], vec![0x30, 2]]);
+        assert_eq!(
+            pem_blocks(text, &["CERTIFICATE"]),
+            vec![vec![0x30, 0], vec![0x30, 2]]
+        );
         assert_eq!(pem_blocks(text, &["X509 CRL"]), vec![vec![0x30, 1]]);
         assert!(pem_blocks("-----BEGIN CERTIFICATE-----\nMAA=", &["CERTIFICATE"]).is_empty());
     }

@@ -7,9 +7,9 @@
 //! Problems with the caller's own inputs (an unreadable trust anchor, a bad CRL file) are not
 //! verdicts: they are [`crate::ConfigError`].
 
+use crate::times::rfc3339;
 use serde::Serialize;
 use std::fmt;
-use crate::times::rfc3339;
 use time::OffsetDateTime;
 
 /// The result code of a verification, for programs. Stable identifiers: scripts match on them.

@@ -149,7 +149,9 @@ pub(crate) fn parse_issuing_distribution_point(
                 [0xff] => Ok(true),
                 // DER (X.690 §11.5) omits a DEFAULT FALSE, but be lenient on an explicit FALSE.
                 [0x00] => Ok(false),
-                _ => Err(Error::malformed("bad boolean in issuing distribution point")),
+                _ => Err(Error::malformed(
+                    "bad boolean in issuing distribution point",
+                )),
             },
             None => Ok(false),
         }
@@ -185,7 +187,9 @@ pub(crate) fn parse_oid_sequence(value: &[u8], what: &str) -> Result<Vec<String>
     let mut oids = Vec::new();
     while !seq.is_empty() {
         let tlv = seq.read(tag::OID, what)?;
-        oids.push(oid_to_string(tlv.value).ok_or_else(|| Error::malformed(format!("{what}: bad OID")))?);
+        oids.push(
+            oid_to_string(tlv.value).ok_or_else(|| Error::malformed(format!("{what}: bad OID")))?,
+        );
     }
     Ok(oids)
 }
@@ -214,7 +218,10 @@ mod tests {
     #[test]
     fn reason_flags_use_der_bit_numbering() {
         // keyCompromise (1) and certificateHold (6): bits 1 and 6 → 0b0100_0010, 1 unused bit.
-        assert_eq!(reason_flags(&[0x01, 0b0100_0010]).unwrap(), (1 << 1) | (1 << 6));
+        assert_eq!(
+            reason_flags(&[0x01, 0b0100_0010]).unwrap(),
+            (1 << 1) | (1 << 6)
+        );
         // aACompromise (8) lives in the second octet.
         assert_eq!(reason_flags(&[0x07, 0x00, 0x80]).unwrap(), 1 << 8);
         assert!(reason_flags(&[]).is_err());

@@ -100,8 +100,7 @@ impl Name {
 
 fn rdn_eq(a: &[Attribute], b: &[Attribute]) -> bool {
     a.len() == b.len()
-        && a
-            .iter()
+        && a.iter()
             .zip(b)
             .all(|(x, y)| x.oid == y.oid && x.folded == y.folded)
 }
@@ -149,7 +148,7 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> Option<String> {
         0x1e => {
             let units: Vec<u16> = bytes
                 .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .filter_map(|c| <[u8; 2]>::try_from(c).ok().map(u16::from_be_bytes))
                 .collect();
             (bytes.len() % 2 == 0).then(|| String::from_utf16(&units).ok())?
         }
@@ -160,7 +159,12 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> Option<String> {
             }
             bytes
                 .chunks_exact(4)
-                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .map(|c| {
+                    <[u8; 4]>::try_from(c)
+                        .ok()
+                        .map(u32::from_be_bytes)
+                        .and_then(char::from_u32)
+                })
                 .collect()
         }
         _ => None,
@@ -177,10 +181,12 @@ fn fold(text: &str) -> String {
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]

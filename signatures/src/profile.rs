@@ -122,7 +122,8 @@ impl Signer {
             .iter()
             .chain(POLICY_ROLES)
             .filter(|(role_oid, _)| {
-                eku.iter().any(|o| o == role_oid) || certificate.policies.iter().any(|p| p == role_oid)
+                eku.iter().any(|o| o == role_oid)
+                    || certificate.policies.iter().any(|p| p == role_oid)
             })
             .map(|&(_, role)| role)
             .collect();
@@ -196,17 +197,30 @@ mod tests {
     #[test]
     fn check_digits_follow_the_domain_samples() {
         // DOMAIN: IIN/BIN check digit
-        for valid in ["871008401427", "760212350620", "061211600012", "940140000385"] {
+        for valid in [
+            "871008401427",
+            "760212350620",
+            "061211600012",
+            "940140000385",
+        ] {
             assert!(check_digit_holds(valid), "{valid}");
         }
-        for invalid in ["821214240092", "123456789011", "12345678901", "12345678901a"] {
+        for invalid in [
+            "821214240092",
+            "123456789011",
+            "12345678901",
+            "12345678901a",
+        ] {
             assert!(!check_digit_holds(invalid), "{invalid}");
         }
     }
 
     #[test]
     fn reads_prefixed_numbers() {
-        assert_eq!(twelve_digits("IIN123456789011", "IIN").as_deref(), Some("123456789011"));
+        assert_eq!(
+            twelve_digits("IIN123456789011", "IIN").as_deref(),
+            Some("123456789011")
+        );
         assert_eq!(twelve_digits("BIN123456789021", "IIN"), None);
         assert_eq!(twelve_digits("IIN12345678901", "IIN"), None);
     }

@@ -41,7 +41,10 @@ impl Report {
     pub(crate) fn from_signers(signers: Vec<SignerReport>, at: OffsetDateTime) -> Self {
         let failed = signers.iter().find(|s| !s.valid);
         let (code, message) = match failed {
-            Some(signer) => (signer.code, format!("signer {}: {}", signer.index + 1, signer.message)),
+            Some(signer) => (
+                signer.code,
+                format!("signer {}: {}", signer.index + 1, signer.message),
+            ),
             None => (Code::Ok, "every signature is valid".to_owned()),
         };
         Report {

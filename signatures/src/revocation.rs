@@ -43,7 +43,12 @@ pub(crate) struct Subject<'a> {
 pub(crate) trait RevocationSource {
     /// The status of `subject` at `at`. `findings` receives algorithm-level problems with the
     /// revocation data used (a CRL signed with SHA-1 is `WEAK_ALGORITHM`).
-    fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, findings: &mut Vec<Error>) -> Status;
+    fn status(
+        &self,
+        subject: &Subject<'_>,
+        at: OffsetDateTime,
+        findings: &mut Vec<Error>,
+    ) -> Status;
 }
 
 /// Revocation from a set of CRLs.
@@ -56,7 +61,12 @@ pub(crate) struct CrlSource<'a> {
 }
 
 impl RevocationSource for CrlSource<'_> {
-    fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, findings: &mut Vec<Error>) -> Status {
+    fn status(
+        &self,
+        subject: &Subject<'_>,
+        at: OffsetDateTime,
+        findings: &mut Vec<Error>,
+    ) -> Status {
         let certificate = subject.certificate;
         // §6.3.3: a certificate without CRL distribution points is treated as if it named one
         // with the certificate's issuer as the distribution point and no reasons or cRLIssuer.
@@ -109,7 +119,12 @@ impl CrlSource<'_> {
     /// §6.3.3 (f): verifies the CRL's signature with the key of a certificate of the CRL
     /// issuer that may sign CRLs and chains to the same anchor. `None` when no such
     /// certificate exists, `Some(false)` when the signature fails.
-    fn check_crl_signature(&self, crl: &Crl, subject: &Subject<'_>, findings: &mut Vec<Error>) -> Option<bool> {
+    fn check_crl_signature(
+        &self,
+        crl: &Crl,
+        subject: &Subject<'_>,
+        findings: &mut Vec<Error>,
+    ) -> Option<bool> {
         let what = format!("the signature of the CRL of {}", crl.issuer);
         let scheme = match signature_scheme(&crl.signature_algorithm, &what) {
             Ok(scheme) => scheme,
@@ -119,7 +134,9 @@ impl CrlSource<'_> {
             }
         };
         let Some(digest) = scheme.digest else {
-            findings.push(Error::malformed(format!("{what}: the algorithm names no digest")));
+            findings.push(Error::malformed(format!(
+                "{what}: the algorithm names no digest"
+            )));
             return None;
         };
         for signer in self.crl_signers(crl, subject) {
@@ -169,7 +186,8 @@ impl CrlSource<'_> {
                     .unwrap_or_default()
                     .iter()
                     .any(|path| {
-                        path.anchor().is_some_and(|a| a.fingerprint == subject.anchor.fingerprint)
+                        path.anchor()
+                            .is_some_and(|a| a.fingerprint == subject.anchor.fingerprint)
                             && path.findings.is_empty()
                     })
             };
@@ -192,7 +210,8 @@ impl CrlSource<'_> {
         let complete_number = complete.number.as_deref()?;
         let mut best: Option<&Crl> = None;
         for &delta in self.crls.iter().filter(|c| c.is_delta()) {
-            let (Some(base), Some(number)) = (delta.delta_base.as_deref(), delta.number.as_deref()) else {
+            let (Some(base), Some(number)) = (delta.delta_base.as_deref(), delta.number.as_deref())
+            else {
                 continue;
             };
             let applies = delta.issuer == complete.issuer
@@ -261,7 +280,8 @@ fn scope(crl: &Crl, certificate: &Certificate, points: &[&DistributionPoint]) ->
                 continue;
             }
         } else if let Some(DistributionPointName::RelativeToIssuer(rdn)) = &idp.name {
-            let same = matches!(&point.name, Some(DistributionPointName::RelativeToIssuer(r)) if r == rdn);
+            let same =
+                matches!(&point.name, Some(DistributionPointName::RelativeToIssuer(r)) if r == rdn);
             if !same {
                 continue;
             }
@@ -296,6 +316,7 @@ fn lookup<'c>(
         }
     }
     let entry = find(complete)?;
-    let lifted = entry.reason == Some(CERTIFICATE_HOLD) && delta.is_some_and(|d| find(d).is_some_and(|e| e.reason == Some(REMOVE_FROM_CRL)));
+    let lifted = entry.reason == Some(CERTIFICATE_HOLD)
+        && delta.is_some_and(|d| find(d).is_some_and(|e| e.reason == Some(REMOVE_FROM_CRL)));
     (entry.revoked_at <= at && entry.reason != Some(REMOVE_FROM_CRL) && !lifted).then_some(entry)
 }

@@ -63,15 +63,26 @@ mod tests {
             parse_asn1_time(tag::GENERALIZED_TIME, b"20500101000000Z"),
             Some(datetime!(2050-01-01 0:00 UTC))
         );
-        for bad in [&b"2209281440Z"[..], b"221328144030Z", b"220928144030", b"22092814403aZ"] {
+        for bad in [
+            &b"2209281440Z"[..],
+            b"221328144030Z",
+            b"220928144030",
+            b"22092814403aZ",
+        ] {
             assert_eq!(parse_asn1_time(tag::UTC_TIME, bad), None);
         }
     }
 
     #[test]
     fn formats_rfc3339_in_utc() {
-        assert_eq!(rfc3339(datetime!(2021-06-01 05:00 +05:00)), "2021-06-01T00:00:00Z");
-        assert_eq!(parse_rfc3339("2021-06-01T00:00:00Z"), Some(datetime!(2021-06-01 0:00 UTC)));
+        assert_eq!(
+            rfc3339(datetime!(2021-06-01 05:00 +05:00)),
+            "2021-06-01T00:00:00Z"
+        );
+        assert_eq!(
+            parse_rfc3339("2021-06-01T00:00:00Z"),
+            Some(datetime!(2021-06-01 0:00 UTC))
+        );
         assert_eq!(parse_rfc3339("2021-06-01"), None);
     }
 }

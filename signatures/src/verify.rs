@@ -71,13 +71,21 @@ impl Verifier {
     /// Verifies a CMS given as DER, PEM or bare base64. `detached_content` is the signed
     /// content for a detached CMS; for an attached one, when given, it must equal the
     /// encapsulated content (so a caller can check that the expected bytes were signed).
-    pub fn verify(&self, signature: &[u8], detached_content: Option<&[u8]>, options: &Options) -> Report {
+    pub fn verify(
+        &self,
+        signature: &[u8],
+        detached_content: Option<&[u8]>,
+        options: &Options,
+    ) -> Report {
         let at = options.at.unwrap_or_else(|| {
             let now = OffsetDateTime::now_utc();
             now.replace_nanosecond(0).unwrap_or(now)
         });
         let Some(der) = encoding::decode_cms(signature) else {
-            return Report::failed(&Error::malformed("the signature is not DER, PEM or base64"), at);
+            return Report::failed(
+                &Error::malformed("the signature is not DER, PEM or base64"),
+                at,
+            );
         };
         let signed = match cms::parse(&der) {
             Ok(signed) => signed,
@@ -122,11 +130,16 @@ impl Verifier {
     pub fn certificates_from(bytes: &[u8], source: &str) -> Result<Vec<Certificate>, ConfigError> {
         let objects = encoding::der_objects(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"]);
         if objects.is_empty() {
-            return Err(ConfigError::new(source, "no certificate found (expected PEM or DER)"));
+            return Err(ConfigError::new(
+                source,
+                "no certificate found (expected PEM or DER)",
+            ));
         }
         objects
             .iter()
-            .map(|der| Certificate::from_der(der).map_err(|e| ConfigError::new(source, e.to_string())))
+            .map(|der| {
+                Certificate::from_der(der).map_err(|e| ConfigError::new(source, e.to_string()))
+            })
             .collect()
     }
 
@@ -134,7 +147,10 @@ impl Verifier {
     pub fn crls_from(bytes: &[u8], source: &str) -> Result<Vec<Crl>, ConfigError> {
         let objects = encoding::der_objects(bytes, &["X509 CRL"]);
         if objects.is_empty() {
-            return Err(ConfigError::new(source, "no CRL found (expected PEM or DER)"));
+            return Err(ConfigError::new(
+                source,
+                "no CRL found (expected PEM or DER)",
+            ));
         }
         objects
             .iter()
@@ -252,7 +268,9 @@ impl Context<'_> {
             )),
         }
 
-        let signer = certificate.map(Signer::from_certificate).unwrap_or_default();
+        let signer = certificate
+            .map(Signer::from_certificate)
+            .unwrap_or_default();
         if signer.iin_checksum_valid == Some(false) {
             warnings.push(Warning {
                 code: "IIN_CHECKSUM",
@@ -264,7 +282,10 @@ impl Context<'_> {
         let mut errors: Vec<ErrorEntry> = findings
             .0
             .iter()
-            .map(|e| ErrorEntry { code: e.code(), message: e.to_string() })
+            .map(|e| ErrorEntry {
+                code: e.code(),
+                message: e.to_string(),
+            })
             .collect();
         errors.sort_by_key(|e| e.code);
         errors.dedup_by(|a, b| a.code == b.code && a.message == b.message);
@@ -275,15 +296,20 @@ impl Context<'_> {
             message: first.map_or_else(|| "the signature is valid".to_owned(), ToString::to_string),
             errors,
             signer,
-            serial_number: certificate.map(Certificate::serial_hex).or_else(|| match &info.sid {
-                SignerIdentifier::IssuerAndSerial { serial, .. } => Some(crate::cert::serial_hex(serial)),
-                SignerIdentifier::SubjectKeyId(_) => None,
-            }),
+            serial_number: certificate
+                .map(Certificate::serial_hex)
+                .or_else(|| match &info.sid {
+                    SignerIdentifier::IssuerAndSerial { serial, .. } => {
+                        Some(crate::cert::serial_hex(serial))
+                    }
+                    SignerIdentifier::SubjectKeyId(_) => None,
+                }),
             issuer: certificate.map(|c| c.issuer.to_string()),
             not_before: certificate.map(|c| c.not_before),
             not_after: certificate.map(|c| c.not_after),
             signing_time,
-            digest_algorithm: digest.map_or_else(|| info.digest_algorithm.oid.clone(), |d| d.name.to_owned()),
+            digest_algorithm: digest
+                .map_or_else(|| info.digest_algorithm.oid.clone(), |d| d.name.to_owned()),
             signature_algorithm: match (scheme, signature_digest) {
                 (Some(s), Some(d)) => s.describe(d),
                 _ => info.signature_algorithm.oid.clone(),
@@ -297,7 +323,12 @@ impl Context<'_> {
     /// RFC 5652 §5.3: the certificate named by issuerAndSerialNumber or subjectKeyIdentifier,
     /// among the CMS's certificates, then the configured ones.
     fn find_certificate(&self, sid: &SignerIdentifier<'_>) -> Option<&Certificate> {
-        let mut candidates = self.pool.intermediates.iter().chain(&self.pool.anchors).copied();
+        let mut candidates = self
+            .pool
+            .intermediates
+            .iter()
+            .chain(&self.pool.anchors)
+            .copied();
         match sid {
             SignerIdentifier::IssuerAndSerial { issuer, serial } => {
                 let issuer = Name::parse(issuer).ok()?;
@@ -330,7 +361,13 @@ impl Context<'_> {
 
     /// RFC 5652 §5.4, §11.1, §11.2: content-type and message-digest attributes against the
     /// content; without signed attributes the content must be id-data (§5.3).
-    fn check_content(&self, info: &SignerInfo<'_>, content: &[u8], digest: &DigestAlgorithm, findings: &mut Findings) {
+    fn check_content(
+        &self,
+        info: &SignerInfo<'_>,
+        content: &[u8],
+        digest: &DigestAlgorithm,
+        findings: &mut Findings,
+    ) {
         if info.signed_attributes.is_none() {
             if self.signed.content_type != oid::DATA {
                 findings.push(Error::malformed(format!(
@@ -345,7 +382,9 @@ impl Context<'_> {
             .filter(|v| v.tag == tag::OID)
             .and_then(|v| crate::der::oid_to_string(v.value));
         if content_type.as_deref() != Some(self.signed.content_type.as_str()) {
-            findings.push(Error::DigestMismatch { attribute: "content-type" });
+            findings.push(Error::DigestMismatch {
+                attribute: "content-type",
+            });
         }
         let claimed = info
             .attribute(oid::ATTR_MESSAGE_DIGEST)
@@ -353,17 +392,27 @@ impl Context<'_> {
             .map(|v| v.value);
         match (claimed, digest.digest(content)) {
             (Some(claimed), Some(actual)) if claimed == actual.as_slice() => {}
-            (None, _) => findings.push(Error::malformed("the message-digest attribute is not an OCTET STRING")),
-            _ => findings.push(Error::DigestMismatch { attribute: "message-digest" }),
+            (None, _) => findings.push(Error::malformed(
+                "the message-digest attribute is not an OCTET STRING",
+            )),
+            _ => findings.push(Error::DigestMismatch {
+                attribute: "message-digest",
+            }),
         }
     }
 
     /// RFC 5652 §11.3: the signer's claimed signing time.
-    fn signing_time(&self, info: &SignerInfo<'_>, findings: &mut Findings) -> Option<OffsetDateTime> {
+    fn signing_time(
+        &self,
+        info: &SignerInfo<'_>,
+        findings: &mut Findings,
+    ) -> Option<OffsetDateTime> {
         let value = info.attribute(oid::ATTR_SIGNING_TIME)?;
         let parsed = parse_asn1_time(value.tag, value.value);
         if parsed.is_none() {
-            findings.push(Error::malformed("the signing-time attribute is not a valid time"));
+            findings.push(Error::malformed(
+                "the signing-time attribute is not a valid time",
+            ));
         }
         parsed
     }
@@ -401,7 +450,11 @@ impl Context<'_> {
     fn judge(&self, path: &Path<'_>) -> PathOutcome {
         let mut outcome = PathOutcome {
             findings: chain::validate(path, self.at),
-            chain: path.certificates.iter().map(|c| ChainEntry::of(c)).collect(),
+            chain: path
+                .certificates
+                .iter()
+                .map(|c| ChainEntry::of(c))
+                .collect(),
             ..PathOutcome::default()
         };
         let Some((&signer, _)) = path.certificates.split_first() else {
@@ -416,18 +469,34 @@ impl Context<'_> {
         }
         if let Some(purpose) = self.options.purpose {
             if !profile::serves(signer, purpose) {
-                outcome.findings.push(Error::KeyPurpose { required: purpose.as_str() });
+                outcome.findings.push(Error::KeyPurpose {
+                    required: purpose.as_str(),
+                });
             }
         }
-        let Some(anchor) = path.anchor() else { return outcome };
+        let Some(anchor) = path.anchor() else {
+            return outcome;
+        };
         let mut unchecked = Vec::new();
         for pair in path.certificates.windows(2) {
-            let [certificate, issuer] = pair else { continue };
-            let subject = Subject { certificate, issuer, anchor };
+            let [certificate, issuer] = pair else {
+                continue;
+            };
+            let subject = Subject {
+                certificate,
+                issuer,
+                anchor,
+            };
             match self.source.status(&subject, self.at, &mut outcome.findings) {
                 Status::Good => {}
                 Status::Revoked(e) => {
-                    if let Error::Revoked { subject, revoked_at, reason, .. } = &e {
+                    if let Error::Revoked {
+                        subject,
+                        revoked_at,
+                        reason,
+                        ..
+                    } = &e
+                    {
                         outcome.revocation.get_or_insert(Revocation {
                             subject: subject.clone(),
                             revoked_at: *revoked_at,
@@ -437,7 +506,9 @@ impl Context<'_> {
                     outcome.findings.push(e);
                 }
                 Status::Unknown if self.options.require_revocation => {
-                    outcome.findings.push(Error::RevocationUnknown { subject: certificate.subject.to_string() });
+                    outcome.findings.push(Error::RevocationUnknown {
+                        subject: certificate.subject.to_string(),
+                    });
                 }
                 Status::Unknown => unchecked.push(certificate.subject.to_string()),
             }

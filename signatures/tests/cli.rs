@@ -1,5 +1,12 @@
 //! The `eds-verify` contract: arguments, exit statuses and the JSON report, checked against
 //! `report.schema.json`.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops with a message on the first broken expectation"
+)]
 
 #[path = "support/mod.rs"]
 mod support;
@@ -30,16 +37,26 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> String {
 }
 
 fn eds_verify(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eds-verify")).args(args).output().expect("eds-verify runs")
+    Command::new(env!("CARGO_BIN_EXE_eds-verify"))
+        .args(args)
+        .output()
+        .expect("eds-verify runs")
 }
 
 /// Parses stdout as the report and checks it against the schema.
 fn report(output: &Output) -> Value {
     let report: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON object");
-    let schema: Value = serde_json::from_str(include_str!("../report.schema.json")).expect("the schema is JSON");
+    let schema: Value =
+        serde_json::from_str(include_str!("../report.schema.json")).expect("the schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&report).map(|e| format!("{e} at {}", e.instance_path())).collect();
-    assert!(errors.is_empty(), "report violates the schema: {errors:?}\n{report}");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report violates the schema: {errors:?}\n{report}"
+    );
     report
 }
 
@@ -55,9 +72,18 @@ fn files() -> Files {
     let dir = scratch();
     // The trust file holds two PEM certificates; the intermediate is DER.
     let other = TestPki::ec_p256();
-    let root = write(&dir, "roots.pem", format!("{}{}", other.root.pem(), pki.root.pem()));
+    let root = write(
+        &dir,
+        "roots.pem",
+        format!("{}{}", other.root.pem(), pki.root.pem()),
+    );
     let intermediate = write(&dir, "intermediate.cer", &pki.intermediate.der);
-    Files { dir, root, intermediate, pki }
+    Files {
+        dir,
+        root,
+        intermediate,
+        pki,
+    }
 }
 
 const AT_ARG: &str = "2021-06-01T00:00:00Z";
@@ -67,8 +93,21 @@ fn a_valid_signature_exits_0_with_the_report() {
     let f = files();
     let leaf = rsa_signer(&f.pki);
     let signature = write(&f.dir, "signed.p7s", signed_by(&leaf));
-    let output = eds_verify(&["--trust", &f.root, "--intermediate", &f.intermediate, "--at", AT_ARG, &signature]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = eds_verify(&[
+        "--trust",
+        &f.root,
+        "--intermediate",
+        &f.intermediate,
+        "--at",
+        AT_ARG,
+        &signature,
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report = report(&output);
     assert_eq!(report["valid"], true);
     assert_eq!(report["code"], "OK");
@@ -77,7 +116,12 @@ fn a_valid_signature_exits_0_with_the_report() {
     assert_eq!(signer["bin"], Value::Null);
     assert_eq!(signer["commonName"], "ТЕСТОВ ТЕСТ");
     let serial = signer["serialNumber"].as_str().expect("a serial");
-    assert_eq!(serial, signatures::Certificate::from_der(&leaf.der).expect("parses").serial_hex());
+    assert_eq!(
+        serial,
+        signatures::Certificate::from_der(&leaf.der)
+            .expect("parses")
+            .serial_hex()
+    );
     assert_eq!(signer["chain"].as_array().map(Vec::len), Some(3));
     assert_eq!(signer["chain"][2]["subject"], signer["chain"][2]["issuer"]);
 }
@@ -86,11 +130,25 @@ fn a_valid_signature_exits_0_with_the_report() {
 fn detached_content_pem_and_base64_inputs_are_accepted() {
     let f = files();
     let leaf = rsa_signer(&f.pki);
-    let der = CmsBuilder::new(CONTENT).detached().certificate(&leaf).signer(SignerSpec::new(&leaf)).build();
+    let der = CmsBuilder::new(CONTENT)
+        .detached()
+        .certificate(&leaf)
+        .signer(SignerSpec::new(&leaf))
+        .build();
     let content = write(&f.dir, "content.bin", CONTENT);
-    for (name, bytes) in [("pem", cms::pem(&der).into_bytes()), ("b64", cms::base64(&der).into_bytes())] {
+    for (name, bytes) in [
+        ("pem", cms::pem(&der).into_bytes()),
+        ("b64", cms::base64(&der).into_bytes()),
+    ] {
         let signature = write(&f.dir, name, bytes);
-        let base = ["--trust", &f.root, "--intermediate", &f.intermediate, "--at", AT_ARG];
+        let base = [
+            "--trust",
+            &f.root,
+            "--intermediate",
+            &f.intermediate,
+            "--at",
+            AT_ARG,
+        ];
         let with = eds_verify(&[&base[..], &["--content", &content, &signature]].concat());
         assert_eq!(with.status.code(), Some(0), "{name}");
         report(&with);
@@ -105,9 +163,27 @@ fn purpose_revocation_and_crl_options_work() {
     let f = files();
     let leaf = rsa_signer(&f.pki);
     let signature = write(&f.dir, "signed.p7s", signed_by(&leaf));
-    let leaf_crl = write(&f.dir, "nca.crl", f.pki.crl().revoke(&leaf.serial, AT - time::Duration::days(1), None).build());
-    let root_crl = write(&f.dir, "root.crl", crl::pem(&signatures::testing::CrlBuilder::new(&f.pki.root).build()));
-    let base = ["--trust", f.root.as_str(), "--intermediate", f.intermediate.as_str(), "--at", AT_ARG];
+    let leaf_crl = write(
+        &f.dir,
+        "nca.crl",
+        f.pki
+            .crl()
+            .revoke(&leaf.serial, AT - time::Duration::days(1), None)
+            .build(),
+    );
+    let root_crl = write(
+        &f.dir,
+        "root.crl",
+        crl::pem(&signatures::testing::CrlBuilder::new(&f.pki.root).build()),
+    );
+    let base = [
+        "--trust",
+        f.root.as_str(),
+        "--intermediate",
+        f.intermediate.as_str(),
+        "--at",
+        AT_ARG,
+    ];
 
     let auth = eds_verify(&[&base[..], &["--purpose", "auth", &signature]].concat());
     assert_eq!(auth.status.code(), Some(1));
@@ -116,11 +192,27 @@ fn purpose_revocation_and_crl_options_work() {
     let unknown = eds_verify(&[&base[..], &["--require-revocation", &signature]].concat());
     assert_eq!(report(&unknown)["code"], "REVOCATION_UNKNOWN");
 
-    let revoked = eds_verify(&[&base[..], &["--crl", &leaf_crl, "--crl", &root_crl, "--require-revocation", &signature]].concat());
+    let revoked = eds_verify(
+        &[
+            &base[..],
+            &[
+                "--crl",
+                &leaf_crl,
+                "--crl",
+                &root_crl,
+                "--require-revocation",
+                &signature,
+            ],
+        ]
+        .concat(),
+    );
     assert_eq!(revoked.status.code(), Some(1));
     let revoked = report(&revoked);
     assert_eq!(revoked["code"], "REVOKED");
-    assert_eq!(revoked["signers"][0]["revocation"]["revokedAt"], "2021-05-31T00:00:00Z");
+    assert_eq!(
+        revoked["signers"][0]["revocation"]["revokedAt"],
+        "2021-05-31T00:00:00Z"
+    );
 }
 
 #[test]
@@ -138,16 +230,35 @@ fn a_malformed_signature_file_is_invalid_not_a_usage_error() {
 fn unreadable_inputs_and_bad_arguments_are_usage_errors() {
     let f = files();
     let signature = write(&f.dir, "signed.p7s", signed_by(&rsa_signer(&f.pki)));
-    let not_a_cert = write(&f.dir, "not-a-cert.pem", "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n");
+    let not_a_cert = write(
+        &f.dir,
+        "not-a-cert.pem",
+        "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n",
+    );
     let missing = f.dir.join("missing").to_string_lossy().into_owned();
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("missing trust file", vec!["--trust", &missing, &signature]),
-        ("unparsable trust file", vec!["--trust", &not_a_cert, &signature]),
-        ("unparsable CRL", vec!["--trust", &f.root, "--crl", &f.root, &signature]),
-        ("missing content", vec!["--trust", &f.root, "--content", &missing, &signature]),
+        (
+            "unparsable trust file",
+            vec!["--trust", &not_a_cert, &signature],
+        ),
+        (
+            "unparsable CRL",
+            vec!["--trust", &f.root, "--crl", &f.root, &signature],
+        ),
+        (
+            "missing content",
+            vec!["--trust", &f.root, "--content", &missing, &signature],
+        ),
         ("missing signature", vec!["--trust", &f.root, &missing]),
-        ("bad time", vec!["--trust", &f.root, "--at", "yesterday", &signature]),
-        ("bad purpose", vec!["--trust", &f.root, "--purpose", "encrypt", &signature]),
+        (
+            "bad time",
+            vec!["--trust", &f.root, "--at", "yesterday", &signature],
+        ),
+        (
+            "bad purpose",
+            vec!["--trust", &f.root, "--purpose", "encrypt", &signature],
+        ),
         ("unknown option", vec!["--frobnicate", &signature]),
         ("no signature file", vec!["--trust", &f.root]),
         ("two signature files", vec![&signature, &signature]),
@@ -156,7 +267,10 @@ fn unreadable_inputs_and_bad_arguments_are_usage_errors() {
     for (name, args) in cases {
         let output = eds_verify(&args);
         assert_eq!(output.status.code(), Some(2), "{name}");
-        assert!(output.stdout.is_empty(), "{name}: no report on a usage error");
+        assert!(
+            output.stdout.is_empty(),
+            "{name}: no report on a usage error"
+        );
         assert!(!output.stderr.is_empty(), "{name}: the reason is on stderr");
     }
 }
@@ -168,10 +282,14 @@ fn the_nca_test_file_verifies_through_the_cli() {
     ));
     let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
     let output = eds_verify(&[
-        "--trust", &path("root_rsa_test.crt"),
-        "--intermediate", &path("nca_rsa_test.crt"),
-        "--crl", &path("nca_rsa_test.crl"),
-        "--at", AT_ARG,
+        "--trust",
+        &path("root_rsa_test.crt"),
+        "--intermediate",
+        &path("nca_rsa_test.crt"),
+        "--crl",
+        &path("nca_rsa_test.crl"),
+        "--at",
+        AT_ARG,
         &path("cms_attached_1signer_rsa_test123.p7s"),
     ]);
     assert_eq!(output.status.code(), Some(0));
@@ -180,9 +298,12 @@ fn the_nca_test_file_verifies_through_the_cli() {
     assert_eq!(single["signers"][0]["signingTime"], "2022-09-28T14:40:30Z");
 
     let output = eds_verify(&[
-        "--trust", &path("root_rsa_test.crt"),
-        "--intermediate", &path("nca_rsa_test.crt"),
-        "--at", AT_ARG,
+        "--trust",
+        &path("root_rsa_test.crt"),
+        "--intermediate",
+        &path("nca_rsa_test.crt"),
+        "--at",
+        AT_ARG,
         &path("cms_attached_2signers_gost2015_rsa_test123.p7s"),
     ]);
     assert_eq!(output.status.code(), Some(1));

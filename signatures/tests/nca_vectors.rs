@@ -1,5 +1,12 @@
 //! Interoperability with real NCA RK test PKI material (read from `NCA_TEST_VECTORS`, which
 //! `.ci/run` sets to `../shared/nca-test-vectors`).
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops with a message on the first broken expectation"
+)]
 
 use openssl::cms::{CMSOptions, CmsContentInfo};
 use openssl::pkcs12::Pkcs12;
@@ -26,7 +33,8 @@ fn certificates(name: &str) -> Vec<Certificate> {
 }
 
 fn rsa_verifier() -> Verifier {
-    Verifier::new(certificates("root_rsa_test.crt")).with_intermediates(certificates("nca_rsa_test.crt"))
+    Verifier::new(certificates("root_rsa_test.crt"))
+        .with_intermediates(certificates("nca_rsa_test.crt"))
 }
 
 fn at(text: &str) -> Options {
@@ -42,58 +50,107 @@ fn sign_with_p12(name: &str, password: &str, content: &[u8]) -> Vec<u8> {
     static PROVIDERS: OnceLock<(Provider, Provider)> = OnceLock::new();
     PROVIDERS.get_or_init(|| {
         let legacy = Provider::try_load(None, "legacy", true).expect("OpenSSL's legacy provider");
-        let default = Provider::try_load(None, "default", true).expect("OpenSSL's default provider");
+        let default =
+            Provider::try_load(None, "default", true).expect("OpenSSL's default provider");
         (legacy, default)
     });
-    let p12 = Pkcs12::from_der(&read(name)).expect("a PKCS#12 file").parse2(password).expect("the password opens it");
+    let p12 = Pkcs12::from_der(&read(name))
+        .expect("a PKCS#12 file")
+        .parse2(password)
+        .expect("the password opens it");
     let (cert, key) = (p12.cert.expect("a certificate"), p12.pkey.expect("a key"));
-    CmsContentInfo::sign(Some(&cert), Some(&key), None, Some(content), CMSOptions::BINARY)
-        .expect("OpenSSL signs")
-        .to_der()
-        .expect("DER")
+    CmsContentInfo::sign(
+        Some(&cert),
+        Some(&key),
+        None,
+        Some(content),
+        CMSOptions::BINARY,
+    )
+    .expect("OpenSSL signs")
+    .to_der()
+    .expect("DER")
 }
 
 #[test]
 fn the_rsa_single_signer_file_verifies() {
-    let report = rsa_verifier().verify(&read("cms_attached_1signer_rsa_test123.p7s"), None, &at("2021-06-01T00:00:00Z"));
+    let report = rsa_verifier().verify(
+        &read("cms_attached_1signer_rsa_test123.p7s"),
+        None,
+        &at("2021-06-01T00:00:00Z"),
+    );
     assert!(report.valid, "{}", report.to_json());
     let signer = &report.signers[0];
     assert_eq!(signer.signer.iin.as_deref(), Some("123456789011"));
-    assert_eq!(signer.serial_number.as_deref(), Some("4279390a141f5353a62947b61ed65e81741467d1"));
+    assert_eq!(
+        signer.serial_number.as_deref(),
+        Some("4279390a141f5353a62947b61ed65e81741467d1")
+    );
     assert_eq!(signer.chain.len(), 3);
     // Its signing-time claim (2022-09-28) is after the certificate expired: a warning only.
     assert_eq!(signer.signing_time, parse_rfc3339("2022-09-28T14:40:30Z"));
-    assert!(signer.warnings.iter().any(|w| w.code == "SIGNING_TIME_OUTSIDE_VALIDITY"));
+    assert!(
+        signer
+            .warnings
+            .iter()
+            .any(|w| w.code == "SIGNING_TIME_OUTSIDE_VALIDITY")
+    );
 }
 
 #[test]
 fn in_the_two_signer_files_rsa_is_valid_and_gost_unsupported() {
     let verifier = rsa_verifier();
     let options = at("2021-06-01T00:00:00Z");
-    let attached = verifier.verify(&read("cms_attached_2signers_gost2015_rsa_test123.p7s"), None, &options);
-    let detached = verifier.verify(&read("cms_detached_2signers_test123.p7s"), Some(b"test123"), &options);
+    let attached = verifier.verify(
+        &read("cms_attached_2signers_gost2015_rsa_test123.p7s"),
+        None,
+        &options,
+    );
+    let detached = verifier.verify(
+        &read("cms_detached_2signers_test123.p7s"),
+        Some(b"test123"),
+        &options,
+    );
     for report in [attached, detached] {
-        assert_eq!(report.code, Code::UnsupportedAlgorithm, "{}", report.to_json());
+        assert_eq!(
+            report.code,
+            Code::UnsupportedAlgorithm,
+            "{}",
+            report.to_json()
+        );
         let codes: Vec<_> = report.signers.iter().map(|s| s.code).collect();
         assert_eq!(codes, [Code::UnsupportedAlgorithm, Code::Ok]);
-        assert_eq!(report.signers[0].signer.iin.as_deref(), Some("123456789012"));
-        assert_eq!(report.signers[1].signer.iin.as_deref(), Some("123456789011"));
+        assert_eq!(
+            report.signers[0].signer.iin.as_deref(),
+            Some("123456789012")
+        );
+        assert_eq!(
+            report.signers[1].signer.iin.as_deref(),
+            Some("123456789011")
+        );
     }
-    let without_content = verifier.verify(&read("cms_detached_2signers_test123.p7s"), None, &options);
+    let without_content =
+        verifier.verify(&read("cms_detached_2signers_test123.p7s"), None, &options);
     assert_eq!(without_content.code, Code::ContentMissing);
 }
 
 #[test]
 fn the_revoked_key_is_revoked_by_the_nca_crl() {
-    let crl = Verifier::crls_from(&read("nca_rsa_test.crl"), "nca_rsa_test.crl").expect("the CRL parses");
+    let crl =
+        Verifier::crls_from(&read("nca_rsa_test.crl"), "nca_rsa_test.crl").expect("the CRL parses");
     let verifier = rsa_verifier().with_crls(crl);
     let options = at("2022-06-01T00:00:00Z");
 
     let revoked = sign_with_p12("individual_sign_revoked_2004.p12", "Qwerty12", b"test123");
     let report = verifier.verify(&revoked, None, &options);
     assert_eq!(report.code, Code::Revoked, "{}", report.to_json());
-    let revocation = report.signers[0].revocation.as_ref().expect("revocation details");
-    assert_eq!(revocation.revoked_at, parse_rfc3339("2022-01-18T04:40:24Z").expect("a time"));
+    let revocation = report.signers[0]
+        .revocation
+        .as_ref()
+        .expect("revocation details");
+    assert_eq!(
+        revocation.revoked_at,
+        parse_rfc3339("2022-01-18T04:40:24Z").expect("a time")
+    );
 
     // Before its revocation date the same signature was good.
     let before = verifier.verify(&revoked, None, &at("2022-01-18T04:40:00Z"));
@@ -102,10 +159,20 @@ fn the_revoked_key_is_revoked_by_the_nca_crl() {
     // The valid key of the same person (its certificate ran 2021-01-18..2022-01-18) is not on
     // the same CRL, which counts although it was issued after that time.
     let valid = sign_with_p12("individual_valid_sign_2004_rsa.p12", "Qwerty12", b"test123");
-    let options = Options { purpose: Some(Purpose::Sign), ..at("2021-06-01T00:00:00Z") };
+    let options = Options {
+        purpose: Some(Purpose::Sign),
+        ..at("2021-06-01T00:00:00Z")
+    };
     let report = verifier.verify(&valid, None, &options);
     assert!(report.valid, "{}", report.to_json());
-    let report = verifier.verify(&valid, None, &Options { purpose: Some(Purpose::Auth), ..options });
+    let report = verifier.verify(
+        &valid,
+        None,
+        &Options {
+            purpose: Some(Purpose::Auth),
+            ..options
+        },
+    );
     assert_eq!(report.code, Code::KeyPurpose);
 }
 
@@ -113,7 +180,10 @@ fn the_revoked_key_is_revoked_by_the_nca_crl() {
 fn the_nca_crls_parse() {
     let rsa = Crl::from_der(&read("nca_rsa_test.crl")).expect("RSA CRL");
     assert_eq!(rsa.issuer(), "C=KZ, CN=ҰКО 3.0 (RSA TEST)");
-    assert_eq!(rsa.this_update(), parse_rfc3339("2022-03-29T04:18:29Z").expect("a time"));
+    assert_eq!(
+        rsa.this_update(),
+        parse_rfc3339("2022-03-29T04:18:29Z").expect("a time")
+    );
     Crl::from_der(&read("nca_gost2022_test.crl")).expect("GOST CRL");
 }
 
@@ -122,7 +192,8 @@ fn the_nca_profiles_are_read() {
     let sign = Signer::from_certificate(&certificates("individual_valid_sign_2004_rsa.cer")[0]);
     assert_eq!(sign.purposes, [Purpose::Sign]);
     assert_eq!(sign.roles, [Role::Individual]);
-    let auth = Signer::from_certificate(&certificates("individual_valid_sign_2004_rsa_auth.cer")[0]);
+    let auth =
+        Signer::from_certificate(&certificates("individual_valid_sign_2004_rsa_auth.cer")[0]);
     assert_eq!(auth.purposes, [Purpose::Auth]);
     let ceo = Signer::from_certificate(&certificates("ceo_valid_sign_2004_gost.cer")[0]);
     assert!(ceo.bin.is_some(), "{ceo:?}");

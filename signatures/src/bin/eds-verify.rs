@@ -64,7 +64,10 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
 fn read(path: &str, what: &str) -> Result<Vec<u8>, String> {
     let metadata = std::fs::metadata(path).map_err(|e| format!("{what} {path}: {e}"))?;
     if metadata.len() > signatures::MAX_INPUT_LEN as u64 {
-        return Err(format!("{what} {path}: larger than {} bytes", signatures::MAX_INPUT_LEN));
+        return Err(format!(
+            "{what} {path}: larger than {} bytes",
+            signatures::MAX_INPUT_LEN
+        ));
     }
     std::fs::read(path).map_err(|e| format!("{what} {path}: {e}"))
 }
@@ -74,7 +77,10 @@ fn run(arguments: Arguments) -> Result<bool, String> {
         let mut all = Vec::new();
         for path in paths {
             let bytes = read(path, what)?;
-            all.extend(Verifier::certificates_from(&bytes, &format!("{what} {path}")).map_err(|e| e.to_string())?);
+            all.extend(
+                Verifier::certificates_from(&bytes, &format!("{what} {path}"))
+                    .map_err(|e| e.to_string())?,
+            );
         }
         Ok(all)
     };
@@ -83,13 +89,21 @@ fn run(arguments: Arguments) -> Result<bool, String> {
     let mut crls = Vec::new();
     for path in &arguments.crls {
         let bytes = read(path, "CRL")?;
-        crls.extend(Verifier::crls_from(&bytes, &format!("CRL {path}")).map_err(|e| e.to_string())?);
+        crls.extend(
+            Verifier::crls_from(&bytes, &format!("CRL {path}")).map_err(|e| e.to_string())?,
+        );
     }
-    let content = arguments.content.as_deref().map(|p| read(p, "content")).transpose()?;
+    let content = arguments
+        .content
+        .as_deref()
+        .map(|p| read(p, "content"))
+        .transpose()?;
     let signature_path = arguments.signature.as_deref().unwrap_or_default();
     let signature = read(signature_path, "signature file")?;
 
-    let verifier = Verifier::new(anchors).with_intermediates(intermediates).with_crls(crls);
+    let verifier = Verifier::new(anchors)
+        .with_intermediates(intermediates)
+        .with_crls(crls);
     let report = verifier.verify(&signature, content.as_deref(), &arguments.options);
     println!("{}", report.to_json());
     Ok(report.valid)

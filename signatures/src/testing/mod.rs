@@ -16,7 +16,9 @@
 #![deny(missing_docs)]
 #![allow(
     clippy::expect_used,
-    reason = "test support: an OpenSSL failure should stop the test with a clear message"
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test support: a misuse or an OpenSSL failure should stop the test with a clear message"
 )]
 
 pub mod cert;

@@ -49,7 +49,12 @@ pub fn rsa_signer(pki: &TestPki) -> testing::Certificate {
 #[track_caller]
 pub fn assert_code(report: &Report, expected: Code) {
     assert_eq!(report.code, expected, "report: {}", report.to_json());
-    assert_eq!(report.valid, expected == Code::Ok, "report: {}", report.to_json());
+    assert_eq!(
+        report.valid,
+        expected == Code::Ok,
+        "report: {}",
+        report.to_json()
+    );
 }
 
 /// Replaces every occurrence of `from` by `to` (same length) in `bytes`.

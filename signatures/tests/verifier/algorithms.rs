@@ -1,11 +1,11 @@
 //! The algorithm table: what verifies, what is weak, what is unsupported.
 
 use crate::support::*;
-use signatures::testing::{
-    CertificateBuilder, CmsBuilder, Digest, KeyUsageBit, Name, SignatureScheme, SignerSpec, TestPki,
-    cached_ec_p384, cached_rsa_1024,
-};
 use signatures::Code;
+use signatures::testing::{
+    CertificateBuilder, CmsBuilder, Digest, KeyUsageBit, Name, SignatureScheme, SignerSpec,
+    TestPki, cached_ec_p384, cached_rsa_1024,
+};
 
 #[test]
 fn every_supported_combination_verifies() {
@@ -13,26 +13,101 @@ fn every_supported_combination_verifies() {
     let rsa_leaf = rsa_signer(&rsa);
     let ec = TestPki::ec_p256();
     let ec_leaf = ec.individual_sign(IIN).issued_by(&ec.intermediate);
-    let p384_leaf = CertificateBuilder::new(Name::new().cn("P-384").serial_number("IIN123456789011"), cached_ec_p384(0))
-        .key_usage(&[KeyUsageBit::DigitalSignature])
-        .validity(AT - time::Duration::days(30), AT + time::Duration::days(30))
-        .issued_by(&ec.intermediate);
+    let p384_leaf = CertificateBuilder::new(
+        Name::new().cn("P-384").serial_number("IIN123456789011"),
+        cached_ec_p384(0),
+    )
+    .key_usage(&[KeyUsageBit::DigitalSignature])
+    .validity(AT - time::Duration::days(30), AT + time::Duration::days(30))
+    .issued_by(&ec.intermediate);
     let cases = [
-        ("RSA PKCS#1 SHA-256", &rsa, &rsa_leaf, SignatureScheme::RsaPkcs1(Digest::Sha256)),
-        ("RSA PKCS#1 SHA-384", &rsa, &rsa_leaf, SignatureScheme::RsaPkcs1(Digest::Sha384)),
-        ("RSA PKCS#1 SHA-512", &rsa, &rsa_leaf, SignatureScheme::RsaPkcs1(Digest::Sha512)),
-        ("RSA-PSS SHA-256 salt 32 (ring)", &rsa, &rsa_leaf, SignatureScheme::RsaPss { digest: Digest::Sha256, salt_len: 32 }),
-        ("RSA-PSS SHA-512 salt 64 (ring)", &rsa, &rsa_leaf, SignatureScheme::RsaPss { digest: Digest::Sha512, salt_len: 64 }),
-        ("RSA-PSS SHA-256 salt 20 (OpenSSL)", &rsa, &rsa_leaf, SignatureScheme::RsaPss { digest: Digest::Sha256, salt_len: 20 }),
-        ("ECDSA P-256 SHA-256", &ec, &ec_leaf, SignatureScheme::Ecdsa(Digest::Sha256)),
-        ("ECDSA P-256 SHA-384", &ec, &ec_leaf, SignatureScheme::Ecdsa(Digest::Sha384)),
-        ("ECDSA P-256 SHA-512 (OpenSSL)", &ec, &ec_leaf, SignatureScheme::Ecdsa(Digest::Sha512)),
-        ("ECDSA P-384 SHA-384", &ec, &p384_leaf, SignatureScheme::Ecdsa(Digest::Sha384)),
-        ("ECDSA P-384 SHA-256", &ec, &p384_leaf, SignatureScheme::Ecdsa(Digest::Sha256)),
-        ("ECDSA P-384 SHA-512 (OpenSSL)", &ec, &p384_leaf, SignatureScheme::Ecdsa(Digest::Sha512)),
+        (
+            "RSA PKCS#1 SHA-256",
+            &rsa,
+            &rsa_leaf,
+            SignatureScheme::RsaPkcs1(Digest::Sha256),
+        ),
+        (
+            "RSA PKCS#1 SHA-384",
+            &rsa,
+            &rsa_leaf,
+            SignatureScheme::RsaPkcs1(Digest::Sha384),
+        ),
+        (
+            "RSA PKCS#1 SHA-512",
+            &rsa,
+            &rsa_leaf,
+            SignatureScheme::RsaPkcs1(Digest::Sha512),
+        ),
+        (
+            "RSA-PSS SHA-256 salt 32 (ring)",
+            &rsa,
+            &rsa_leaf,
+            SignatureScheme::RsaPss {
+                digest: Digest::Sha256,
+                salt_len: 32,
+            },
+        ),
+        (
+            "RSA-PSS SHA-512 salt 64 (ring)",
+            &rsa,
+            &rsa_leaf,
+            SignatureScheme::RsaPss {
+                digest: Digest::Sha512,
+                salt_len: 64,
+            },
+        ),
+        (
+            "RSA-PSS SHA-256 salt 20 (OpenSSL)",
+            &rsa,
+            &rsa_leaf,
+            SignatureScheme::RsaPss {
+                digest: Digest::Sha256,
+                salt_len: 20,
+            },
+        ),
+        (
+            "ECDSA P-256 SHA-256",
+            &ec,
+            &ec_leaf,
+            SignatureScheme::Ecdsa(Digest::Sha256),
+        ),
+        (
+            "ECDSA P-256 SHA-384",
+            &ec,
+            &ec_leaf,
+            SignatureScheme::Ecdsa(Digest::Sha384),
+        ),
+        (
+            "ECDSA P-256 SHA-512 (OpenSSL)",
+            &ec,
+            &ec_leaf,
+            SignatureScheme::Ecdsa(Digest::Sha512),
+        ),
+        (
+            "ECDSA P-384 SHA-384",
+            &ec,
+            &p384_leaf,
+            SignatureScheme::Ecdsa(Digest::Sha384),
+        ),
+        (
+            "ECDSA P-384 SHA-256",
+            &ec,
+            &p384_leaf,
+            SignatureScheme::Ecdsa(Digest::Sha256),
+        ),
+        (
+            "ECDSA P-384 SHA-512 (OpenSSL)",
+            &ec,
+            &p384_leaf,
+            SignatureScheme::Ecdsa(Digest::Sha512),
+        ),
     ];
     for (name, pki, leaf, scheme) in cases {
-        let cms = CmsBuilder::new(CONTENT).certificate(leaf).signer(SignerSpec::new(leaf).scheme(scheme)).build();
+        let cms = CmsBuilder::new(CONTENT)
+            .certificate(leaf)
+            .signer(SignerSpec::new(leaf).scheme(scheme))
+            .build();
         let report = verifier(pki).verify(&cms, None, &at(AT));
         assert_eq!(report.code, Code::Ok, "{name}: {}", report.to_json());
         // The same signature, corrupted, must fail through the same backend.
@@ -41,7 +116,12 @@ fn every_supported_combination_verifies() {
             .signer(SignerSpec::new(leaf).scheme(scheme).corrupt_signature())
             .build();
         let report = verifier(pki).verify(&cms, None, &at(AT));
-        assert_eq!(report.code, Code::SignatureInvalid, "{name} corrupted: {}", report.to_json());
+        assert_eq!(
+            report.code,
+            Code::SignatureInvalid,
+            "{name} corrupted: {}",
+            report.to_json()
+        );
     }
 }
 
@@ -52,12 +132,18 @@ fn pss_with_a_wrong_salt_length_in_the_parameters_fails() {
     // Signed with salt 32, declared with salt 20: the declared parameters are what is verified.
     let cms = CmsBuilder::new(CONTENT)
         .certificate(&leaf)
-        .signer(SignerSpec::new(&leaf).scheme(SignatureScheme::RsaPss { digest: Digest::Sha256, salt_len: 32 }))
+        .signer(SignerSpec::new(&leaf).scheme(SignatureScheme::RsaPss {
+            digest: Digest::Sha256,
+            salt_len: 32,
+        }))
         .build();
     let declared_32 = [0xa2, 0x03, 0x02, 0x01, 0x20];
     let declared_20 = [0xa2, 0x03, 0x02, 0x01, 0x14];
     let patched = patch(&cms, &declared_32, &declared_20);
-    assert_code(&verifier(&pki).verify(&patched, None, &at(AT)), Code::SignatureInvalid);
+    assert_code(
+        &verifier(&pki).verify(&patched, None, &at(AT)),
+        Code::SignatureInvalid,
+    );
 }
 
 #[test]
@@ -68,14 +154,31 @@ fn sha1_and_md5_anywhere_in_the_path_are_weak() {
     for (name, scheme) in [
         ("SHA-1 signature", SignatureScheme::RsaPkcs1(Digest::Sha1)),
         ("MD5 signature", SignatureScheme::RsaPkcs1(Digest::Md5)),
-        ("PSS over SHA-1", SignatureScheme::RsaPss { digest: Digest::Sha1, salt_len: 20 }),
+        (
+            "PSS over SHA-1",
+            SignatureScheme::RsaPss {
+                digest: Digest::Sha1,
+                salt_len: 20,
+            },
+        ),
     ] {
-        let cms = CmsBuilder::new(CONTENT).certificate(&leaf).signer(SignerSpec::new(&leaf).scheme(scheme)).build();
+        let cms = CmsBuilder::new(CONTENT)
+            .certificate(&leaf)
+            .signer(SignerSpec::new(&leaf).scheme(scheme))
+            .build();
         let report = verifier.verify(&cms, None, &at(AT));
-        assert_eq!(report.code, Code::WeakAlgorithm, "{name}: {}", report.to_json());
+        assert_eq!(
+            report.code,
+            Code::WeakAlgorithm,
+            "{name}: {}",
+            report.to_json()
+        );
     }
     // A SHA-1 message digest under a SHA-256 signature.
-    let cms = CmsBuilder::new(CONTENT).certificate(&leaf).signer(SignerSpec::new(&leaf).digest(Digest::Sha1)).build();
+    let cms = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .signer(SignerSpec::new(&leaf).digest(Digest::Sha1))
+        .build();
     assert_code(&verifier.verify(&cms, None, &at(AT)), Code::WeakAlgorithm);
 
     // A certificate in the path signed with SHA-1.
@@ -83,19 +186,29 @@ fn sha1_and_md5_anywhere_in_the_path_are_weak() {
         .individual_sign(IIN)
         .signature_scheme(SignatureScheme::RsaPkcs1(Digest::Sha1))
         .issued_by(&pki.intermediate);
-    assert_code(&verifier.verify(&signed_by(&sha1_leaf), None, &at(AT)), Code::WeakAlgorithm);
+    assert_code(
+        &verifier.verify(&signed_by(&sha1_leaf), None, &at(AT)),
+        Code::WeakAlgorithm,
+    );
 }
 
 #[test]
 fn short_rsa_keys_are_weak() {
     let pki = TestPki::rsa();
-    let leaf = CertificateBuilder::new(Name::new().cn("short").serial_number("IIN123456789011"), cached_rsa_1024())
-        .key_usage(&[KeyUsageBit::DigitalSignature])
-        .validity(AT - time::Duration::days(30), AT + time::Duration::days(30))
-        .issued_by(&pki.intermediate);
+    let leaf = CertificateBuilder::new(
+        Name::new().cn("short").serial_number("IIN123456789011"),
+        cached_rsa_1024(),
+    )
+    .key_usage(&[KeyUsageBit::DigitalSignature])
+    .validity(AT - time::Duration::days(30), AT + time::Duration::days(30))
+    .issued_by(&pki.intermediate);
     let report = verifier(&pki).verify(&signed_by(&leaf), None, &at(AT));
     assert_code(&report, Code::WeakAlgorithm);
-    assert!(report.signers[0].message.contains("RSA-1024"), "{}", report.to_json());
+    assert!(
+        report.signers[0].message.contains("RSA-1024"),
+        "{}",
+        report.to_json()
+    );
 }
 
 #[test]

@@ -12,7 +12,11 @@ fn an_attached_signature_verifies_in_der_pem_and_base64() {
     let leaf = rsa_signer(&pki);
     let der = signed_by(&leaf);
     let verifier = verifier(&pki);
-    for input in [der.clone(), cms::pem(&der).into_bytes(), cms::base64(&der).into_bytes()] {
+    for input in [
+        der.clone(),
+        cms::pem(&der).into_bytes(),
+        cms::base64(&der).into_bytes(),
+    ] {
         let report = verifier.verify(&input, None, &at(AT));
         assert_code(&report, Code::Ok);
         let signer = &report.signers[0];
@@ -26,11 +30,18 @@ fn an_attached_signature_verifies_in_der_pem_and_base64() {
 fn a_detached_signature_needs_its_content() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let cms = CmsBuilder::new(CONTENT).detached().certificate(&leaf).signer(SignerSpec::new(&leaf)).build();
+    let cms = CmsBuilder::new(CONTENT)
+        .detached()
+        .certificate(&leaf)
+        .signer(SignerSpec::new(&leaf))
+        .build();
     let verifier = verifier(&pki);
     assert_code(&verifier.verify(&cms, Some(CONTENT), &at(AT)), Code::Ok);
     assert_code(&verifier.verify(&cms, None, &at(AT)), Code::ContentMissing);
-    assert_code(&verifier.verify(&cms, Some(b"test124"), &at(AT)), Code::DigestMismatch);
+    assert_code(
+        &verifier.verify(&cms, Some(b"test124"), &at(AT)),
+        Code::DigestMismatch,
+    );
 }
 
 #[test]
@@ -39,7 +50,10 @@ fn given_content_must_equal_attached_content() {
     let cms = signed_by(&rsa_signer(&pki));
     let verifier = verifier(&pki);
     assert_code(&verifier.verify(&cms, Some(CONTENT), &at(AT)), Code::Ok);
-    assert_code(&verifier.verify(&cms, Some(b"other"), &at(AT)), Code::DigestMismatch);
+    assert_code(
+        &verifier.verify(&cms, Some(b"other"), &at(AT)),
+        Code::DigestMismatch,
+    );
 }
 
 #[test]
@@ -48,14 +62,37 @@ fn signed_attributes_bind_the_content() {
     let leaf = rsa_signer(&pki);
     let verifier = verifier(&pki);
     let cases = [
-        ("message digest", SignerSpec::new(&leaf).message_digest_override(vec![0; 32]), Code::DigestMismatch),
-        ("content type", SignerSpec::new(&leaf).content_type_attr_override("1.2.840.113549.1.7.2"), Code::DigestMismatch),
-        ("other content", SignerSpec::new(&leaf).content_override(b"other"), Code::DigestMismatch),
-        ("corrupt signature", SignerSpec::new(&leaf).corrupt_signature(), Code::SignatureInvalid),
-        ("wrong key", SignerSpec::new(&leaf).signed_key(cached_rsa_2048(6)), Code::SignatureInvalid),
+        (
+            "message digest",
+            SignerSpec::new(&leaf).message_digest_override(vec![0; 32]),
+            Code::DigestMismatch,
+        ),
+        (
+            "content type",
+            SignerSpec::new(&leaf).content_type_attr_override("1.2.840.113549.1.7.2"),
+            Code::DigestMismatch,
+        ),
+        (
+            "other content",
+            SignerSpec::new(&leaf).content_override(b"other"),
+            Code::DigestMismatch,
+        ),
+        (
+            "corrupt signature",
+            SignerSpec::new(&leaf).corrupt_signature(),
+            Code::SignatureInvalid,
+        ),
+        (
+            "wrong key",
+            SignerSpec::new(&leaf).signed_key(cached_rsa_2048(6)),
+            Code::SignatureInvalid,
+        ),
     ];
     for (name, spec, expected) in cases {
-        let cms = CmsBuilder::new(CONTENT).certificate(&leaf).signer(spec).build();
+        let cms = CmsBuilder::new(CONTENT)
+            .certificate(&leaf)
+            .signer(spec)
+            .build();
         let report = verifier.verify(&cms, None, &at(AT));
         assert_eq!(report.code, expected, "{name}: {}", report.to_json());
     }
@@ -67,16 +104,37 @@ fn signer_identification_and_attribute_variants_verify() {
     let leaf = rsa_signer(&pki);
     let verifier = verifier(&pki);
     let variants = [
-        ("subjectKeyIdentifier sid", SignerSpec::new(&leaf).sid_subject_key_id()),
-        ("rsaEncryption as signature algorithm", SignerSpec::new(&leaf).signature_algorithm_rsa_encryption()),
-        ("no signed attributes", SignerSpec::new(&leaf).no_signed_attributes()),
-        ("signing time", SignerSpec::new(&leaf).signing_time(datetime!(2021-05-01 10:00 UTC))),
+        (
+            "subjectKeyIdentifier sid",
+            SignerSpec::new(&leaf).sid_subject_key_id(),
+        ),
+        (
+            "rsaEncryption as signature algorithm",
+            SignerSpec::new(&leaf).signature_algorithm_rsa_encryption(),
+        ),
+        (
+            "no signed attributes",
+            SignerSpec::new(&leaf).no_signed_attributes(),
+        ),
+        (
+            "signing time",
+            SignerSpec::new(&leaf).signing_time(datetime!(2021-05-01 10:00 UTC)),
+        ),
     ];
     for (name, spec) in variants {
-        let cms = CmsBuilder::new(CONTENT).certificate(&leaf).signer(spec).build();
+        let cms = CmsBuilder::new(CONTENT)
+            .certificate(&leaf)
+            .signer(spec)
+            .build();
         let report = verifier.verify(&cms, None, &at(AT));
         assert_eq!(report.code, Code::Ok, "{name}: {}", report.to_json());
-        assert!(report.signers[0].warnings.iter().all(|w| w.code != "SIGNING_TIME_OUTSIDE_VALIDITY"), "{name}");
+        assert!(
+            report.signers[0]
+                .warnings
+                .iter()
+                .all(|w| w.code != "SIGNING_TIME_OUTSIDE_VALIDITY"),
+            "{name}"
+        );
     }
 }
 
@@ -103,22 +161,35 @@ fn a_signing_time_claim_outside_validity_only_warns() {
     let report = verifier(&pki).verify(&cms, None, &at(AT));
     assert_code(&report, Code::Ok);
     let signer = &report.signers[0];
-    assert_eq!(signer.signing_time, Some(datetime!(2022-09-28 14:40:30 UTC)));
-    assert!(signer.warnings.iter().any(|w| w.code == "SIGNING_TIME_OUTSIDE_VALIDITY"));
+    assert_eq!(
+        signer.signing_time,
+        Some(datetime!(2022-09-28 14:40:30 UTC))
+    );
+    assert!(
+        signer
+            .warnings
+            .iter()
+            .any(|w| w.code == "SIGNING_TIME_OUTSIDE_VALIDITY")
+    );
     // The claim never replaces the validation time: at a time past the certificate's
     // validity the signature is expired even though the claim is inside it.
     let cms = CmsBuilder::new(CONTENT)
         .certificate(&leaf)
         .signer(SignerSpec::new(&leaf).signing_time(datetime!(2021-06-01 0:00 UTC)))
         .build();
-    assert_code(&verifier(&pki).verify(&cms, None, &at(datetime!(2023-01-01 0:00 UTC))), Code::CertExpired);
+    assert_code(
+        &verifier(&pki).verify(&cms, None, &at(datetime!(2023-01-01 0:00 UTC))),
+        Code::CertExpired,
+    );
 }
 
 #[test]
 fn every_signer_must_be_valid_and_the_first_failure_in_signer_order_is_reported() {
     let pki = TestPki::rsa();
     let owner = rsa_signer(&pki);
-    let co_owner = pki.individual_sign("760212350620").issued_by(&pki.intermediate);
+    let co_owner = pki
+        .individual_sign("760212350620")
+        .issued_by(&pki.intermediate);
     let verifier = verifier(&pki);
 
     let both = CmsBuilder::new(CONTENT)
@@ -129,13 +200,23 @@ fn every_signer_must_be_valid_and_the_first_failure_in_signer_order_is_reported(
         .build();
     let report = verifier.verify(&both, None, &at(AT));
     assert_code(&report, Code::Ok);
-    let iins: Vec<_> = report.signers.iter().map(|s| s.signer.iin.clone()).collect();
-    assert_eq!(iins, [Some(IIN.to_owned()), Some("760212350620".to_owned())]);
+    let iins: Vec<_> = report
+        .signers
+        .iter()
+        .map(|s| s.signer.iin.clone())
+        .collect();
+    assert_eq!(
+        iins,
+        [Some(IIN.to_owned()), Some("760212350620".to_owned())]
+    );
 
     // The first signer's failure (later in code order) is reported before the second's.
     let expired = pki
         .individual_sign("871008401427")
-        .validity(datetime!(2020-01-01 0:00 UTC), datetime!(2021-01-01 0:00 UTC))
+        .validity(
+            datetime!(2020-01-01 0:00 UTC),
+            datetime!(2021-01-01 0:00 UTC),
+        )
         .issued_by(&pki.intermediate);
     let mixed = CmsBuilder::new(CONTENT)
         .certificate(&expired)
@@ -152,10 +233,15 @@ fn every_signer_must_be_valid_and_the_first_failure_in_signer_order_is_reported(
 fn a_signer_whose_certificate_is_missing_is_untrusted() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let cms = CmsBuilder::new(CONTENT).signer(SignerSpec::new(&leaf)).build();
+    let cms = CmsBuilder::new(CONTENT)
+        .signer(SignerSpec::new(&leaf))
+        .build();
     let report = verifier(&pki).verify(&cms, None, &at(AT));
     assert_code(&report, Code::UntrustedChain);
-    assert!(report.signers[0].serial_number.is_some(), "the sid's serial is reported");
+    assert!(
+        report.signers[0].serial_number.is_some(),
+        "the sid's serial is reported"
+    );
 }
 
 #[test]
@@ -168,11 +254,32 @@ fn malformed_input_is_a_verdict_never_a_panic() {
         ("empty", Vec::new()),
         ("garbage", b"\x00\x01garbage\xff".to_vec()),
         ("text that is not base64", b"hello, world!".to_vec()),
-        ("huge length", vec![0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x06]),
-        ("indefinite length", vec![0x30, 0x80, 0x06, 0x00, 0x00, 0x00]),
-        ("not signedData", patch(&der, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02], &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03])),
-        ("wrong nesting", { let mut d = der.clone(); d[0] = 0x31; d }),
-        ("trailing data", { let mut d = der.clone(); d.push(0); d }),
+        (
+            "huge length",
+            vec![0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x06],
+        ),
+        (
+            "indefinite length",
+            vec![0x30, 0x80, 0x06, 0x00, 0x00, 0x00],
+        ),
+        (
+            "not signedData",
+            patch(
+                &der,
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02],
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03],
+            ),
+        ),
+        ("wrong nesting", {
+            let mut d = der.clone();
+            d[0] = 0x31;
+            d
+        }),
+        ("trailing data", {
+            let mut d = der.clone();
+            d.push(0);
+            d
+        }),
     ];
     for (name, input) in cases {
         let report = verifier.verify(&input, None, &options);
@@ -181,7 +288,10 @@ fn malformed_input_is_a_verdict_never_a_panic() {
     }
     // Every truncation, and a flipped byte at many positions: a verdict, never a panic.
     for length in 0..der.len() {
-        assert!(!verifier.verify(&der[..length], None, &options).valid, "truncated to {length}");
+        assert!(
+            !verifier.verify(&der[..length], None, &options).valid,
+            "truncated to {length}"
+        );
     }
     for position in (0..der.len()).step_by(7) {
         let mut flipped = der.clone();

@@ -3,8 +3,8 @@
 
 use crate::support::*;
 use signatures::testing::{
-    CertificateBuilder, CmsBuilder, CrlBuilder, Digest, Idp, KeyUsageBit, Name, Reason, SignatureScheme,
-    SignerSpec, TestPki, cached_rsa_2048, der,
+    CertificateBuilder, CmsBuilder, CrlBuilder, Digest, Idp, KeyUsageBit, Name, Reason,
+    SignatureScheme, SignerSpec, TestPki, cached_rsa_2048, der,
 };
 use signatures::{Code, Options, Report, Verifier};
 use time::OffsetDateTime;
@@ -27,19 +27,32 @@ fn root_crl(pki: &TestPki) -> Vec<u8> {
     CrlBuilder::new(&pki.root).build()
 }
 
-fn verify_with_crls(pki: &TestPki, leaf: &signatures::testing::Certificate, crls: &[Vec<u8>], options: &Options) -> Report {
+fn verify_with_crls(
+    pki: &TestPki,
+    leaf: &signatures::testing::Certificate,
+    crls: &[Vec<u8>],
+    options: &Options,
+) -> Report {
     let crls = crls.iter().map(|der| parse_crl(der)).collect();
-    verifier(pki).with_crls(crls).verify(&signed_by(leaf), None, options)
+    verifier(pki)
+        .with_crls(crls)
+        .verify(&signed_by(leaf), None, options)
 }
 
 #[test]
 fn a_certificate_revoked_before_the_validation_time_is_revoked() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let crl = pki.crl().revoke(&leaf.serial, BEFORE_AT, Some(Reason::KeyCompromise)).build();
+    let crl = pki
+        .crl()
+        .revoke(&leaf.serial, BEFORE_AT, Some(Reason::KeyCompromise))
+        .build();
     let report = verify_with_crls(&pki, &leaf, &[crl, root_crl(&pki)], &required(AT));
     assert_code(&report, Code::Revoked);
-    let revocation = report.signers[0].revocation.as_ref().expect("revocation details");
+    let revocation = report.signers[0]
+        .revocation
+        .as_ref()
+        .expect("revocation details");
     assert_eq!(revocation.revoked_at, BEFORE_AT);
     assert_eq!(revocation.reason, "keyCompromise");
     assert!(report.signers[0].message.contains("2021-05-01T00:00:00Z"));
@@ -49,13 +62,25 @@ fn a_certificate_revoked_before_the_validation_time_is_revoked() {
 fn a_hold_counts_as_revoked_and_a_later_revocation_does_not_count_yet() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let hold = pki.crl().revoke(&leaf.serial, AT, Some(Reason::CertificateHold)).build();
+    let hold = pki
+        .crl()
+        .revoke(&leaf.serial, AT, Some(Reason::CertificateHold))
+        .build();
     let report = verify_with_crls(&pki, &leaf, &[hold, root_crl(&pki)], &required(AT));
     assert_code(&report, Code::Revoked);
-    assert_eq!(report.signers[0].revocation.as_ref().map(|r| r.reason.as_str()), Some("certificateHold"));
+    assert_eq!(
+        report.signers[0]
+            .revocation
+            .as_ref()
+            .map(|r| r.reason.as_str()),
+        Some("certificateHold")
+    );
 
     let later = pki.crl().revoke(&leaf.serial, AFTER_AT, None).build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[later, root_crl(&pki)], &required(AT)), Code::Ok);
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[later, root_crl(&pki)], &required(AT)),
+        Code::Ok,
+    );
 }
 
 #[test]
@@ -70,7 +95,13 @@ fn a_crl_issued_after_the_validation_time_still_counts() {
         .build();
     let report = verify_with_crls(&pki, &leaf, &[crl, root_crl(&pki)], &at(AT));
     assert_code(&report, Code::Revoked);
-    assert_eq!(report.signers[0].revocation.as_ref().map(|r| r.reason.as_str()), Some("unspecified"));
+    assert_eq!(
+        report.signers[0]
+            .revocation
+            .as_ref()
+            .map(|r| r.reason.as_str()),
+        Some("unspecified")
+    );
 }
 
 #[test]
@@ -85,8 +116,16 @@ fn a_stale_crl_is_not_revocation_data() {
         .build();
     let report = verify_with_crls(&pki, &leaf, &[stale.clone(), root_crl(&pki)], &at(AT));
     assert_code(&report, Code::Ok);
-    assert!(report.signers[0].warnings.iter().any(|w| w.code == "REVOCATION_NOT_CHECKED"));
-    assert_code(&verify_with_crls(&pki, &leaf, &[stale, root_crl(&pki)], &required(AT)), Code::RevocationUnknown);
+    assert!(
+        report.signers[0]
+            .warnings
+            .iter()
+            .any(|w| w.code == "REVOCATION_NOT_CHECKED")
+    );
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[stale, root_crl(&pki)], &required(AT)),
+        Code::RevocationUnknown,
+    );
 }
 
 #[test]
@@ -94,51 +133,99 @@ fn revocation_is_required_for_every_certificate_when_asked() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
     let leaf_crl = pki.crl().build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[], &required(AT)), Code::RevocationUnknown);
-    let report = verify_with_crls(&pki, &leaf, &[leaf_crl.clone()], &required(AT));
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[], &required(AT)),
+        Code::RevocationUnknown,
+    );
+    let report = verify_with_crls(&pki, &leaf, std::slice::from_ref(&leaf_crl), &required(AT));
     assert_code(&report, Code::RevocationUnknown);
-    assert!(report.signers[0].message.contains("ҰКО 3.0 (RSA TEST)"), "the intermediate lacks data: {}", report.to_json());
-    assert_code(&verify_with_crls(&pki, &leaf, &[leaf_crl, root_crl(&pki)], &required(AT)), Code::Ok);
+    assert!(
+        report.signers[0].message.contains("ҰКО 3.0 (RSA TEST)"),
+        "the intermediate lacks data: {}",
+        report.to_json()
+    );
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[leaf_crl, root_crl(&pki)], &required(AT)),
+        Code::Ok,
+    );
 }
 
 #[test]
 fn a_ca_in_the_path_can_be_revoked() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let root_crl = CrlBuilder::new(&pki.root).revoke(&pki.intermediate.serial, BEFORE_AT, Some(Reason::CaCompromise)).build();
+    let root_crl = CrlBuilder::new(&pki.root)
+        .revoke(
+            &pki.intermediate.serial,
+            BEFORE_AT,
+            Some(Reason::CaCompromise),
+        )
+        .build();
     let report = verify_with_crls(&pki, &leaf, &[pki.crl().build(), root_crl], &required(AT));
     assert_code(&report, Code::Revoked);
-    assert!(report.signers[0].revocation.as_ref().is_some_and(|r| r.subject.contains("ҰКО 3.0") && r.reason == "cACompromise"));
+    assert!(
+        report.signers[0]
+            .revocation
+            .as_ref()
+            .is_some_and(|r| r.subject.contains("ҰКО 3.0") && r.reason == "cACompromise")
+    );
 }
 
 #[test]
 fn only_crls_signed_by_an_authorised_key_count() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let forged = pki.crl().revoke(&leaf.serial, BEFORE_AT, None).signed_by(cached_rsa_2048(6)).build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[forged.clone(), root_crl(&pki)], &at(AT)), Code::Ok);
-    assert_code(&verify_with_crls(&pki, &leaf, &[forged, root_crl(&pki)], &required(AT)), Code::RevocationUnknown);
+    let forged = pki
+        .crl()
+        .revoke(&leaf.serial, BEFORE_AT, None)
+        .signed_by(cached_rsa_2048(6))
+        .build();
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[forged.clone(), root_crl(&pki)], &at(AT)),
+        Code::Ok,
+    );
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[forged, root_crl(&pki)], &required(AT)),
+        Code::RevocationUnknown,
+    );
 
     // A CA whose keyUsage lacks cRLSign cannot issue CRLs.
-    let no_crl_sign = CertificateBuilder::new(Name::new().country("KZ").cn("No CRL sign"), cached_rsa_2048(3))
-        .ca(Some(0))
-        .key_usage(&[KeyUsageBit::KeyCertSign])
-        .validity(datetime!(2019-01-01 0:00 UTC), datetime!(2030-01-01 0:00 UTC))
-        .issued_by(&pki.root);
+    let no_crl_sign = CertificateBuilder::new(
+        Name::new().country("KZ").cn("No CRL sign"),
+        cached_rsa_2048(3),
+    )
+    .ca(Some(0))
+    .key_usage(&[KeyUsageBit::KeyCertSign])
+    .validity(
+        datetime!(2019-01-01 0:00 UTC),
+        datetime!(2030-01-01 0:00 UTC),
+    )
+    .issued_by(&pki.root);
     let leaf = pki.individual_sign(IIN).issued_by(&no_crl_sign);
-    let crl = CrlBuilder::new(&no_crl_sign).revoke(&leaf.serial, BEFORE_AT, None).build();
+    let crl = CrlBuilder::new(&no_crl_sign)
+        .revoke(&leaf.serial, BEFORE_AT, None)
+        .build();
     let verifier = Verifier::new(vec![parse(&pki.root)])
         .with_intermediates(vec![parse(&no_crl_sign)])
         .with_crls(vec![parse_crl(&crl), parse_crl(&root_crl(&pki))]);
-    assert_code(&verifier.verify(&signed_by(&leaf), None, &required(AT)), Code::RevocationUnknown);
+    assert_code(
+        &verifier.verify(&signed_by(&leaf), None, &required(AT)),
+        Code::RevocationUnknown,
+    );
 }
 
 #[test]
 fn a_weak_crl_in_use_is_weak() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let sha1 = pki.crl().signature_scheme(SignatureScheme::RsaPkcs1(Digest::Sha1)).build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[sha1], &at(AT)), Code::WeakAlgorithm);
+    let sha1 = pki
+        .crl()
+        .signature_scheme(SignatureScheme::RsaPkcs1(Digest::Sha1))
+        .build();
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[sha1], &at(AT)),
+        Code::WeakAlgorithm,
+    );
 }
 
 #[test]
@@ -150,7 +237,10 @@ fn a_crl_with_an_unknown_critical_extension_is_not_used() {
         .revoke(&leaf.serial, BEFORE_AT, None)
         .extension("1.3.6.1.4.1.99999.2", true, der::null())
         .build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[crl, root_crl(&pki)], &required(AT)), Code::RevocationUnknown);
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[crl, root_crl(&pki)], &required(AT)),
+        Code::RevocationUnknown,
+    );
 }
 
 #[test]
@@ -158,7 +248,11 @@ fn crls_carried_in_the_cms_are_used() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
     let crl = pki.crl().revoke(&leaf.serial, BEFORE_AT, None).build();
-    let cms = CmsBuilder::new(CONTENT).certificate(&leaf).crl(crl).signer(SignerSpec::new(&leaf)).build();
+    let cms = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .crl(crl)
+        .signer(SignerSpec::new(&leaf))
+        .build();
     assert_code(&verifier(&pki).verify(&cms, None, &at(AT)), Code::Revoked);
 }
 
@@ -168,7 +262,10 @@ fn an_indirect_crl_from_a_delegated_issuer_revokes() {
     let crl_issuer_name = Name::new().country("KZ").cn("NCA CRL issuer");
     let crl_issuer = CertificateBuilder::new(crl_issuer_name.clone(), cached_rsa_2048(4))
         .key_usage(&[KeyUsageBit::CrlSign])
-        .validity(datetime!(2019-01-01 0:00 UTC), datetime!(2030-01-01 0:00 UTC))
+        .validity(
+            datetime!(2019-01-01 0:00 UTC),
+            datetime!(2030-01-01 0:00 UTC),
+        )
         .issued_by(&pki.root);
     let uri = "http://test.pki.gov.kz/crl/indirect.crl";
     let leaf = pki
@@ -177,8 +274,17 @@ fn an_indirect_crl_from_a_delegated_issuer_revokes() {
         .issued_by(&pki.intermediate);
     let indirect = |flag: bool| {
         CrlBuilder::new(&crl_issuer)
-            .issuing_distribution_point(Idp { uri: Some(uri.to_owned()), indirect_crl: flag, ..Idp::default() })
-            .revoke_with_issuer(&leaf.serial, BEFORE_AT, Some(Reason::KeyCompromise), &pki.intermediate.subject)
+            .issuing_distribution_point(Idp {
+                uri: Some(uri.to_owned()),
+                indirect_crl: flag,
+                ..Idp::default()
+            })
+            .revoke_with_issuer(
+                &leaf.serial,
+                BEFORE_AT,
+                Some(Reason::KeyCompromise),
+                &pki.intermediate.subject,
+            )
             .build()
     };
     let verifier_with = |crl: Vec<u8>| {
@@ -186,9 +292,15 @@ fn an_indirect_crl_from_a_delegated_issuer_revokes() {
             .with_intermediates(vec![parse(&pki.intermediate), parse(&crl_issuer)])
             .with_crls(vec![parse_crl(&crl), parse_crl(&root_crl(&pki))])
     };
-    assert_code(&verifier_with(indirect(true)).verify(&signed_by(&leaf), None, &required(AT)), Code::Revoked);
+    assert_code(
+        &verifier_with(indirect(true)).verify(&signed_by(&leaf), None, &required(AT)),
+        Code::Revoked,
+    );
     // Without the indirectCRL flag the delegated issuer's CRL does not cover the certificate.
-    assert_code(&verifier_with(indirect(false)).verify(&signed_by(&leaf), None, &required(AT)), Code::RevocationUnknown);
+    assert_code(
+        &verifier_with(indirect(false)).verify(&signed_by(&leaf), None, &required(AT)),
+        Code::RevocationUnknown,
+    );
 }
 
 #[test]
@@ -196,30 +308,111 @@ fn delta_crls_add_revocations_and_lift_holds() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
     let base = pki.crl().number(1).build();
-    let delta = pki.crl().number(2).delta_of(1).revoke(&leaf.serial, BEFORE_AT, Some(Reason::Superseded)).build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[base.clone(), delta, root_crl(&pki)], &required(AT)), Code::Revoked);
+    let delta = pki
+        .crl()
+        .number(2)
+        .delta_of(1)
+        .revoke(&leaf.serial, BEFORE_AT, Some(Reason::Superseded))
+        .build();
+    assert_code(
+        &verify_with_crls(
+            &pki,
+            &leaf,
+            &[base.clone(), delta, root_crl(&pki)],
+            &required(AT),
+        ),
+        Code::Revoked,
+    );
 
-    let held = pki.crl().number(3).revoke(&leaf.serial, BEFORE_AT, Some(Reason::CertificateHold)).build();
-    let lifted = pki.crl().number(4).delta_of(3).revoke(&leaf.serial, AT, Some(Reason::RemoveFromCrl)).build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[held.clone(), root_crl(&pki)], &required(AT)), Code::Revoked);
-    assert_code(&verify_with_crls(&pki, &leaf, &[held, lifted, root_crl(&pki)], &required(AT)), Code::Ok);
+    let held = pki
+        .crl()
+        .number(3)
+        .revoke(&leaf.serial, BEFORE_AT, Some(Reason::CertificateHold))
+        .build();
+    let lifted = pki
+        .crl()
+        .number(4)
+        .delta_of(3)
+        .revoke(&leaf.serial, AT, Some(Reason::RemoveFromCrl))
+        .build();
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[held.clone(), root_crl(&pki)], &required(AT)),
+        Code::Revoked,
+    );
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[held, lifted, root_crl(&pki)], &required(AT)),
+        Code::Ok,
+    );
 
     // A delta based on a later complete CRL than the one held does not apply.
-    let unrelated = pki.crl().number(9).delta_of(5).revoke(&leaf.serial, BEFORE_AT, None).build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[base, unrelated, root_crl(&pki)], &required(AT)), Code::Ok);
+    let unrelated = pki
+        .crl()
+        .number(9)
+        .delta_of(5)
+        .revoke(&leaf.serial, BEFORE_AT, None)
+        .build();
+    assert_code(
+        &verify_with_crls(
+            &pki,
+            &leaf,
+            &[base, unrelated, root_crl(&pki)],
+            &required(AT),
+        ),
+        Code::Ok,
+    );
 }
 
 #[test]
 fn issuing_distribution_points_limit_a_crl_scope() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let scoped = |idp: Idp| pki.crl().issuing_distribution_point(idp).revoke(&leaf.serial, BEFORE_AT, None).build();
+    let scoped = |idp: Idp| {
+        pki.crl()
+            .issuing_distribution_point(idp)
+            .revoke(&leaf.serial, BEFORE_AT, None)
+            .build()
+    };
     let cases = [
-        ("only CA certificates", Idp { only_ca_certs: true, ..Idp::default() }, Code::RevocationUnknown),
-        ("only user certificates", Idp { only_user_certs: true, ..Idp::default() }, Code::Revoked),
-        ("another distribution point", Idp { uri: Some("http://test.pki.gov.kz/crl/other.crl".to_owned()), ..Idp::default() }, Code::RevocationUnknown),
-        ("the leaf's distribution point", Idp { uri: Some(pki.crl_uri.clone()), ..Idp::default() }, Code::Revoked),
-        ("only key compromise, listing the leaf", Idp { only_some_reasons: Some(vec![Reason::KeyCompromise]), ..Idp::default() }, Code::Revoked),
+        (
+            "only CA certificates",
+            Idp {
+                only_ca_certs: true,
+                ..Idp::default()
+            },
+            Code::RevocationUnknown,
+        ),
+        (
+            "only user certificates",
+            Idp {
+                only_user_certs: true,
+                ..Idp::default()
+            },
+            Code::Revoked,
+        ),
+        (
+            "another distribution point",
+            Idp {
+                uri: Some("http://test.pki.gov.kz/crl/other.crl".to_owned()),
+                ..Idp::default()
+            },
+            Code::RevocationUnknown,
+        ),
+        (
+            "the leaf's distribution point",
+            Idp {
+                uri: Some(pki.crl_uri.clone()),
+                ..Idp::default()
+            },
+            Code::Revoked,
+        ),
+        (
+            "only key compromise, listing the leaf",
+            Idp {
+                only_some_reasons: Some(vec![Reason::KeyCompromise]),
+                ..Idp::default()
+            },
+            Code::Revoked,
+        ),
     ];
     for (name, idp, expected) in cases {
         let report = verify_with_crls(&pki, &leaf, &[scoped(idp), root_crl(&pki)], &required(AT));
@@ -228,7 +421,13 @@ fn issuing_distribution_points_limit_a_crl_scope() {
     // A partition covering only some reasons, not listing the leaf, leaves the rest unknown.
     let partial = pki
         .crl()
-        .issuing_distribution_point(Idp { only_some_reasons: Some(vec![Reason::KeyCompromise]), ..Idp::default() })
+        .issuing_distribution_point(Idp {
+            only_some_reasons: Some(vec![Reason::KeyCompromise]),
+            ..Idp::default()
+        })
         .build();
-    assert_code(&verify_with_crls(&pki, &leaf, &[partial, root_crl(&pki)], &required(AT)), Code::RevocationUnknown);
+    assert_code(
+        &verify_with_crls(&pki, &leaf, &[partial, root_crl(&pki)], &required(AT)),
+        Code::RevocationUnknown,
+    );
 }
