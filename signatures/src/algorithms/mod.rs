@@ -1,13 +1,18 @@
 //! The algorithm table: which (digest, signature scheme, key type) combinations this crate
 //! verifies, and with which implementation.
 //!
+//! Algorithms come in modules ([`AlgorithmModule`]): [`standard`] holds RSA PKCS#1 v1.5 and PSS,
+//! ECDSA and SHA-2. Kazakhstan's GOST algorithms (GOST 34.310-2004, GOST R 34.10-2015 with
+//! Streebog) will be one more module, `gost.rs`, named in [`MODULES`]; until then their OIDs
+//! are unknown here and give `UNSUPPORTED_ALGORITHM`.
+//!
 //! `ring` is used wherever it can: RSA PKCS#1 v1.5 and PSS from 2048 to 8192 bits (PSS only with
 //! MGF1 over the same hash and salt length equal to the hash length), ECDSA P-256/P-384 with
 //! SHA-256/384. OpenSSL covers the rest of the table (ECDSA with SHA-512, other PSS salt lengths,
 //! RSA keys over 8192 bits). SHA-1 and MD5 are recognised only to be refused
 //! (`WEAK_ALGORITHM`), and RSA keys shorter than 2048 bits likewise (NIST SP 800-131A).
-//! Kazakhstan's GOST algorithms are recognised by their OID arc and refused as
-//! `UNSUPPORTED_ALGORITHM` until their module adds digests and entries to these tables.
+
+mod standard;
 
 use crate::der::{Reader, tag};
 use crate::error::Error;
@@ -18,6 +23,24 @@ use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Verifier};
 use ring::signature as rs;
 
+/// Every algorithm module, consulted in order.
+static MODULES: &[&AlgorithmModule] = &[&standard::MODULE];
+
+/// What one module contributes to the table.
+#[derive(Debug)]
+pub(crate) struct AlgorithmModule {
+    /// Hash functions, weak ones included (so they are refused by name, not as unknown).
+    pub digests: &'static [&'static DigestAlgorithm],
+    /// Signature algorithm OIDs that fix their whole scheme (like GOST's), beside the RSA and
+    /// ECDSA identifiers that [`signature_scheme`] parses.
+    pub named_schemes: &'static [NamedScheme],
+    /// The (digest, scheme, key) combinations that verify.
+    pub entries: &'static [Entry],
+}
+
+/// A hash implementation: data in, digest out.
+pub(crate) type HashFn = fn(&[u8]) -> Vec<u8>;
+
 /// A hash function.
 #[derive(Debug)]
 pub(crate) struct DigestAlgorithm {
@@ -27,60 +50,26 @@ pub(crate) struct DigestAlgorithm {
     pub oid: &'static str,
     /// Output length in bytes.
     pub output_len: usize,
-    /// `None` for weak digests, which are recognised but never computed.
-    ring: Option<&'static ring::digest::Algorithm>,
+    /// The implementation; `None` for weak digests, which are recognised but never computed.
+    pub compute: Option<HashFn>,
+    /// The same digest in OpenSSL, where OpenSSL verifies for it.
+    pub openssl: Option<fn() -> MessageDigest>,
 }
 
 impl DigestAlgorithm {
-    /// Hashes `data`.
+    /// Hashes `data` (`None` for a weak digest).
     pub fn digest(&self, data: &[u8]) -> Option<Vec<u8>> {
-        self.ring
-            .map(|algorithm| ring::digest::digest(algorithm, data).as_ref().to_vec())
+        self.compute.map(|compute| compute(data))
     }
 
-    fn openssl(&self) -> Option<MessageDigest> {
-        match self.oid {
-            oid::SHA256 => Some(MessageDigest::sha256()),
-            oid::SHA384 => Some(MessageDigest::sha384()),
-            oid::SHA512 => Some(MessageDigest::sha512()),
-            _ => None,
-        }
+    fn is_weak(&self) -> bool {
+        self.compute.is_none()
     }
 }
 
-pub(crate) static SHA256: DigestAlgorithm = DigestAlgorithm {
-    name: "SHA-256",
-    oid: oid::SHA256,
-    output_len: 32,
-    ring: Some(&ring::digest::SHA256),
-};
-pub(crate) static SHA384: DigestAlgorithm = DigestAlgorithm {
-    name: "SHA-384",
-    oid: oid::SHA384,
-    output_len: 48,
-    ring: Some(&ring::digest::SHA384),
-};
-pub(crate) static SHA512: DigestAlgorithm = DigestAlgorithm {
-    name: "SHA-512",
-    oid: oid::SHA512,
-    output_len: 64,
-    ring: Some(&ring::digest::SHA512),
-};
-static SHA1: DigestAlgorithm = DigestAlgorithm {
-    name: "SHA-1",
-    oid: oid::SHA1,
-    output_len: 20,
-    ring: None,
-};
-static MD5: DigestAlgorithm = DigestAlgorithm {
-    name: "MD5",
-    oid: oid::MD5,
-    output_len: 16,
-    ring: None,
-};
-
-/// Every digest this crate knows, strong ones first.
-static DIGESTS: [&DigestAlgorithm; 5] = [&SHA256, &SHA384, &SHA512, &SHA1, &MD5];
+fn digests() -> impl Iterator<Item = &'static DigestAlgorithm> {
+    MODULES.iter().flat_map(|m| m.digests.iter().copied())
+}
 
 /// An AlgorithmIdentifier (RFC 5280 §4.1.1.2): the OID and the raw parameters, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +79,7 @@ pub(crate) struct AlgorithmIdentifier {
 }
 
 impl AlgorithmIdentifier {
-    /// Parses the contents of an AlgorithmIdentifier SEQUENCE.
+    /// Parses an AlgorithmIdentifier SEQUENCE.
     pub fn parse(reader: &mut Reader<'_>, what: &str) -> Result<Self, Error> {
         let mut seq = reader.read_nested(tag::SEQUENCE, what)?;
         let oid_tlv = seq.read(tag::OID, what)?;
@@ -125,11 +114,11 @@ fn weak(algorithm: &str, what: &str) -> Error {
     }
 }
 
-/// Finds a digest by OID: weak ones are `WEAK_ALGORITHM`, unknown ones (GOST included)
-/// `UNSUPPORTED_ALGORITHM`.
+/// Finds a digest by OID: weak ones are `WEAK_ALGORITHM`, unknown ones (GOST included, until
+/// its module lands) `UNSUPPORTED_ALGORITHM`.
 pub(crate) fn digest_by_oid(oid: &str, what: &str) -> Result<&'static DigestAlgorithm, Error> {
-    match DIGESTS.iter().find(|d| d.oid == oid) {
-        Some(digest) if digest.ring.is_none() => Err(weak(digest.name, what)),
+    match digests().find(|d| d.oid == oid) {
+        Some(digest) if digest.is_weak() => Err(weak(digest.name, what)),
         Some(digest) => Ok(digest),
         None => Err(unsupported(oid, what)),
     }
@@ -141,6 +130,17 @@ pub(crate) enum SchemeKind {
     RsaPkcs1,
     RsaPss,
     Ecdsa,
+    /// A scheme fully named by its OID (a module's [`NamedScheme`]).
+    Named(&'static str),
+}
+
+/// A signature algorithm OID that fixes its digest and verification (e.g. GOST R 34.10-2015
+/// with Streebog-512).
+#[derive(Debug)]
+pub(crate) struct NamedScheme {
+    pub oid: &'static str,
+    pub name: &'static str,
+    pub digest: &'static DigestAlgorithm,
 }
 
 /// A signature algorithm as named in an AlgorithmIdentifier.
@@ -162,6 +162,11 @@ impl SignatureScheme {
             SchemeKind::RsaPkcs1 => "RSA PKCS#1 v1.5",
             SchemeKind::RsaPss => "RSA-PSS",
             SchemeKind::Ecdsa => "ECDSA",
+            SchemeKind::Named(oid) => MODULES
+                .iter()
+                .flat_map(|m| m.named_schemes)
+                .find(|s| s.oid == oid)
+                .map_or(oid, |s| s.name),
         };
         format!("{family} with {}", digest.name)
     }
@@ -179,17 +184,25 @@ pub(crate) fn signature_scheme(
     };
     let scheme = match algorithm.oid.as_str() {
         oid::RSA_ENCRYPTION => plain(SchemeKind::RsaPkcs1, None),
-        oid::SHA256_WITH_RSA => plain(SchemeKind::RsaPkcs1, Some(&SHA256)),
-        oid::SHA384_WITH_RSA => plain(SchemeKind::RsaPkcs1, Some(&SHA384)),
-        oid::SHA512_WITH_RSA => plain(SchemeKind::RsaPkcs1, Some(&SHA512)),
+        oid::SHA256_WITH_RSA => plain(SchemeKind::RsaPkcs1, Some(&standard::SHA256)),
+        oid::SHA384_WITH_RSA => plain(SchemeKind::RsaPkcs1, Some(&standard::SHA384)),
+        oid::SHA512_WITH_RSA => plain(SchemeKind::RsaPkcs1, Some(&standard::SHA512)),
+        // RFC 5758 §3.2: ECDSA identifiers have absent parameters.
         oid::EC_PUBLIC_KEY => return Ok(plain(SchemeKind::Ecdsa, None)),
-        oid::ECDSA_WITH_SHA256 => return Ok(plain(SchemeKind::Ecdsa, Some(&SHA256))),
-        oid::ECDSA_WITH_SHA384 => return Ok(plain(SchemeKind::Ecdsa, Some(&SHA384))),
-        oid::ECDSA_WITH_SHA512 => return Ok(plain(SchemeKind::Ecdsa, Some(&SHA512))),
+        oid::ECDSA_WITH_SHA256 => return Ok(plain(SchemeKind::Ecdsa, Some(&standard::SHA256))),
+        oid::ECDSA_WITH_SHA384 => return Ok(plain(SchemeKind::Ecdsa, Some(&standard::SHA384))),
+        oid::ECDSA_WITH_SHA512 => return Ok(plain(SchemeKind::Ecdsa, Some(&standard::SHA512))),
         oid::SHA1_WITH_RSA | oid::ECDSA_WITH_SHA1 => return Err(weak("SHA-1", what)),
         oid::MD5_WITH_RSA => return Err(weak("MD5", what)),
         oid::RSASSA_PSS => return pss_parameters(algorithm, what),
-        other => return Err(unsupported(other, what)),
+        other => {
+            let named = MODULES
+                .iter()
+                .flat_map(|m| m.named_schemes)
+                .find(|s| s.oid == other)
+                .ok_or_else(|| unsupported(other, what))?;
+            return Ok(plain(SchemeKind::Named(named.oid), Some(named.digest)));
+        }
     };
     if !algorithm.has_no_parameters() {
         return Err(Error::malformed(format!(
@@ -207,17 +220,17 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<Signatu
     let mut outer = Reader::new(params);
     let mut seq = outer.read_nested(tag::SEQUENCE, what)?;
     outer.finish(what)?;
-    let mut hash: &'static DigestAlgorithm = &SHA1;
-    let mut mgf_hash: &'static DigestAlgorithm = &SHA1;
+    let find = |id: &AlgorithmIdentifier| {
+        digests()
+            .find(|d| d.oid == id.oid)
+            .ok_or_else(|| unsupported(&id.oid, what))
+    };
+    let mut hash: &'static DigestAlgorithm = &standard::SHA1;
+    let mut mgf_hash: &'static DigestAlgorithm = &standard::SHA1;
     let mut salt_len = 20usize;
     if let Some(tlv) = seq.read_optional(tag::context_constructed(0))? {
         let mut inner = tlv.contents(seq.depth())?;
-        let id = AlgorithmIdentifier::parse(&mut inner, what)?;
-        hash = DIGESTS
-            .iter()
-            .find(|d| d.oid == id.oid)
-            .copied()
-            .ok_or_else(|| unsupported(&id.oid, what))?;
+        hash = find(&AlgorithmIdentifier::parse(&mut inner, what)?)?;
     }
     if let Some(tlv) = seq.read_optional(tag::context_constructed(1))? {
         let mut inner = tlv.contents(seq.depth())?;
@@ -226,12 +239,10 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<Signatu
             return Err(unsupported(&mgf.oid, what));
         }
         let mgf_params = mgf.parameters.as_deref().ok_or_else(bad)?;
-        let id = AlgorithmIdentifier::parse(&mut Reader::new(mgf_params), what)?;
-        mgf_hash = DIGESTS
-            .iter()
-            .find(|d| d.oid == id.oid)
-            .copied()
-            .ok_or_else(|| unsupported(&id.oid, what))?;
+        mgf_hash = find(&AlgorithmIdentifier::parse(
+            &mut Reader::new(mgf_params),
+            what,
+        )?)?;
     }
     if let Some(tlv) = seq.read_optional(tag::context_constructed(2))? {
         let mut inner = tlv.contents(seq.depth())?;
@@ -245,7 +256,7 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<Signatu
     }
     seq.finish(what)?;
     for digest in [hash, mgf_hash] {
-        if digest.ring.is_none() {
+        if digest.is_weak() {
             return Err(weak(digest.name, what));
         }
     }
@@ -270,7 +281,7 @@ pub(crate) enum KeyType {
     },
     EcP256,
     EcP384,
-    /// Any other key (GOST, other curves): the OID of its algorithm or curve.
+    /// Any other key (GOST, other curves): the OID of its algorithm, or of its curve for EC keys.
     Other(String),
 }
 
@@ -326,108 +337,50 @@ fn rsa_modulus_bits(rsa_public_key: &[u8]) -> Option<usize> {
 /// Smallest RSA modulus accepted (NIST SP 800-131A rev. 2: 2048 bits since 2014).
 const MIN_RSA_BITS: usize = 2048;
 
+/// A verifier a module implements itself (GOST: no library here implements it).
+pub(crate) trait SignatureVerifier: Sync + std::fmt::Debug {
+    /// Whether `signature` is `key`'s signature over `message` (the module hashes it).
+    fn verify(&self, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool;
+}
+
 /// How one table entry verifies.
 #[derive(Debug, Clone, Copy)]
-enum Backend {
+pub(crate) enum Backend {
     /// `ring`, for the exact parameters of this algorithm.
-    Ring(&'static rs::RsaParameters),
+    RingRsa(&'static rs::RsaParameters),
     RingEcdsa(&'static rs::EcdsaVerificationAlgorithm),
     /// OpenSSL's EVP interface.
     OpenSsl,
+    /// A module's own implementation (the GOST module's; the seam is tested with a stand-in).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "constructed by the GOST module to come")
+    )]
+    Module(&'static dyn SignatureVerifier),
+}
+
+/// The key a table entry applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    Rsa,
+    EcP256,
+    EcP384,
+    /// Keys whose [`KeyType::Other`] OID is this.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "constructed by the GOST module to come")
+    )]
+    Named(&'static str),
 }
 
 /// One row: a (digest, scheme, key type) combination that verifies, and how.
 #[derive(Debug)]
-struct Entry {
-    digest: &'static str,
-    scheme: SchemeKind,
-    key: KeyKind,
-    backend: Backend,
+pub(crate) struct Entry {
+    pub digest: &'static str,
+    pub scheme: SchemeKind,
+    pub key: KeyKind,
+    pub backend: Backend,
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyKind {
-    Rsa,
-    EcP256,
-    EcP384,
-}
-
-/// The table. A PSS row names the `ring` verifier for salt length = hash length; other salt
-/// lengths go to OpenSSL (see [`verify_signature`]).
-static TABLE: &[Entry] = &[
-    Entry {
-        digest: oid::SHA256,
-        scheme: SchemeKind::RsaPkcs1,
-        key: KeyKind::Rsa,
-        backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA256),
-    },
-    Entry {
-        digest: oid::SHA384,
-        scheme: SchemeKind::RsaPkcs1,
-        key: KeyKind::Rsa,
-        backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA384),
-    },
-    Entry {
-        digest: oid::SHA512,
-        scheme: SchemeKind::RsaPkcs1,
-        key: KeyKind::Rsa,
-        backend: Backend::Ring(&rs::RSA_PKCS1_2048_8192_SHA512),
-    },
-    Entry {
-        digest: oid::SHA256,
-        scheme: SchemeKind::RsaPss,
-        key: KeyKind::Rsa,
-        backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA256),
-    },
-    Entry {
-        digest: oid::SHA384,
-        scheme: SchemeKind::RsaPss,
-        key: KeyKind::Rsa,
-        backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA384),
-    },
-    Entry {
-        digest: oid::SHA512,
-        scheme: SchemeKind::RsaPss,
-        key: KeyKind::Rsa,
-        backend: Backend::Ring(&rs::RSA_PSS_2048_8192_SHA512),
-    },
-    Entry {
-        digest: oid::SHA256,
-        scheme: SchemeKind::Ecdsa,
-        key: KeyKind::EcP256,
-        backend: Backend::RingEcdsa(&rs::ECDSA_P256_SHA256_ASN1),
-    },
-    Entry {
-        digest: oid::SHA384,
-        scheme: SchemeKind::Ecdsa,
-        key: KeyKind::EcP256,
-        backend: Backend::RingEcdsa(&rs::ECDSA_P256_SHA384_ASN1),
-    },
-    Entry {
-        digest: oid::SHA512,
-        scheme: SchemeKind::Ecdsa,
-        key: KeyKind::EcP256,
-        backend: Backend::OpenSsl,
-    },
-    Entry {
-        digest: oid::SHA256,
-        scheme: SchemeKind::Ecdsa,
-        key: KeyKind::EcP384,
-        backend: Backend::RingEcdsa(&rs::ECDSA_P384_SHA256_ASN1),
-    },
-    Entry {
-        digest: oid::SHA384,
-        scheme: SchemeKind::Ecdsa,
-        key: KeyKind::EcP384,
-        backend: Backend::RingEcdsa(&rs::ECDSA_P384_SHA384_ASN1),
-    },
-    Entry {
-        digest: oid::SHA512,
-        scheme: SchemeKind::Ecdsa,
-        key: KeyKind::EcP384,
-        backend: Backend::OpenSsl,
-    },
-];
 
 /// Checks that a signature algorithm is acceptable for a key, without verifying anything:
 /// the algorithm-level verdicts (`UNSUPPORTED_ALGORITHM`, `WEAK_ALGORITHM`) for a path.
@@ -437,30 +390,40 @@ pub(crate) fn check_algorithm(
     key: &PublicKey,
     what: &str,
 ) -> Result<(), Error> {
-    lookup(scheme, digest, key, what).map(|_| ())
+    lookup(MODULES, scheme, digest, key, what).map(|_| ())
 }
 
 fn lookup(
+    modules: &[&'static AlgorithmModule],
     scheme: &SignatureScheme,
     digest: &'static DigestAlgorithm,
     key: &PublicKey,
     what: &str,
 ) -> Result<&'static Entry, Error> {
-    if digest.ring.is_none() {
+    if digest.is_weak() {
         return Err(weak(digest.name, what));
     }
-    let kind = match &key.key_type {
-        KeyType::Rsa { bits } if *bits < MIN_RSA_BITS => {
+    let key_matches = |kind: &KeyKind| match (&key.key_type, kind) {
+        (KeyType::Rsa { .. }, KeyKind::Rsa) => true,
+        (KeyType::EcP256, KeyKind::EcP256) | (KeyType::EcP384, KeyKind::EcP384) => true,
+        (KeyType::Other(oid), KeyKind::Named(named)) => oid == named,
+        _ => false,
+    };
+    if let KeyType::Rsa { bits } = key.key_type {
+        if bits < MIN_RSA_BITS {
             return Err(weak(&format!("RSA-{bits}"), what));
         }
-        KeyType::Rsa { .. } => KeyKind::Rsa,
-        KeyType::EcP256 => KeyKind::EcP256,
-        KeyType::EcP384 => KeyKind::EcP384,
-        KeyType::Other(oid) => return Err(unsupported(oid, what)),
-    };
-    TABLE
-        .iter()
-        .find(|e| e.digest == digest.oid && e.scheme == scheme.kind && e.key == kind)
+    }
+    let entries = modules.iter().flat_map(|m| m.entries);
+    let mut for_key = entries.filter(|e| key_matches(&e.key)).peekable();
+    if for_key.peek().is_none() {
+        let KeyType::Other(oid) = &key.key_type else {
+            return Err(unsupported("this key type", what));
+        };
+        return Err(unsupported(oid, what));
+    }
+    for_key
+        .find(|e| e.digest == digest.oid && e.scheme == scheme.kind)
         .ok_or_else(|| {
             unsupported(
                 &format!("{} for this key type", scheme.describe(digest)),
@@ -479,31 +442,20 @@ pub(crate) fn verify_signature(
     signature: &[u8],
     what: &str,
 ) -> Result<bool, Error> {
-    let entry = lookup(scheme, digest, key, what)?;
-    let KeyType::Rsa { bits } = key.key_type else {
-        return Ok(verify_with(
-            entry.backend,
-            scheme,
-            digest,
-            key,
-            message,
-            signature,
-        ));
-    };
-    // ring's RSA verifiers stop at 8192 bits and its PSS verifiers expect salt = hash length.
-    let ring_can =
-        bits <= 8192 && (scheme.kind != SchemeKind::RsaPss || scheme.salt_len == digest.output_len);
-    let backend = if ring_can {
-        entry.backend
-    } else {
-        Backend::OpenSsl
-    };
-    Ok(verify_with(
-        backend, scheme, digest, key, message, signature,
-    ))
+    let entry = lookup(MODULES, scheme, digest, key, what)?;
+    let mut backend = entry.backend;
+    if let KeyType::Rsa { bits } = key.key_type {
+        // ring's RSA verifiers stop at 8192 bits and its PSS verifiers expect salt = hash length.
+        let ring_can = bits <= 8192
+            && (scheme.kind != SchemeKind::RsaPss || scheme.salt_len == digest.output_len);
+        if !ring_can {
+            backend = Backend::OpenSsl;
+        }
+    }
+    Ok(run(backend, scheme, digest, key, message, signature))
 }
 
-fn verify_with(
+fn run(
     backend: Backend,
     scheme: &SignatureScheme,
     digest: &DigestAlgorithm,
@@ -512,7 +464,7 @@ fn verify_with(
     signature: &[u8],
 ) -> bool {
     match backend {
-        Backend::Ring(parameters) => rs::UnparsedPublicKey::new(parameters, &key.key_bits)
+        Backend::RingRsa(parameters) => rs::UnparsedPublicKey::new(parameters, &key.key_bits)
             .verify(message, signature)
             .is_ok(),
         Backend::RingEcdsa(algorithm) => rs::UnparsedPublicKey::new(algorithm, &key.key_bits)
@@ -521,6 +473,7 @@ fn verify_with(
         Backend::OpenSsl => {
             verify_openssl(scheme, digest, key, message, signature).unwrap_or(false)
         }
+        Backend::Module(verifier) => verifier.verify(key, message, signature),
     }
 }
 
@@ -531,7 +484,7 @@ fn verify_openssl(
     message: &[u8],
     signature: &[u8],
 ) -> Result<bool, openssl::error::ErrorStack> {
-    let Some(md) = digest.openssl() else {
+    let Some(md) = digest.openssl.map(|md| md()) else {
         return Ok(false);
     };
     let pkey = PKey::public_key_from_der(&key.spki)?;
@@ -544,4 +497,103 @@ fn verify_openssl(
     }
     verifier.update(message)?;
     verifier.verify(signature)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The module seam, exercised the way the GOST module will use it.
+    use super::*;
+
+    /// Stands in for a national algorithm: "signs" by reversing the message's digest.
+    #[derive(Debug)]
+    struct ReversedDigest;
+
+    impl SignatureVerifier for ReversedDigest {
+        fn verify(&self, _key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
+            let mut expected = standard::SHA256.digest(message).unwrap_or_default();
+            expected.reverse();
+            expected == signature
+        }
+    }
+
+    const KEY_OID: &str = "1.2.398.3.10.1.1.2.2";
+    const SIGNATURE_OID: &str = "1.2.398.3.10.1.1.2.3.2";
+
+    static MODULE: AlgorithmModule = AlgorithmModule {
+        digests: &[],
+        named_schemes: &[NamedScheme {
+            oid: SIGNATURE_OID,
+            name: "test scheme",
+            digest: &standard::SHA256,
+        }],
+        entries: &[Entry {
+            digest: oid::SHA256,
+            scheme: SchemeKind::Named(SIGNATURE_OID),
+            key: KeyKind::Named(KEY_OID),
+            backend: Backend::Module(&ReversedDigest),
+        }],
+    };
+
+    #[test]
+    fn a_module_adds_entries_keyed_by_its_oids() {
+        let key = PublicKey {
+            spki: Vec::new(),
+            key_bits: Vec::new(),
+            key_type: KeyType::Other(KEY_OID.to_owned()),
+        };
+        let scheme = SignatureScheme {
+            kind: SchemeKind::Named(SIGNATURE_OID),
+            digest: Some(&standard::SHA256),
+            salt_len: 0,
+        };
+        let modules: &[&'static AlgorithmModule] = &[&standard::MODULE, &MODULE];
+        let entry = lookup(modules, &scheme, &standard::SHA256, &key, "test").unwrap();
+        let mut signature = standard::SHA256.digest(b"message").unwrap();
+        signature.reverse();
+        assert!(run(
+            entry.backend,
+            &scheme,
+            &standard::SHA256,
+            &key,
+            b"message",
+            &signature
+        ));
+        assert!(!run(
+            entry.backend,
+            &scheme,
+            &standard::SHA256,
+            &key,
+            b"other",
+            &signature
+        ));
+        // Without the module the same key is unsupported.
+        let without = lookup(
+            &[&standard::MODULE],
+            &scheme,
+            &standard::SHA256,
+            &key,
+            "test",
+        );
+        assert!(matches!(without, Err(Error::UnsupportedAlgorithm { oid, .. }) if oid == KEY_OID));
+    }
+
+    #[test]
+    fn gost_oids_are_unsupported_until_their_module_lands() {
+        let algorithm = AlgorithmIdentifier {
+            oid: SIGNATURE_OID.to_owned(),
+            parameters: None,
+        };
+        assert!(matches!(
+            signature_scheme(&algorithm, "test"),
+            Err(Error::UnsupportedAlgorithm { .. })
+        ));
+        assert!(matches!(
+            digest_by_oid("1.2.398.3.10.1.3.3", "test"),
+            Err(Error::UnsupportedAlgorithm { .. })
+        ));
+        assert!(matches!(
+            digest_by_oid(oid::SHA1, "test"),
+            Err(Error::WeakAlgorithm { .. })
+        ));
+    }
 }
