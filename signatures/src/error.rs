@@ -13,11 +13,11 @@ use std::fmt;
 use time::OffsetDateTime;
 
 /// The result code of a verification, for programs. Stable identifiers: scripts match on them.
+/// Deliberately exhaustive: a new code must be handled by every caller that maps codes.
 ///
 /// The declaration order is the reporting order (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[non_exhaustive]
 pub enum Code {
     /// The signature is valid.
     Ok,
@@ -101,7 +101,6 @@ impl fmt::Display for Code {
 
 /// Why a signer (or the whole CMS) failed: a [`Code`] and what a person needs to understand it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// See [`Code::Malformed`].
     #[error("malformed signature: {0}")]
@@ -126,10 +125,10 @@ pub enum Error {
         what: String,
     },
     /// See [`Code::DigestMismatch`].
-    #[error("the signed {attribute} does not match the content")]
+    #[error("{what}")]
     DigestMismatch {
-        /// Which signed attribute disagreed ("message-digest" or "content-type").
-        attribute: &'static str,
+        /// What disagreed, as a sentence.
+        what: &'static str,
     },
     /// See [`Code::SignatureInvalid`].
     #[error("the signature value does not verify with the signer's public key")]

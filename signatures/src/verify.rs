@@ -346,7 +346,7 @@ impl Context<'_> {
             (Some(attached), given) => {
                 if given.is_some_and(|g| g != attached.as_ref()) {
                     findings.push(Error::DigestMismatch {
-                        attribute: "content (the attached content differs from the given content)",
+                        what: "the attached content differs from the content given to verify",
                     });
                 }
                 Some(attached)

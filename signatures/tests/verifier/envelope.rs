@@ -307,3 +307,49 @@ fn the_default_validation_time_is_now() {
     // The test leaf expired in 2022: verified now, it must be expired.
     assert_code(&report, Code::CertExpired);
 }
+
+#[test]
+fn a_signer_reports_its_first_failure_in_code_order() {
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    let crl = pki
+        .crl()
+        .revoke(&leaf.serial, AT - time::Duration::days(1), None)
+        .build();
+    let verifier = verifier(&pki).with_crls(vec![parse_crl(&crl)]);
+    let expired_at = at(datetime!(2022-06-01 0:00 UTC));
+
+    // Revoked and expired: expiry comes first in the order.
+    let report = verifier.verify(&signed_by(&leaf), None, &expired_at);
+    assert_code(&report, Code::CertExpired);
+    let codes: Vec<Code> = report.signers[0].errors.iter().map(|e| e.code).collect();
+    assert_eq!(
+        codes,
+        [Code::CertExpired, Code::Revoked],
+        "every failure is listed, in order"
+    );
+
+    // A bad signature comes before both.
+    let corrupt = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .signer(SignerSpec::new(&leaf).corrupt_signature())
+        .build();
+    assert_code(
+        &verifier.verify(&corrupt, None, &expired_at),
+        Code::SignatureInvalid,
+    );
+
+    // A digest mismatch comes before a bad signature (the signature is over the attributes).
+    let mismatch = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .signer(
+            SignerSpec::new(&leaf)
+                .message_digest_override(vec![1; 32])
+                .corrupt_signature(),
+        )
+        .build();
+    assert_code(
+        &verifier.verify(&mismatch, None, &expired_at),
+        Code::DigestMismatch,
+    );
+}
