@@ -383,7 +383,7 @@ impl Context<'_> {
             .and_then(|v| crate::der::oid_to_string(v.value));
         if content_type.as_deref() != Some(self.signed.content_type.as_str()) {
             findings.push(Error::DigestMismatch {
-                attribute: "content-type",
+                what: "the content-type attribute differs from the encapsulated content type",
             });
         }
         let claimed = info
@@ -396,7 +396,7 @@ impl Context<'_> {
                 "the message-digest attribute is not an OCTET STRING",
             )),
             _ => findings.push(Error::DigestMismatch {
-                attribute: "message-digest",
+                what: "the message-digest attribute does not match the content's digest",
             }),
         }
     }
