@@ -1,24 +1,283 @@
-//! Settings: defaults, then environment variables.
+//! Settings, layered: built-in defaults, then an optional TOML file (`APP_CONFIG`), then
+//! environment variables. Every variable is listed in the README with its default.
+//!
+//! Two profiles. `development` (the default) runs on SQLite with the demo data and trusts the
+//! demo PKI, loudly. `production` (`APP_ENV=production`, implied by a PostgreSQL
+//! `DATABASE_URL`) fails closed: explicit trust anchors are required, the demo anchor is refused
+//! and every certificate in a path needs current revocation data.
 
+use serde::Deserialize;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
-/// Where the server listens when `BIND_ADDR` is unset.
+/// Where the server listens by default.
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
+/// The embedded default database: a SQLite file in the working directory, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://registration.sqlite?mode=rwc";
+
+/// The deployment profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Local development: SQLite, demo data, demo PKI trusted.
+    Development,
+    /// Production: fails closed.
+    Production,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A setting that may hold a password (database and Redis URLs): never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that needs it (opening a connection).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
 
 /// The server's settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The address to listen on (`BIND_ADDR`); port 0 picks a free port (tests do).
+    pub profile: Profile,
+    /// `BIND_ADDR`; port 0 picks a free port (tests do).
     pub bind_addr: SocketAddr,
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: Secret,
+    /// `REDIS_URL`, when Redis is used (one-time passwords).
+    pub redis_url: Option<Secret>,
+    /// `SERVICE_NAME`: the audience written into sign-in challenges.
+    pub service_name: String,
+    /// `EDS_TRUST_ANCHORS`: certificate files of the trusted roots (NCA RK's).
+    pub trust_anchors: Vec<PathBuf>,
+    /// `EDS_INTERMEDIATES`: intermediate CA certificate files.
+    pub intermediates: Vec<PathBuf>,
+    /// `EDS_CRLS`: CRL files, reloaded when they change.
+    pub crls: Vec<PathBuf>,
+    /// `CHALLENGE_TTL_SECONDS`: how long a sign-in challenge may be signed.
+    pub challenge_ttl_seconds: u32,
+    /// `SESSION_TTL_SECONDS`: how long a session token lives.
+    pub session_ttl_seconds: u32,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
 }
 
+/// The optional file's shape: every key optional, named like the variables in lowercase.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    app_env: Option<Profile>,
+    bind_addr: Option<String>,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    service_name: Option<String>,
+    eds_trust_anchors: Option<Vec<PathBuf>>,
+    eds_intermediates: Option<Vec<PathBuf>>,
+    eds_crls: Option<Vec<PathBuf>>,
+    challenge_ttl_seconds: Option<u32>,
+    session_ttl_seconds: Option<u32>,
+    log_format: Option<LogFormat>,
+}
+
+/// A configuration error, said so that an operator can fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigurationError(pub String);
+
 impl Settings {
-    /// Reads the settings from the environment.
-    pub fn from_env() -> Result<Self, String> {
-        let text = std::env::var("BIND_ADDR").unwrap_or_else(|_| DEFAULT_BIND_ADDR.to_owned());
-        let bind_addr = text.parse().map_err(|e| {
-            format!("BIND_ADDR={text:?} is not an address like 127.0.0.1:8080: {e}")
+    /// Reads defaults, then the file named by `APP_CONFIG` (if set), then the environment.
+    pub fn load() -> Result<Self, ConfigurationError> {
+        Self::from_sources(|name| std::env::var(name).ok())
+    }
+
+    /// The same, with the environment given as a lookup function (tests pass a map).
+    pub fn from_sources(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigurationError> {
+        let file = match env("APP_CONFIG") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigurationError(format!("APP_CONFIG {path}: {e}")))?;
+                toml::from_str::<FileSettings>(&text)
+                    .map_err(|e| ConfigurationError(format!("APP_CONFIG {path}: {e}")))?
+            }
+            None => FileSettings::default(),
+        };
+        let text = |name: &str, from_file: Option<String>| env(name).or(from_file);
+        let list = |name: &str, from_file: Option<Vec<PathBuf>>| -> Vec<PathBuf> {
+            match env(name) {
+                // A list in one variable: paths separated by commas.
+                Some(value) => value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+                    .collect(),
+                None => from_file.unwrap_or_default(),
+            }
+        };
+        let number = |name: &str, from_file: Option<u32>, default: u32| -> Result<u32, ConfigurationError> {
+            match env(name) {
+                Some(value) => value
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigurationError(format!("{name}={value:?} is not a whole number"))),
+                None => Ok(from_file.unwrap_or(default)),
+            }
+        };
+
+        let database_url =
+            text("DATABASE_URL", file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            return Err(ConfigurationError(
+                "DATABASE_URL must be a sqlite:// or postgres:// URL".to_owned(),
+            ));
+        }
+        let profile = match text("APP_ENV", None) {
+            Some(value) => match value.as_str() {
+                "production" => Profile::Production,
+                "development" => Profile::Development,
+                other => {
+                    return Err(ConfigurationError(format!(
+                        "APP_ENV={other:?}: expected development or production"
+                    )));
+                }
+            },
+            // A PostgreSQL database means a real deployment: it implies production.
+            None => file.app_env.unwrap_or(if database_url.starts_with("postgres") {
+                Profile::Production
+            } else {
+                Profile::Development
+            }),
+        };
+        let bind_text = text("BIND_ADDR", file.bind_addr).unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
+        let bind_addr = bind_text.parse().map_err(|e| {
+            ConfigurationError(format!("BIND_ADDR={bind_text:?} is not an address like 127.0.0.1:8080: {e}"))
         })?;
-        Ok(Settings { bind_addr })
+        let log_format = match text("LOG_FORMAT", None) {
+            Some(value) => match value.as_str() {
+                "json" => LogFormat::Json,
+                "text" => LogFormat::Text,
+                other => return Err(ConfigurationError(format!("LOG_FORMAT={other:?}: expected text or json"))),
+            },
+            None => file.log_format.unwrap_or(LogFormat::Text),
+        };
+        let settings = Settings {
+            profile,
+            bind_addr,
+            database_url: Secret::new(database_url),
+            redis_url: text("REDIS_URL", file.redis_url).filter(|url| !url.is_empty()).map(Secret::new),
+            service_name: text("SERVICE_NAME", file.service_name).unwrap_or_else(|| "registration.kz".to_owned()),
+            trust_anchors: list("EDS_TRUST_ANCHORS", file.eds_trust_anchors),
+            intermediates: list("EDS_INTERMEDIATES", file.eds_intermediates),
+            crls: list("EDS_CRLS", file.eds_crls),
+            challenge_ttl_seconds: number("CHALLENGE_TTL_SECONDS", file.challenge_ttl_seconds, 300)?,
+            session_ttl_seconds: number("SESSION_TTL_SECONDS", file.session_ttl_seconds, 12 * 3600)?,
+            log_format,
+        };
+        if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
+            return Err(ConfigurationError(
+                "the production profile needs EDS_TRUST_ANCHORS (NCA RK's root certificates)".to_owned(),
+            ));
+        }
+        if settings.challenge_ttl_seconds == 0 || settings.session_ttl_seconds == 0 {
+            return Err(ConfigurationError("time-to-live settings must be positive".to_owned()));
+        }
+        Ok(settings)
+    }
+
+    /// Whether the database is the embedded SQLite one.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose().starts_with("sqlite:")
+    }
+
+    /// Whether revocation data is required for every certificate in a path.
+    pub fn require_revocation(&self) -> bool {
+        self.profile == Profile::Production
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigurationError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Settings::from_sources(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn no_configuration_at_all_is_the_development_profile_on_sqlite() {
+        let settings = load(&[]).unwrap();
+        assert_eq!(settings.profile, Profile::Development);
+        assert_eq!(settings.database_url.expose(), DEFAULT_DATABASE_URL);
+        assert!(!format!("{settings:?}").contains("sqlite://"), "URLs never print");
+        assert_eq!(settings.bind_addr.to_string(), DEFAULT_BIND_ADDR);
+        assert!(!settings.require_revocation());
+    }
+
+    #[test]
+    fn postgres_implies_production_which_needs_trust_anchors() {
+        let error = load(&[("DATABASE_URL", "postgres://localhost/db")]).unwrap_err();
+        assert!(error.0.contains("EDS_TRUST_ANCHORS"));
+        let settings = load(&[
+            ("DATABASE_URL", "postgres://localhost/db"),
+            ("EDS_TRUST_ANCHORS", "a.pem, b.pem"),
+        ])
+        .unwrap();
+        assert_eq!(settings.profile, Profile::Production);
+        assert_eq!(settings.trust_anchors, [PathBuf::from("a.pem"), PathBuf::from("b.pem")]);
+        assert!(settings.require_revocation());
+        // An explicit development profile on PostgreSQL is allowed (local experiments).
+        let settings = load(&[("DATABASE_URL", "postgres://localhost/db"), ("APP_ENV", "development")]).unwrap();
+        assert_eq!(settings.profile, Profile::Development);
+    }
+
+    #[test]
+    fn a_file_layers_under_the_environment() {
+        let path = std::env::temp_dir().join(format!("registration-config-{}.toml", std::process::id()));
+        std::fs::write(&path, "bind_addr = \"127.0.0.1:9000\"\nservice_name = \"from-file\"\n").unwrap();
+        let path_text = path.to_string_lossy().into_owned();
+        let settings = load(&[("APP_CONFIG", &path_text), ("SERVICE_NAME", "from-env")]).unwrap();
+        assert_eq!(settings.bind_addr.port(), 9000);
+        assert_eq!(settings.service_name, "from-env");
+        std::fs::write(&path, "no_such_key = 1\n").unwrap();
+        assert!(load(&[("APP_CONFIG", &path_text)]).is_err(), "unknown keys are refused");
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_variable_named() {
+        for (name, value) in [
+            ("BIND_ADDR", "localhost"),
+            ("DATABASE_URL", "mysql://x"),
+            ("APP_ENV", "staging"),
+            ("LOG_FORMAT", "xml"),
+            ("SESSION_TTL_SECONDS", "soon"),
+            ("CHALLENGE_TTL_SECONDS", "0"),
+        ] {
+            let error = load(&[(name, value)]).unwrap_err();
+            assert!(error.0.contains(name) || error.0.contains("positive"), "{name}: {error}");
+        }
     }
 }

@@ -1,1 +1,9 @@
-//! SeaORM entities: one module per table (the tables arrive with the API server issue).
+//! SeaORM entities: one module per table. The tables themselves are created by the
+//! `migrations` crate, which never imports these.
+
+pub mod auth_challenge;
+pub mod integrator;
+pub mod officer;
+pub mod person;
+pub mod session;
+pub mod stored_signature;

@@ -7,7 +7,11 @@ use signatures::{Certificate, Crl, Verifier};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(certificate) = Certificate::from_der(data) {
-        let _ = (certificate.subject(), certificate.serial_hex(), certificate.der().len());
+        let _ = (
+            certificate.subject(),
+            certificate.serial_hex(),
+            certificate.der().len(),
+        );
     }
     if let Ok(crl) = Crl::from_der(data) {
         let _ = crl.issuer();

@@ -73,6 +73,14 @@ fuzz_target!(|data: &[u8]| {
     VERIFIER.clear_cache();
     let cold = VERIFIER.verify(signature, content, &options);
     let warm = VERIFIER.verify(signature, content, &options);
-    assert_eq!(cold.valid, cold.code == Code::Ok, "valid disagrees with code");
-    assert_eq!(cold.to_json(), warm.to_json(), "the warm cache changed the report");
+    assert_eq!(
+        cold.valid,
+        cold.code == Code::Ok,
+        "valid disagrees with code"
+    );
+    assert_eq!(
+        cold.to_json(),
+        warm.to_json(),
+        "the warm cache changed the report"
+    );
 });

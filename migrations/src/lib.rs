@@ -1,1 +1,22 @@
-//! Database migrations, shared by SQLite and PostgreSQL (they arrive with the API server issue).
+//! Database migrations, shared unchanged by SQLite (the embedded default) and PostgreSQL.
+//!
+//! Each migration declares its own identifiers and never imports the entities, so old
+//! migrations stay valid when entities change. Every schema change is a new migration; a
+//! landed migration is never edited. Column types are chosen to be portable: UUID identifiers,
+//! timestamps with time zone (stored in UTC), binary blobs, JSON kept as text, and areas as
+//! integer hundredths of a square metre.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_identity;
+
+/// Runs the migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_identity::Migration)]
+    }
+}

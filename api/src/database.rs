@@ -1,0 +1,24 @@
+//! The database: one connection pool, migrated at start-up. SQLite (the embedded default) and
+//! PostgreSQL run the same migrations.
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// Opens the pool for `url`.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    // SQL statements are logged at debug level only: they can carry IINs as parameters.
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // SQLite serialises writers; one connection avoids "database is locked" under load.
+        options.max_connections(1);
+    } else {
+        options.max_connections(20);
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}

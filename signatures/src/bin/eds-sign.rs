@@ -1,0 +1,75 @@
+//! `eds-sign`: a development tool that signs like NCALayer does, with a test key from a PEM
+//! file (certificate and private key), so the API can be tried without NCALayer.
+//!
+//! ```text
+//! eds-sign --key KEY_AND_CERT.pem [--detached] [--armor] (--base64 DATA | FILE)
+//! ```
+//! `--base64 DATA` signs the bytes DATA encodes (NCALayer's `decode: true`). The output is bare
+//! base64 of the DER CMS (the legacy API's form), or `-----BEGIN CMS-----` with `--armor` (the
+//! 2022 API's form). Exit status 2 on a usage error. Never use it with real keys.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use openssl::cms::{CMSOptions, CmsContentInfo};
+use openssl::pkey::PKey;
+use openssl::x509::X509;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: eds-sign --key KEY_AND_CERT.pem [--detached] [--armor] (--base64 DATA | FILE)";
+
+fn run(args: Vec<String>) -> Result<String, String> {
+    let mut key_file = None;
+    let mut detached = false;
+    let mut armor = false;
+    let mut data: Option<Vec<u8>> = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--key" => key_file = Some(args.next().ok_or("--key needs a file")?),
+            "--detached" => detached = true,
+            "--armor" => armor = true,
+            "--base64" => {
+                let text = args.next().ok_or("--base64 needs data")?;
+                data = Some(STANDARD.decode(text.trim()).map_err(|e| format!("--base64: {e}"))?);
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            file => data = Some(std::fs::read(file).map_err(|e| format!("{file}: {e}"))?),
+        }
+    }
+    let key_file = key_file.ok_or("no --key")?;
+    let data = data.ok_or("nothing to sign")?;
+    let pem = std::fs::read(&key_file).map_err(|e| format!("{key_file}: {e}"))?;
+    let certificate = X509::from_pem(&pem).map_err(|e| format!("{key_file}: no certificate: {e}"))?;
+    let key = PKey::private_key_from_pem(&pem).map_err(|e| format!("{key_file}: no private key: {e}"))?;
+    let mut flags = CMSOptions::BINARY;
+    if detached {
+        flags |= CMSOptions::DETACHED;
+    }
+    let cms = CmsContentInfo::sign(Some(&certificate), Some(&key), None, Some(&data), flags)
+        .and_then(|cms| cms.to_der())
+        .map_err(|e| format!("signing failed: {e}"))?;
+    let body = STANDARD.encode(cms);
+    if armor {
+        let lines: Vec<&str> = body
+            .as_bytes()
+            .chunks(64)
+            .filter_map(|chunk| std::str::from_utf8(chunk).ok())
+            .collect();
+        Ok(format!("-----BEGIN CMS-----\n{}\n-----END CMS-----", lines.join("\n")))
+    } else {
+        Ok(body)
+    }
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("eds-sign: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
