@@ -13,9 +13,9 @@ use registration::http_get;
 
 /// Starts the application on a free port, in the background of the test's runtime.
 fn spawn_app() -> u16 {
-    let settings = Settings {
-        bind_addr: "127.0.0.1:0".parse().expect("an address"),
-    };
+    let settings =
+        Settings::from_sources(|name| (name == "BIND_ADDR").then(|| "127.0.0.1:0".to_owned()))
+            .expect("settings");
     let application = Application::build(&settings).expect("the application binds");
     let port = application.port();
     actix_web::rt::spawn(application.run_until_stopped());

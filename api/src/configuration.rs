@@ -135,18 +135,18 @@ impl Settings {
                 None => from_file.unwrap_or_default(),
             }
         };
-        let number = |name: &str, from_file: Option<u32>, default: u32| -> Result<u32, ConfigurationError> {
-            match env(name) {
-                Some(value) => value
-                    .trim()
-                    .parse()
-                    .map_err(|_| ConfigurationError(format!("{name}={value:?} is not a whole number"))),
-                None => Ok(from_file.unwrap_or(default)),
-            }
-        };
+        let number =
+            |name: &str, from_file: Option<u32>, default: u32| -> Result<u32, ConfigurationError> {
+                match env(name) {
+                    Some(value) => value.trim().parse().map_err(|_| {
+                        ConfigurationError(format!("{name}={value:?} is not a whole number"))
+                    }),
+                    None => Ok(from_file.unwrap_or(default)),
+                }
+            };
 
-        let database_url =
-            text("DATABASE_URL", file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let database_url = text("DATABASE_URL", file.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
             return Err(ConfigurationError(
                 "DATABASE_URL must be a sqlite:// or postgres:// URL".to_owned(),
@@ -163,21 +163,30 @@ impl Settings {
                 }
             },
             // A PostgreSQL database means a real deployment: it implies production.
-            None => file.app_env.unwrap_or(if database_url.starts_with("postgres") {
-                Profile::Production
-            } else {
-                Profile::Development
-            }),
+            None => file
+                .app_env
+                .unwrap_or(if database_url.starts_with("postgres") {
+                    Profile::Production
+                } else {
+                    Profile::Development
+                }),
         };
-        let bind_text = text("BIND_ADDR", file.bind_addr).unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
+        let bind_text =
+            text("BIND_ADDR", file.bind_addr).unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
         let bind_addr = bind_text.parse().map_err(|e| {
-            ConfigurationError(format!("BIND_ADDR={bind_text:?} is not an address like 127.0.0.1:8080: {e}"))
+            ConfigurationError(format!(
+                "BIND_ADDR={bind_text:?} is not an address like 127.0.0.1:8080: {e}"
+            ))
         })?;
         let log_format = match text("LOG_FORMAT", None) {
             Some(value) => match value.as_str() {
                 "json" => LogFormat::Json,
                 "text" => LogFormat::Text,
-                other => return Err(ConfigurationError(format!("LOG_FORMAT={other:?}: expected text or json"))),
+                other => {
+                    return Err(ConfigurationError(format!(
+                        "LOG_FORMAT={other:?}: expected text or json"
+                    )));
+                }
             },
             None => file.log_format.unwrap_or(LogFormat::Text),
         };
@@ -185,22 +194,36 @@ impl Settings {
             profile,
             bind_addr,
             database_url: Secret::new(database_url),
-            redis_url: text("REDIS_URL", file.redis_url).filter(|url| !url.is_empty()).map(Secret::new),
-            service_name: text("SERVICE_NAME", file.service_name).unwrap_or_else(|| "registration.kz".to_owned()),
+            redis_url: text("REDIS_URL", file.redis_url)
+                .filter(|url| !url.is_empty())
+                .map(Secret::new),
+            service_name: text("SERVICE_NAME", file.service_name)
+                .unwrap_or_else(|| "registration.kz".to_owned()),
             trust_anchors: list("EDS_TRUST_ANCHORS", file.eds_trust_anchors),
             intermediates: list("EDS_INTERMEDIATES", file.eds_intermediates),
             crls: list("EDS_CRLS", file.eds_crls),
-            challenge_ttl_seconds: number("CHALLENGE_TTL_SECONDS", file.challenge_ttl_seconds, 300)?,
-            session_ttl_seconds: number("SESSION_TTL_SECONDS", file.session_ttl_seconds, 12 * 3600)?,
+            challenge_ttl_seconds: number(
+                "CHALLENGE_TTL_SECONDS",
+                file.challenge_ttl_seconds,
+                300,
+            )?,
+            session_ttl_seconds: number(
+                "SESSION_TTL_SECONDS",
+                file.session_ttl_seconds,
+                12 * 3600,
+            )?,
             log_format,
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
             return Err(ConfigurationError(
-                "the production profile needs EDS_TRUST_ANCHORS (NCA RK's root certificates)".to_owned(),
+                "the production profile needs EDS_TRUST_ANCHORS (NCA RK's root certificates)"
+                    .to_owned(),
             ));
         }
         if settings.challenge_ttl_seconds == 0 || settings.session_ttl_seconds == 0 {
-            return Err(ConfigurationError("time-to-live settings must be positive".to_owned()));
+            return Err(ConfigurationError(
+                "time-to-live settings must be positive".to_owned(),
+            ));
         }
         Ok(settings)
     }
@@ -222,7 +245,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigurationError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Settings::from_sources(|name| map.get(name).cloned())
     }
 
@@ -231,7 +257,10 @@ mod tests {
         let settings = load(&[]).unwrap();
         assert_eq!(settings.profile, Profile::Development);
         assert_eq!(settings.database_url.expose(), DEFAULT_DATABASE_URL);
-        assert!(!format!("{settings:?}").contains("sqlite://"), "URLs never print");
+        assert!(
+            !format!("{settings:?}").contains("sqlite://"),
+            "URLs never print"
+        );
         assert_eq!(settings.bind_addr.to_string(), DEFAULT_BIND_ADDR);
         assert!(!settings.require_revocation());
     }
@@ -246,23 +275,38 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(settings.profile, Profile::Production);
-        assert_eq!(settings.trust_anchors, [PathBuf::from("a.pem"), PathBuf::from("b.pem")]);
+        assert_eq!(
+            settings.trust_anchors,
+            [PathBuf::from("a.pem"), PathBuf::from("b.pem")]
+        );
         assert!(settings.require_revocation());
         // An explicit development profile on PostgreSQL is allowed (local experiments).
-        let settings = load(&[("DATABASE_URL", "postgres://localhost/db"), ("APP_ENV", "development")]).unwrap();
+        let settings = load(&[
+            ("DATABASE_URL", "postgres://localhost/db"),
+            ("APP_ENV", "development"),
+        ])
+        .unwrap();
         assert_eq!(settings.profile, Profile::Development);
     }
 
     #[test]
     fn a_file_layers_under_the_environment() {
-        let path = std::env::temp_dir().join(format!("registration-config-{}.toml", std::process::id()));
-        std::fs::write(&path, "bind_addr = \"127.0.0.1:9000\"\nservice_name = \"from-file\"\n").unwrap();
+        let path =
+            std::env::temp_dir().join(format!("registration-config-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "bind_addr = \"127.0.0.1:9000\"\nservice_name = \"from-file\"\n",
+        )
+        .unwrap();
         let path_text = path.to_string_lossy().into_owned();
         let settings = load(&[("APP_CONFIG", &path_text), ("SERVICE_NAME", "from-env")]).unwrap();
         assert_eq!(settings.bind_addr.port(), 9000);
         assert_eq!(settings.service_name, "from-env");
         std::fs::write(&path, "no_such_key = 1\n").unwrap();
-        assert!(load(&[("APP_CONFIG", &path_text)]).is_err(), "unknown keys are refused");
+        assert!(
+            load(&[("APP_CONFIG", &path_text)]).is_err(),
+            "unknown keys are refused"
+        );
         std::fs::remove_file(&path).unwrap();
     }
 
@@ -277,7 +321,10 @@ mod tests {
             ("CHALLENGE_TTL_SECONDS", "0"),
         ] {
             let error = load(&[(name, value)]).unwrap_err();
-            assert!(error.0.contains(name) || error.0.contains("positive"), "{name}: {error}");
+            assert!(
+                error.0.contains(name) || error.0.contains("positive"),
+                "{name}: {error}"
+            );
         }
     }
 }

@@ -2,4 +2,7 @@
 //! health endpoint; GraphQL, persistence and sign-in arrive with the API server issue.
 
 pub mod configuration;
+pub mod database;
+pub mod domain;
 pub mod startup;
+pub mod telemetry;

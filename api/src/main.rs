@@ -10,7 +10,7 @@ async fn main() -> std::io::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let settings = Settings::from_env().map_err(std::io::Error::other)?;
+    let settings = Settings::load().map_err(std::io::Error::other)?;
     let application = Application::build(&settings)?;
     tracing::info!(port = application.port(), "registration-api listening");
     application.run_until_stopped().await

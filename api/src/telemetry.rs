@@ -40,25 +40,42 @@ fn new_request_id() -> String {
 /// Middleware body: takes the caller's `X-Request-Id` when it is sane (so a request can be
 /// followed across systems) or makes one, logs the request inside a span carrying it, and
 /// returns it in the response.
-pub async fn with_request_id<S, B>(request: ServiceRequest, service: &S) -> Result<ServiceResponse<B>, actix_web::Error>
+pub async fn with_request_id<S, B>(
+    request: ServiceRequest,
+    service: &S,
+) -> Result<ServiceResponse<B>, actix_web::Error>
 where
-    S: actix_web::dev::Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: actix_web::dev::Service<
+            ServiceRequest,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
 {
     let id = request
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
         .map_or_else(new_request_id, str::to_owned);
     request.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.path());
     let started = std::time::Instant::now();
     let mut response = service.call(request).instrument(span.clone()).await?;
     span.in_scope(|| {
-        tracing::info!(status = response.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "served");
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "served"
+        );
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     Ok(response)
 }

@@ -84,12 +84,21 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Person::Table)
                     .col(ColumnDef::new(Person::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(Person::Iin).string_len(12).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Person::Iin)
+                            .string_len(12)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new(Person::Surname).string().null())
                     .col(ColumnDef::new(Person::GivenName).string().null())
                     .col(ColumnDef::new(Person::Patronymic).string().null())
                     .col(ColumnDef::new(Person::Phone).string_len(16).null())
-                    .col(ColumnDef::new(Person::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Person::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -97,12 +106,29 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AuthChallenge::Table)
-                    .col(ColumnDef::new(AuthChallenge::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(AuthChallenge::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(AuthChallenge::Payload).blob().not_null())
                     .col(ColumnDef::new(AuthChallenge::Origin).string().not_null())
-                    .col(ColumnDef::new(AuthChallenge::IssuedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(AuthChallenge::ExpiresAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(AuthChallenge::ConsumedAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(AuthChallenge::IssuedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuthChallenge::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuthChallenge::ConsumedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -111,12 +137,29 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Session::Table)
                     .col(ColumnDef::new(Session::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(Session::TokenHash).blob().not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Session::TokenHash)
+                            .blob()
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new(Session::PersonId).uuid().not_null())
                     .col(ColumnDef::new(Session::ActingBin).string_len(12).null())
-                    .col(ColumnDef::new(Session::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Session::ExpiresAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Session::RevokedAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(Session::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Session::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Session::RevokedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_session_person")
@@ -133,7 +176,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Officer::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(Officer::Iin).string_len(12).not_null())
                     .col(ColumnDef::new(Officer::BodyBin).string_len(12).not_null())
-                    .col(ColumnDef::new(Officer::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Officer::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .index(
                         Index::create()
                             .name("ux_officer_iin_body")
@@ -148,11 +195,29 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Integrator::Table)
-                    .col(ColumnDef::new(Integrator::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Integrator::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Integrator::Name).string().not_null())
-                    .col(ColumnDef::new(Integrator::KeyHash).blob().not_null().unique_key())
-                    .col(ColumnDef::new(Integrator::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Integrator::RevokedAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(Integrator::KeyHash)
+                            .blob()
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Integrator::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Integrator::RevokedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -160,16 +225,41 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StoredSignature::Table)
-                    .col(ColumnDef::new(StoredSignature::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(StoredSignature::Purpose).string_len(32).not_null())
+                    .col(
+                        ColumnDef::new(StoredSignature::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(StoredSignature::Purpose)
+                            .string_len(32)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(StoredSignature::SubjectId).uuid().not_null())
-                    .col(ColumnDef::new(StoredSignature::SignerIin).string_len(12).null())
-                    .col(ColumnDef::new(StoredSignature::SignerSerial).string_len(64).null())
+                    .col(
+                        ColumnDef::new(StoredSignature::SignerIin)
+                            .string_len(12)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(StoredSignature::SignerSerial)
+                            .string_len(64)
+                            .null(),
+                    )
                     .col(ColumnDef::new(StoredSignature::Cms).blob().not_null())
-                    .col(ColumnDef::new(StoredSignature::SignedContent).blob().not_null())
+                    .col(
+                        ColumnDef::new(StoredSignature::SignedContent)
+                            .blob()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(StoredSignature::Report).text().not_null())
                     .col(ColumnDef::new(StoredSignature::Valid).boolean().not_null())
-                    .col(ColumnDef::new(StoredSignature::ReceivedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(StoredSignature::ReceivedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .index(
                         Index::create()
                             .name("ix_stored_signature_subject")
@@ -190,7 +280,9 @@ impl MigrationTrait for Migration {
             AuthChallenge::Table.into_iden(),
             Person::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -5,7 +5,10 @@
 //! ```sh
 //! cargo run -p signatures --example demo_pki --features testing -- demo/pki
 //! ```
-#![allow(clippy::expect_used, reason = "a generator script: stop with a message on failure")]
+#![allow(
+    clippy::expect_used,
+    reason = "a generator script: stop with a message on failure"
+)]
 
 use signatures::testing::{CertificateBuilder, KeyPair, KeyUsageBit, Name, nca};
 use std::path::PathBuf;
@@ -26,13 +29,41 @@ struct Person {
 }
 
 const PEOPLE: &[Person] = &[
-    Person { file: "aigerim", iin: "871008401427", surname: "СЕЙТОВА", given: "АЙГЕРІМ", patronymic: "БОЛАТҚЫЗЫ", organisation: None },
-    Person { file: "nurlan", iin: "760212350620", surname: "ОМАРОВ", given: "НҰРЛАН", patronymic: "СЕРІКҰЛЫ", organisation: None },
-    Person { file: "dana", iin: "061211600012", surname: "ОМАРОВА", given: "ДАНА", patronymic: "НҰРЛАНҚЫЗЫ", organisation: None },
-    Person { file: "officer", iin: "850315300019", surname: "ЖАНДОСОВ", given: "ЕРЛАН", patronymic: "АСҚАРҰЛЫ", organisation: Some(("940140000385", nca::ROLE_EMPLOYEE)) },
+    Person {
+        file: "aigerim",
+        iin: "871008401427",
+        surname: "СЕЙТОВА",
+        given: "АЙГЕРІМ",
+        patronymic: "БОЛАТҚЫЗЫ",
+        organisation: None,
+    },
+    Person {
+        file: "nurlan",
+        iin: "760212350620",
+        surname: "ОМАРОВ",
+        given: "НҰРЛАН",
+        patronymic: "СЕРІКҰЛЫ",
+        organisation: None,
+    },
+    Person {
+        file: "dana",
+        iin: "061211600012",
+        surname: "ОМАРОВА",
+        given: "ДАНА",
+        patronymic: "НҰРЛАНҚЫЗЫ",
+        organisation: None,
+    },
+    Person {
+        file: "officer",
+        iin: "850315300019",
+        surname: "ЖАНДОСОВ",
+        given: "ЕРЛАН",
+        patronymic: "АСҚАРҰЛЫ",
+        organisation: Some(("940140000385", nca::ROLE_EMPLOYEE)),
+    },
 ];
 
-fn write(dir: &PathBuf, name: &str, contents: &str) {
+fn write(dir: &std::path::Path, name: &str, contents: &str) {
     std::fs::write(dir.join(name), contents).expect("the output folder is writable");
 }
 
@@ -41,20 +72,30 @@ fn key_pem(key: &KeyPair) -> String {
 }
 
 fn main() {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "demo/pki".to_owned()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "demo/pki".to_owned()),
+    );
     std::fs::create_dir_all(&dir).expect("the output folder");
     let ca_usage = [KeyUsageBit::KeyCertSign, KeyUsageBit::CrlSign];
-    let root = CertificateBuilder::new(Name::new().cn("DEMO ROOT (NOT NCA RK)").country("KZ"), &KeyPair::rsa(2048))
-        .validity(NOT_BEFORE, NOT_AFTER)
-        .ca(None)
-        .key_usage(&ca_usage)
-        .self_signed();
-    let intermediate = CertificateBuilder::new(Name::new().country("KZ").cn("DEMO NCA (NOT NCA RK)"), &KeyPair::rsa(2048))
-        .validity(NOT_BEFORE, NOT_AFTER)
-        .ca(Some(0))
-        .key_usage(&ca_usage)
-        .policies(&[nca::POLICY_NCA_CA])
-        .issued_by(&root);
+    let root = CertificateBuilder::new(
+        Name::new().cn("DEMO ROOT (NOT NCA RK)").country("KZ"),
+        &KeyPair::rsa(2048),
+    )
+    .validity(NOT_BEFORE, NOT_AFTER)
+    .ca(None)
+    .key_usage(&ca_usage)
+    .self_signed();
+    let intermediate = CertificateBuilder::new(
+        Name::new().country("KZ").cn("DEMO NCA (NOT NCA RK)"),
+        &KeyPair::rsa(2048),
+    )
+    .validity(NOT_BEFORE, NOT_AFTER)
+    .ca(Some(0))
+    .key_usage(&ca_usage)
+    .policies(&[nca::POLICY_NCA_CA])
+    .issued_by(&root);
     write(&dir, "root.pem", &root.pem());
     write(&dir, "intermediate.pem", &intermediate.pem());
 
@@ -65,7 +106,9 @@ fn main() {
             .serial_number(&format!("IIN{}", person.iin))
             .country("KZ");
         if let Some((bin, _)) = person.organisation {
-            name = name.organization("ДЕМО ВЕДОМСТВО").org_unit(&format!("BIN{bin}"));
+            name = name
+                .organization("ДЕМО ВЕДОМСТВО")
+                .org_unit(&format!("BIN{bin}"));
         }
         let name = name.given_name(person.patronymic);
         let role_ekus: Vec<&str> = match person.organisation {
@@ -73,8 +116,16 @@ fn main() {
             None => vec![nca::EKU_INDIVIDUAL],
         };
         for (kind, usage, purpose_eku) in [
-            ("sign", [KeyUsageBit::DigitalSignature, KeyUsageBit::NonRepudiation], nca::EKU_EMAIL_PROTECTION),
-            ("auth", [KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment], nca::EKU_CLIENT_AUTH),
+            (
+                "sign",
+                [KeyUsageBit::DigitalSignature, KeyUsageBit::NonRepudiation],
+                nca::EKU_EMAIL_PROTECTION,
+            ),
+            (
+                "auth",
+                [KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment],
+                nca::EKU_CLIENT_AUTH,
+            ),
         ] {
             let key = KeyPair::rsa(2048);
             let mut ekus = vec![purpose_eku];
@@ -84,7 +135,11 @@ fn main() {
                 .key_usage(&usage)
                 .ext_key_usage(&ekus)
                 .issued_by(&intermediate);
-            write(&dir, &format!("{}.{kind}.pem", person.file), &format!("{}{}", certificate.pem(), key_pem(&key)));
+            write(
+                &dir,
+                &format!("{}.{kind}.pem", person.file),
+                &format!("{}{}", certificate.pem(), key_pem(&key)),
+            );
         }
     }
     println!("demo PKI written to {}", dir.display());

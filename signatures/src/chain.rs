@@ -256,10 +256,11 @@ pub(crate) fn validate(path: &Path<'_>, at: OffsetDateTime) -> Vec<Error> {
             });
         }
         // §6.1.3 (b), (c): names of the non-self-issued certificates below the constraints.
-        if !is_anchor && (is_signer || !certificate.is_self_issued()) {
-            if let Some(violation) = name_constraint_violation(certificate, &permitted, &excluded) {
-                findings.push(Error::UntrustedChain(violation));
-            }
+        if !is_anchor
+            && (is_signer || !certificate.is_self_issued())
+            && let Some(violation) = name_constraint_violation(certificate, &permitted, &excluded)
+        {
+            findings.push(Error::UntrustedChain(violation));
         }
         // A signer's certificate configured as an anchor is trusted as it is: it need not be a CA.
         if is_signer {

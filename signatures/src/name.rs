@@ -150,11 +150,14 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> Option<String> {
                 .chunks_exact(2)
                 .filter_map(|c| <[u8; 2]>::try_from(c).ok().map(u16::from_be_bytes))
                 .collect();
-            (bytes.len() % 2 == 0).then(|| String::from_utf16(&units).ok())?
+            bytes
+                .len()
+                .is_multiple_of(2)
+                .then(|| String::from_utf16(&units).ok())?
         }
         // UniversalString: UCS-4 big-endian
         0x1c => {
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 return None;
             }
             bytes

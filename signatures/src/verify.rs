@@ -242,8 +242,8 @@ impl Context<'_> {
         let mut revocation = None;
         match certificate {
             Some(certificate) => {
-                if let Some(t) = signing_time {
-                    if t < certificate.not_before || t > certificate.not_after {
+                if let Some(t) = signing_time
+                    && (t < certificate.not_before || t > certificate.not_after) {
                         warnings.push(Warning {
                             code: "SIGNING_TIME_OUTSIDE_VALIDITY",
                             message: format!(
@@ -254,7 +254,6 @@ impl Context<'_> {
                             ),
                         });
                     }
-                }
                 let outcome = self.judge_paths(certificate);
                 chain = outcome.chain;
                 revocation = outcome.revocation;
@@ -467,12 +466,12 @@ impl Context<'_> {
         {
             outcome.findings.push(Error::KeyUsage);
         }
-        if let Some(purpose) = self.options.purpose {
-            if !profile::serves(signer, purpose) {
-                outcome.findings.push(Error::KeyPurpose {
-                    required: purpose.as_str(),
-                });
-            }
+        if let Some(purpose) = self.options.purpose
+            && !profile::serves(signer, purpose)
+        {
+            outcome.findings.push(Error::KeyPurpose {
+                required: purpose.as_str(),
+            });
         }
         let Some(anchor) = path.anchor() else {
             return outcome;

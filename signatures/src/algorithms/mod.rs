@@ -409,10 +409,10 @@ fn lookup(
         (KeyType::Other(oid), KeyKind::Named(named)) => oid == named,
         _ => false,
     };
-    if let KeyType::Rsa { bits } = key.key_type {
-        if bits < MIN_RSA_BITS {
-            return Err(weak(&format!("RSA-{bits}"), what));
-        }
+    if let KeyType::Rsa { bits } = key.key_type
+        && bits < MIN_RSA_BITS
+    {
+        return Err(weak(&format!("RSA-{bits}"), what));
     }
     let entries = modules.iter().flat_map(|m| m.entries);
     let mut for_key = entries.filter(|e| key_matches(&e.key)).peekable();

@@ -15,7 +15,8 @@ use openssl::pkey::PKey;
 use openssl::x509::X509;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: eds-sign --key KEY_AND_CERT.pem [--detached] [--armor] (--base64 DATA | FILE)";
+const USAGE: &str =
+    "usage: eds-sign --key KEY_AND_CERT.pem [--detached] [--armor] (--base64 DATA | FILE)";
 
 fn run(args: Vec<String>) -> Result<String, String> {
     let mut key_file = None;
@@ -30,7 +31,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
             "--armor" => armor = true,
             "--base64" => {
                 let text = args.next().ok_or("--base64 needs data")?;
-                data = Some(STANDARD.decode(text.trim()).map_err(|e| format!("--base64: {e}"))?);
+                data = Some(
+                    STANDARD
+                        .decode(text.trim())
+                        .map_err(|e| format!("--base64: {e}"))?,
+                );
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             file => data = Some(std::fs::read(file).map_err(|e| format!("{file}: {e}"))?),
@@ -39,8 +44,10 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let key_file = key_file.ok_or("no --key")?;
     let data = data.ok_or("nothing to sign")?;
     let pem = std::fs::read(&key_file).map_err(|e| format!("{key_file}: {e}"))?;
-    let certificate = X509::from_pem(&pem).map_err(|e| format!("{key_file}: no certificate: {e}"))?;
-    let key = PKey::private_key_from_pem(&pem).map_err(|e| format!("{key_file}: no private key: {e}"))?;
+    let certificate =
+        X509::from_pem(&pem).map_err(|e| format!("{key_file}: no certificate: {e}"))?;
+    let key =
+        PKey::private_key_from_pem(&pem).map_err(|e| format!("{key_file}: no private key: {e}"))?;
     let mut flags = CMSOptions::BINARY;
     if detached {
         flags |= CMSOptions::DETACHED;
@@ -55,7 +62,10 @@ fn run(args: Vec<String>) -> Result<String, String> {
             .chunks(64)
             .filter_map(|chunk| std::str::from_utf8(chunk).ok())
             .collect();
-        Ok(format!("-----BEGIN CMS-----\n{}\n-----END CMS-----", lines.join("\n")))
+        Ok(format!(
+            "-----BEGIN CMS-----\n{}\n-----END CMS-----",
+            lines.join("\n")
+        ))
     } else {
         Ok(body)
     }
