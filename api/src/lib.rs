@@ -1,8 +1,13 @@
-//! The API server of the residence-registration back end. This first version serves only its
-//! health endpoint; GraphQL, persistence and sign-in arrive with the API server issue.
+//! The API server of the residence-registration back end: GraphQL over actix-web, persistence
+//! with SeaORM (SQLite embedded, PostgreSQL in production), sign-in with EDS.
 
+pub mod auth;
 pub mod configuration;
 pub mod database;
 pub mod domain;
+pub mod eds;
+pub mod graphql;
+pub mod service;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

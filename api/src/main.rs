@@ -1,17 +1,85 @@
-//! `registration-api`: the server binary.
+//! `registration-api`: the server, and its administration commands.
+//!
+//! ```text
+//! registration-api [serve]                      run the server (the default)
+//! registration-api migrate                      apply pending migrations and exit
+//! registration-api print-schema                 print the GraphQL SDL
+//! registration-api officers add --iin IIN --body BIN
+//! registration-api integrators add --name NAME  prints the new API key once
+//! ```
 
 use api::configuration::Settings;
 use api::startup::Application;
+use api::{database, graphql, service, telemetry};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | officers add --iin IIN --body BIN | integrators add --name NAME]";
+
+fn flag(args: &[String], name: &str) -> Result<String, String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .ok_or_else(|| format!("{name} is required"))
+}
+
+async fn run(args: Vec<String>) -> Result<(), String> {
+    let command: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
+    if command.first() == Some(&"print-schema") {
+        println!("{}", graphql::sdl());
+        return Ok(());
+    }
+    let settings = Settings::load().map_err(|e| e.to_string())?;
+    telemetry::init(settings.log_format);
+    match command.as_slice() {
+        [] | ["serve", ..] => {
+            let application = Application::build(settings)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(port = application.port(), "registration-api listening");
+            application
+                .run_until_stopped()
+                .await
+                .map_err(|e| e.to_string())
+        }
+        ["migrate", ..] => {
+            let db = database::connect(settings.database_url.expose())
+                .await
+                .map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(())
+        }
+        ["officers", "add"] => {
+            let db = database::connect(settings.database_url.expose())
+                .await
+                .map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            let (iin, body) = (flag(&args, "--iin")?, flag(&args, "--body")?);
+            service::admin::add_officer(&db, &iin, &body).await?;
+            println!("officer added");
+            Ok(())
+        }
+        ["integrators", "add"] => {
+            let db = database::connect(settings.database_url.expose())
+                .await
+                .map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            let key = service::admin::add_integrator(&db, &flag(&args, "--name")?).await?;
+            println!("{key}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_owned()),
+    }
+}
 
 #[actix_web::main]
-async fn main() -> std::io::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-    let settings = Settings::load().map_err(std::io::Error::other)?;
-    let application = Application::build(&settings)?;
-    tracing::info!(port = application.port(), "registration-api listening");
-    application.run_until_stopped().await
+async fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("registration-api: {message}");
+            ExitCode::from(2)
+        }
+    }
 }

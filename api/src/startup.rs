@@ -1,10 +1,39 @@
-//! Builds the HTTP server on a bound listener, so tests can spawn the very same application on
+//! Builds the HTTP server on a bound listener, so tests spawn the very same application on
 //! port 0 and learn the port.
 
+use crate::auth::viewer;
 use crate::configuration::Settings;
+use crate::database;
+use crate::eds::TrustStore;
+use crate::graphql::context::RequestContext;
+use crate::graphql::locale::Locale;
+use crate::graphql::{self, AppSchema};
+use crate::state::AppState;
+use crate::telemetry;
 use actix_web::dev::Server;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::http::header;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 use std::net::TcpListener;
+use std::sync::Arc;
+
+/// Largest request body accepted: a GraphQL document with a CMS of a few kilobytes fits many
+/// times over; anything larger is refused before parsing.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    Trust(#[from] crate::eds::TrustError),
+    #[error("redis: {0}")]
+    Redis(#[from] redis::RedisError),
+}
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -21,13 +50,45 @@ impl std::fmt::Debug for Application {
 }
 
 impl Application {
-    /// Binds the listener and builds the server.
-    pub fn build(settings: &Settings) -> std::io::Result<Self> {
+    /// Connects, migrates, loads the trust configuration, binds the listener and builds the server.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let trust = TrustStore::load(&settings)?;
+        if trust.uses_demo_anchor {
+            tracing::warn!(
+                "DEMO PKI TRUSTED: signatures made with the demo keys in demo/pki are accepted. \
+                 This is the development profile; never expose it."
+            );
+        }
+        let db = database::connect(settings.database_url.expose()).await?;
+        database::migrate(&db).await?;
+        let redis = settings
+            .redis_url
+            .as_ref()
+            .map(|url| redis::Client::open(url.expose()))
+            .transpose()?;
         let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
-        let server = HttpServer::new(|| App::new().route("/healthz", web::get().to(healthz)))
-            .listen(listener)?
-            .run();
+        let state = AppState {
+            settings: Arc::new(settings),
+            db,
+            trust: Arc::new(trust),
+            redis,
+        };
+        let schema = graphql::build(Some(state.clone()));
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(actix_web::middleware::from_fn(telemetry::with_request_id))
+                .app_data(web::Data::new(state.clone()))
+                .app_data(web::Data::new(schema.clone()))
+                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
+                .route("/graphql", web::post().to(graphql_endpoint))
+                .route("/graphql", web::get().to(graphiql))
+                .route("/healthz", web::get().to(healthz))
+                .route("/readyz", web::get().to(readyz))
+        })
+        .listen(listener)?
+        .run();
         Ok(Application { port, server })
     }
 
@@ -42,7 +103,75 @@ impl Application {
     }
 }
 
+/// `POST /graphql`: resolves the caller, then executes.
+async fn graphql_endpoint(
+    state: web::Data<AppState>,
+    schema: web::Data<AppSchema>,
+    http: HttpRequest,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let header_text =
+        |name: header::HeaderName| http.headers().get(name).and_then(|v| v.to_str().ok());
+    let locale = Locale::from_accept_language(header_text(header::ACCEPT_LANGUAGE));
+    let origin = header_text(header::ORIGIN).unwrap_or_default().to_owned();
+    let mut request = request.into_inner();
+    match viewer::resolve(&state.db, header_text(header::AUTHORIZATION)).await {
+        Ok(principal) => {
+            request = request.data(RequestContext {
+                principal,
+                locale,
+                origin,
+            });
+        }
+        Err(e) => {
+            let error = graphql::errors::internal(e, locale);
+            return async_graphql::Response::from_errors(vec![
+                error.into_server_error(async_graphql::Pos::default()),
+            ])
+            .into();
+        }
+    }
+    schema.execute(request).await.into()
+}
+
+/// `GET /graphql`: GraphiQL, where integrators read the schema's documentation.
+async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
 /// Liveness: the process is up and serving HTTP.
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Readiness: the database answers, and Redis when it is configured.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let database = state.db.ping().await.is_ok();
+    let redis = match &state.redis {
+        None => None,
+        Some(client) => Some(ping_redis(client).await),
+    };
+    let ready = database && redis.unwrap_or(true);
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "unavailable" },
+        "database": database,
+        "redis": redis,
+    });
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+async fn ping_redis(client: &redis::Client) -> bool {
+    let Ok(mut connection) = client.get_multiplexed_async_connection().await else {
+        return false;
+    };
+    redis::cmd("PING")
+        .query_async::<String>(&mut connection)
+        .await
+        .is_ok()
 }

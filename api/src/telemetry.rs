@@ -5,8 +5,10 @@
 
 use crate::configuration::LogFormat;
 use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
 use tracing::Instrument;
 
 /// The header carrying the request id, in and out.
@@ -40,17 +42,10 @@ fn new_request_id() -> String {
 /// Middleware body: takes the caller's `X-Request-Id` when it is sane (so a request can be
 /// followed across systems) or makes one, logs the request inside a span carrying it, and
 /// returns it in the response.
-pub async fn with_request_id<S, B>(
+pub async fn with_request_id(
     request: ServiceRequest,
-    service: &S,
-) -> Result<ServiceResponse<B>, actix_web::Error>
-where
-    S: actix_web::dev::Service<
-            ServiceRequest,
-            Response = ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-{
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = request
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -64,7 +59,7 @@ where
     request.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.path());
     let started = std::time::Instant::now();
-    let mut response = service.call(request).instrument(span.clone()).await?;
+    let mut response = next.call(request).instrument(span.clone()).await?;
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),

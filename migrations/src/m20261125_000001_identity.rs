@@ -181,13 +181,6 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .not_null(),
                     )
-                    .index(
-                        Index::create()
-                            .name("ux_officer_iin_body")
-                            .col(Officer::Iin)
-                            .col(Officer::BodyBin)
-                            .unique(),
-                    )
                     .to_owned(),
             )
             .await?;
@@ -260,11 +253,27 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .not_null(),
                     )
-                    .index(
-                        Index::create()
-                            .name("ix_stored_signature_subject")
-                            .col(StoredSignature::SubjectId),
-                    )
+                    .to_owned(),
+            )
+            .await?;
+        // Indexes are separate statements: SQLite has no inline index syntax.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_officer_iin_body")
+                    .table(Officer::Table)
+                    .col(Officer::Iin)
+                    .col(Officer::BodyBin)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_stored_signature_subject")
+                    .table(StoredSignature::Table)
+                    .col(StoredSignature::SubjectId)
                     .to_owned(),
             )
             .await?;

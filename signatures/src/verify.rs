@@ -159,6 +159,14 @@ impl Verifier {
     }
 }
 
+/// The content encapsulated in a CMS (`None` for a detached one), so a caller can compare it
+/// with what it expected before verifying; `MALFORMED` when the CMS cannot be read.
+pub fn encapsulated_content(signature: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+    let der = encoding::decode_cms(signature)
+        .ok_or_else(|| Error::malformed("the signature is not DER, PEM or base64"))?;
+    Ok(cms::parse(&der)?.content.map(|c| c.into_owned()))
+}
+
 fn parse_all<T>(items: &[&[u8]], parse: fn(&[u8]) -> Result<T, Error>) -> Result<Vec<T>, Error> {
     items.iter().map(|der| parse(der)).collect()
 }

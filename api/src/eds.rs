@@ -1,0 +1,174 @@
+//! The EDS trust configuration: the verifier built from the configured trust anchors,
+//! intermediates and CRLs, with CRL files reloaded when they change.
+//!
+//! In the development profile with no anchors configured, the demo PKI shipped in `demo/pki/`
+//! is trusted, with a loud warning; the production profile refuses it.
+
+use crate::configuration::{Profile, Settings};
+use signatures::{Certificate, Crl, Verifier};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The demo PKI's root and intermediate (test-only keys, in the repository).
+pub const DEMO_ROOT_PEM: &str = include_str!("../../demo/pki/root.pem");
+const DEMO_INTERMEDIATE_PEM: &str = include_str!("../../demo/pki/intermediate.pem");
+
+/// How often CRL files are checked for changes, at most.
+const CRL_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Why the trust configuration cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("EDS trust configuration: {0}")]
+pub struct TrustError(pub String);
+
+struct Loaded {
+    verifier: Arc<Verifier>,
+    crl_stamps: Vec<Option<SystemTime>>,
+    checked_at: Instant,
+}
+
+/// The verifier in force, rebuilt when a CRL file changes.
+pub struct TrustStore {
+    anchors: Vec<Certificate>,
+    intermediates: Vec<Certificate>,
+    crl_paths: Vec<PathBuf>,
+    /// Whether the demo PKI is what is trusted.
+    pub uses_demo_anchor: bool,
+    /// Whether every certificate needs current revocation data (production).
+    pub require_revocation: bool,
+    loaded: RwLock<Loaded>,
+}
+
+impl std::fmt::Debug for TrustStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrustStore")
+            .field("anchors", &self.anchors.len())
+            .field("intermediates", &self.intermediates.len())
+            .field("crl_paths", &self.crl_paths)
+            .field("uses_demo_anchor", &self.uses_demo_anchor)
+            .finish_non_exhaustive()
+    }
+}
+
+fn read_certificates(paths: &[PathBuf], what: &str) -> Result<Vec<Certificate>, TrustError> {
+    let mut all = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(path)
+            .map_err(|e| TrustError(format!("{what} {}: {e}", path.display())))?;
+        let source = format!("{what} {}", path.display());
+        all.extend(
+            Verifier::certificates_from(&bytes, &source).map_err(|e| TrustError(e.to_string()))?,
+        );
+    }
+    Ok(all)
+}
+
+fn read_crls(paths: &[PathBuf]) -> Result<(Vec<Crl>, Vec<Option<SystemTime>>), TrustError> {
+    let mut crls = Vec::new();
+    let mut stamps = Vec::new();
+    for path in paths {
+        stamps.push(std::fs::metadata(path).and_then(|m| m.modified()).ok());
+        let bytes =
+            std::fs::read(path).map_err(|e| TrustError(format!("CRL {}: {e}", path.display())))?;
+        let source = format!("CRL {}", path.display());
+        crls.extend(Verifier::crls_from(&bytes, &source).map_err(|e| TrustError(e.to_string()))?);
+    }
+    Ok((crls, stamps))
+}
+
+impl TrustStore {
+    /// Loads the configured files (or, in development without anchors, the demo PKI).
+    pub fn load(settings: &Settings) -> Result<Self, TrustError> {
+        let demo_root = Verifier::certificates_from(DEMO_ROOT_PEM.as_bytes(), "demo root")
+            .map_err(|e| TrustError(e.to_string()))?;
+        let (anchors, mut intermediates, uses_demo_anchor) = if settings.trust_anchors.is_empty() {
+            if settings.profile == Profile::Production {
+                return Err(TrustError(
+                    "the production profile needs EDS_TRUST_ANCHORS".to_owned(),
+                ));
+            }
+            let demo_intermediate =
+                Verifier::certificates_from(DEMO_INTERMEDIATE_PEM.as_bytes(), "demo intermediate")
+                    .map_err(|e| TrustError(e.to_string()))?;
+            (demo_root.clone(), demo_intermediate, true)
+        } else {
+            (
+                read_certificates(&settings.trust_anchors, "trust anchor")?,
+                Vec::new(),
+                false,
+            )
+        };
+        let demo_der: Vec<&[u8]> = demo_root.iter().map(Certificate::der).collect();
+        if settings.profile == Profile::Production
+            && anchors.iter().any(|a| demo_der.contains(&a.der()))
+        {
+            return Err(TrustError(
+                "the demo PKI's root is configured as a trust anchor: the production profile refuses it".to_owned(),
+            ));
+        }
+        intermediates.extend(read_certificates(&settings.intermediates, "intermediate")?);
+        let (crls, crl_stamps) = read_crls(&settings.crls)?;
+        let verifier = Verifier::new(anchors.clone())
+            .with_intermediates(intermediates.clone())
+            .with_crls(crls);
+        Ok(TrustStore {
+            anchors,
+            intermediates,
+            crl_paths: settings.crls.clone(),
+            uses_demo_anchor,
+            require_revocation: settings.require_revocation(),
+            loaded: RwLock::new(Loaded {
+                verifier: Arc::new(verifier),
+                crl_stamps,
+                checked_at: Instant::now(),
+            }),
+        })
+    }
+
+    /// The verifier in force. CRL files are checked for changes at most every few seconds; a
+    /// changed file is reloaded, and a file that no longer parses keeps the previous verifier
+    /// (with an error logged) rather than dropping revocation data.
+    pub fn verifier(&self) -> Arc<Verifier> {
+        let due = self
+            .loaded
+            .read()
+            .map(|l| l.checked_at.elapsed() >= CRL_CHECK_INTERVAL)
+            .unwrap_or(false);
+        if due && !self.crl_paths.is_empty() {
+            self.reload_if_changed();
+        }
+        match self.loaded.read() {
+            Ok(loaded) => Arc::clone(&loaded.verifier),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner().verifier),
+        }
+    }
+
+    fn reload_if_changed(&self) {
+        let Ok(mut loaded) = self.loaded.write() else {
+            return;
+        };
+        loaded.checked_at = Instant::now();
+        let stamps: Vec<Option<SystemTime>> = self
+            .crl_paths
+            .iter()
+            .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+            .collect();
+        if stamps == loaded.crl_stamps {
+            return;
+        }
+        match read_crls(&self.crl_paths) {
+            Ok((crls, stamps)) => {
+                let verifier = Verifier::new(self.anchors.clone())
+                    .with_intermediates(self.intermediates.clone())
+                    .with_crls(crls);
+                loaded.verifier = Arc::new(verifier);
+                loaded.crl_stamps = stamps;
+                tracing::info!("CRLs reloaded");
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "a changed CRL file could not be loaded; keeping the previous CRLs")
+            }
+        }
+    }
+}

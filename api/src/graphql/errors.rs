@@ -1,0 +1,289 @@
+//! Errors, by layer:
+//! - expected failures of a mutation (bad input, conflicts, signature rejections, business
+//!   rules) are [`UserError`]s in its payload, with a [`UserErrorCode`];
+//! - authentication, authorisation, limits and bugs are top-level GraphQL errors with an
+//!   `extensions.code` from [`ApiErrorCode`]; bugs are logged with the request id and reported
+//!   without internals.
+
+use super::locale::Locale;
+use async_graphql::{Enum, ErrorExtensions, SimpleObject};
+
+/// Codes of top-level errors (`extensions.code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiErrorCode {
+    /// No valid session or API key.
+    Unauthenticated,
+    /// Signed in, but not allowed to do this.
+    Forbidden,
+    /// A bug or an unavailable dependency; details are in the server log under the request id.
+    Internal,
+}
+
+impl ApiErrorCode {
+    fn as_str(self) -> &'static str {
+        match self {
+            ApiErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ApiErrorCode::Forbidden => "FORBIDDEN",
+            ApiErrorCode::Internal => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+/// A top-level error with its code.
+pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
+    let message = match code {
+        ApiErrorCode::Unauthenticated => locale.pick(
+            "Жүйеге кіру қажет.",
+            "Требуется вход в систему.",
+            "Sign-in required.",
+        ),
+        ApiErrorCode::Forbidden => locale.pick(
+            "Бұл әрекетке рұқсат жоқ.",
+            "Нет прав на это действие.",
+            "Not allowed.",
+        ),
+        ApiErrorCode::Internal => locale.pick(
+            "Ішкі қате. Кейінірек қайталаңыз.",
+            "Внутренняя ошибка. Повторите позже.",
+            "Internal error. Try again later.",
+        ),
+    };
+    async_graphql::Error::new(message)
+        .extend_with(|_, extensions| extensions.set("code", code.as_str()))
+}
+
+/// Logs a bug or dependency failure and turns it into an `INTERNAL_SERVER_ERROR`.
+pub fn internal(error: impl std::fmt::Display, locale: Locale) -> async_graphql::Error {
+    tracing::error!(error = %error, "internal error");
+    api_error(ApiErrorCode::Internal, locale)
+}
+
+/// Why a mutation refused its input. Stable identifiers: clients branch on them.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserErrorCode {
+    /// A value is malformed or out of range.
+    BadUserInput,
+    /// The sign-in challenge does not exist.
+    ChallengeUnknown,
+    /// The sign-in challenge has expired: request a new one.
+    ChallengeExpired,
+    /// The sign-in challenge was already used.
+    ChallengeUsed,
+    /// The request comes from another web origin than the challenge's.
+    OriginMismatch,
+    /// The signed content is not what was asked to be signed.
+    ContentMismatch,
+    /// The base64 text of the payload was signed instead of its bytes (NCALayer's `decode`
+    /// left false): sign again with `decode: true`.
+    PayloadTextSigned,
+    /// The CMS carries another number of signers than expected.
+    SignerCount,
+    /// The certificate names no IIN.
+    NoIin,
+    /// A legal entity's key whose holder is not a listed officer of that body.
+    NotAnOfficer,
+    /// See the verifier: the CMS cannot be read.
+    Malformed,
+    /// See the verifier: a detached CMS without its content.
+    ContentMissing,
+    /// See the verifier: an algorithm that is not supported.
+    UnsupportedAlgorithm,
+    /// See the verifier: SHA-1, MD5 or a short RSA key.
+    WeakAlgorithm,
+    /// See the verifier: the content's digest differs from the signed one.
+    DigestMismatch,
+    /// See the verifier: the signature value does not verify.
+    SignatureInvalid,
+    /// See the verifier: the certificate does not chain to a trusted root.
+    UntrustedChain,
+    /// See the verifier: a critical extension that is not supported.
+    UnsupportedCriticalExtension,
+    /// See the verifier: a certificate not yet valid.
+    CertNotYetValid,
+    /// See the verifier: an expired certificate.
+    CertExpired,
+    /// See the verifier: the key usage does not allow signatures.
+    KeyUsage,
+    /// The key is of the wrong purpose (sign-in needs an authentication key, signing a
+    /// document a signing key).
+    KeyPurpose,
+    /// See the verifier: a revoked certificate.
+    Revoked,
+    /// See the verifier: no current revocation data.
+    RevocationUnknown,
+}
+
+impl UserErrorCode {
+    /// The code for a verifier verdict (`None` for `OK`).
+    pub fn from_verifier(code: signatures::Code) -> Option<Self> {
+        use signatures::Code;
+        Some(match code {
+            Code::Ok => return None,
+            Code::Malformed => UserErrorCode::Malformed,
+            Code::ContentMissing => UserErrorCode::ContentMissing,
+            Code::UnsupportedAlgorithm => UserErrorCode::UnsupportedAlgorithm,
+            Code::WeakAlgorithm => UserErrorCode::WeakAlgorithm,
+            Code::DigestMismatch => UserErrorCode::DigestMismatch,
+            Code::SignatureInvalid => UserErrorCode::SignatureInvalid,
+            Code::UntrustedChain => UserErrorCode::UntrustedChain,
+            Code::UnsupportedCriticalExtension => UserErrorCode::UnsupportedCriticalExtension,
+            Code::CertNotYetValid => UserErrorCode::CertNotYetValid,
+            Code::CertExpired => UserErrorCode::CertExpired,
+            Code::KeyUsage => UserErrorCode::KeyUsage,
+            Code::KeyPurpose => UserErrorCode::KeyPurpose,
+            Code::Revoked => UserErrorCode::Revoked,
+            Code::RevocationUnknown => UserErrorCode::RevocationUnknown,
+        })
+    }
+
+    /// The sentence a person reads.
+    pub fn message(self, locale: Locale) -> &'static str {
+        use UserErrorCode as C;
+        let (kk, ru, en) = match self {
+            C::BadUserInput => ("Мән қате.", "Неверное значение.", "Invalid value."),
+            C::ChallengeUnknown => (
+                "Кіру сұрауы табылмады.",
+                "Запрос на вход не найден.",
+                "Unknown sign-in challenge.",
+            ),
+            C::ChallengeExpired => (
+                "Кіру сұрауының мерзімі өтті. Жаңасын сұраңыз.",
+                "Срок запроса на вход истёк. Запросите новый.",
+                "The sign-in challenge has expired. Request a new one.",
+            ),
+            C::ChallengeUsed => (
+                "Кіру сұрауы бұрын пайдаланылған.",
+                "Запрос на вход уже использован.",
+                "The sign-in challenge was already used.",
+            ),
+            C::OriginMismatch => (
+                "Сұрау басқа сайттан келді.",
+                "Запрос пришёл с другого сайта.",
+                "The request comes from another origin.",
+            ),
+            C::ContentMismatch => (
+                "Қол қойылған мазмұн сұралғанмен сәйкес емес.",
+                "Подписано не то содержимое, что было запрошено.",
+                "The signed content is not what was requested.",
+            ),
+            C::PayloadTextSigned => (
+                "Деректердің өзіне емес, base64 мәтініне қол қойылған. NCALayer-де decode: true қойыңыз.",
+                "Подписан текст base64, а не сами данные. Укажите в NCALayer decode: true.",
+                "The base64 text was signed instead of the bytes. Use decode: true in NCALayer.",
+            ),
+            C::SignerCount => (
+                "Қол қоюшылар саны дұрыс емес.",
+                "Неверное число подписантов.",
+                "Unexpected number of signers.",
+            ),
+            C::NoIin => (
+                "Сертификатта ЖСН жоқ.",
+                "В сертификате нет ИИН.",
+                "The certificate names no IIN.",
+            ),
+            C::NotAnOfficer => (
+                "Бұл кілт иесі осы органның қызметкері ретінде тіркелмеген.",
+                "Владелец ключа не зарегистрирован как сотрудник этого органа.",
+                "The key holder is not a listed officer of this body.",
+            ),
+            C::Malformed => (
+                "Қолтаңба оқылмайды.",
+                "Подпись не читается.",
+                "The signature cannot be read.",
+            ),
+            C::ContentMissing => (
+                "Қол қойылған мазмұн берілмеген.",
+                "Не передано подписанное содержимое.",
+                "The signed content is missing.",
+            ),
+            C::UnsupportedAlgorithm => (
+                "Қолтаңба алгоритміне қолдау жоқ.",
+                "Алгоритм подписи не поддерживается.",
+                "The signature algorithm is not supported.",
+            ),
+            C::WeakAlgorithm => (
+                "Қолтаңба алгоритмі әлсіз.",
+                "Алгоритм подписи слишком слабый.",
+                "The signature algorithm is too weak.",
+            ),
+            C::DigestMismatch => (
+                "Мазмұн қол қойылғаннан өзгеше.",
+                "Содержимое отличается от подписанного.",
+                "The content differs from what was signed.",
+            ),
+            C::SignatureInvalid => (
+                "Қолтаңба жарамсыз.",
+                "Подпись недействительна.",
+                "The signature is invalid.",
+            ),
+            C::UntrustedChain => (
+                "Сертификат сенімді куәландырушы орталықпен берілмеген.",
+                "Сертификат выдан не доверенным удостоверяющим центром.",
+                "The certificate is not issued by a trusted authority.",
+            ),
+            C::UnsupportedCriticalExtension => (
+                "Сертификатта белгісіз маңызды кеңейту бар.",
+                "В сертификате неизвестное критическое расширение.",
+                "The certificate has an unsupported critical extension.",
+            ),
+            C::CertNotYetValid => (
+                "Сертификат әлі жарамды емес.",
+                "Сертификат ещё не действует.",
+                "The certificate is not yet valid.",
+            ),
+            C::CertExpired => (
+                "Сертификаттың мерзімі өткен.",
+                "Срок действия сертификата истёк.",
+                "The certificate has expired.",
+            ),
+            C::KeyUsage => (
+                "Кілт қолтаңбаға арналмаған.",
+                "Ключ не предназначен для подписи.",
+                "The key may not sign.",
+            ),
+            C::KeyPurpose => (
+                "Кілттің түрі дұрыс емес: кіру үшін AUTH кілті, қол қою үшін RSA/GOST SIGN кілті керек.",
+                "Неверный тип ключа: для входа нужен ключ AUTH, для подписи — ключ SIGN.",
+                "Wrong key type: sign-in needs an AUTH key, signing a SIGN key.",
+            ),
+            C::Revoked => (
+                "Сертификат кері қайтарылған.",
+                "Сертификат отозван.",
+                "The certificate is revoked.",
+            ),
+            C::RevocationUnknown => (
+                "Сертификаттың кері қайтарылу мәртебесі белгісіз.",
+                "Статус отзыва сертификата неизвестен.",
+                "The certificate's revocation status is unknown.",
+            ),
+        };
+        locale.pick(kk, ru, en)
+    }
+}
+
+/// An expected failure of a mutation.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UserError {
+    /// What went wrong, for programs.
+    pub code: UserErrorCode,
+    /// The path of the input field at fault, e.g. `["input", "cms"]`; null when no one field is.
+    pub field: Option<Vec<String>>,
+    /// What went wrong, for people, in the request's language.
+    pub message: String,
+}
+
+impl UserError {
+    /// A user error about `field` (a path under `input`), with the code's localised sentence
+    /// and, when given, a detail (the verifier's own explanation, in English).
+    pub fn new(code: UserErrorCode, field: &[&str], locale: Locale, detail: Option<&str>) -> Self {
+        let sentence = code.message(locale);
+        UserError {
+            code,
+            field: (!field.is_empty()).then(|| field.iter().map(|f| (*f).to_owned()).collect()),
+            message: match detail {
+                Some(detail) => format!("{sentence} ({detail})"),
+                None => sentence.to_owned(),
+            },
+        }
+    }
+}

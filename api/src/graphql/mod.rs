@@ -1,0 +1,46 @@
+//! The GraphQL schema: one object per area, merged. Resolvers stay thin and call `service`.
+
+pub mod auth;
+pub mod context;
+pub mod errors;
+pub mod ids;
+pub mod locale;
+pub mod person;
+pub mod query;
+
+use crate::state::AppState;
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+/// Every query.
+#[derive(MergedObject, Default, Debug)]
+pub struct Query(query::RootQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default, Debug)]
+pub struct Mutation(auth::AuthMutation);
+
+/// The schema type.
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Deepest query accepted: the schema's real nesting is under 10 levels.
+const MAX_DEPTH: usize = 12;
+/// Most complex query accepted (each field costs 1, connections their page size).
+const MAX_COMPLEXITY: usize = 1_000;
+
+/// Builds the schema, with limits, around the application's state.
+pub fn build(state: Option<AppState>) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .register_output_type::<person::Node>();
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The SDL, as `registration-api print-schema` prints it and `schema.graphql` holds it.
+pub fn sdl() -> String {
+    build(None).sdl()
+}

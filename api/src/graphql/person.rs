@@ -1,0 +1,54 @@
+//! People and the Relay `Node` interface.
+
+use super::ids;
+use async_graphql::{ID, Interface, Object};
+use entities::person;
+
+/// Anything with a global ID, fetchable with `node(id)`.
+#[derive(Interface, Debug)]
+#[graphql(field(name = "id", ty = "ID", desc = "The opaque global ID."))]
+pub enum Node {
+    /// A person.
+    Person(Person),
+}
+
+/// A person: a citizen, an owner, an officer.
+#[derive(Debug, Clone)]
+pub struct Person(pub person::Model);
+
+/// The kind name inside a person's global ID.
+pub const KIND: &str = "Person";
+
+/// A person: a citizen, an owner, an officer.
+#[Object]
+impl Person {
+    /// The opaque global ID.
+    async fn id(&self) -> ID {
+        ids::encode(KIND, self.0.id)
+    }
+
+    /// The individual identification number (12 digits).
+    async fn iin(&self) -> &str {
+        &self.0.iin
+    }
+
+    /// The surname, as the certificate or the population registry gives it.
+    async fn surname(&self) -> Option<&str> {
+        self.0.surname.as_deref()
+    }
+
+    /// The given name.
+    async fn given_name(&self) -> Option<&str> {
+        self.0.given_name.as_deref()
+    }
+
+    /// The patronymic.
+    async fn patronymic(&self) -> Option<&str> {
+        self.0.patronymic.as_deref()
+    }
+
+    /// The mobile phone in E.164, from the citizens' mobile database (null when unknown).
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+}

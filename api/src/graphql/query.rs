@@ -1,0 +1,54 @@
+//! Root queries: the signed-in person and `node(id)`.
+
+use super::context::{request, signed_in, state};
+use super::errors::internal;
+use super::ids;
+use super::person::{KIND as PERSON, Node, Person};
+use async_graphql::{Context, ID, Object};
+use entities::person;
+use sea_orm::EntityTrait;
+
+/// Root queries.
+#[derive(Default, Debug)]
+pub struct RootQuery;
+
+/// Root queries.
+#[Object]
+impl RootQuery {
+    /// The signed-in person. `UNAUTHENTICATED` without a valid session.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        let viewer = signed_in(ctx)?;
+        let locale = request(ctx)?.locale;
+        let found = person::Entity::find_by_id(viewer.person_id)
+            .one(&state(ctx)?.db)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        Ok(found.map(Person))
+    }
+
+    /// Any object by its global ID; null when it does not exist or the caller may not see it
+    /// (a person sees themself; an officer sees anyone).
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
+        let viewer = signed_in(ctx)?;
+        let locale = request(ctx)?.locale;
+        let Some((kind, uuid)) = ids::decode(&id) else {
+            return Ok(None);
+        };
+        if kind != PERSON {
+            return Ok(None);
+        }
+        let may_see = viewer.person_id == uuid || viewer.officer_of.is_some();
+        if !may_see {
+            return Ok(None);
+        }
+        let found = person::Entity::find_by_id(uuid)
+            .one(&state(ctx)?.db)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        Ok(found.map(|p| Node::Person(Person(p))))
+    }
+}

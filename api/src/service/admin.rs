@@ -1,0 +1,54 @@
+//! Administration: listing officers and integrators (the CLI's `officers add`,
+//! `integrators add`).
+
+use crate::auth::tokens::{self, API_KEY_PREFIX};
+use crate::domain::{Bin, Iin};
+use entities::{integrator, officer};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Lists a person (by IIN) as an officer of a body (by BIN). Idempotent.
+pub async fn add_officer(db: &DatabaseConnection, iin: &str, body: &str) -> Result<(), String> {
+    let iin = Iin::from_certificate(iin).map_err(|e| format!("--iin: {e}"))?;
+    let body = Bin::parse(body).map_err(|e| format!("--body: {e}"))?;
+    let exists = officer::Entity::find()
+        .filter(officer::Column::Iin.eq(iin.as_str()))
+        .filter(officer::Column::BodyBin.eq(body.as_str()))
+        .one(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if exists.is_none() {
+        officer::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            iin: Set(iin.as_str().to_owned()),
+            body_bin: Set(body.as_str().to_owned()),
+            created_at: Set(OffsetDateTime::now_utc()),
+        }
+        .insert(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Registers an integrator and returns its API key (shown once; only its hash is stored).
+pub async fn add_integrator(db: &DatabaseConnection, name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err("--name must be 1 to 200 characters".to_owned());
+    }
+    let key =
+        tokens::new_token(API_KEY_PREFIX).map_err(|_| "random generator failed".to_owned())?;
+    integrator::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name.to_owned()),
+        key_hash: Set(tokens::hash(&key)),
+        created_at: Set(OffsetDateTime::now_utc()),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(key)
+}

@@ -1,0 +1,55 @@
+//! Liveness and readiness.
+
+use crate::helpers::{BACKENDS, request, spawn_app};
+
+#[actix_web::test]
+async fn healthz_and_readyz_answer_on_both_backends() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let health = request(app.port, "GET", "/healthz", vec![], String::new()).await;
+        assert_eq!(health.status, 200);
+        assert_eq!(health.json()["status"], "ok");
+        assert!(
+            health
+                .header("x-request-id")
+                .is_some_and(|id| id.len() == 32),
+            "{backend:?}: a request id"
+        );
+        let ready = request(app.port, "GET", "/readyz", vec![], String::new()).await;
+        assert_eq!(ready.status, 200, "{backend:?}: {}", ready.body);
+        assert_eq!(ready.json()["database"], true);
+    }
+}
+
+#[actix_web::test]
+async fn a_callers_request_id_is_kept() {
+    let app = spawn_app(crate::helpers::Backend::Sqlite).await;
+    let response = request(
+        app.port,
+        "GET",
+        "/healthz",
+        vec![("X-Request-Id".to_owned(), "abc-123".to_owned())],
+        String::new(),
+    )
+    .await;
+    assert_eq!(response.header("x-request-id"), Some("abc-123"));
+}
+
+#[actix_web::test]
+async fn unknown_paths_are_not_found() {
+    let app = spawn_app(crate::helpers::Backend::Sqlite).await;
+    assert_eq!(
+        request(app.port, "GET", "/nope", vec![], String::new())
+            .await
+            .status,
+        404
+    );
+}
+
+#[actix_web::test]
+async fn graphiql_is_served_on_get() {
+    let app = spawn_app(crate::helpers::Backend::Sqlite).await;
+    let page = request(app.port, "GET", "/graphql", vec![], String::new()).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("graphiql"), "a GraphiQL page");
+}

@@ -1,0 +1,306 @@
+//! `spawn_app()`: the application as production builds it, on port 0, with a database of its
+//! own and a test PKI generated for the run.
+
+use api::configuration::Settings;
+use api::startup::Application;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use signatures::testing::{self, CmsBuilder, SignerSpec, TestPki};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use uuid::Uuid;
+
+/// The database an app runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Both backends, for tests that must hold on each.
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// Where PostgreSQL's maintenance database is (trust auth on the team's machines and in CI).
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A test PKI shaped like NCA RK's, generated once per test binary.
+pub fn pki() -> &'static TestPki {
+    static PKI: OnceLock<TestPki> = OnceLock::new();
+    PKI.get_or_init(TestPki::ec_p256)
+}
+
+/// A scratch directory for one app.
+fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("registration-e2e-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+/// A running application.
+#[derive(Debug)]
+pub struct TestApp {
+    pub port: u16,
+    pub database_url: String,
+}
+
+/// Settings for a test app: the variables given, over a fresh database, port 0 and the test
+/// PKI as trust anchor.
+pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, String) {
+    let dir = scratch();
+    let database_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()),
+        Backend::Postgres => {
+            let name = format!("test_{}", Uuid::new_v4().simple());
+            let admin = Database::connect(postgres_admin_url())
+                .await
+                .expect("PostgreSQL answers");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("a fresh database");
+            admin.close().await.expect("closed");
+            let base = postgres_admin_url();
+            let (server, _) = base.rsplit_once('/').expect("a database URL");
+            format!("{server}/{name}")
+        }
+    };
+    let root = dir.join("root.pem");
+    std::fs::write(&root, pki().root.pem()).expect("root written");
+    let intermediate = dir.join("intermediate.pem");
+    std::fs::write(&intermediate, pki().intermediate.pem()).expect("intermediate written");
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("BIND_ADDR".to_owned(), "127.0.0.1:0".to_owned()),
+        ("DATABASE_URL".to_owned(), database_url.clone()),
+        ("APP_ENV".to_owned(), "development".to_owned()),
+        ("EDS_TRUST_ANCHORS".to_owned(), root.display().to_string()),
+        (
+            "EDS_INTERMEDIATES".to_owned(),
+            intermediate.display().to_string(),
+        ),
+    ]);
+    for (name, value) in extra {
+        env.insert((*name).to_owned(), (*value).to_owned());
+    }
+    let settings = Settings::from_sources(|name| env.get(name).cloned()).expect("test settings");
+    (settings, database_url)
+}
+
+/// Starts the application in the background of the test's runtime.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (settings, database_url) = settings(backend, &[]).await;
+    let application = Application::build(settings)
+        .await
+        .expect("the application starts");
+    let port = application.port();
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp { port, database_url }
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 exchange over a fresh connection (blocking: run it off the server's thread
+/// with [`request`]). A dependency-free client is enough for JSON in and out.
+fn exchange(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body.as_bytes())?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| std::io::Error::other("not an HTTP response"))?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// Sends a request without blocking the server's runtime.
+pub async fn request(
+    port: u16,
+    method: &'static str,
+    path: &str,
+    headers: Vec<(String, String)>,
+    body: String,
+) -> Response {
+    let path = path.to_owned();
+    actix_web::rt::task::spawn_blocking(move || {
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        exchange(port, method, &path, &headers, &body)
+    })
+    .await
+    .expect("the client task")
+    .expect("the server answers")
+}
+
+impl TestApp {
+    /// Posts a GraphQL operation; `token` signs the request in.
+    pub async fn graphql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        self.graphql_with(query, variables, token, &[]).await
+    }
+
+    /// The same, with extra headers (Origin, Accept-Language).
+    pub async fn graphql_with(
+        &self,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Value {
+        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        if let Some(token) = token {
+            headers.push(("Authorization".to_owned(), format!("Bearer {token}")));
+        }
+        headers.extend(
+            extra
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let response = request(self.port, "POST", "/graphql", headers, body).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.json()
+    }
+
+    /// A new challenge's ID and decoded payload bytes.
+    pub async fn challenge(&self, origin: Option<&str>) -> (String, Vec<u8>) {
+        let headers: Vec<(&str, &str)> = origin.map(|o| vec![("Origin", o)]).unwrap_or_default();
+        let response = self
+            .graphql_with(
+                "mutation { createAuthChallenge { challenge { id payload text expiresAt } userErrors { code } } }",
+                json!({}),
+                None,
+                &headers,
+            )
+            .await;
+        let challenge = &response["data"]["createAuthChallenge"]["challenge"];
+        let payload = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            challenge["payload"].as_str().expect("a payload"),
+        )
+        .expect("base64");
+        (challenge["id"].as_str().expect("an id").to_owned(), payload)
+    }
+
+    /// Signs in with `certificate` over a fresh challenge; returns the whole payload.
+    pub async fn login_with(&self, certificate: &testing::Certificate) -> Value {
+        let (id, payload) = self.challenge(None).await;
+        let cms = testing::cms::base64(
+            &CmsBuilder::new(&payload)
+                .certificate(certificate)
+                .signer(SignerSpec::new(certificate))
+                .build(),
+        );
+        self.login(&id, &cms, &[]).await
+    }
+
+    /// Calls `loginWithSignature`.
+    pub async fn login(&self, challenge_id: &str, cms: &str, headers: &[(&str, &str)]) -> Value {
+        let response = self
+            .graphql_with(
+                "mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token expiresAt person { id iin surname givenName patronymic } userErrors { code field message } } }",
+                json!({ "input": { "challengeId": challenge_id, "cms": cms } }),
+                None,
+                headers,
+            )
+            .await;
+        response["data"]["loginWithSignature"].clone()
+    }
+}
+
+/// An individual's authentication certificate from the test PKI.
+pub fn auth_certificate(iin: &str) -> testing::Certificate {
+    pki()
+        .individual_auth(iin)
+        .validity(
+            time::OffsetDateTime::now_utc() - time::Duration::days(30),
+            time::OffsetDateTime::now_utc() + time::Duration::days(365),
+        )
+        .issued_by(&pki().intermediate)
+}
+
+/// An individual's signing certificate from the test PKI.
+pub fn sign_certificate(iin: &str) -> testing::Certificate {
+    pki()
+        .individual_sign(iin)
+        .validity(
+            time::OffsetDateTime::now_utc() - time::Duration::days(30),
+            time::OffsetDateTime::now_utc() + time::Duration::days(365),
+        )
+        .issued_by(&pki().intermediate)
+}

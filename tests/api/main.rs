@@ -1,0 +1,14 @@
+//! End-to-end tests: the real server on a random port, against SQLite (the embedded default)
+//! and PostgreSQL (a fresh database per test).
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops with a message on the first broken expectation"
+)]
+
+mod health;
+mod helpers;
+mod schema;
+mod sign_in;

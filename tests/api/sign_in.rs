@@ -1,0 +1,449 @@
+//! Sign-in with EDS, end to end.
+
+use crate::helpers::*;
+use serde_json::json;
+use signatures::testing::{self, CmsBuilder, SignerSpec, TestPki, nca};
+
+const IIN: &str = "871008401427";
+
+fn codes(payload: &serde_json::Value) -> Vec<String> {
+    payload["userErrors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn a_citizen_signs_in_sees_themself_and_logs_out() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let payload = app.login_with(&auth_certificate(IIN)).await;
+        assert_eq!(
+            codes(&payload),
+            Vec::<String>::new(),
+            "{backend:?}: {payload}"
+        );
+        assert_eq!(payload["person"]["iin"], IIN);
+        assert_eq!(payload["person"]["surname"], "ТЕСТОВ");
+        assert_eq!(payload["person"]["givenName"], "ТЕСТ");
+        assert_eq!(payload["person"]["patronymic"], "ТЕСТОВИЧ");
+        let token = payload["token"].as_str().expect("a token");
+
+        let viewer = app
+            .graphql("{ viewer { id iin } }", json!({}), Some(token))
+            .await;
+        assert_eq!(
+            viewer["data"]["viewer"]["iin"], IIN,
+            "{backend:?}: {viewer}"
+        );
+        let id = viewer["data"]["viewer"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned();
+        let node = app
+            .graphql(
+                "query($id: ID!) { node(id: $id) { id ... on Person { iin } } }",
+                json!({ "id": id }),
+                Some(token),
+            )
+            .await;
+        assert_eq!(node["data"]["node"]["iin"], IIN);
+
+        // Signing in again reuses the person.
+        let again = app.login_with(&auth_certificate(IIN)).await;
+        assert_eq!(again["person"]["id"], payload["person"]["id"]);
+
+        let logout = app
+            .graphql("mutation { logout { revoked } }", json!({}), Some(token))
+            .await;
+        assert_eq!(logout["data"]["logout"]["revoked"], true);
+        let after = app
+            .graphql("{ viewer { iin } }", json!({}), Some(token))
+            .await;
+        assert_eq!(after["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    }
+}
+
+#[actix_web::test]
+async fn without_a_valid_token_the_viewer_is_unauthenticated() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for token in [None, Some("rs_not-a-token"), Some("garbage")] {
+        let response = app.graphql("{ viewer { iin } }", json!({}), token).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{token:?}: {response}"
+        );
+        assert!(response["data"]["viewer"].is_null());
+    }
+}
+
+#[actix_web::test]
+async fn a_challenge_is_single_use_even_when_raced() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let certificate = auth_certificate(IIN);
+        let (id, payload) = app.challenge(None).await;
+        let cms = testing::cms::base64(
+            &CmsBuilder::new(&payload)
+                .certificate(&certificate)
+                .signer(SignerSpec::new(&certificate))
+                .build(),
+        );
+        let (first, second) =
+            futures_join(app.login(&id, &cms, &[]), app.login(&id, &cms, &[])).await;
+        let tokens = [&first, &second]
+            .iter()
+            .filter(|p| p["token"].is_string())
+            .count();
+        assert_eq!(tokens, 1, "{backend:?}: exactly one wins: {first} {second}");
+        let loser = if first["token"].is_string() {
+            &second
+        } else {
+            &first
+        };
+        assert_eq!(codes(loser), ["CHALLENGE_USED"]);
+        let third = app.login(&id, &cms, &[]).await;
+        assert_eq!(codes(&third), ["CHALLENGE_USED"]);
+    }
+}
+
+/// Polls two futures concurrently (their HTTP exchanges run on blocking threads, so the two
+/// requests really are in flight together).
+async fn futures_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut first, mut second) = (None, None);
+    std::future::poll_fn(|cx| {
+        if first.is_none()
+            && let Poll::Ready(value) = a.as_mut().poll(cx)
+        {
+            first = Some(value);
+        }
+        if second.is_none()
+            && let Poll::Ready(value) = b.as_mut().poll(cx)
+        {
+            second = Some(value);
+        }
+        if first.is_some() && second.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (
+        first.expect("polled to completion"),
+        second.expect("polled to completion"),
+    )
+}
+
+#[actix_web::test]
+async fn an_expired_challenge_is_refused() {
+    let app = spawn_app(Backend::Postgres).await;
+    let certificate = auth_certificate(IIN);
+    let (id, payload) = app.challenge(None).await;
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &db,
+        "UPDATE auth_challenge SET expires_at = issued_at - INTERVAL '1 second'",
+    )
+    .await
+    .expect("expired");
+    let cms = testing::cms::base64(
+        &CmsBuilder::new(&payload)
+            .certificate(&certificate)
+            .signer(SignerSpec::new(&certificate))
+            .build(),
+    );
+    assert_eq!(
+        codes(&app.login(&id, &cms, &[]).await),
+        ["CHALLENGE_EXPIRED"]
+    );
+}
+
+/// Makes a CMS for a challenge payload.
+type SignPayload = Box<dyn Fn(&[u8]) -> String>;
+
+#[actix_web::test]
+async fn signatures_that_do_not_authenticate_are_refused_with_their_own_codes() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let certificate = auth_certificate(IIN);
+    let other_pki = TestPki::rsa();
+    let untrusted = other_pki
+        .individual_auth(IIN)
+        .validity(
+            time::OffsetDateTime::now_utc() - time::Duration::days(1),
+            time::OffsetDateTime::now_utc() + time::Duration::days(30),
+        )
+        .issued_by(&other_pki.intermediate);
+    let signing_only = sign_certificate(IIN);
+
+    let cases: Vec<(&str, SignPayload, &str)> = vec![
+        (
+            "untrusted certificate",
+            Box::new(move |p: &[u8]| {
+                testing::cms::base64(
+                    &CmsBuilder::new(p)
+                        .certificate(&untrusted)
+                        .signer(SignerSpec::new(&untrusted))
+                        .build(),
+                )
+            }),
+            "UNTRUSTED_CHAIN",
+        ),
+        (
+            "signing-only key",
+            Box::new(move |p: &[u8]| {
+                testing::cms::base64(
+                    &CmsBuilder::new(p)
+                        .certificate(&signing_only)
+                        .signer(SignerSpec::new(&signing_only))
+                        .build(),
+                )
+            }),
+            "KEY_PURPOSE",
+        ),
+        (
+            "other content",
+            {
+                let c = certificate.clone();
+                Box::new(move |_: &[u8]| {
+                    testing::cms::base64(
+                        &CmsBuilder::new(b"something else")
+                            .certificate(&c)
+                            .signer(SignerSpec::new(&c))
+                            .build(),
+                    )
+                })
+            },
+            "CONTENT_MISMATCH",
+        ),
+        (
+            "base64 text signed, attached",
+            {
+                let c = certificate.clone();
+                Box::new(move |p: &[u8]| {
+                    let text =
+                        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, p);
+                    testing::cms::base64(
+                        &CmsBuilder::new(text.as_bytes())
+                            .certificate(&c)
+                            .signer(SignerSpec::new(&c))
+                            .build(),
+                    )
+                })
+            },
+            "PAYLOAD_TEXT_SIGNED",
+        ),
+        (
+            "base64 text signed, detached",
+            {
+                let c = certificate.clone();
+                Box::new(move |p: &[u8]| {
+                    let text =
+                        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, p);
+                    testing::cms::base64(
+                        &CmsBuilder::new(text.as_bytes())
+                            .detached()
+                            .certificate(&c)
+                            .signer(SignerSpec::new(&c))
+                            .build(),
+                    )
+                })
+            },
+            "PAYLOAD_TEXT_SIGNED",
+        ),
+        (
+            "corrupt signature",
+            {
+                let c = certificate.clone();
+                Box::new(move |p: &[u8]| {
+                    testing::cms::base64(
+                        &CmsBuilder::new(p)
+                            .certificate(&c)
+                            .signer(SignerSpec::new(&c).corrupt_signature())
+                            .build(),
+                    )
+                })
+            },
+            "SIGNATURE_INVALID",
+        ),
+        (
+            "two signers",
+            {
+                let c = certificate.clone();
+                let d = auth_certificate("760212350620");
+                Box::new(move |p: &[u8]| {
+                    testing::cms::base64(
+                        &CmsBuilder::new(p)
+                            .certificate(&c)
+                            .certificate(&d)
+                            .signer(SignerSpec::new(&c))
+                            .signer(SignerSpec::new(&d))
+                            .build(),
+                    )
+                })
+            },
+            "SIGNER_COUNT",
+        ),
+        (
+            "not a CMS",
+            Box::new(|_: &[u8]| "bm90IGEgQ01T".to_owned()),
+            "MALFORMED",
+        ),
+    ];
+    for (name, make, expected) in cases {
+        let (id, payload) = app.challenge(None).await;
+        let response = app.login(&id, &make(&payload), &[]).await;
+        assert_eq!(codes(&response), [expected], "{name}: {response}");
+        assert!(response["token"].is_null(), "{name}");
+        assert_eq!(
+            response["userErrors"][0]["field"],
+            json!(["input", "cms"]),
+            "{name}"
+        );
+    }
+    // A detached signature over the payload itself is fine.
+    let (id, payload) = app.challenge(None).await;
+    let detached = testing::cms::base64(
+        &CmsBuilder::new(&payload)
+            .detached()
+            .certificate(&certificate)
+            .signer(SignerSpec::new(&certificate))
+            .build(),
+    );
+    assert!(app.login(&id, &detached, &[]).await["token"].is_string());
+}
+
+#[actix_web::test]
+async fn the_challenge_must_be_known_and_come_back_from_its_origin() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let certificate = auth_certificate(IIN);
+    let unknown = app
+        .login(
+            "QXV0aENoYWxsZW5nZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA",
+            "x",
+            &[],
+        )
+        .await;
+    assert_eq!(codes(&unknown), ["CHALLENGE_UNKNOWN"]);
+    assert_eq!(
+        codes(&app.login("garbage", "x", &[]).await),
+        ["CHALLENGE_UNKNOWN"]
+    );
+
+    let (id, payload) = app.challenge(Some("https://app.example")).await;
+    assert!(String::from_utf8_lossy(&payload).contains("\"origin\":\"https://app.example\""));
+    let cms = testing::cms::base64(
+        &CmsBuilder::new(&payload)
+            .certificate(&certificate)
+            .signer(SignerSpec::new(&certificate))
+            .build(),
+    );
+    let elsewhere = app
+        .login(&id, &cms, &[("Origin", "https://evil.example")])
+        .await;
+    assert_eq!(codes(&elsewhere), ["ORIGIN_MISMATCH"]);
+    assert!(
+        app.login(&id, &cms, &[("Origin", "https://app.example")])
+            .await["token"]
+            .is_string()
+    );
+}
+
+#[actix_web::test]
+async fn bad_input_is_a_user_error_not_a_crash() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (id, _) = app.challenge(None).await;
+    assert_eq!(codes(&app.login(&id, "   ", &[]).await), ["BAD_USER_INPUT"]);
+    let huge = "A".repeat(300 * 1024);
+    assert_eq!(codes(&app.login(&id, &huge, &[]).await), ["BAD_USER_INPUT"]);
+    // A missing argument is GraphQL's own validation error.
+    let response = app
+        .graphql(
+            "mutation { loginWithSignature(input: { challengeId: \"x\" }) { token } }",
+            json!({}),
+            None,
+        )
+        .await;
+    assert!(response["errors"].is_array(), "{response}");
+}
+
+#[actix_web::test]
+async fn messages_follow_accept_language() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for (language, expected) in [
+        ("kk", "Кіру сұрауы табылмады."),
+        ("en", "Unknown sign-in challenge."),
+        ("ru", "Запрос на вход не найден."),
+    ] {
+        let response = app
+            .login("garbage", "x", &[("Accept-Language", language)])
+            .await;
+        assert_eq!(response["userErrors"][0]["message"], expected, "{language}");
+    }
+}
+
+#[actix_web::test]
+async fn officers_sign_in_with_a_legal_entity_key_of_a_listed_body() {
+    let app = spawn_app(Backend::Postgres).await;
+    let officer_iin = "850315300019";
+    let body = "940140000385";
+    let certificate = pki()
+        .legal_entity_sign(officer_iin, body, nca::ROLE_EMPLOYEE)
+        .key_usage(&[
+            testing::KeyUsageBit::DigitalSignature,
+            testing::KeyUsageBit::KeyEncipherment,
+        ])
+        .ext_key_usage(&[
+            nca::EKU_CLIENT_AUTH,
+            nca::EKU_LEGAL_ENTITY,
+            nca::ROLE_EMPLOYEE,
+        ])
+        .validity(
+            time::OffsetDateTime::now_utc() - time::Duration::days(1),
+            time::OffsetDateTime::now_utc() + time::Duration::days(30),
+        )
+        .issued_by(&pki().intermediate);
+    assert_eq!(
+        codes(&app.login_with(&certificate).await),
+        ["NOT_AN_OFFICER"]
+    );
+
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    api::service::admin::add_officer(&db, officer_iin, body)
+        .await
+        .expect("listed");
+    let payload = app.login_with(&certificate).await;
+    assert!(payload["token"].is_string(), "{payload}");
+}
+
+#[actix_web::test]
+async fn the_production_profile_refuses_the_demo_anchor() {
+    let dir = std::env::temp_dir().join(format!("demo-anchor-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let demo = dir.join("demo-root.pem");
+    std::fs::write(&demo, api::eds::DEMO_ROOT_PEM).expect("written");
+    let demo = demo.display().to_string();
+    let (settings, _) = settings(
+        Backend::Sqlite,
+        &[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", &demo)],
+    )
+    .await;
+    let error = api::startup::Application::build(settings)
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("demo"), "{error}");
+}
