@@ -7,6 +7,7 @@ pub mod database;
 pub mod domain;
 pub mod eds;
 pub mod graphql;
+pub mod registries;
 pub mod service;
 pub mod startup;
 pub mod state;

@@ -4,6 +4,7 @@
 //! registration-api [serve]                      run the server (the default)
 //! registration-api migrate                      apply pending migrations and exit
 //! registration-api print-schema                 print the GraphQL SDL
+//! registration-api import FILE.jsonl             load registry data (idempotent; reports bad rows)
 //! registration-api officers add --iin IIN --body BIN
 //! registration-api integrators add --name NAME  prints the new API key once
 //! ```
@@ -13,7 +14,7 @@ use api::startup::Application;
 use api::{database, graphql, service, telemetry};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | officers add --iin IIN --body BIN | integrators add --name NAME]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -59,6 +60,22 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             service::admin::add_officer(&db, &iin, &body).await?;
             println!("officer added");
             Ok(())
+        }
+        ["import", file] => {
+            let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+            let db = database::connect(settings.database_url.expose())
+                .await
+                .map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            let report = service::import::import(&db, &text)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{report}");
+            if report.is_ok() {
+                Ok(())
+            } else {
+                Err("nothing was imported: fix the rows above".to_owned())
+            }
         }
         ["integrators", "add"] => {
             let db = database::connect(settings.database_url.expose())

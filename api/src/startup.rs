@@ -2,7 +2,7 @@
 //! port 0 and learn the port.
 
 use crate::auth::viewer;
-use crate::configuration::Settings;
+use crate::configuration::{Profile, Settings};
 use crate::database;
 use crate::eds::TrustStore;
 use crate::graphql::context::RequestContext;
@@ -61,6 +61,15 @@ impl Application {
         }
         let db = database::connect(settings.database_url.expose()).await?;
         database::migrate(&db).await?;
+        if settings.profile == Profile::Development {
+            match crate::service::import::load_demo_data_if_empty(&db).await? {
+                Some(report) if !report.is_ok() => {
+                    tracing::error!(%report, "the demo data set did not load")
+                }
+                Some(report) => tracing::info!(%report, "demo data set loaded"),
+                None => {}
+            }
+        }
         let redis = settings
             .redis_url
             .as_ref()

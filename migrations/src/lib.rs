@@ -9,6 +9,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_identity;
+mod m20261125_000002_property_registry;
+mod m20261125_000003_applications;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -17,6 +19,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_identity::Migration)]
+        vec![
+            Box::new(m20261125_000001_identity::Migration),
+            Box::new(m20261125_000002_property_registry::Migration),
+            Box::new(m20261125_000003_applications::Migration),
+        ]
     }
 }

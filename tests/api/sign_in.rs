@@ -4,7 +4,8 @@ use crate::helpers::*;
 use serde_json::json;
 use signatures::testing::{self, CmsBuilder, SignerSpec, TestPki, nca};
 
-const IIN: &str = "871008401427";
+/// Not in the demo data set: the person is created from the certificate.
+const IIN: &str = "910520300017";
 
 fn codes(payload: &serde_json::Value) -> Vec<String> {
     payload["userErrors"]
@@ -53,6 +54,13 @@ async fn a_citizen_signs_in_sees_themself_and_logs_out() {
             )
             .await;
         assert_eq!(node["data"]["node"]["iin"], IIN);
+
+        // A person the population registry mirror knows keeps the registry's names.
+        let aigerim = app.login_with(&auth_certificate("871008401427")).await;
+        assert_eq!(
+            aigerim["person"]["surname"], "СЕЙТОВА",
+            "{backend:?}: {aigerim}"
+        );
 
         // Signing in again reuses the person.
         let again = app.login_with(&auth_certificate(IIN)).await;

@@ -52,6 +52,14 @@ pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
         .extend_with(|_, extensions| extensions.set("code", code.as_str()))
 }
 
+/// A top-level error for a bad argument of a query (queries have no payload for user errors):
+/// `extensions.code` is `BAD_USER_INPUT`, like GraphQL's own validation errors.
+pub fn api_error_with(code: UserErrorCode, locale: Locale, detail: &str) -> async_graphql::Error {
+    let message = format!("{} ({detail})", code.message(locale));
+    async_graphql::Error::new(message)
+        .extend_with(|_, extensions| extensions.set("code", "BAD_USER_INPUT"))
+}
+
 /// Logs a bug or dependency failure and turns it into an `INTERNAL_SERVER_ERROR`.
 pub fn internal(error: impl std::fmt::Display, locale: Locale) -> async_graphql::Error {
     tracing::error!(error = %error, "internal error");
@@ -63,6 +71,32 @@ pub fn internal(error: impl std::fmt::Display, locale: Locale) -> async_graphql:
 pub enum UserErrorCode {
     /// A value is malformed or out of range.
     BadUserInput,
+    /// No such object, or not one the caller may see.
+    NotFound,
+    /// The caller may see the object but not change it.
+    NotAllowed,
+    /// The `version` given is stale: reload and apply the change again.
+    Conflict,
+    /// Only a draft can be changed.
+    NotEditable,
+    /// The status change is not allowed from the current status.
+    TransitionNotAllowed,
+    /// Something still blocks submission: see the application's `missingRequirements`.
+    RequirementsMissing,
+    /// The signing request was voided: the draft changed since. Prepare signing again.
+    SigningRequestVoid,
+    /// The signing request was already used.
+    SigningRequestUsed,
+    /// The signing request has expired. Prepare signing again.
+    SigningRequestExpired,
+    /// The signer is not the signed-in person the signing request expects.
+    SignerMismatch,
+    /// Applications are signed with an individual's own key, not an organisation's.
+    NotAnIndividualKey,
+    /// Give exactly one of `cms` and `otp`.
+    SignatureMissing,
+    /// Signing by one-time password is not available yet.
+    OtpNotAvailable,
     /// The sign-in challenge does not exist.
     ChallengeUnknown,
     /// The sign-in challenge has expired: request a new one.
@@ -141,6 +175,67 @@ impl UserErrorCode {
         use UserErrorCode as C;
         let (kk, ru, en) = match self {
             C::BadUserInput => ("Мән қате.", "Неверное значение.", "Invalid value."),
+            C::NotFound => ("Табылмады.", "Не найдено.", "Not found."),
+            C::NotAllowed => (
+                "Бұл әрекетке рұқсат жоқ.",
+                "Нет прав на это действие.",
+                "Not allowed.",
+            ),
+            C::Conflict => (
+                "Өтінішті басқа біреу өзгертті: жаңартып, қайталаңыз.",
+                "Заявление уже изменено: обновите и повторите.",
+                "The application changed meanwhile: reload and try again.",
+            ),
+            C::NotEditable => (
+                "Тек жобаны өзгертуге болады.",
+                "Изменять можно только черновик.",
+                "Only a draft can be changed.",
+            ),
+            C::TransitionNotAllowed => (
+                "Бұл мәртебеге ауысуға болмайды.",
+                "Такой переход статуса недопустим.",
+                "This status change is not allowed.",
+            ),
+            C::RequirementsMissing => (
+                "Өтініш толық емес: жетіспейтінін қараңыз.",
+                "Заявление не заполнено: смотрите, чего не хватает.",
+                "The application is incomplete: see what is missing.",
+            ),
+            C::SigningRequestVoid => (
+                "Өтініш өзгерді: қол қоюды қайта дайындаңыз.",
+                "Заявление изменилось: подготовьте подписание заново.",
+                "The application changed: prepare signing again.",
+            ),
+            C::SigningRequestUsed => (
+                "Бұл қол қою сұрауы пайдаланылған.",
+                "Этот запрос на подпись уже использован.",
+                "This signing request was already used.",
+            ),
+            C::SigningRequestExpired => (
+                "Қол қою мерзімі өтті: қайта дайындаңыз.",
+                "Срок подписания истёк: подготовьте заново.",
+                "The signing request expired: prepare it again.",
+            ),
+            C::SignerMismatch => (
+                "Қол қоюшы жүйеге кірген адам емес.",
+                "Подписант не совпадает с вошедшим пользователем.",
+                "The signer is not the signed-in person.",
+            ),
+            C::NotAnIndividualKey => (
+                "Жеке тұлғаның өз кілтімен қол қойыңыз.",
+                "Подпишите личным ключом физического лица.",
+                "Sign with your own individual key.",
+            ),
+            C::SignatureMissing => (
+                "cms немесе otp біреуін ғана беріңіз.",
+                "Передайте ровно одно из: cms или otp.",
+                "Give exactly one of cms and otp.",
+            ),
+            C::OtpNotAvailable => (
+                "SMS-кодпен қол қою әзірге қолжетімсіз.",
+                "Подписание SMS-кодом пока недоступно.",
+                "Signing by SMS code is not available yet.",
+            ),
             C::ChallengeUnknown => (
                 "Кіру сұрауы табылмады.",
                 "Запрос на вход не найден.",

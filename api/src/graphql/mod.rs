@@ -1,23 +1,30 @@
 //! The GraphQL schema: one object per area, merged. Resolvers stay thin and call `service`.
 
+pub mod application;
 pub mod auth;
 pub mod context;
 pub mod errors;
 pub mod ids;
 pub mod locale;
+pub mod pagination;
 pub mod person;
 pub mod query;
+pub mod signing;
 
 use crate::state::AppState;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Every query.
 #[derive(MergedObject, Default, Debug)]
-pub struct Query(query::RootQuery);
+pub struct Query(query::RootQuery, application::ApplicationQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default, Debug)]
-pub struct Mutation(auth::AuthMutation);
+pub struct Mutation(
+    auth::AuthMutation,
+    application::ApplicationMutation,
+    signing::SigningMutation,
+);
 
 /// The schema type.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

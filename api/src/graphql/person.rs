@@ -6,10 +6,16 @@ use entities::person;
 
 /// Anything with a global ID, fetchable with `node(id)`.
 #[derive(Interface, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a resolved value lives only while one response is written"
+)]
 #[graphql(field(name = "id", ty = "ID", desc = "The opaque global ID."))]
 pub enum Node {
     /// A person.
     Person(Person),
+    /// An application.
+    Application(super::application::Application),
 }
 
 /// A person: a citizen, an owner, an officer.
@@ -23,7 +29,7 @@ pub const KIND: &str = "Person";
 #[Object]
 impl Person {
     /// The opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode(KIND, self.0.id)
     }
 

@@ -1,9 +1,11 @@
 //! Root queries: the signed-in person and `node(id)`.
 
+use super::application::{Application, KIND as APPLICATION};
 use super::context::{request, signed_in, state};
 use super::errors::internal;
 use super::ids;
 use super::person::{KIND as PERSON, Node, Person};
+use crate::service::applications;
 use async_graphql::{Context, ID, Object};
 use entities::person;
 use sea_orm::EntityTrait;
@@ -27,7 +29,7 @@ impl RootQuery {
     }
 
     /// Any object by its global ID; null when it does not exist or the caller may not see it
-    /// (a person sees themself; an officer sees anyone).
+    /// (a person sees themself and their applications; an officer sees anyone).
     async fn node(
         &self,
         ctx: &Context<'_>,
@@ -38,17 +40,26 @@ impl RootQuery {
         let Some((kind, uuid)) = ids::decode(&id) else {
             return Ok(None);
         };
-        if kind != PERSON {
-            return Ok(None);
+        let db = &state(ctx)?.db;
+        match kind.as_str() {
+            PERSON => {
+                let may_see = viewer.person_id == uuid || viewer.officer_of.is_some();
+                if !may_see {
+                    return Ok(None);
+                }
+                let found = person::Entity::find_by_id(uuid)
+                    .one(db)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|p| Node::Person(Person(p))))
+            }
+            APPLICATION => {
+                let found = applications::find(db, viewer, uuid)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|a| Node::Application(Application(a))))
+            }
+            _ => Ok(None),
         }
-        let may_see = viewer.person_id == uuid || viewer.officer_of.is_some();
-        if !may_see {
-            return Ok(None);
-        }
-        let found = person::Entity::find_by_id(uuid)
-            .one(&state(ctx)?.db)
-            .await
-            .map_err(|e| internal(e, locale))?;
-        Ok(found.map(|p| Node::Person(Person(p))))
     }
 }

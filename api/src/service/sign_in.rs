@@ -245,7 +245,7 @@ pub async fn login(
 }
 
 /// The CMS as stored: its DER when it decodes, else the text as received.
-fn decode_cms_bytes(cms: &str) -> Vec<u8> {
+pub(crate) fn decode_cms_bytes(cms: &str) -> Vec<u8> {
     let compact: String = cms.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     STANDARD
         .decode(compact.as_bytes())

@@ -1,0 +1,181 @@
+//! The shipped registries: the local mirror tables that the import fills.
+
+use std::collections::HashMap;
+
+use entities::{person, real_estate_object, real_estate_owner};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use super::{
+    MobileDatabase, Owner, Ownership, PopulationRegistry, Property, PropertyKind, PropertyRegistry,
+    RegisteredPerson, Share,
+};
+use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
+
+/// The property registry, the population registry and the citizens' mobile database, read from
+/// the local mirror tables (`real_estate_object`, `real_estate_owner`, `person`).
+#[derive(Debug, Clone)]
+pub struct LocalRegistries {
+    db: DatabaseConnection,
+}
+
+impl LocalRegistries {
+    /// The registries mirrored in this database.
+    #[must_use]
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+impl PropertyRegistry for LocalRegistries {
+    async fn find_by_rka(&self, rka: &Rka) -> Result<Option<Property>, DbErr> {
+        let object = real_estate_object::Entity::find()
+            .filter(real_estate_object::Column::Rka.eq(rka.as_str()))
+            .one(&self.db)
+            .await?;
+        let properties = with_owners(&self.db, object.into_iter().collect()).await?;
+        Ok(properties.into_iter().next())
+    }
+
+    // DOMAIN: owner check by owner IIN + area of the real-estate object
+    async fn find_by_owner_and_area(
+        &self,
+        owner: &Iin,
+        area: &Area,
+    ) -> Result<Vec<Property>, DbErr> {
+        let mut objects = real_estate_object::Entity::find()
+            .inner_join(real_estate_owner::Entity)
+            .filter(real_estate_owner::Column::OwnerIin.eq(owner.as_str()))
+            // Exact integer comparison: the area is stored in hundredths, never as a float.
+            .filter(real_estate_object::Column::AreaHundredths.eq(area.hundredths()))
+            .order_by_asc(real_estate_object::Column::Rka)
+            .all(&self.db)
+            .await?;
+        // The importer lists an owner once per object, but a join must not be what decides it.
+        objects.dedup_by_key(|object| object.id);
+        with_owners(&self.db, objects).await
+    }
+}
+
+impl PopulationRegistry for LocalRegistries {
+    async fn find_person(&self, iin: &Iin) -> Result<Option<RegisteredPerson>, DbErr> {
+        let person = person::Entity::find()
+            .filter(person::Column::Iin.eq(iin.as_str()))
+            .one(&self.db)
+            .await?;
+        Ok(person.map(|person| RegisteredPerson {
+            iin: iin.clone(),
+            surname: person.surname,
+            given_name: person.given_name,
+            patronymic: person.patronymic,
+        }))
+    }
+}
+
+impl MobileDatabase for LocalRegistries {
+    // DOMAIN: OTP signing requires the phone to be in the citizens' mobile database
+    async fn phone_of(&self, iin: &Iin) -> Result<Option<PhoneNumber>, DbErr> {
+        let phone = person::Entity::find()
+            .filter(person::Column::Iin.eq(iin.as_str()))
+            .select_only()
+            .column(person::Column::Phone)
+            .into_tuple::<Option<String>>()
+            .one(&self.db)
+            .await?
+            .flatten();
+        Ok(phone.and_then(|phone| match PhoneNumber::parse(&phone) {
+            Ok(phone) => Some(phone),
+            Err(error) => {
+                // Only the importer writes phones, and it parses them; a stored number that no
+                // longer parses fell out of the mobile ranges since. The citizen then has no
+                // usable number (they can still sign with EDS), which is not a server fault.
+                tracing::warn!(iin = %iin.masked(), %error, "stored phone number is not usable");
+                None
+            }
+        }))
+    }
+}
+
+/// The objects with their owners, in the objects' order.
+///
+/// # Errors
+///
+/// A database error, or [`DbErr::Custom`] when a stored value does not parse: only the importer
+/// writes these tables, after validating every value, so that means the data was changed behind
+/// its back and must not be trusted for an ownership decision.
+async fn with_owners(
+    db: &impl ConnectionTrait,
+    objects: Vec<real_estate_object::Model>,
+) -> Result<Vec<Property>, DbErr> {
+    if objects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = objects.iter().map(|object| object.id).collect();
+    let mut owners: HashMap<Uuid, Vec<Ownership>> = HashMap::new();
+    for row in real_estate_owner::Entity::find()
+        .filter(real_estate_owner::Column::ObjectId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        let ownership = ownership(&row)?;
+        owners.entry(row.object_id).or_default().push(ownership);
+    }
+    objects
+        .into_iter()
+        .map(|object| {
+            let mut owners = owners.remove(&object.id).unwrap_or_default();
+            owners.sort_by(|a, b| owner_order(&a.owner).cmp(&owner_order(&b.owner)));
+            property(object, owners)
+        })
+        .collect()
+}
+
+/// Persons first, then organisations, each by number: a stable order for the API and tests.
+fn owner_order(owner: &Owner) -> (u8, &str) {
+    match owner {
+        Owner::Person(iin) => (0, iin.as_str()),
+        Owner::Organisation(bin) => (1, bin.as_str()),
+    }
+}
+
+fn property(object: real_estate_object::Model, owners: Vec<Ownership>) -> Result<Property, DbErr> {
+    let id = object.id;
+    let corrupt = |what: &str| invalid_stored(what, "real_estate_object", id);
+    Ok(Property {
+        id,
+        rka: Rka::parse(&object.rka).map_err(|_| corrupt("RKA"))?,
+        address: object.address,
+        area: Area::from_hundredths(object.area_hundredths).map_err(|_| corrupt("area"))?,
+        kind: PropertyKind::parse(&object.kind).ok_or_else(|| corrupt("kind"))?,
+        administration: object
+            .administration_bin
+            .as_deref()
+            .map(Bin::parse)
+            .transpose()
+            .map_err(|_| corrupt("administration BIN"))?,
+        owners,
+    })
+}
+
+fn ownership(row: &real_estate_owner::Model) -> Result<Ownership, DbErr> {
+    let corrupt = |what: &str| invalid_stored(what, "real_estate_owner", row.id);
+    let owner = match (&row.owner_iin, &row.owner_bin) {
+        (Some(iin), None) => Owner::Person(Iin::parse(iin).map_err(|_| corrupt("IIN"))?),
+        (None, Some(bin)) => Owner::Organisation(Bin::parse(bin).map_err(|_| corrupt("BIN"))?),
+        _ => return Err(corrupt("owner (exactly one of IIN and BIN must be set)")),
+    };
+    let share = Share::from_stored(row.share_numerator, row.share_denominator)
+        .map_err(|_| corrupt("share"))?;
+    Ok(Ownership { owner, share })
+}
+
+/// The error for a stored value that does not parse. It names the row, never the value, which
+/// may be personal data.
+fn invalid_stored(what: &str, table: &str, id: Uuid) -> DbErr {
+    DbErr::Custom(format!(
+        "the registry mirror holds an invalid {what} in {table} {id}"
+    ))
+}

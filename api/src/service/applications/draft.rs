@@ -1,0 +1,400 @@
+//! What a draft holds, parsed; and what still blocks its submission.
+
+use crate::domain::{Area, Iin, RegistrationPeriod, Rka};
+use async_graphql::Enum;
+use entities::application;
+use serde::{Deserialize, Serialize};
+
+/// Permanent or temporary registration.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistrationKind {
+    /// Registration at the place of residence (the address of permanent registration).
+    Permanent,
+    /// Registration at the place of temporary stay, for a period of 1 to 12 months.
+    Temporary,
+}
+
+impl RegistrationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationKind::Permanent => "PERMANENT",
+            RegistrationKind::Temporary => "TEMPORARY",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [RegistrationKind::Permanent, RegistrationKind::Temporary]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// In whose name the application is filed.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Representation {
+    /// The applicant registers themself.
+    SelfApplicant,
+    /// A parent or other legal representative, for a child aged 14 to 16.
+    LegalRepresentativeOfChild,
+    /// A guardian or trustee, for a person recognised incapacitated.
+    GuardianOfIncapacitated,
+    /// A person acting under a notarised power of attorney.
+    PowerOfAttorney,
+}
+
+impl Representation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Representation::SelfApplicant => "SELF",
+            Representation::LegalRepresentativeOfChild => "LEGAL_REPRESENTATIVE_OF_CHILD",
+            Representation::GuardianOfIncapacitated => "GUARDIAN_OF_INCAPACITATED",
+            Representation::PowerOfAttorney => "POWER_OF_ATTORNEY",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Representation::SelfApplicant,
+            Representation::LegalRepresentativeOfChild,
+            Representation::GuardianOfIncapacitated,
+            Representation::PowerOfAttorney,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
+    }
+}
+
+/// The document that gives a representative authority (birth certificate, guardianship
+/// decision, power of attorney), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepresentationDocument {
+    pub kind: String,
+    pub number: String,
+    pub issued_on: String,
+    pub issuer: String,
+}
+
+/// How a citizen arriving from abroad proves their identity.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ArrivalIdentityDocument {
+    /// A passport of the Republic of Kazakhstan.
+    Passport,
+    /// A certificate of return (when the passport is lost or expired).
+    CertificateOfReturn,
+}
+
+/// What proves that the citizen left the former country's registration.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeregistrationProof {
+    /// A document confirming de-registration from the former country.
+    DeregistrationDocument,
+    /// A certificate of citizenship from that country.
+    CitizenshipCertificate,
+}
+
+/// Arrival from abroad for permanent residence, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Arrival {
+    pub country: String,
+    pub identity_document: ArrivalIdentityDocument,
+    pub identity_document_number: String,
+    pub deregistration_proof: Option<DeregistrationProof>,
+}
+
+/// What still blocks a draft's submission.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequirementCode {
+    /// Choose permanent or temporary registration.
+    KindMissing,
+    /// Temporary registration needs a period of 1 to 12 months.
+    PeriodMissing,
+    /// Give the address: its RKA code, or the owner's IIN and the area.
+    AddressMissing,
+    /// The address was not found in the property registry.
+    AddressNotFound,
+    /// A representative must name the represented person's IIN.
+    SubjectIinMissing,
+    /// A representative must give the document that gives them authority.
+    RepresentationDocumentMissing,
+    /// DOMAIN: children aged 14 to 16 apply through a legal representative; under 14 they are
+    /// not registered separately.
+    SubjectAgeNotAllowed,
+    /// DOMAIN: without a de-registration document or a certificate of citizenship, a citizen
+    /// arriving from abroad is registered only temporarily.
+    PermanentRequiresDeregistrationProof,
+    /// Answer whether you consent to access to restricted personal data.
+    PersonalDataConsentUnanswered,
+}
+
+/// One blocking requirement: the input field it concerns and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub field: &'static [&'static str],
+    pub code: RequirementCode,
+}
+
+/// What blocks submission, from the draft alone; `address_found` is the registry's answer
+/// (`None` when no address is given). `today` is (year, month, day) for age checks.
+pub fn missing_requirements(
+    draft: &application::Model,
+    address_found: Option<bool>,
+    today: (i32, u8, u8),
+) -> Vec<Missing> {
+    let mut missing = Vec::new();
+    let mut need = |field: &'static [&'static str], code| missing.push(Missing { field, code });
+    let kind = draft.kind.as_deref().and_then(RegistrationKind::parse);
+    match kind {
+        None => need(&["input", "kind"], RequirementCode::KindMissing),
+        Some(RegistrationKind::Temporary) if draft.period_months.is_none() => {
+            need(&["input", "periodMonths"], RequirementCode::PeriodMissing);
+        }
+        _ => {}
+    }
+    let has_address = draft.address_rka.is_some()
+        || (draft.address_owner_iin.is_some() && draft.address_area_hundredths.is_some());
+    if !has_address {
+        need(&["input", "address"], RequirementCode::AddressMissing);
+    } else if address_found == Some(false) {
+        need(&["input", "address"], RequirementCode::AddressNotFound);
+    }
+    let representation =
+        Representation::parse(&draft.representation).unwrap_or(Representation::SelfApplicant);
+    if representation != Representation::SelfApplicant {
+        match draft.subject_iin.as_deref() {
+            None => need(
+                &["input", "representation", "subjectIin"],
+                RequirementCode::SubjectIinMissing,
+            ),
+            Some(iin) => {
+                if representation == Representation::LegalRepresentativeOfChild {
+                    // DOMAIN: children aged 14-16 apply through a legal representative.
+                    let age = Iin::parse(iin)
+                        .ok()
+                        .map(|iin| iin.age_on(today.0, today.1, today.2));
+                    if !age.is_some_and(|age| (14..=16).contains(&age)) {
+                        need(
+                            &["input", "representation", "subjectIin"],
+                            RequirementCode::SubjectAgeNotAllowed,
+                        );
+                    }
+                }
+            }
+        }
+        if draft.representation_document.is_none() {
+            need(
+                &["input", "representation", "document"],
+                RequirementCode::RepresentationDocumentMissing,
+            );
+        }
+    }
+    if let Some(arrival) = draft
+        .arrival_from_abroad
+        .as_deref()
+        .and_then(|a| serde_json::from_str::<Arrival>(a).ok())
+    {
+        // DOMAIN: without de-registration proof, only temporary registration.
+        if arrival.deregistration_proof.is_none() && kind == Some(RegistrationKind::Permanent) {
+            need(
+                &["input", "kind"],
+                RequirementCode::PermanentRequiresDeregistrationProof,
+            );
+        }
+    }
+    if draft.personal_data_consent.is_none() {
+        need(
+            &["input", "personalDataConsent"],
+            RequirementCode::PersonalDataConsentUnanswered,
+        );
+    }
+    missing
+}
+
+/// An address as the applicant gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressChoice {
+    ByRka(Rka),
+    ByOwner(Iin, Area),
+}
+
+/// Validated changes to a draft: `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct DraftChanges {
+    pub kind: Option<Option<RegistrationKind>>,
+    pub period: Option<Option<RegistrationPeriod>>,
+    pub address: Option<Option<AddressChoice>>,
+    pub representation: Option<(
+        Representation,
+        Option<String>,
+        Option<RepresentationDocument>,
+    )>,
+    pub arrival: Option<Option<Arrival>>,
+    pub refugee: Option<bool>,
+    pub personal_data_consent: Option<Option<bool>>,
+}
+
+impl DraftChanges {
+    /// Writes the changes into a draft's columns.
+    pub fn apply(self, draft: &mut application::Model, applicant_iin: &str) {
+        if let Some(kind) = self.kind {
+            draft.kind = kind.map(|k| k.as_str().to_owned());
+        }
+        if let Some(period) = self.period {
+            draft.period_months = period.map(|p| i32::from(p.months()));
+        }
+        if let Some(address) = self.address {
+            let (rka, owner, area) = match address {
+                None => (None, None, None),
+                Some(AddressChoice::ByRka(rka)) => (Some(rka.as_str().to_owned()), None, None),
+                Some(AddressChoice::ByOwner(iin, area)) => {
+                    (None, Some(iin.as_str().to_owned()), Some(area.hundredths()))
+                }
+            };
+            draft.address_rka = rka;
+            draft.address_owner_iin = owner;
+            draft.address_area_hundredths = area;
+        }
+        if let Some((representation, subject, document)) = self.representation {
+            draft.representation = representation.as_str().to_owned();
+            draft.subject_iin = if representation == Representation::SelfApplicant {
+                Some(applicant_iin.to_owned())
+            } else {
+                subject
+            };
+            draft.representation_document = document.and_then(|d| serde_json::to_string(&d).ok());
+        }
+        if let Some(arrival) = self.arrival {
+            draft.arrival_from_abroad = arrival.and_then(|a| serde_json::to_string(&a).ok());
+        }
+        if let Some(refugee) = self.refugee {
+            draft.refugee = refugee;
+        }
+        if let Some(consent) = self.personal_data_consent {
+            draft.personal_data_consent = consent;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::OffsetDateTime;
+    use uuid::Uuid;
+
+    fn draft() -> application::Model {
+        let now = OffsetDateTime::now_utc();
+        application::Model {
+            id: Uuid::new_v4(),
+            number: "26-AAAA-AAAA".to_owned(),
+            applicant_person_id: Uuid::new_v4(),
+            subject_iin: Some("871008401427".to_owned()),
+            kind: None,
+            period_months: None,
+            address_rka: None,
+            address_owner_iin: None,
+            address_area_hundredths: None,
+            representation: "SELF".to_owned(),
+            representation_document: None,
+            arrival_from_abroad: None,
+            refugee: false,
+            personal_data_consent: None,
+            status: "DRAFT".to_owned(),
+            refusal_ground: None,
+            version: 1,
+            idempotency_key: None,
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+        }
+    }
+
+    fn codes(missing: &[Missing]) -> Vec<RequirementCode> {
+        missing.iter().map(|m| m.code).collect()
+    }
+
+    const TODAY: (i32, u8, u8) = (2026, 11, 25);
+
+    #[test]
+    fn an_empty_draft_lists_what_it_lacks() {
+        assert_eq!(
+            codes(&missing_requirements(&draft(), None, TODAY)),
+            [
+                RequirementCode::KindMissing,
+                RequirementCode::AddressMissing,
+                RequirementCode::PersonalDataConsentUnanswered
+            ]
+        );
+    }
+
+    #[test]
+    fn a_complete_draft_lacks_nothing_until_the_registry_disagrees() {
+        let mut d = draft();
+        d.kind = Some("TEMPORARY".to_owned());
+        d.period_months = Some(6);
+        d.address_rka = Some("1234".to_owned());
+        d.personal_data_consent = Some(false);
+        assert!(missing_requirements(&d, Some(true), TODAY).is_empty());
+        assert_eq!(
+            codes(&missing_requirements(&d, Some(false), TODAY)),
+            [RequirementCode::AddressNotFound]
+        );
+        d.period_months = None;
+        assert_eq!(
+            codes(&missing_requirements(&d, Some(true), TODAY)),
+            [RequirementCode::PeriodMissing]
+        );
+    }
+
+    #[test]
+    fn representatives_need_the_subject_and_a_document_and_children_must_be_14_to_16() {
+        let mut d = draft();
+        d.kind = Some("PERMANENT".to_owned());
+        d.address_rka = Some("1234".to_owned());
+        d.personal_data_consent = Some(true);
+        d.representation = "LEGAL_REPRESENTATIVE_OF_CHILD".to_owned();
+        d.subject_iin = None;
+        assert_eq!(
+            codes(&missing_requirements(&d, Some(true), TODAY)),
+            [
+                RequirementCode::SubjectIinMissing,
+                RequirementCode::RepresentationDocumentMissing
+            ]
+        );
+        d.representation_document = Some("{}".to_owned());
+        // DOMAIN: 061211600012 was born 2006-12-11: 19 in 2026, too old for a representative.
+        d.subject_iin = Some("061211600012".to_owned());
+        assert_eq!(
+            codes(&missing_requirements(&d, Some(true), TODAY)),
+            [RequirementCode::SubjectAgeNotAllowed]
+        );
+        // At 15 (in 2022) it is allowed; at 13 (in 2019) it is not.
+        assert!(missing_requirements(&d, Some(true), (2022, 1, 1)).is_empty());
+        assert_eq!(
+            codes(&missing_requirements(&d, Some(true), (2019, 12, 31))),
+            [RequirementCode::SubjectAgeNotAllowed]
+        );
+    }
+
+    #[test]
+    fn arrival_without_deregistration_proof_is_only_temporary() {
+        let mut d = draft();
+        d.kind = Some("PERMANENT".to_owned());
+        d.address_rka = Some("1234".to_owned());
+        d.personal_data_consent = Some(true);
+        let arrival = Arrival {
+            country: "UZ".to_owned(),
+            identity_document: ArrivalIdentityDocument::CertificateOfReturn,
+            identity_document_number: "N1".to_owned(),
+            deregistration_proof: None,
+        };
+        d.arrival_from_abroad = serde_json::to_string(&arrival).ok();
+        assert_eq!(
+            codes(&missing_requirements(&d, Some(true), TODAY)),
+            [RequirementCode::PermanentRequiresDeregistrationProof]
+        );
+        d.kind = Some("TEMPORARY".to_owned());
+        d.period_months = Some(3);
+        assert!(missing_requirements(&d, Some(true), TODAY).is_empty());
+    }
+}

@@ -1,0 +1,140 @@
+//! Application statuses and the transitions allowed between them: the one place that says
+//! which changes are legal.
+
+use async_graphql::Enum;
+
+/// Where an application stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApplicationStatus {
+    /// Being prepared by the applicant; may be incomplete.
+    Draft,
+    /// Signed and filed; awaiting the owners' consents or review.
+    Submitted,
+    /// Waiting for the owner's (every co-owner's) consent, signed with EDS.
+    AwaitingConsents,
+    /// Being reviewed by an officer.
+    InReview,
+    /// Registered: entered in the population registry.
+    Registered,
+    /// Refused, on a ground of the closed list.
+    Refused,
+    /// Withdrawn by the applicant before a decision.
+    Withdrawn,
+}
+
+use ApplicationStatus as S;
+
+/// Every allowed transition. DOMAIN: an application may be withdrawn before a decision; a
+/// refusal happens only on a closed-list ground (a missing personal-data consent refuses at
+/// submission).
+const TRANSITIONS: &[(ApplicationStatus, ApplicationStatus)] = &[
+    (S::Draft, S::Submitted),
+    (S::Draft, S::Refused),
+    (S::Draft, S::Withdrawn),
+    (S::Submitted, S::AwaitingConsents),
+    (S::Submitted, S::InReview),
+    (S::Submitted, S::Refused),
+    (S::Submitted, S::Withdrawn),
+    (S::AwaitingConsents, S::InReview),
+    (S::AwaitingConsents, S::Refused),
+    (S::AwaitingConsents, S::Withdrawn),
+    (S::InReview, S::Registered),
+    (S::InReview, S::Refused),
+    (S::InReview, S::Withdrawn),
+];
+
+impl ApplicationStatus {
+    /// Every status.
+    pub const ALL: [ApplicationStatus; 7] = [
+        S::Draft,
+        S::Submitted,
+        S::AwaitingConsents,
+        S::InReview,
+        S::Registered,
+        S::Refused,
+        S::Withdrawn,
+    ];
+
+    /// Whether moving from `self` to `to` is allowed.
+    pub fn can_become(self, to: ApplicationStatus) -> bool {
+        TRANSITIONS.contains(&(self, to))
+    }
+
+    /// Whether a decision was made or the applicant withdrew: nothing changes any more.
+    pub fn is_final(self) -> bool {
+        matches!(self, S::Registered | S::Refused | S::Withdrawn)
+    }
+
+    /// The stored form (the GraphQL enum value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            S::Draft => "DRAFT",
+            S::Submitted => "SUBMITTED",
+            S::AwaitingConsents => "AWAITING_CONSENTS",
+            S::InReview => "IN_REVIEW",
+            S::Registered => "REGISTERED",
+            S::Refused => "REFUSED",
+            S::Withdrawn => "WITHDRAWN",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// A label for people, in Kazakh, Russian and English.
+    pub fn label(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            S::Draft => ("Жоба", "Черновик", "Draft"),
+            S::Submitted => ("Берілді", "Подано", "Submitted"),
+            S::AwaitingConsents => (
+                "Меншік иелерінің келісімін күтуде",
+                "Ожидает согласия собственников",
+                "Awaiting the owners' consent",
+            ),
+            S::InReview => ("Қаралуда", "На рассмотрении", "In review"),
+            S::Registered => ("Тіркелді", "Зарегистрирован", "Registered"),
+            S::Refused => ("Бас тартылды", "Отказано", "Refused"),
+            S::Withdrawn => ("Кері қайтарылды", "Отозвано", "Withdrawn"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_transition_not_listed_is_forbidden() {
+        let mut allowed = 0;
+        for from in ApplicationStatus::ALL {
+            for to in ApplicationStatus::ALL {
+                let listed = TRANSITIONS.contains(&(from, to));
+                assert_eq!(from.can_become(to), listed, "{from:?} -> {to:?}");
+                if listed {
+                    allowed += 1;
+                    assert!(!from.is_final(), "a final status never changes: {from:?}");
+                }
+                if from == to {
+                    assert!(!from.can_become(to), "no transition to itself: {from:?}");
+                }
+            }
+        }
+        assert_eq!(allowed, TRANSITIONS.len());
+        // Spot checks of forbidden moves.
+        assert!(!S::Registered.can_become(S::Withdrawn));
+        assert!(!S::Refused.can_become(S::InReview));
+        assert!(!S::Withdrawn.can_become(S::Draft));
+        assert!(!S::Draft.can_become(S::Registered));
+        assert!(!S::Submitted.can_become(S::Draft));
+    }
+
+    #[test]
+    fn stored_forms_round_trip() {
+        for status in ApplicationStatus::ALL {
+            assert_eq!(ApplicationStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(ApplicationStatus::parse("draft"), None);
+    }
+}

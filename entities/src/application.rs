@@ -1,0 +1,49 @@
+//! An application for registration at the place of residence (an e-request), from draft to
+//! decision. Enumerated columns hold the GraphQL enum values as text.
+
+use sea_orm::entity::prelude::*;
+
+/// An application.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "application")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The human-readable number (e.g. `26-K7QF-2M9X`), unique.
+    #[sea_orm(unique)]
+    pub number: String,
+    /// The signed-in person who files it: the applicant, or the representative.
+    pub applicant_person_id: Uuid,
+    /// The IIN of the person to register (the applicant's own, or the represented person's).
+    pub subject_iin: Option<String>,
+    /// `PERMANENT` or `TEMPORARY`.
+    pub kind: Option<String>,
+    /// Temporary registration: 1 to 12 months.
+    pub period_months: Option<i32>,
+    pub address_rka: Option<String>,
+    pub address_owner_iin: Option<String>,
+    /// The area given with the owner's IIN, in hundredths of m².
+    pub address_area_hundredths: Option<i64>,
+    /// `SELF`, `LEGAL_REPRESENTATIVE_OF_CHILD`, `GUARDIAN_OF_INCAPACITATED`, `POWER_OF_ATTORNEY`.
+    pub representation: String,
+    /// JSON: the representative's document (kind, number, date, issuer).
+    pub representation_document: Option<String>,
+    /// JSON: arrival from abroad (country and documents).
+    pub arrival_from_abroad: Option<String>,
+    pub refugee: bool,
+    /// The applicant's consent to access restricted personal data; null while unanswered.
+    pub personal_data_consent: Option<bool>,
+    pub status: String,
+    pub refusal_ground: Option<String>,
+    /// Optimistic concurrency: every change increments it.
+    pub version: i32,
+    pub idempotency_key: Option<String>,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+    pub submitted_at: Option<TimeDateTimeWithTimeZone>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,349 @@
+//! Applications, the append-only history of their status changes, and signing requests.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Application {
+    Table,
+    Id,
+    Number,
+    ApplicantPersonId,
+    SubjectIin,
+    Kind,
+    PeriodMonths,
+    AddressRka,
+    AddressOwnerIin,
+    AddressAreaHundredths,
+    Representation,
+    RepresentationDocument,
+    ArrivalFromAbroad,
+    Refugee,
+    PersonalDataConsent,
+    Status,
+    RefusalGround,
+    Version,
+    IdempotencyKey,
+    CreatedAt,
+    UpdatedAt,
+    SubmittedAt,
+}
+
+#[derive(DeriveIden)]
+enum ApplicationStatusChange {
+    Table,
+    Id,
+    ApplicationId,
+    FromStatus,
+    ToStatus,
+    ActorPersonId,
+    ActorRole,
+    Reason,
+    At,
+}
+
+#[derive(DeriveIden)]
+enum SigningRequest {
+    Table,
+    Id,
+    ApplicationId,
+    ApplicationVersion,
+    Payload,
+    Digest,
+    ExpectedIin,
+    CreatedAt,
+    ExpiresAt,
+    VoidedAt,
+    UsedAt,
+}
+
+#[derive(DeriveIden)]
+enum Person {
+    Table,
+    Id,
+}
+
+// The signatures are the trait's, as `async_trait` spells them (it cannot take `'_` here).
+#[allow(elided_lifetimes_in_paths)]
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Application::Table)
+                    .col(
+                        ColumnDef::new(Application::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::Number)
+                            .string_len(20)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::ApplicantPersonId)
+                            .uuid()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::SubjectIin)
+                            .string_len(12)
+                            .null(),
+                    )
+                    .col(ColumnDef::new(Application::Kind).string_len(16).null())
+                    .col(ColumnDef::new(Application::PeriodMonths).integer().null())
+                    .col(
+                        ColumnDef::new(Application::AddressRka)
+                            .string_len(20)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::AddressOwnerIin)
+                            .string_len(12)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::AddressAreaHundredths)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::Representation)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::RepresentationDocument)
+                            .text()
+                            .null(),
+                    )
+                    .col(ColumnDef::new(Application::ArrivalFromAbroad).text().null())
+                    .col(ColumnDef::new(Application::Refugee).boolean().not_null())
+                    .col(
+                        ColumnDef::new(Application::PersonalDataConsent)
+                            .boolean()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::Status)
+                            .string_len(24)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::RefusalGround)
+                            .string_len(40)
+                            .null(),
+                    )
+                    .col(ColumnDef::new(Application::Version).integer().not_null())
+                    .col(
+                        ColumnDef::new(Application::IdempotencyKey)
+                            .string_len(64)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Application::SubmittedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_application_applicant")
+                            .from(Application::Table, Application::ApplicantPersonId)
+                            .to(Person::Table, Person::Id),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ApplicationStatusChange::Table)
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::ApplicationId)
+                            .uuid()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::FromStatus)
+                            .string_len(24)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::ToStatus)
+                            .string_len(24)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::ActorPersonId)
+                            .uuid()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::ActorRole)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::Reason)
+                            .text()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApplicationStatusChange::At)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_status_change_application")
+                            .from(
+                                ApplicationStatusChange::Table,
+                                ApplicationStatusChange::ApplicationId,
+                            )
+                            .to(Application::Table, Application::Id),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(SigningRequest::Table)
+                    .col(
+                        ColumnDef::new(SigningRequest::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(SigningRequest::ApplicationId)
+                            .uuid()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SigningRequest::ApplicationVersion)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(SigningRequest::Payload).blob().not_null())
+                    .col(
+                        ColumnDef::new(SigningRequest::Digest)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SigningRequest::ExpectedIin)
+                            .string_len(12)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SigningRequest::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SigningRequest::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SigningRequest::VoidedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(SigningRequest::UsedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_signing_request_application")
+                            .from(SigningRequest::Table, SigningRequest::ApplicationId)
+                            .to(Application::Table, Application::Id),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        // Indexes are separate statements: SQLite has no inline index syntax. NULL keys are
+        // distinct in both databases' unique indexes, so drafts without a key never collide.
+        for (name, table, columns, unique) in [
+            (
+                "ux_application_idempotency",
+                Application::Table.into_iden(),
+                vec![
+                    Application::ApplicantPersonId.into_iden(),
+                    Application::IdempotencyKey.into_iden(),
+                ],
+                true,
+            ),
+            (
+                "ix_application_applicant",
+                Application::Table.into_iden(),
+                vec![
+                    Application::ApplicantPersonId.into_iden(),
+                    Application::CreatedAt.into_iden(),
+                ],
+                false,
+            ),
+            (
+                "ix_status_change_application",
+                ApplicationStatusChange::Table.into_iden(),
+                vec![ApplicationStatusChange::ApplicationId.into_iden()],
+                false,
+            ),
+            (
+                "ix_signing_request_application",
+                SigningRequest::Table.into_iden(),
+                vec![SigningRequest::ApplicationId.into_iden()],
+                false,
+            ),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(table);
+            for column in columns {
+                index.col(column);
+            }
+            if unique {
+                index.unique();
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            SigningRequest::Table.into_iden(),
+            ApplicationStatusChange::Table.into_iden(),
+            Application::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
