@@ -304,3 +304,6 @@ pub fn sign_certificate(iin: &str) -> testing::Certificate {
         )
         .issued_by(&pki().intermediate)
 }
+
+/// Makes a CMS over the bytes it is given (a table-driven test's way to vary the signature).
+pub type SignPayload = Box<dyn Fn(&[u8]) -> String>;

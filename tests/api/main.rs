@@ -8,6 +8,7 @@
     reason = "a test stops with a message on the first broken expectation"
 )]
 
+mod applications;
 mod health;
 mod helpers;
 mod schema;

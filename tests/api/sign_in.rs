@@ -179,9 +179,6 @@ async fn an_expired_challenge_is_refused() {
     );
 }
 
-/// Makes a CMS for a challenge payload.
-type SignPayload = Box<dyn Fn(&[u8]) -> String>;
-
 #[actix_web::test]
 async fn signatures_that_do_not_authenticate_are_refused_with_their_own_codes() {
     let app = spawn_app(Backend::Sqlite).await;

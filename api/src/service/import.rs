@@ -1348,31 +1348,3 @@ mod tests {
         );
     }
 }
-#[cfg(test)]
-mod scratch_down {
-    use crate::registries::*;
-    #[tokio::test]
-    async fn down_up() {
-        use migrations::MigratorTrait;
-        for url in ["sqlite::memory:", "postgres://postgres@127.0.0.1:5432/import_check_helper"] {
-            let db = crate::database::connect(url).await.unwrap();
-            crate::database::migrate(&db).await.unwrap();
-            migrations::Migrator::reset(&db).await.unwrap();
-            crate::database::migrate(&db).await.unwrap();
-            let r = super::import(&db, super::DEMO_DATA).await.unwrap();
-            assert!(r.is_ok() && r.properties_created == 4, "{r}");
-            let r = super::import(&db, super::DEMO_DATA).await.unwrap();
-            assert_eq!(r.properties_unchanged, 4, "{r}");
-            let reg = LocalRegistries::new(db.clone());
-            let found = reg.find_by_owner_and_area(&crate::domain::Iin::parse("871008401427").unwrap(), &crate::domain::Area::parse("164.25").unwrap()).await.unwrap();
-            assert_eq!(found.len(), 1);
-            assert_eq!(found[0].owners.len(), 3);
-            let h = reg.find_by_rka(&crate::domain::Rka::parse("0101300211840015").unwrap()).await.unwrap().unwrap();
-            assert!(h.owners.is_empty());
-            assert!(reg.phone_of(&crate::domain::Iin::parse("871008401427").unwrap()).await.unwrap().is_some());
-            let bad = super::import(&db, "{\"type\":\"person\"}").await.unwrap();
-            assert!(!bad.is_ok());
-            println!("{url}: ok");
-        }
-    }
-}
