@@ -13,3 +13,4 @@ mod health;
 mod helpers;
 mod schema;
 mod sign_in;
+mod walkthrough;
