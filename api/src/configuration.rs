@@ -75,6 +75,8 @@ pub struct Settings {
     pub intermediates: Vec<PathBuf>,
     /// `EDS_CRLS`: CRL files, reloaded when they change.
     pub crls: Vec<PathBuf>,
+    /// `EDS_CRL_CHECK_SECONDS`: how often CRL files are checked for changes, at most.
+    pub crl_check_seconds: u32,
     /// `CHALLENGE_TTL_SECONDS`: how long a sign-in challenge may be signed.
     pub challenge_ttl_seconds: u32,
     /// `SESSION_TTL_SECONDS`: how long a session token lives.
@@ -95,6 +97,7 @@ struct FileSettings {
     eds_trust_anchors: Option<Vec<PathBuf>>,
     eds_intermediates: Option<Vec<PathBuf>>,
     eds_crls: Option<Vec<PathBuf>>,
+    eds_crl_check_seconds: Option<u32>,
     challenge_ttl_seconds: Option<u32>,
     session_ttl_seconds: Option<u32>,
     log_format: Option<LogFormat>,
@@ -202,6 +205,7 @@ impl Settings {
             trust_anchors: list("EDS_TRUST_ANCHORS", file.eds_trust_anchors),
             intermediates: list("EDS_INTERMEDIATES", file.eds_intermediates),
             crls: list("EDS_CRLS", file.eds_crls),
+            crl_check_seconds: number("EDS_CRL_CHECK_SECONDS", file.eds_crl_check_seconds, 5)?,
             challenge_ttl_seconds: number(
                 "CHALLENGE_TTL_SECONDS",
                 file.challenge_ttl_seconds,

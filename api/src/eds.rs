@@ -14,9 +14,6 @@ use std::time::{Duration, Instant, SystemTime};
 pub const DEMO_ROOT_PEM: &str = include_str!("../../demo/pki/root.pem");
 const DEMO_INTERMEDIATE_PEM: &str = include_str!("../../demo/pki/intermediate.pem");
 
-/// How often CRL files are checked for changes, at most.
-const CRL_CHECK_INTERVAL: Duration = Duration::from_secs(5);
-
 /// Why the trust configuration cannot be loaded.
 #[derive(Debug, thiserror::Error)]
 #[error("EDS trust configuration: {0}")]
@@ -33,6 +30,8 @@ pub struct TrustStore {
     anchors: Vec<Certificate>,
     intermediates: Vec<Certificate>,
     crl_paths: Vec<PathBuf>,
+    /// How often CRL files are checked for changes, at most.
+    crl_check_interval: Duration,
     /// Whether the demo PKI is what is trusted.
     pub uses_demo_anchor: bool,
     /// Whether every certificate needs current revocation data (production).
@@ -116,6 +115,7 @@ impl TrustStore {
             anchors,
             intermediates,
             crl_paths: settings.crls.clone(),
+            crl_check_interval: Duration::from_secs(u64::from(settings.crl_check_seconds)),
             uses_demo_anchor,
             require_revocation: settings.require_revocation(),
             loaded: RwLock::new(Loaded {
@@ -133,7 +133,7 @@ impl TrustStore {
         let due = self
             .loaded
             .read()
-            .map(|l| l.checked_at.elapsed() >= CRL_CHECK_INTERVAL)
+            .map(|l| l.checked_at.elapsed() >= self.crl_check_interval)
             .unwrap_or(false);
         if due && !self.crl_paths.is_empty() {
             self.reload_if_changed();

@@ -642,3 +642,87 @@ async fn authorisation_matrix() {
         .await;
     assert_eq!(mine["data"]["application"]["id"], id);
 }
+
+#[actix_web::test]
+async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
+    let app = spawn_app(Backend::Postgres).await;
+    let citizen = signed_in(&app, AIGERIM).await;
+    let draft = create(&app, &citizen, complete()).await["application"].clone();
+    let id = draft["id"].clone();
+
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    api::service::admin::add_officer(&db, "850315300019", "940140000385")
+        .await
+        .expect("listed");
+    let officer_key = pki()
+        .legal_entity_sign(
+            "850315300019",
+            "940140000385",
+            signatures::testing::nca::ROLE_EMPLOYEE,
+        )
+        .key_usage(&[
+            signatures::testing::KeyUsageBit::DigitalSignature,
+            signatures::testing::KeyUsageBit::KeyEncipherment,
+        ])
+        .ext_key_usage(&[
+            signatures::testing::nca::EKU_CLIENT_AUTH,
+            signatures::testing::nca::EKU_LEGAL_ENTITY,
+            signatures::testing::nca::ROLE_EMPLOYEE,
+        ])
+        .validity(
+            time::OffsetDateTime::now_utc() - time::Duration::days(1),
+            time::OffsetDateTime::now_utc() + time::Duration::days(30),
+        )
+        .issued_by(&pki().intermediate);
+    let officer = app.login_with(&officer_key).await["token"]
+        .as_str()
+        .expect("the officer signs in")
+        .to_owned();
+    let seen = app
+        .graphql(
+            "query($id: ID!) { application(id: $id) { id number } }",
+            json!({ "id": id }),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(seen["data"]["application"]["id"], id, "{seen}");
+    // An officer decides; an officer does not edit a citizen's draft.
+    let edit = update(
+        &app,
+        &officer,
+        json!({ "id": id, "version": 1, "kind": "TEMPORARY" }),
+    )
+    .await;
+    assert_eq!(codes(&edit), ["NOT_ALLOWED"]);
+
+    let key = api::service::admin::add_integrator(&db, "a municipal portal")
+        .await
+        .expect("an API key");
+    for (query, variables) in [
+        ("{ viewer { id } }", json!({})),
+        (
+            "query($id: ID!) { application(id: $id) { id } }",
+            json!({ "id": id }),
+        ),
+        (
+            "mutation { createApplication(input: {}) { userErrors { code } } }",
+            json!({}),
+        ),
+    ] {
+        let response = app.graphql(query, variables, Some(&key)).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{query}: {response}"
+        );
+    }
+    let revoked_key = "ri_not-a-key";
+    let response = app
+        .graphql("{ viewer { id } }", json!({}), Some(revoked_key))
+        .await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+}

@@ -311,10 +311,18 @@ pub type SignPayload = Box<dyn Fn(&[u8]) -> String>;
 /// The embedded default as `cargo run -p api` starts it (development profile, SQLite, demo data,
 /// demo PKI trusted), on port 0 and a fresh database file.
 pub async fn spawn_demo_app() -> TestApp {
-    let database_url = format!("sqlite://{}?mode=rwc", scratch().join("demo.sqlite").display());
-    let env: HashMap<&str, String> = HashMap::from([("BIND_ADDR", "127.0.0.1:0".to_owned()), ("DATABASE_URL", database_url.clone())]);
+    let database_url = format!(
+        "sqlite://{}?mode=rwc",
+        scratch().join("demo.sqlite").display()
+    );
+    let env: HashMap<&str, String> = HashMap::from([
+        ("BIND_ADDR", "127.0.0.1:0".to_owned()),
+        ("DATABASE_URL", database_url.clone()),
+    ]);
     let settings = Settings::from_sources(|name| env.get(name).cloned()).expect("demo settings");
-    let application = Application::build(settings).await.expect("the demo application starts");
+    let application = Application::build(settings)
+        .await
+        .expect("the demo application starts");
     let port = application.port();
     actix_web::rt::spawn(application.run_until_stopped());
     TestApp { port, database_url }

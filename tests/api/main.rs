@@ -11,6 +11,8 @@
 mod applications;
 mod health;
 mod helpers;
+mod migrations;
+mod revocation;
 mod schema;
 mod sign_in;
 mod walkthrough;

@@ -13,11 +13,23 @@ use std::path::Path;
 
 /// Signs like `eds-sign --key demo/pki/NAME.pem --base64 PAYLOAD` (NCALayer with `decode: true`).
 fn eds_sign(key_file: &str, payload_base64: &str) -> String {
-    let pem = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/pki").join(key_file)).expect("a demo key");
+    let pem = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("demo/pki")
+            .join(key_file),
+    )
+    .expect("a demo key");
     let certificate = X509::from_pem(&pem).expect("a certificate");
     let key = PKey::private_key_from_pem(&pem).expect("a key");
     let data = STANDARD.decode(payload_base64).expect("base64");
-    let cms = CmsContentInfo::sign(Some(&certificate), Some(&key), None, Some(&data), CMSOptions::BINARY).expect("signed");
+    let cms = CmsContentInfo::sign(
+        Some(&certificate),
+        Some(&key),
+        None,
+        Some(&data),
+        CMSOptions::BINARY,
+    )
+    .expect("signed");
     STANDARD.encode(cms.to_der().expect("DER"))
 }
 
@@ -26,9 +38,18 @@ async fn a_demo_citizen_goes_from_sign_in_to_a_submitted_application() {
     let app = spawn_demo_app().await;
 
     // 1. A challenge, signed with Aigerim's authentication key.
-    let challenge = app.graphql("mutation { createAuthChallenge { challenge { id payload text } } }", json!({}), None).await;
+    let challenge = app
+        .graphql(
+            "mutation { createAuthChallenge { challenge { id payload text } } }",
+            json!({}),
+            None,
+        )
+        .await;
     let challenge = &challenge["data"]["createAuthChallenge"]["challenge"];
-    let cms = eds_sign("aigerim.auth.pem", challenge["payload"].as_str().expect("a payload"));
+    let cms = eds_sign(
+        "aigerim.auth.pem",
+        challenge["payload"].as_str().expect("a payload"),
+    );
     let login = app
         .graphql(
             "mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token person { iin surname } userErrors { code message } } }",
@@ -41,8 +62,17 @@ async fn a_demo_citizen_goes_from_sign_in_to_a_submitted_application() {
     let token = login["token"].as_str().expect("a token");
 
     // 2. Is the flat in the registry? Then a complete draft.
-    let lookup = app.graphql("{ propertyLookup(input: { rka: \"0201900148270042\" }) { found ownerCount } }", json!({}), Some(token)).await;
-    assert_eq!(lookup["data"]["propertyLookup"], json!({ "found": true, "ownerCount": 1 }));
+    let lookup = app
+        .graphql(
+            "{ propertyLookup(input: { rka: \"0201900148270042\" }) { found ownerCount } }",
+            json!({}),
+            Some(token),
+        )
+        .await;
+    assert_eq!(
+        lookup["data"]["propertyLookup"],
+        json!({ "found": true, "ownerCount": 1 })
+    );
     let created = app
         .graphql(
             "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id version number missingRequirements { code } } userErrors { code } } }",
@@ -62,7 +92,10 @@ async fn a_demo_citizen_goes_from_sign_in_to_a_submitted_application() {
         )
         .await;
     let request = &prepared["data"]["prepareSigning"]["signingRequest"];
-    let cms = eds_sign("aigerim.sign.pem", request["payload"].as_str().expect("a payload"));
+    let cms = eds_sign(
+        "aigerim.sign.pem",
+        request["payload"].as_str().expect("a payload"),
+    );
     let submitted = app
         .graphql(
             "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { number status statusLabel } userErrors { code message } } }",
@@ -71,6 +104,9 @@ async fn a_demo_citizen_goes_from_sign_in_to_a_submitted_application() {
         )
         .await;
     let submitted = &submitted["data"]["submitApplication"];
-    assert_eq!(submitted["application"]["status"], "SUBMITTED", "{submitted}");
+    assert_eq!(
+        submitted["application"]["status"], "SUBMITTED",
+        "{submitted}"
+    );
     assert_eq!(submitted["application"]["number"], application["number"]);
 }
