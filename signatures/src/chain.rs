@@ -59,18 +59,21 @@ enum Link {
 
 /// Checks that `issuer`'s key signed `child`, using the cache.
 fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache) -> Link {
-    let what = format!("the signature of certificate {}", child.subject);
-    let scheme = match signature_scheme(&child.signature_algorithm, &what) {
+    // The message naming the certificate is built only for a failure: this runs for every link
+    // of every verification.
+    let what = || format!("the signature of certificate {}", child.subject);
+    let scheme = match signature_scheme(&child.signature_algorithm, "") {
         Ok(scheme) => scheme,
-        Err(e) => return Link::Algorithm(e),
+        Err(e) => return Link::Algorithm(e.in_context(what())),
     };
     let Some(digest) = scheme.digest else {
         return Link::Algorithm(Error::malformed(format!(
-            "{what}: the algorithm names no digest"
+            "{}: the algorithm names no digest",
+            what()
         )));
     };
-    if let Err(e) = check_algorithm(&scheme, digest, &issuer.public_key, &what) {
-        return Link::Algorithm(e);
+    if let Err(e) = check_algorithm(&scheme, digest, &issuer.public_key, "") {
+        return Link::Algorithm(e.in_context(what()));
     }
     let key = (issuer.key_hash, child.fingerprint);
     let verified = match cache.get(&key) {
@@ -82,7 +85,7 @@ fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache)
                 &issuer.public_key,
                 child.tbs(),
                 &child.signature,
-                &what,
+                "",
             )
             .unwrap_or(false);
             cache.put(key, verified);

@@ -214,6 +214,21 @@ impl Error {
         }
     }
 
+    /// The same error, saying where it was met (for errors built before the place was known).
+    pub(crate) fn in_context(self, place: String) -> Self {
+        match self {
+            Error::UnsupportedAlgorithm { oid, .. } => {
+                Error::UnsupportedAlgorithm { oid, what: place }
+            }
+            Error::WeakAlgorithm { algorithm, .. } => Error::WeakAlgorithm {
+                algorithm,
+                what: place,
+            },
+            Error::Malformed(message) => Error::Malformed(format!("{place}{message}")),
+            other => other,
+        }
+    }
+
     pub(crate) fn malformed(what: impl Into<String>) -> Self {
         Error::Malformed(what.into())
     }

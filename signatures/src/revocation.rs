@@ -15,11 +15,13 @@ use crate::error::Error;
 use crate::extensions::{
     ALL_REASONS, DistributionPoint, DistributionPointName, GeneralName, compare_numbers,
 };
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// What is known of one certificate's revocation at the validation time.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Status {
     /// Current revocation data covering every reason says it was not revoked by then.
     Good,
@@ -54,14 +56,60 @@ pub(crate) trait RevocationSource {
 /// Revocation from a set of CRLs.
 #[derive(Debug)]
 pub(crate) struct CrlSource<'a> {
-    pub crls: Vec<&'a Crl>,
+    crls: Vec<&'a Crl>,
     /// Where CRL issuers' certificates are looked up and their paths built.
-    pub pool: &'a Pool<'a>,
-    pub cache: &'a SignatureCache,
+    pool: &'a Pool<'a>,
+    cache: &'a SignatureCache,
+    /// Statuses already decided in this verification, by (certificate, issuer, anchor): a CMS
+    /// with many signers over the same chain, or many copies of a certificate, must not make
+    /// the verifier repeat the work (a denial-of-service amplifier otherwise).
+    decided: RefCell<HashMap<([u8; 32], [u8; 32], [u8; 32]), (Status, Vec<Error>)>>,
+    /// CRL signature results of this verification, by (CRL, signing key). Kept only for this
+    /// verification: the shared cache holds certificate links alone.
+    crl_signatures: RefCell<HashMap<(usize, [u8; 32]), bool>>,
+}
+
+impl<'a> CrlSource<'a> {
+    /// A source over these CRLs.
+    pub fn new(crls: Vec<&'a Crl>, pool: &'a Pool<'a>, cache: &'a SignatureCache) -> Self {
+        CrlSource {
+            crls,
+            pool,
+            cache,
+            decided: RefCell::default(),
+            crl_signatures: RefCell::default(),
+        }
+    }
 }
 
 impl RevocationSource for CrlSource<'_> {
     fn status(
+        &self,
+        subject: &Subject<'_>,
+        at: OffsetDateTime,
+        findings: &mut Vec<Error>,
+    ) -> Status {
+        let key = (
+            subject.certificate.fingerprint,
+            subject.issuer.fingerprint,
+            subject.anchor.fingerprint,
+        );
+        if let Some((status, earlier_findings)) = self.decided.borrow().get(&key) {
+            findings.extend(earlier_findings.iter().cloned());
+            return status.clone();
+        }
+        let mut own_findings = Vec::new();
+        let status = self.decide(subject, at, &mut own_findings);
+        findings.extend(own_findings.iter().cloned());
+        self.decided
+            .borrow_mut()
+            .insert(key, (status.clone(), own_findings));
+        status
+    }
+}
+
+impl CrlSource<'_> {
+    fn decide(
         &self,
         subject: &Subject<'_>,
         at: OffsetDateTime,
@@ -144,15 +192,22 @@ impl CrlSource<'_> {
                 findings.push(e);
                 return None;
             }
-            let verified = algorithms::verify_signature(
-                &scheme,
-                digest,
-                &signer.public_key,
-                crl.tbs(),
-                &crl.signature,
-                &what,
-            )
-            .unwrap_or(false);
+            // The CRL's address identifies it for the length of this verification.
+            let key = (std::ptr::from_ref(crl) as usize, signer.key_hash);
+            let known = self.crl_signatures.borrow().get(&key).copied();
+            let verified = known.unwrap_or_else(|| {
+                let verified = algorithms::verify_signature(
+                    &scheme,
+                    digest,
+                    &signer.public_key,
+                    crl.tbs(),
+                    &crl.signature,
+                    &what,
+                )
+                .unwrap_or(false);
+                self.crl_signatures.borrow_mut().insert(key, verified);
+                verified
+            });
             if verified {
                 return Some(true);
             }

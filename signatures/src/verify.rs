@@ -16,6 +16,7 @@ use crate::profile::{self, Purpose, Signer};
 use crate::report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};
 use crate::revocation::{CrlSource, RevocationSource, Status, Subject};
 use crate::times::{parse_asn1_time, rfc3339};
+use std::collections::HashSet;
 use time::OffsetDateTime;
 
 /// What the caller asks of a verification.
@@ -91,23 +92,38 @@ impl Verifier {
             Ok(signed) => signed,
             Err(e) => return Report::failed(&e, at),
         };
-        let embedded = match parse_all(&signed.certificates, Certificate::from_der) {
+        let mut embedded = match parse_all(&signed.certificates, Certificate::from_der) {
             Ok(certificates) => certificates,
             Err(e) => return Report::failed(&e, at),
         };
-        let embedded_crls = match parse_all(&signed.crls, Crl::from_der) {
+        let mut embedded_crls = match parse_all(&signed.crls, Crl::from_der) {
             Ok(crls) => crls,
             Err(e) => return Report::failed(&e, at),
         };
+        // Copies add no information but multiply path building and CRL work: keep one of each,
+        // and none that the configuration already holds.
+        let mut seen: HashSet<[u8; 32]> = self
+            .anchors
+            .iter()
+            .chain(&self.intermediates)
+            .map(|c| c.fingerprint)
+            .collect();
+        embedded.retain(|c| seen.insert(c.fingerprint));
+        let mut seen_crls: HashSet<[u8; 32]> = self
+            .crls
+            .iter()
+            .map(|c| crate::cert::sha256(&c.der))
+            .collect();
+        embedded_crls.retain(|c| seen_crls.insert(crate::cert::sha256(&c.der)));
         let pool = Pool {
             anchors: self.anchors.iter().collect(),
             intermediates: embedded.iter().chain(&self.intermediates).collect(),
         };
-        let source = CrlSource {
-            crls: self.crls.iter().chain(&embedded_crls).collect(),
-            pool: &pool,
-            cache: &self.cache,
-        };
+        let source = CrlSource::new(
+            self.crls.iter().chain(&embedded_crls).collect(),
+            &pool,
+            &self.cache,
+        );
         let context = Context {
             signed: &signed,
             detached_content,
