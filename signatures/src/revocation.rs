@@ -53,6 +53,9 @@ pub(crate) trait RevocationSource {
     ) -> Status;
 }
 
+/// A certificate in a path, by fingerprints: (certificate, issuer, anchor).
+type PathLink = ([u8; 32], [u8; 32], [u8; 32]);
+
 /// Revocation from a set of CRLs.
 #[derive(Debug)]
 pub(crate) struct CrlSource<'a> {
@@ -63,7 +66,7 @@ pub(crate) struct CrlSource<'a> {
     /// Statuses already decided in this verification, by (certificate, issuer, anchor): a CMS
     /// with many signers over the same chain, or many copies of a certificate, must not make
     /// the verifier repeat the work (a denial-of-service amplifier otherwise).
-    decided: RefCell<HashMap<([u8; 32], [u8; 32], [u8; 32]), (Status, Vec<Error>)>>,
+    decided: RefCell<HashMap<PathLink, (Status, Vec<Error>)>>,
     /// CRL signature results of this verification, by (CRL, signing key). Kept only for this
     /// verification: the shared cache holds certificate links alone.
     crl_signatures: RefCell<HashMap<(usize, [u8; 32]), bool>>,
