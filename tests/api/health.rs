@@ -53,3 +53,27 @@ async fn graphiql_is_served_on_get() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("graphiql"), "a GraphiQL page");
 }
+
+#[actix_web::test]
+async fn readiness_checks_redis_when_configured() {
+    for (url, ready) in [
+        ("redis://127.0.0.1:6379", true),
+        ("redis://127.0.0.1:1", false),
+    ] {
+        let (settings, _) =
+            crate::helpers::settings(crate::helpers::Backend::Sqlite, &[("REDIS_URL", url)]).await;
+        let application = api::startup::Application::build(settings)
+            .await
+            .expect("starts");
+        let port = application.port();
+        actix_web::rt::spawn(application.run_until_stopped());
+        let response = request(port, "GET", "/readyz", vec![], String::new()).await;
+        assert_eq!(
+            response.status,
+            if ready { 200 } else { 503 },
+            "{url}: {}",
+            response.body
+        );
+        assert_eq!(response.json()["redis"], ready);
+    }
+}

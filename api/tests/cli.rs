@@ -1,0 +1,143 @@
+//! The `registration-api` commands, run as the binary an operator runs.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops with a message on the first broken expectation"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("registration-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+fn run(database: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_registration-api"))
+        .args(args)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", database.display()),
+        )
+        .env_remove("APP_ENV")
+        .env_remove("EDS_TRUST_ANCHORS")
+        .output()
+        .expect("registration-api runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn print_schema_prints_the_committed_sdl() {
+    let output = run(&scratch().join("db.sqlite"), &["print-schema"]);
+    assert!(output.status.success());
+    let committed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql"))
+            .expect("schema.graphql");
+    assert_eq!(text(&output.stdout).trim_end(), committed.trim_end());
+}
+
+#[test]
+fn migrate_and_import_are_idempotent_and_bad_rows_are_reported_by_line() {
+    let dir = scratch();
+    let db = dir.join("db.sqlite");
+    assert!(run(&db, &["migrate"]).status.success());
+    assert!(
+        run(&db, &["migrate"]).status.success(),
+        "migrating twice is harmless"
+    );
+
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/data.jsonl");
+    let demo = demo.to_str().expect("a path");
+    let first = run(&db, &["import", demo]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains("created"),
+        "{}",
+        text(&first.stdout)
+    );
+    let second = run(&db, &["import", demo]);
+    assert!(second.status.success());
+    assert!(
+        text(&second.stdout).contains("persons 0 created, 0 updated"),
+        "{}",
+        text(&second.stdout)
+    );
+
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"type\":\"person\",\"iin\":\"910520300017\",\"surname\":\"A\",\"givenName\":\"B\"}\n\
+         {\"type\":\"person\",\"iin\":\"821214240092\",\"surname\":\"A\",\"givenName\":\"B\"}\n\
+         not json\n",
+    )
+    .unwrap();
+    let refused = run(&db, &["import", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let report = text(&refused.stdout);
+    assert!(
+        report.contains("line 2") && report.contains("line 3"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("line 1:"),
+        "the good row is not an error: {report}"
+    );
+}
+
+#[test]
+fn officers_and_integrators_are_added() {
+    let db = scratch().join("db.sqlite");
+    let officer = run(
+        &db,
+        &[
+            "officers",
+            "add",
+            "--iin",
+            "850315300019",
+            "--body",
+            "940140000385",
+        ],
+    );
+    assert!(officer.status.success(), "{}", text(&officer.stderr));
+    let bad_body = run(
+        &db,
+        &["officers", "add", "--iin", "850315300019", "--body", "123"],
+    );
+    assert_eq!(bad_body.status.code(), Some(2));
+    assert!(text(&bad_body.stderr).contains("--body"));
+    let integrator = run(&db, &["integrators", "add", "--name", "a municipal portal"]);
+    assert!(integrator.status.success());
+    let key = text(&integrator.stdout);
+    assert!(
+        key.trim().starts_with("ri_") && key.trim().len() > 40,
+        "{key}"
+    );
+}
+
+#[test]
+fn unknown_commands_and_bad_configuration_are_usage_errors() {
+    let db = scratch().join("db.sqlite");
+    let unknown = run(&db, &["frobnicate"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("usage"));
+    let bad = Command::new(env!("CARGO_BIN_EXE_registration-api"))
+        .arg("migrate")
+        .env("DATABASE_URL", "postgres://127.0.0.1:5432/x")
+        .env_remove("APP_ENV")
+        .env_remove("EDS_TRUST_ANCHORS")
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("EDS_TRUST_ANCHORS"),
+        "production fails closed: {}",
+        text(&bad.stderr)
+    );
+}
