@@ -9,6 +9,7 @@
 )]
 
 mod applications;
+mod authorisation;
 mod health;
 mod helpers;
 mod migrations;
