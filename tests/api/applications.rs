@@ -726,3 +726,60 @@ async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
         "UNAUTHENTICATED"
     );
 }
+
+#[actix_web::test]
+async fn a_parent_files_and_signs_for_a_child_of_15() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let parent = signed_in(&app, NURLAN).await;
+    // DOMAIN: children aged 14-16 apply through a legal representative. 110315600014 was born
+    // 2011-03-15 (female, 2000s); the test runs in the years she is 14 to 16, else it says so.
+    let child = "110315600014";
+    let today = time::OffsetDateTime::now_utc();
+    let age = today.year() - 2011 - i32::from((u8::from(today.month()), today.day()) < (3, 15));
+    let input = json!({
+        "kind": "TEMPORARY",
+        "periodMonths": 6,
+        "address": { "ownerIin": NURLAN, "area": "87.60" },
+        "representation": {
+            "kind": "LEGAL_REPRESENTATIVE_OF_CHILD",
+            "subjectIin": child,
+            "document": { "kind": "birth certificate", "number": "I-АЛ 0123456", "issuedOn": "2011-03-20", "issuer": "ЗАГС г. Астаны" }
+        },
+        "personalDataConsent": true
+    });
+    let draft = create(&app, &parent, input).await["application"].clone();
+    let missing: Vec<&str> = draft["missingRequirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap())
+        .collect();
+    if !(14..=16).contains(&age) {
+        assert_eq!(
+            missing,
+            ["SUBJECT_AGE_NOT_ALLOWED"],
+            "at {age} a representative may not apply"
+        );
+        return;
+    }
+    assert_eq!(missing, Vec::<&str>::new(), "{draft}");
+    let request = prepare(&app, &parent, &draft).await["signingRequest"].clone();
+    assert_eq!(
+        request["keyRequirements"]["iin"], NURLAN,
+        "the representative signs"
+    );
+    let payload: Value = serde_json::from_slice(&payload_bytes(&request)).unwrap();
+    assert_eq!(payload["subjectIin"], child);
+    assert_eq!(payload["representation"], "LEGAL_REPRESENTATIVE_OF_CHILD");
+    let submitted = submit(
+        &app,
+        &parent,
+        &request["id"],
+        &sign(&sign_certificate(NURLAN), &payload_bytes(&request)),
+    )
+    .await;
+    assert_eq!(
+        submitted["application"]["status"], "SUBMITTED",
+        "{submitted}"
+    );
+}

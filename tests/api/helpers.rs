@@ -29,6 +29,29 @@ fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// Drops the databases of test runs that ended more than an hour ago (named `test_<unix time>_…`),
+/// so that a CI machine does not accumulate them.
+async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection, now: i64) {
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'test!_%' ESCAPE '!'",
+        ))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let created = name.split('_').nth(1).and_then(|t| t.parse::<i64>().ok());
+        if created.is_some_and(|t| now - t > 3600) {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
 /// A test PKI shaped like NCA RK's, generated once per test binary.
 pub fn pki() -> &'static TestPki {
     static PKI: OnceLock<TestPki> = OnceLock::new();
@@ -56,10 +79,12 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()),
         Backend::Postgres => {
-            let name = format!("test_{}", Uuid::new_v4().simple());
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let name = format!("test_{now}_{}", Uuid::new_v4().simple());
             let admin = Database::connect(postgres_admin_url())
                 .await
                 .expect("PostgreSQL answers");
+            drop_stale_databases(&admin, now).await;
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
                 .await
