@@ -28,18 +28,6 @@ fn update_query() -> String {
 const PREPARE: &str = "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload text digest expiresAt keyRequirements { purpose extendedKeyUsageOids iin } } userErrors { code field message } } }";
 const SUBMIT: &str = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id status version refusalGround history { edges { node { from to actorRole } } } } userErrors { code field message } } }";
 
-fn codes(payload: &Value) -> Vec<String> {
-    payload["userErrors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| e["code"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 async fn signed_in(app: &TestApp, iin: &str) -> String {
     let payload = app.login_with(&auth_certificate(iin)).await;
     payload["token"]
@@ -656,26 +644,7 @@ async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
     api::service::admin::add_officer(&db, "850315300019", "940140000385")
         .await
         .expect("listed");
-    let officer_key = pki()
-        .legal_entity_sign(
-            "850315300019",
-            "940140000385",
-            signatures::testing::nca::ROLE_EMPLOYEE,
-        )
-        .key_usage(&[
-            signatures::testing::KeyUsageBit::DigitalSignature,
-            signatures::testing::KeyUsageBit::KeyEncipherment,
-        ])
-        .ext_key_usage(&[
-            signatures::testing::nca::EKU_CLIENT_AUTH,
-            signatures::testing::nca::EKU_LEGAL_ENTITY,
-            signatures::testing::nca::ROLE_EMPLOYEE,
-        ])
-        .validity(
-            time::OffsetDateTime::now_utc() - time::Duration::days(1),
-            time::OffsetDateTime::now_utc() + time::Duration::days(30),
-        )
-        .issued_by(&pki().intermediate);
+    let officer_key = officer_auth_certificate();
     let officer = app.login_with(&officer_key).await["token"]
         .as_str()
         .expect("the officer signs in")

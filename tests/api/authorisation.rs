@@ -2,7 +2,6 @@
 
 use crate::helpers::*;
 use serde_json::{Value, json};
-use signatures::testing::{KeyUsageBit, nca};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -69,19 +68,7 @@ async fn every_role_against_every_operation() {
     api::service::admin::add_officer(&db, "850315300019", "940140000385")
         .await
         .expect("listed");
-    let officer_key = pki()
-        .legal_entity_sign("850315300019", "940140000385", nca::ROLE_EMPLOYEE)
-        .key_usage(&[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment])
-        .ext_key_usage(&[
-            nca::EKU_CLIENT_AUTH,
-            nca::EKU_LEGAL_ENTITY,
-            nca::ROLE_EMPLOYEE,
-        ])
-        .validity(
-            time::OffsetDateTime::now_utc() - time::Duration::days(1),
-            time::OffsetDateTime::now_utc() + time::Duration::days(30),
-        )
-        .issued_by(&pki().intermediate);
+    let officer_key = officer_auth_certificate();
     let officer = app.login_with(&officer_key).await["token"]
         .as_str()
         .unwrap()

@@ -352,3 +352,34 @@ pub async fn spawn_demo_app() -> TestApp {
     actix_web::rt::spawn(application.run_until_stopped());
     TestApp { port, database_url }
 }
+
+/// The codes of a mutation payload's `userErrors`.
+pub fn codes(payload: &Value) -> Vec<String> {
+    payload["userErrors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The demo officer's authentication key: a legal entity's employee of the body 940140000385.
+pub fn officer_auth_certificate() -> testing::Certificate {
+    use signatures::testing::{KeyUsageBit, nca};
+    pki()
+        .legal_entity_sign("850315300019", "940140000385", nca::ROLE_EMPLOYEE)
+        .key_usage(&[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment])
+        .ext_key_usage(&[
+            nca::EKU_CLIENT_AUTH,
+            nca::EKU_LEGAL_ENTITY,
+            nca::ROLE_EMPLOYEE,
+        ])
+        .validity(
+            time::OffsetDateTime::now_utc() - time::Duration::days(1),
+            time::OffsetDateTime::now_utc() + time::Duration::days(30),
+        )
+        .issued_by(&pki().intermediate)
+}

@@ -26,18 +26,6 @@ fn current_crl(
     crl.build()
 }
 
-fn codes(payload: &serde_json::Value) -> Vec<String> {
-    payload["userErrors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| e["code"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[actix_web::test]
 async fn production_requires_revocation_data_and_reloads_changed_crls() {
     let dir = std::env::temp_dir().join(format!("crls-{}", uuid::Uuid::new_v4()));

@@ -2,22 +2,10 @@
 
 use crate::helpers::*;
 use serde_json::json;
-use signatures::testing::{self, CmsBuilder, SignerSpec, TestPki, nca};
+use signatures::testing::{self, CmsBuilder, SignerSpec, TestPki};
 
 /// Not in the demo data set: the person is created from the certificate.
 const IIN: &str = "910520300017";
-
-fn codes(payload: &serde_json::Value) -> Vec<String> {
-    payload["userErrors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| e["code"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[actix_web::test]
 async fn a_citizen_signs_in_sees_themself_and_logs_out() {
@@ -404,22 +392,7 @@ async fn officers_sign_in_with_a_legal_entity_key_of_a_listed_body() {
     let app = spawn_app(Backend::Postgres).await;
     let officer_iin = "850315300019";
     let body = "940140000385";
-    let certificate = pki()
-        .legal_entity_sign(officer_iin, body, nca::ROLE_EMPLOYEE)
-        .key_usage(&[
-            testing::KeyUsageBit::DigitalSignature,
-            testing::KeyUsageBit::KeyEncipherment,
-        ])
-        .ext_key_usage(&[
-            nca::EKU_CLIENT_AUTH,
-            nca::EKU_LEGAL_ENTITY,
-            nca::ROLE_EMPLOYEE,
-        ])
-        .validity(
-            time::OffsetDateTime::now_utc() - time::Duration::days(1),
-            time::OffsetDateTime::now_utc() + time::Duration::days(30),
-        )
-        .issued_by(&pki().intermediate);
+    let certificate = officer_auth_certificate();
     assert_eq!(
         codes(&app.login_with(&certificate).await),
         ["NOT_AN_OFFICER"]

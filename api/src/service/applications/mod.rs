@@ -183,6 +183,48 @@ pub async fn find(
         .filter(|a| may_see(viewer, a)))
 }
 
+/// The caller's own application at `version`, read inside the transaction: `NotFound` when the
+/// caller may not see it, `Forbidden` when they may see but not change it, `Conflict` when the
+/// version is stale.
+async fn load_own<C: ConnectionTrait>(
+    db: &C,
+    viewer: &SignedIn,
+    id: Uuid,
+    version: i32,
+) -> Result<Result<application::Model, Refusal>, sea_orm::DbErr> {
+    let Some(current) = application::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|a| may_see(viewer, a))
+    else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    if current.applicant_person_id != viewer.person_id {
+        return Ok(Err(Refusal::Forbidden));
+    }
+    if current.version != version {
+        return Ok(Err(Refusal::Conflict));
+    }
+    Ok(Ok(current))
+}
+
+/// Writes `next` over the row if it is still at `expected_version`. The version in the WHERE
+/// clause makes the check and the write one step: of two concurrent writers at the same
+/// version, one changes no row (and is told `false`).
+async fn write_versioned<C: ConnectionTrait>(
+    db: &C,
+    next: &application::Model,
+    expected_version: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    let written = application::Entity::update_many()
+        .set(next.clone().into_active_model().reset_all())
+        .filter(application::Column::Id.eq(next.id))
+        .filter(application::Column::Version.eq(expected_version))
+        .exec(db)
+        .await?;
+    Ok(written.rows_affected == 1)
+}
+
 /// Changes a draft at `version`; voids its signing requests.
 pub async fn update(
     db: &DatabaseConnection,
@@ -192,36 +234,19 @@ pub async fn update(
     changes: DraftChanges,
 ) -> Result<Result<application::Model, Refusal>, ServiceError> {
     let txn = db.begin().await?;
-    let Some(current) = application::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .filter(|a| may_see(viewer, a))
-    else {
-        return Ok(Err(Refusal::NotFound));
+    let current = match load_own(&txn, viewer, id, version).await? {
+        Ok(current) => current,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    if current.applicant_person_id != viewer.person_id {
-        return Ok(Err(Refusal::Forbidden));
-    }
     if current.status != ApplicationStatus::Draft.as_str() {
         return Ok(Err(Refusal::NotEditable));
-    }
-    if current.version != version {
-        return Ok(Err(Refusal::Conflict));
     }
     let now = OffsetDateTime::now_utc();
     let mut next = current.clone();
     changes.apply(&mut next, &viewer.iin);
     next.version = current.version + 1;
     next.updated_at = now;
-    // The version in the WHERE clause makes the check and the write one step: of two
-    // concurrent updates at the same version, one changes no row and gets CONFLICT.
-    let written = application::Entity::update_many()
-        .set(next.clone().into_active_model().reset_all())
-        .filter(application::Column::Id.eq(id))
-        .filter(application::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if written.rows_affected != 1 {
+    if !write_versioned(&txn, &next, version).await? {
         txn.rollback().await?;
         return Ok(Err(Refusal::Conflict));
     }
@@ -273,13 +298,7 @@ pub async fn transition<C: ConnectionTrait>(
     if let Some(ground) = refusal_ground {
         next.refusal_ground = Some(ground.to_owned());
     }
-    let written = application::Entity::update_many()
-        .set(next.clone().into_active_model().reset_all())
-        .filter(application::Column::Id.eq(current.id))
-        .filter(application::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if written.rows_affected != 1 {
+    if !write_versioned(db, &next, current.version).await? {
         return Ok(Err(Refusal::Conflict));
     }
     record_change(db, current.id, (Some(from), to), actor, now).await?;
@@ -296,19 +315,10 @@ pub async fn withdraw(
     reason: Option<String>,
 ) -> Result<Result<application::Model, Refusal>, ServiceError> {
     let txn = db.begin().await?;
-    let Some(current) = application::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .filter(|a| may_see(viewer, a))
-    else {
-        return Ok(Err(Refusal::NotFound));
+    let current = match load_own(&txn, viewer, id, version).await? {
+        Ok(current) => current,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    if current.applicant_person_id != viewer.person_id {
-        return Ok(Err(Refusal::Forbidden));
-    }
-    if current.version != version {
-        return Ok(Err(Refusal::Conflict));
-    }
     let actor = Actor {
         person: Some(viewer.person_id),
         role: "APPLICANT",
