@@ -9,7 +9,7 @@ use crate::graphql::errors::UserErrorCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use entities::{auth_challenge, officer, person, session, stored_signature};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -181,34 +181,38 @@ pub async fn login(
         txn.rollback().await?;
         return Ok(Err(Refusal::new(UserErrorCode::ChallengeUsed)));
     }
-    let person = match person::Entity::find()
+    let surname = signer.signer.surname.clone();
+    // NCA RK's CN is "SURNAME GIVEN": the given name is what follows the surname.
+    let given_name = match (&signer.signer.common_name, &surname) {
+        (Some(cn), Some(surname)) => cn
+            .strip_prefix(surname.as_str())
+            .map(|g| g.trim().to_owned()),
+        _ => None,
+    }
+    .filter(|g| !g.is_empty());
+    // A person the registry mirror (or an earlier sign-in) knows is kept as is; a new one is
+    // created from the certificate. ON CONFLICT makes two first sign-ins of one person at the
+    // same moment (on any instances) both succeed.
+    person::Entity::insert(person::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        iin: Set(iin.clone()),
+        surname: Set(surname),
+        given_name: Set(given_name),
+        patronymic: Set(signer.signer.given_name.clone()),
+        phone: Set(None),
+        created_at: Set(received_at),
+    })
+    .on_conflict(OnConflict::column(person::Column::Iin).do_nothing().to_owned())
+    .exec_without_returning(&txn)
+    .await?;
+    let Some(person) = person::Entity::find()
         .filter(person::Column::Iin.eq(iin.clone()))
         .one(&txn)
         .await?
-    {
-        Some(person) => person,
-        None => {
-            let surname = signer.signer.surname.clone();
-            // NCA RK's CN is "SURNAME GIVEN": the given name is what follows the surname.
-            let given_name = match (&signer.signer.common_name, &surname) {
-                (Some(cn), Some(surname)) => cn
-                    .strip_prefix(surname.as_str())
-                    .map(|g| g.trim().to_owned()),
-                _ => None,
-            }
-            .filter(|g| !g.is_empty());
-            person::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                iin: Set(iin.clone()),
-                surname: Set(surname),
-                given_name: Set(given_name),
-                patronymic: Set(signer.signer.given_name.clone()),
-                phone: Set(None),
-                created_at: Set(received_at),
-            }
-            .insert(&txn)
-            .await?
-        }
+    else {
+        return Err(ServiceError::Database(sea_orm::DbErr::RecordNotFound(
+            "the person just created".to_owned(),
+        )));
     };
     session::ActiveModel {
         id: Set(Uuid::new_v4()),
