@@ -425,3 +425,27 @@ async fn the_production_profile_refuses_the_demo_anchor() {
         .expect_err("refused");
     assert!(error.to_string().contains("demo"), "{error}");
 }
+
+#[actix_web::test]
+async fn an_expired_session_is_unauthenticated() {
+    let app = spawn_app(Backend::Postgres).await;
+    let payload = app.login_with(&auth_certificate(IIN)).await;
+    let token = payload["token"].as_str().expect("a token");
+    assert!(payload["expiresAt"].is_string());
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &db,
+        "UPDATE session SET expires_at = created_at - INTERVAL '1 second'",
+    )
+    .await
+    .expect("expired");
+    let response = app
+        .graphql("{ viewer { iin } }", json!({}), Some(token))
+        .await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{response}"
+    );
+}

@@ -202,7 +202,11 @@ pub async fn login(
         phone: Set(None),
         created_at: Set(received_at),
     })
-    .on_conflict(OnConflict::column(person::Column::Iin).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(person::Column::Iin)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(&txn)
     .await?;
     let Some(person) = person::Entity::find()
