@@ -14,6 +14,8 @@ pub struct Model {
     pub application_version: i32,
     /// Canonical JSON bytes (RFC 8785) to sign.
     pub payload: Vec<u8>,
+    /// The same content as readable Kazakh and Russian text.
+    pub text: String,
     /// SHA-256 of the payload, lowercase hex.
     pub digest: String,
     /// The IIN whose key must sign.

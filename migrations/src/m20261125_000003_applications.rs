@@ -51,6 +51,7 @@ enum SigningRequest {
     ApplicationId,
     ApplicationVersion,
     Payload,
+    Text,
     Digest,
     ExpectedIin,
     CreatedAt,
@@ -248,6 +249,7 @@ impl MigrationTrait for Migration {
                             .not_null(),
                     )
                     .col(ColumnDef::new(SigningRequest::Payload).blob().not_null())
+                    .col(ColumnDef::new(SigningRequest::Text).text().not_null())
                     .col(
                         ColumnDef::new(SigningRequest::Digest)
                             .string_len(64)

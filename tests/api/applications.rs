@@ -752,3 +752,25 @@ async fn a_parent_files_and_signs_for_a_child_of_15() {
         "{submitted}"
     );
 }
+
+#[actix_web::test]
+async fn a_signing_request_is_a_node_its_applicant_can_fetch() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = signed_in(&app, AIGERIM).await;
+    let other = signed_in(&app, NURLAN).await;
+    let draft = create(&app, &token, complete()).await["application"].clone();
+    let request = prepare(&app, &token, &draft).await["signingRequest"].clone();
+    let query =
+        "query($id: ID!) { node(id: $id) { id ... on SigningRequest { payload text digest } } }";
+    let fetched = app
+        .graphql(query, json!({ "id": request["id"] }), Some(&token))
+        .await;
+    let node = &fetched["data"]["node"];
+    assert_eq!(node["payload"], request["payload"], "{fetched}");
+    assert_eq!(node["text"], request["text"]);
+    assert_eq!(node["digest"], request["digest"]);
+    let hidden = app
+        .graphql(query, json!({ "id": request["id"] }), Some(&other))
+        .await;
+    assert!(hidden["data"]["node"].is_null(), "{hidden}");
+}

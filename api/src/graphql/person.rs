@@ -16,6 +16,8 @@ pub enum Node {
     Person(Person),
     /// An application.
     Application(super::application::Application),
+    /// A request to sign one version of an application.
+    SigningRequest(super::signing::SigningRequest),
 }
 
 /// A person: a citizen, an owner, an officer.

@@ -5,6 +5,7 @@ use super::context::{request, signed_in, state};
 use super::errors::internal;
 use super::ids;
 use super::person::{KIND as PERSON, Node, Person};
+use super::signing::KIND as SIGNING_REQUEST;
 use crate::service::applications;
 use async_graphql::{Context, ID, Object};
 use entities::person;
@@ -29,7 +30,8 @@ impl RootQuery {
     }
 
     /// Any object by its global ID; null when it does not exist or the caller may not see it
-    /// (a person sees themself and their applications; an officer sees anyone).
+    /// (a person sees themself, their applications and their signing requests; an officer sees
+    /// anyone and any application).
     async fn node(
         &self,
         ctx: &Context<'_>,
@@ -58,6 +60,12 @@ impl RootQuery {
                     .await
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|a| Node::Application(Application(a))))
+            }
+            SIGNING_REQUEST => {
+                let found = crate::service::submission::find_request(db, viewer, uuid)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|r| Node::SigningRequest(r.into())))
             }
             _ => Ok(None),
         }

@@ -37,6 +37,7 @@ pub struct KeyRequirements {
 #[derive(SimpleObject, Debug)]
 pub struct SigningRequest {
     /// The global ID, to pass to `submitApplication`.
+    #[graphql(owned)]
     pub id: ID,
     /// Standard base64 (no line breaks) of the canonical JSON bytes (RFC 8785) to sign. Sign
     /// the decoded bytes (NCALayer's `decode: true`), attached or detached.
@@ -50,6 +51,24 @@ pub struct SigningRequest {
     pub expires_at: OffsetDateTime,
     /// What the signing key must be.
     pub key_requirements: KeyRequirements,
+}
+
+impl From<entities::signing_request::Model> for SigningRequest {
+    fn from(request: entities::signing_request::Model) -> Self {
+        SigningRequest {
+            id: ids::encode(KIND, request.id),
+            payload: STANDARD.encode(&request.payload),
+            text: request.text,
+            digest: request.digest,
+            expires_at: request.expires_at,
+            key_requirements: KeyRequirements {
+                purpose: KeyPurpose::Sign,
+                // id-kp-emailProtection: what NCA RK's signing keys carry.
+                extended_key_usage_oids: vec!["1.3.6.1.5.5.7.3.4".to_owned()],
+                iin: request.expected_iin,
+            },
+        }
+    }
 }
 
 /// Input of `prepareSigning`.
@@ -123,18 +142,7 @@ impl SigningMutation {
             .map_err(|e| internal(e, locale))?;
         Ok(match outcome {
             Ok(prepared) => PrepareSigningPayload {
-                signing_request: Some(SigningRequest {
-                    id: ids::encode(KIND, prepared.request.id),
-                    payload: STANDARD.encode(&prepared.request.payload),
-                    text: prepared.text,
-                    digest: prepared.request.digest,
-                    expires_at: prepared.request.expires_at,
-                    key_requirements: KeyRequirements {
-                        purpose: KeyPurpose::Sign,
-                        extended_key_usage_oids: vec!["1.3.6.1.5.5.7.3.4".to_owned()],
-                        iin: prepared.request.expected_iin,
-                    },
-                }),
+                signing_request: Some(SigningRequest::from(prepared.request)),
                 user_errors: Vec::new(),
             },
             Err(refusal) => refused(refusal.code, refusal.field, refusal.detail.as_deref()),

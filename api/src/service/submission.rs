@@ -136,11 +136,26 @@ fn text(
     )
 }
 
-/// A created signing request and its readable text.
+/// A created signing request.
 #[derive(Debug)]
 pub struct Prepared {
     pub request: signing_request::Model,
-    pub text: String,
+}
+
+/// A signing request the viewer may see: the applicant's own.
+pub async fn find_request(
+    db: &DatabaseConnection,
+    viewer: &SignedIn,
+    id: Uuid,
+) -> Result<Option<signing_request::Model>, ServiceError> {
+    let Some(request) = signing_request::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let owner = application::Entity::find_by_id(request.application_id)
+        .one(db)
+        .await?
+        .is_some_and(|a| a.applicant_person_id == viewer.person_id);
+    Ok(owner.then_some(request))
 }
 
 /// Creates a signing request for a draft at `version`, when nothing blocks its submission.
@@ -224,6 +239,7 @@ pub async fn prepare(
         application_id: Set(app.id),
         application_version: Set(app.version),
         payload: Set(bytes),
+        text: Set(text(&app, &applicant, address_text.as_deref(), expires_at)),
         digest: Set(digest),
         expected_iin: Set(viewer.iin.clone()),
         created_at: Set(now),
@@ -233,10 +249,7 @@ pub async fn prepare(
     }
     .insert(db)
     .await?;
-    Ok(Ok(Prepared {
-        text: text(&app, &applicant, address_text.as_deref(), expires_at),
-        request,
-    }))
+    Ok(Ok(Prepared { request }))
 }
 
 /// Submits the application of a signing request with the applicant's CMS over its payload.
