@@ -311,3 +311,77 @@ fn the_nca_test_file_verifies_through_the_cli() {
     assert_eq!(report["code"], "UNSUPPORTED_ALGORITHM");
     assert_eq!(report["signers"][1]["code"], "OK");
 }
+
+#[test]
+fn eds_sign_signs_like_ncalayer_and_eds_verify_accepts_it() {
+    let f = files();
+    let leaf = rsa_signer(&f.pki);
+    let key_pem = String::from_utf8(leaf.key.pkey().private_key_to_pem_pkcs8().unwrap()).unwrap();
+    let key_file = write(&f.dir, "signer.pem", format!("{}{key_pem}", leaf.pem()));
+    let content = write(&f.dir, "content.bin", CONTENT);
+    let sign = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_eds-sign"))
+            .args(args)
+            .output()
+            .expect("eds-sign runs")
+    };
+    let cases: [(&str, Vec<&str>, bool); 3] = [
+        (
+            "attached, bare base64",
+            vec!["--key", &key_file, &content],
+            false,
+        ),
+        (
+            "detached, PEM armour",
+            vec!["--key", &key_file, "--detached", "--armor", &content],
+            true,
+        ),
+        (
+            "decoded from --base64",
+            vec!["--key", &key_file, "--base64", "dGVzdDEyMw=="],
+            false,
+        ),
+    ];
+    for (name, args, detached) in cases {
+        let signed = sign(&args);
+        assert!(
+            signed.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&signed.stderr)
+        );
+        let output = String::from_utf8(signed.stdout).unwrap();
+        assert_eq!(
+            output.starts_with("-----BEGIN CMS-----"),
+            args.contains(&"--armor"),
+            "{name}"
+        );
+        let signature = write(&f.dir, "signed.out", output);
+        let mut verify = vec![
+            "--trust",
+            f.root.as_str(),
+            "--intermediate",
+            f.intermediate.as_str(),
+            "--at",
+            AT_ARG,
+        ];
+        if detached {
+            verify.extend(["--content", content.as_str()]);
+        }
+        verify.push(&signature);
+        let verified = eds_verify(&verify);
+        assert_eq!(
+            verified.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&verified.stdout)
+        );
+    }
+    let usage = sign(&["--key", &key_file]);
+    assert_eq!(
+        usage.status.code(),
+        Some(2),
+        "nothing to sign is a usage error"
+    );
+    let no_key = sign(&[&content]);
+    assert_eq!(no_key.status.code(), Some(2));
+}
