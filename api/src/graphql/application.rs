@@ -76,6 +76,27 @@ pub struct MissingRequirement {
     pub message: String,
 }
 
+/// Who changed a status.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorRole {
+    /// The applicant (or their representative).
+    Applicant,
+    /// An officer of the service provider.
+    Officer,
+    /// The service itself, applying a rule (e.g. a refusal for a missing consent).
+    System,
+}
+
+impl ActorRole {
+    fn parse(stored: &str) -> Self {
+        match stored {
+            "APPLICANT" => ActorRole::Applicant,
+            "OFFICER" => ActorRole::Officer,
+            _ => ActorRole::System,
+        }
+    }
+}
+
 /// One status change.
 #[derive(SimpleObject, Debug)]
 pub struct StatusChange {
@@ -83,8 +104,8 @@ pub struct StatusChange {
     pub from: Option<ApplicationStatus>,
     /// The new status.
     pub to: ApplicationStatus,
-    /// Who made the change: `APPLICANT`, `OFFICER` or `SYSTEM`.
-    pub actor_role: String,
+    /// Who made the change.
+    pub actor_role: ActorRole,
     /// Why, when a reason was given.
     pub reason: Option<String>,
     /// When.
@@ -333,7 +354,7 @@ fn status_change(row: application_status_change::Model) -> StatusChange {
             .as_deref()
             .and_then(ApplicationStatus::parse),
         to: ApplicationStatus::parse(&row.to_status).unwrap_or(ApplicationStatus::Draft),
-        actor_role: row.actor_role,
+        actor_role: ActorRole::parse(&row.actor_role),
         reason: row.reason,
         at: row.at,
     }
