@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use std::borrow::Cow;
 
 /// Largest input accepted, before any decoding. A CMS carrying a registration application and
 /// a few certificate chains is tens of kilobytes; 16 MiB leaves room for scanned attachments
@@ -11,18 +12,21 @@ pub const MAX_INPUT_LEN: usize = 16 * 1024 * 1024;
 
 /// Decodes a CMS given as DER, PEM (`CMS` or `PKCS7` label) or bare base64. `None` when the
 /// input is none of these.
-pub(crate) fn decode_cms(input: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn decode_cms(input: &[u8]) -> Option<Cow<'_, [u8]>> {
     if input.len() > MAX_INPUT_LEN {
         return None;
     }
     if input.first() == Some(&0x30) {
-        return Some(input.to_vec());
+        return Some(Cow::Borrowed(input));
     }
     let text = std::str::from_utf8(input).ok()?;
     if text.contains("-----BEGIN") {
-        return pem_blocks(text, &["CMS", "PKCS7"]).into_iter().next();
+        return pem_blocks(text, &["CMS", "PKCS7"])
+            .into_iter()
+            .next()
+            .map(Cow::Owned);
     }
-    decode_base64(text)
+    decode_base64(text).map(Cow::Owned)
 }
 
 /// Decodes base64 text, ignoring whitespace (NCALayer and e-mail clients wrap lines).
@@ -83,13 +87,14 @@ mod tests {
     #[test]
     fn decodes_the_three_forms() {
         let der = vec![0x30, 0x03, 0x02, 0x01, 0x01];
-        assert_eq!(decode_cms(&der), Some(der.clone()));
+        let decoded = |input: &[u8]| decode_cms(input).map(Cow::into_owned);
+        assert_eq!(decoded(&der), Some(der.clone()));
         let b64 = STANDARD.encode(&der);
-        assert_eq!(decode_cms(b64.as_bytes()), Some(der.clone()));
+        assert_eq!(decoded(b64.as_bytes()), Some(der.clone()));
         let pem = format!("-----BEGIN CMS-----\n{b64}\n-----END CMS-----\n");
-        assert_eq!(decode_cms(pem.as_bytes()), Some(der.clone()));
+        assert_eq!(decoded(pem.as_bytes()), Some(der.clone()));
         let pkcs7 = format!("-----BEGIN PKCS7-----\r\n{b64}\r\n-----END PKCS7-----");
-        assert_eq!(decode_cms(pkcs7.as_bytes()), Some(der));
+        assert_eq!(decoded(pkcs7.as_bytes()), Some(der));
         assert_eq!(decode_cms(b"not base64 at all!"), None);
         assert_eq!(decode_cms(b""), None);
     }
