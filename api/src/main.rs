@@ -4,7 +4,8 @@
 //! registration-api [serve]                      run the server (the default)
 //! registration-api migrate                      apply pending migrations and exit
 //! registration-api print-schema                 print the GraphQL SDL
-//! registration-api import FILE.jsonl             load registry data (idempotent; reports bad rows)
+//! registration-api import FILE                   load registry data, a JSON array or JSON Lines
+//!                                               (idempotent; reports bad rows by line)
 //! registration-api officers add --iin IIN --body BIN
 //! registration-api integrators add --name NAME  prints the new API key once
 //! ```

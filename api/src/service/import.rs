@@ -285,6 +285,78 @@ impl Problems {
     }
 }
 
+/// The records of a file, each with the line it starts on: one JSON object per line (JSON
+/// Lines; blank lines and `//` comments skipped), or the elements of one JSON array.
+fn records(text: &str) -> Result<Vec<(usize, &str)>, ImportError> {
+    let body = text.trim_start();
+    if !body.starts_with('[') {
+        return Ok(text
+            .lines()
+            .enumerate()
+            .map(|(index, content)| (index + 1, content.trim()))
+            .filter(|(_, content)| !content.is_empty() && !content.starts_with("//"))
+            .collect());
+    }
+    let line_of = |offset: usize| {
+        text.get(..offset)
+            .map_or(1, |before| before.matches('\n').count() + 1)
+    };
+    let open = text.len() - body.len();
+    let mut records = Vec::new();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut element: Option<usize> = None;
+    // Top-level elements end at a comma or the closing bracket outside strings and nesting; the
+    // delimiters are ASCII, so every slice falls on character boundaries.
+    for (offset, byte) in text.bytes().enumerate().skip(open + 1) {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => {
+                in_string = true;
+                element.get_or_insert(offset);
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                element.get_or_insert(offset);
+            }
+            b'}' | b']' if depth > 0 => depth -= 1,
+            b',' | b']' if depth == 0 => {
+                if let Some(start) = element.take() {
+                    records.push((
+                        line_of(start),
+                        text.get(start..offset).unwrap_or_default().trim(),
+                    ));
+                }
+                if byte == b']' {
+                    let rest = text.get(offset + 1..).unwrap_or_default();
+                    if !rest.trim().is_empty() {
+                        return Err(ImportError {
+                            line: line_of(offset),
+                            message: "row: text after the closing bracket of the array".to_owned(),
+                        });
+                    }
+                    return Ok(records);
+                }
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => {
+                element.get_or_insert(offset);
+            }
+        }
+    }
+    Err(ImportError {
+        line: line_of(text.len()),
+        message: "row: the JSON array is not closed".to_owned(),
+    })
+}
+
 /// Parses and validates every row: the good rows, and every problem of the bad ones.
 fn validate(text: &str) -> (Vec<Row>, Vec<ImportError>) {
     let mut rows = Vec::new();
@@ -295,12 +367,11 @@ fn validate(text: &str) -> (Vec<Row>, Vec<ImportError>) {
     let mut properties_seen: HashMap<String, usize> = HashMap::new();
     // Editors on Windows may save UTF-8 with a byte-order mark; it is not part of the JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (index, content) in text.lines().enumerate() {
-        let line = index + 1;
-        let content = content.trim();
-        if content.is_empty() || content.starts_with("//") {
-            continue;
-        }
+    let records = match records(text) {
+        Ok(records) => records,
+        Err(error) => return (Vec::new(), vec![error]),
+    };
+    for (line, content) in records {
         let mut problems = Problems::new(line);
         match parse_row(content) {
             Err(message) => problems.add("row", message),
@@ -1346,5 +1417,30 @@ mod tests {
             (again.persons_unchanged, again.properties_unchanged),
             (7, 4)
         );
+    }
+
+    #[tokio::test]
+    async fn a_json_array_imports_like_json_lines_with_lines_reported() {
+        let rows: Vec<&str> = DEMO_DATA
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .collect();
+        let array = format!("[\n  {}\n]\n", rows.join(",\n  "));
+        let report = import(&db().await, &array).await.unwrap();
+        assert!(report.is_ok(), "{report}");
+        assert_eq!(
+            report.persons_created,
+            rows.iter().filter(|r| r.contains("\"person\"")).count()
+        );
+        // An element spread over several lines is reported at the line it starts on.
+        let bad = "[\n  {\"type\": \"person\", \"iin\": \"910520300017\", \"surname\": \"A\", \"givenName\": \"B\"},\n  {\n    \"type\": \"person\",\n    \"iin\": \"821214240092\", \"surname\": \"A, [B]\", \"givenName\": \"C\"\n  }\n]";
+        let report = import(&db().await, bad).await.unwrap();
+        let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3], "{report}");
+        for broken in ["[ {\"type\": \"person\"}", "[] trailing"] {
+            let report = import(&db().await, broken).await.unwrap();
+            assert_eq!(report.errors.len(), 1, "{broken}: {report}");
+        }
     }
 }
