@@ -140,7 +140,9 @@ async fn graphql_endpoint(
             .into();
         }
     }
-    schema.execute(request).await.into()
+    let mut response = schema.execute(request).await;
+    graphql::errors::classify(&mut response.errors);
+    response.into()
 }
 
 /// `GET /graphql`: GraphiQL, where integrators read the schema's documentation.

@@ -523,7 +523,10 @@ async fn bad_input_on_every_argument_is_a_user_error() {
             Some(&token),
         )
         .await;
-    assert!(response["errors"].is_array(), "{response}");
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{response}"
+    );
     // Nothing was written by any refused call.
     let list = app
         .graphql(

@@ -51,3 +51,25 @@ fn every_type_field_argument_and_enum_value_has_a_description() {
     }
     assert!(undocumented.is_empty(), "undocumented: {undocumented:#?}");
 }
+
+#[actix_web::test]
+async fn graphqls_own_errors_carry_codes_and_limits_hold() {
+    use crate::helpers::{Backend, spawn_app};
+    use serde_json::json;
+    let app = spawn_app(Backend::Sqlite).await;
+    let cases = [
+        ("{ nosuchfield }", "BAD_USER_INPUT"),
+        ("{ viewer { ", "BAD_USER_INPUT"),
+        (
+            "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } }",
+            "LIMIT_EXCEEDED",
+        ),
+    ];
+    for (query, code) in cases {
+        let response = app.graphql(query, json!({}), None).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], code,
+            "{query}: {response}"
+        );
+    }
+}

@@ -369,7 +369,10 @@ async fn bad_input_is_a_user_error_not_a_crash() {
             None,
         )
         .await;
-    assert!(response["errors"].is_array(), "{response}");
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{response}"
+    );
 }
 
 #[actix_web::test]

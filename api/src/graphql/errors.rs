@@ -60,6 +60,33 @@ pub fn api_error_with(code: UserErrorCode, locale: Locale, detail: &str) -> asyn
         .extend_with(|_, extensions| extensions.set("code", "BAD_USER_INPUT"))
 }
 
+/// Gives GraphQL's own errors (parsing, validation, input coercion, limits) an
+/// `extensions.code` like every other top-level error: `LIMIT_EXCEEDED` for the depth and
+/// complexity limits, `BAD_USER_INPUT` for the rest (a malformed document or value).
+pub fn classify(errors: &mut [async_graphql::ServerError]) {
+    for error in errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if error.message.contains("nested too deep")
+            || error.message.contains("too complex")
+            || error.message.contains("recursion")
+        {
+            "LIMIT_EXCEEDED"
+        } else {
+            "BAD_USER_INPUT"
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+}
+
 /// Logs a bug or dependency failure and turns it into an `INTERNAL_SERVER_ERROR`.
 pub fn internal(error: impl std::fmt::Display, locale: Locale) -> async_graphql::Error {
     tracing::error!(error = %error, "internal error");
