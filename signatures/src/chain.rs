@@ -6,7 +6,7 @@
 //! validity dates: a path is found first, then judged, so an expired certificate is reported
 //! as `CERT_EXPIRED`, not as an untrusted chain.
 
-use crate::algorithms::{self, check_algorithm, signature_scheme};
+use crate::algorithms::{self, check_algorithm, signed_object_scheme};
 use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::error::Error;
@@ -59,18 +59,10 @@ enum Link {
 
 /// Checks that `issuer`'s key signed `child`, using the cache.
 fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache) -> Link {
-    // The message naming the certificate is built only for a failure: this runs for every link
-    // of every verification.
     let what = || format!("the signature of certificate {}", child.subject);
-    let scheme = match signature_scheme(&child.signature_algorithm, "") {
-        Ok(scheme) => scheme,
-        Err(e) => return Link::Algorithm(e.in_context(what())),
-    };
-    let Some(digest) = scheme.digest else {
-        return Link::Algorithm(Error::malformed(format!(
-            "{}: the algorithm names no digest",
-            what()
-        )));
+    let (scheme, digest) = match signed_object_scheme(&child.signature_algorithm, what) {
+        Ok(resolved) => resolved,
+        Err(e) => return Link::Algorithm(e),
     };
     if let Err(e) = check_algorithm(&scheme, digest, &issuer.public_key, "") {
         return Link::Algorithm(e.in_context(what()));
@@ -103,10 +95,22 @@ fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache)
 /// when both are present, the key identifiers agree (§4.2.1.1).
 fn may_have_issued(candidate: &Certificate, child: &Certificate) -> bool {
     candidate.subject == child.issuer
-        && match (&child.authority_key_id, &candidate.subject_key_id) {
-            (Some(aki), Some(ski)) => aki == ski,
-            _ => true,
-        }
+        && key_ids_agree(
+            child.authority_key_id.as_deref(),
+            candidate.subject_key_id.as_deref(),
+        )
+}
+
+/// Whether an authority key identifier and a subject key identifier agree (RFC 5280 §4.2.1.1):
+/// when either is absent, nothing can be concluded from them.
+pub(crate) fn key_ids_agree(
+    authority_key_id: Option<&[u8]>,
+    subject_key_id: Option<&[u8]>,
+) -> bool {
+    match (authority_key_id, subject_key_id) {
+        (Some(aki), Some(ski)) => aki == ski,
+        _ => true,
+    }
 }
 
 /// Builds candidate paths from `leaf` to the pool's anchors.

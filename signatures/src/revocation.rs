@@ -6,7 +6,7 @@
 //! certificateIssuer entry extension), issuing distribution points, reason partitions and
 //! delta CRLs.
 
-use crate::algorithms::{self, check_algorithm, signature_scheme};
+use crate::algorithms::{self, check_algorithm, signed_object_scheme};
 use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::chain::{self, Pool};
@@ -177,18 +177,13 @@ impl CrlSource<'_> {
         findings: &mut Vec<Error>,
     ) -> Option<bool> {
         let what = format!("the signature of the CRL of {}", crl.issuer);
-        let scheme = match signature_scheme(&crl.signature_algorithm, &what) {
-            Ok(scheme) => scheme,
+        let (scheme, digest) = match signed_object_scheme(&crl.signature_algorithm, || what.clone())
+        {
+            Ok(resolved) => resolved,
             Err(e) => {
                 findings.push(e);
                 return None;
             }
-        };
-        let Some(digest) = scheme.digest else {
-            findings.push(Error::malformed(format!(
-                "{what}: the algorithm names no digest"
-            )));
-            return None;
         };
         for signer in self.crl_signers(crl, subject) {
             if let Err(e) = check_algorithm(&scheme, digest, &signer.public_key, &what) {
@@ -225,10 +220,10 @@ impl CrlSource<'_> {
         let may_sign = |c: &Certificate| {
             c.subject == crl.issuer
                 && c.key_usage.is_none_or(|ku| ku.crl_sign)
-                && match (&crl.authority_key_id, &c.subject_key_id) {
-                    (Some(aki), Some(ski)) => aki == ski,
-                    _ => true,
-                }
+                && chain::key_ids_agree(
+                    crl.authority_key_id.as_deref(),
+                    c.subject_key_id.as_deref(),
+                )
         };
         if may_sign(subject.issuer) {
             candidates.push(subject.issuer);

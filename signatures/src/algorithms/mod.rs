@@ -212,6 +212,20 @@ pub(crate) fn signature_scheme(
     Ok(scheme)
 }
 
+/// The scheme and digest of a signed X.509 object (a certificate or a CRL), whose algorithm
+/// identifier must name its digest. `what` names the object; it is built only on failure, as
+/// this runs for every link of every verification.
+pub(crate) fn signed_object_scheme(
+    algorithm: &AlgorithmIdentifier,
+    what: impl Fn() -> String,
+) -> Result<(SignatureScheme, &'static DigestAlgorithm), Error> {
+    let scheme = signature_scheme(algorithm, "").map_err(|e| e.in_context(what()))?;
+    let digest = scheme
+        .digest
+        .ok_or_else(|| Error::malformed(format!("{}: the algorithm names no digest", what())))?;
+    Ok((scheme, digest))
+}
+
 /// RSASSA-PSS-params (RFC 4055 §3.1). The defaults (SHA-1, MGF1-SHA-1, salt 20) are weak, so an
 /// identifier that leaves the hash out is `WEAK_ALGORITHM`.
 fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<SignatureScheme, Error> {
