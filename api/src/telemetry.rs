@@ -35,11 +35,10 @@ pub struct RequestId(pub String);
 
 /// A fresh request id: 16 random bytes, hex.
 fn new_request_id() -> String {
-    let mut bytes = [0u8; 16];
-    if ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).is_err() {
-        return "unavailable".to_owned();
+    match crate::auth::tokens::random_bytes::<16>() {
+        Ok(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => "unavailable".to_owned(),
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Middleware body: takes the caller's `X-Request-Id` when it is sane (so a request can be

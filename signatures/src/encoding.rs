@@ -12,7 +12,7 @@ pub const MAX_INPUT_LEN: usize = 16 * 1024 * 1024;
 
 /// Decodes a CMS given as DER, PEM (`CMS` or `PKCS7` label) or bare base64. `None` when the
 /// input is none of these.
-pub(crate) fn decode_cms(input: &[u8]) -> Option<Cow<'_, [u8]>> {
+pub fn decode_cms(input: &[u8]) -> Option<Cow<'_, [u8]>> {
     if input.len() > MAX_INPUT_LEN {
         return None;
     }

@@ -40,7 +40,7 @@ pub mod testing;
 
 pub use cert::Certificate;
 pub use crl::Crl;
-pub use encoding::MAX_INPUT_LEN;
+pub use encoding::{MAX_INPUT_LEN, decode_cms};
 pub use error::{Code, ConfigError, Error};
 pub use profile::{Purpose, Role, Signer, check_digit_holds};
 pub use report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};

@@ -5,8 +5,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
+use signatures::rfc3339;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// The `type` of a sign-in challenge.
 pub const CHALLENGE_TYPE: &str = "registration-kz/sign-in";
@@ -19,11 +19,6 @@ pub struct Challenge {
     pub nonce: String,
     pub issued_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 impl Challenge {

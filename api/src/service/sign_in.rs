@@ -252,12 +252,11 @@ pub async fn login(
     }))
 }
 
-/// The CMS as stored: its DER when it decodes, else the text as received.
+/// The CMS as stored: its DER when it decodes (from base64 or PEM, as the verifier reads it),
+/// else the text as received.
 pub(crate) fn decode_cms_bytes(cms: &str) -> Vec<u8> {
-    let compact: String = cms.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    STANDARD
-        .decode(compact.as_bytes())
-        .unwrap_or_else(|_| cms.as_bytes().to_vec())
+    signatures::decode_cms(cms.as_bytes())
+        .map_or_else(|| cms.as_bytes().to_vec(), std::borrow::Cow::into_owned)
 }
 
 /// Verifies a CMS that must sign exactly `payload` with one signer of the given purpose.

@@ -15,8 +15,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde_json::{Value, json};
-use signatures::{Purpose, Role};
-use time::format_description::well_known::Rfc3339;
+use signatures::{Purpose, Role, rfc3339};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -41,10 +40,6 @@ fn refuse(code: UserErrorCode, field: &'static [&'static str]) -> Refusal {
         field,
         detail: None,
     }
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
 }
 
 /// The canonical content of one version of an application (RFC 8785: `serde_json`'s maps are
