@@ -1,7 +1,6 @@
 //! The area of a real-estate object, used with the owner's IIN to confirm ownership.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -99,21 +98,7 @@ impl fmt::Display for Area {
     }
 }
 
-impl FromStr for Area {
-    type Err = DomainError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Area {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+parsed_from_text!(Area);
 
 /// Serialised as its canonical decimal string (`"54.30"`), not a JSON number, which most
 /// clients would read into a float.

@@ -1,7 +1,6 @@
 //! The business identification number (BIN) of a legal entity.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -114,21 +113,7 @@ impl fmt::Display for Bin {
     }
 }
 
-impl FromStr for Bin {
-    type Err = DomainError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Bin {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+parsed_from_text!(Bin);
 
 /// Serialised as the 12-digit string.
 impl Serialize for Bin {

@@ -1,7 +1,6 @@
 //! The individual identification number (IIN) of a natural person.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -208,21 +207,7 @@ impl fmt::Debug for Iin {
     }
 }
 
-impl FromStr for Iin {
-    type Err = DomainError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Iin {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+parsed_from_text!(Iin);
 
 /// Serialised as the 12-digit string.
 impl Serialize for Iin {
@@ -294,21 +279,7 @@ impl fmt::Debug for CertificateIin {
     }
 }
 
-impl FromStr for CertificateIin {
-    type Err = DomainError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for CertificateIin {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+parsed_from_text!(CertificateIin);
 
 /// Serialised as the 12-digit string.
 impl Serialize for CertificateIin {

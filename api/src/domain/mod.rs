@@ -5,6 +5,28 @@
 //! deserialising goes through the same `parse`, so no invalid value can be built from JSON either.
 //! The rules come from `DOMAIN.md`; code applying one is marked `// DOMAIN: <rule>`.
 
+/// `FromStr` and `TryFrom<String>` through the type's `parse`, so that text reaches a domain
+/// value by one road only (serde's `try_from = "String"` goes through it too).
+macro_rules! parsed_from_text {
+    ($type:ty) => {
+        impl std::str::FromStr for $type {
+            type Err = $crate::domain::DomainError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $type {
+            type Error = $crate::domain::DomainError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+    };
+}
+
 mod area;
 mod bin;
 mod check_digit;

@@ -1,7 +1,6 @@
 //! A Kazakhstan mobile phone number, the kind that receives one-time passwords by SMS.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -90,21 +89,7 @@ impl fmt::Debug for PhoneNumber {
     }
 }
 
-impl FromStr for PhoneNumber {
-    type Err = DomainError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for PhoneNumber {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+parsed_from_text!(PhoneNumber);
 
 /// Serialised in E.164 form.
 impl Serialize for PhoneNumber {

@@ -1,7 +1,6 @@
 //! The RKA: the address registration code of the Address Register.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -55,21 +54,7 @@ impl fmt::Display for Rka {
     }
 }
 
-impl FromStr for Rka {
-    type Err = DomainError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Rka {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+parsed_from_text!(Rka);
 
 /// Serialised as a string, never a number, so leading zeros survive.
 impl Serialize for Rka {
