@@ -1,6 +1,7 @@
 //! Sign-in with EDS (NCALayer's AUTHENTICATION key): a single-use challenge, its signature
 //! verified, a session opened.
 
+use super::ServiceError;
 use crate::auth::challenge::Challenge;
 use crate::auth::tokens::{self, SESSION_PREFIX};
 use crate::domain::Iin;
@@ -17,23 +18,6 @@ use sea_orm::{
 use signatures::{Options, Purpose, Report, Role};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
-
-/// A failure that is not the caller's: the database or the system's randomness.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// The database failed.
-    #[error("database: {0}")]
-    Database(#[from] sea_orm::DbErr),
-    /// The operating system's random generator failed.
-    #[error("random generator failed")]
-    Random,
-}
-
-impl From<ring::error::Unspecified> for ServiceError {
-    fn from(_: ring::error::Unspecified) -> Self {
-        ServiceError::Random
-    }
-}
 
 /// A refusal: the code and, for verifier verdicts, the verifier's explanation.
 #[derive(Debug, Clone)]

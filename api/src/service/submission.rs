@@ -1,9 +1,10 @@
 //! Signing and submitting an application: a signing request fixes the exact bytes of one
 //! version; the applicant's CMS over those bytes submits it.
 
+use super::ServiceError;
 use super::applications::status::ApplicationStatus;
 use super::applications::{self, may_see};
-use super::sign_in::{ServiceError, verify_signed_payload};
+use super::sign_in::verify_signed_payload;
 use crate::auth::viewer::SignedIn;
 use crate::eds::TrustStore;
 use crate::graphql::errors::UserErrorCode;

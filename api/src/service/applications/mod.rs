@@ -6,7 +6,7 @@ pub mod draft;
 pub mod status;
 
 use crate::auth::viewer::SignedIn;
-use crate::service::sign_in::ServiceError;
+use crate::service::ServiceError;
 use draft::DraftChanges;
 use entities::{application, application_status_change, signing_request};
 use sea_orm::sea_query::Expr;
