@@ -6,7 +6,9 @@
 //!   many bytes, before the signature;
 //! - bits 1-2: the validation time (see `TIMES`);
 //! - bits 3-4: the purpose: none, sign, auth, none;
-//! - bit 5: require revocation.
+//! - bit 5: require revocation;
+//! - bit 6: the validation time is passed as `Options::now` with no `at` (otherwise it is the
+//!   forced `at`, and `now` is [`NOW`]).
 //!
 //! Each input is verified twice, with the link-signature cache emptied and then warm; the
 //! two reports must be identical, and `valid` must agree with `code`.
@@ -46,6 +48,10 @@ const TIMES: [OffsetDateTime; 4] = [
     datetime!(2040-01-01 0:00 UTC),
 ];
 
+/// The caller's current time when the validation time is forced with `at` (fixed: the target
+/// never reads the clock).
+const NOW: OffsetDateTime = datetime!(2030-01-01 0:00 UTC);
+
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
         return;
@@ -61,8 +67,15 @@ fuzz_target!(|data: &[u8]| {
     } else {
         (None, rest)
     };
+    let time = TIMES[usize::from((flags >> 1) & 3)];
+    let (now, at) = if flags & 0x40 != 0 {
+        (time, None)
+    } else {
+        (NOW, Some(time))
+    };
     let options = Options {
-        at: Some(TIMES[usize::from((flags >> 1) & 3)]),
+        now,
+        at,
         purpose: match (flags >> 3) & 3 {
             1 => Some(Purpose::Sign),
             2 => Some(Purpose::Auth),

@@ -62,10 +62,7 @@ impl Case {
         let intermediate =
             Certificate::from_der(&pki.intermediate.der).expect("intermediate parses");
         let ours = Verifier::new(vec![root]).with_intermediates(vec![intermediate]);
-        let options = Options {
-            at: Some(AT),
-            ..Options::default()
-        };
+        let options = Options::new(AT);
 
         let mut param = X509VerifyParam::new().unwrap();
         param.set_time(AT.unix_timestamp());

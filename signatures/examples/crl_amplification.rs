@@ -60,10 +60,7 @@ fn main() {
         ("leaf valid  ", datetime!(2021-06-01 0:00 UTC)),
         ("leaf expired", datetime!(2023-01-01 0:00 UTC)),
     ] {
-        let options = Options {
-            at: Some(at),
-            ..Options::default()
-        };
+        let options = Options::new(at);
         for (label, bytes) in [("normal ", &normal), ("crafted", &cms)] {
             verifier.verify(bytes, None, &options);
             let n = 5;

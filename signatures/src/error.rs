@@ -5,12 +5,23 @@
 //! this order, so a caller always sees the most fundamental problem. [`Error`] carries the code
 //! with the context a person needs (the date that was passed, the revocation reason, …).
 //! Problems with the caller's own inputs (an unreadable trust anchor, a bad CRL file) are not
-//! verdicts: they are [`crate::ConfigError`].
+//! verdicts: they are [`ConfigError`].
+//!
+//! A leaf module: it depends on no other module of the crate (the others all report through it).
 
-use crate::times::rfc3339;
 use serde::Serialize;
 use std::fmt;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+// Defined here rather than in `times` (which re-exports it) so that this module depends on no
+// other module of the crate.
+/// RFC 3339 in UTC, e.g. `2021-06-01T00:00:00Z`: the form of every time in messages and reports.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
 
 /// The result code of a verification, for programs. Stable identifiers: scripts match on them.
 /// Deliberately exhaustive: a new code must be handled by every caller that maps codes.

@@ -2,13 +2,20 @@
 //! it (RFC 5652), certification paths to NCA RK's roots (RFC 5280 §6.1) and revocation from
 //! CRLs (RFC 5280 §6.3), with the signer read per the NCA RK certificate profile.
 //!
+//! The library never reads the system clock: the caller passes its current time in
+//! [`Options::now`] (and may force a validation time with [`Options::at`]).
+//!
 //! ```no_run
 //! use signatures::{Options, Verifier};
-//! let roots = Verifier::certificates_from(&std::fs::read("root_rsa_test.crt")?, "root")?;
-//! let verifier = Verifier::new(roots);
-//! let report = verifier.verify(&std::fs::read("signature.p7s")?, None, &Options::default());
-//! println!("{}", report.to_json());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! use time::OffsetDateTime;
+//!
+//! fn verify_file(now: OffsetDateTime) -> Result<bool, Box<dyn std::error::Error>> {
+//!     let roots = Verifier::certificates_from(&std::fs::read("root_rsa_test.crt")?, "root")?;
+//!     let verifier = Verifier::new(roots);
+//!     let report = verifier.verify(&std::fs::read("signature.p7s")?, None, &Options::new(now));
+//!     println!("{}", report.to_json());
+//!     Ok(report.valid)
+//! }
 //! ```
 //!
 //! Module map: [`der`](crate) reads DER, `cms` the SignedData envelope, `cert` and `crl` the

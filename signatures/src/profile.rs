@@ -153,8 +153,21 @@ fn twelve_digits(value: &str, prefix: &str) -> Option<String> {
     (digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.to_owned())
 }
 
-/// The IIN/BIN check digit (the algorithm in DOMAIN.md: weights 1..11, then 3..11,1,2).
+/// Whether a 12-digit IIN or BIN carries a correct check digit: the algorithm of DOMAIN.md
+/// (the same for both numbers).
+///
+/// The first 11 digits are weighted 1..11 and summed, mod 11; if that gives 10, they are weighted
+/// again with 3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2; if that gives 10 too, the number is invalid;
+/// otherwise the result must equal the 12th digit. Anything but exactly 12 ASCII digits is
+/// invalid.
+///
+/// ```
+/// assert!(signatures::check_digit_holds("871008401427")); // an IIN
+/// assert!(signatures::check_digit_holds("940140000385")); // a BIN
+/// assert!(!signatures::check_digit_holds("821214240092"));
+/// ```
 pub fn check_digit_holds(number: &str) -> bool {
+    // DOMAIN: IIN/BIN check digit
     let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
     if digits.len() != 12 || number.len() != 12 {
         return false;
@@ -209,9 +222,17 @@ mod tests {
             "821214240092",
             "123456789011",
             "12345678901",
+            "1234567890123",
             "12345678901a",
+            " 87100840142",
         ] {
             assert!(!check_digit_holds(invalid), "{invalid}");
+        }
+        // Both passes give 10 for these 11 digits (weights 1..11: 131 mod 11; weights
+        // 3..11,1,2: 54 mod 11): invalid whatever the 12th digit.
+        for last in '0'..='9' {
+            let number = format!("90010100092{last}");
+            assert!(!check_digit_holds(&number), "{number}");
         }
     }
 

@@ -1,5 +1,8 @@
 //! ASN.1 times as CMS attributes carry them (RFC 5652 §11.3: UTCTime until 2049,
-//! GeneralizedTime after), and RFC 3339 formatting for reports.
+//! GeneralizedTime after), and RFC 3339 for reports.
+
+// RFC 3339 formatting is defined in `error`, a leaf module whose messages need it.
+pub use crate::error::rfc3339;
 
 use crate::der::tag;
 use time::format_description::well_known::Rfc3339;
@@ -30,13 +33,6 @@ pub(crate) fn parse_asn1_time(tag_byte: u8, value: &[u8]) -> Option<OffsetDateTi
     let date = Date::from_calendar_date(i32::from(year), month, day).ok()?;
     let time = Time::from_hms(hour, minute, second).ok()?;
     Some(PrimitiveDateTime::new(date, time).assume_utc())
-}
-
-/// RFC 3339 in UTC, e.g. `2021-06-01T00:00:00Z`.
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// Parses an RFC 3339 time (any offset).

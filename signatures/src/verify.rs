@@ -20,15 +20,41 @@ use std::collections::HashSet;
 use time::OffsetDateTime;
 
 /// What the caller asks of a verification.
-#[derive(Debug, Clone, Default)]
+///
+/// The library never reads the system clock: the caller always says what time it is (`now`).
+/// The validation time is `at` when given, otherwise `now`.
+#[derive(Debug, Clone)]
 pub struct Options {
-    /// The validation time: when the signature was received. `None` means now.
+    /// The caller's current time, from its clock: the validation time when `at` is not given.
+    pub now: OffsetDateTime,
+    /// A forced validation time (e.g. when the signature was received); when given it wins
+    /// over `now`.
     pub at: Option<OffsetDateTime>,
     /// The purpose the signer's key must serve, if any.
     pub purpose: Option<Purpose>,
     /// Whether a certificate without applicable, current revocation data fails
     /// (`REVOCATION_UNKNOWN`) instead of passing with a warning.
     pub require_revocation: bool,
+}
+
+impl Options {
+    /// Options for a verification at `now` (the caller's current time, from its clock), with no
+    /// forced validation time, no required purpose and revocation data not required.
+    pub fn new(now: OffsetDateTime) -> Self {
+        Options {
+            now,
+            at: None,
+            purpose: None,
+            require_revocation: false,
+        }
+    }
+
+    /// The validation time: `at` when given, otherwise `now` (to the whole second, as reports
+    /// show times).
+    fn validation_time(&self) -> OffsetDateTime {
+        self.at
+            .unwrap_or_else(|| self.now.replace_nanosecond(0).unwrap_or(self.now))
+    }
 }
 
 /// Verifies CMS signatures against configured trust anchors, intermediates and CRLs.
@@ -78,10 +104,7 @@ impl Verifier {
         detached_content: Option<&[u8]>,
         options: &Options,
     ) -> Report {
-        let at = options.at.unwrap_or_else(|| {
-            let now = OffsetDateTime::now_utc();
-            now.replace_nanosecond(0).unwrap_or(now)
-        });
+        let at = options.validation_time();
         let Some(der) = encoding::decode_cms(signature) else {
             return Report::failed(
                 &Error::malformed("the signature is not DER, PEM or base64"),

@@ -127,6 +127,30 @@ fn a_valid_signature_exits_0_with_the_report() {
 }
 
 #[test]
+fn without_at_the_validation_time_is_the_system_time() {
+    // The one test that depends on real time, because the contract is about it: eds-verify
+    // reads the system clock when `--at` is absent. The test reads no clock itself and relies
+    // only on today being after 2022-01-18, when the test leaf expired.
+    let f = files();
+    let signature = write(&f.dir, "signed.p7s", signed_by(&rsa_signer(&f.pki)));
+    let output = eds_verify(&[
+        "--trust",
+        &f.root,
+        "--intermediate",
+        &f.intermediate,
+        &signature,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = report(&output);
+    assert_eq!(report["code"], "CERT_EXPIRED");
+    let time = report["validationTime"]
+        .as_str()
+        .expect("a validation time");
+    let time = signatures::parse_rfc3339(time).expect("RFC 3339");
+    assert_eq!(time.nanosecond(), 0, "whole seconds");
+}
+
+#[test]
 fn detached_content_pem_and_base64_inputs_are_accepted() {
     let f = files();
     let leaf = rsa_signer(&f.pki);

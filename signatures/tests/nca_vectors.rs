@@ -14,6 +14,8 @@ use openssl::provider::Provider;
 use signatures::{Certificate, Code, Crl, Options, Purpose, Role, Signer, Verifier, parse_rfc3339};
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use time::OffsetDateTime;
+use time::macros::datetime;
 
 fn vectors() -> PathBuf {
     let dir = std::env::var_os("NCA_TEST_VECTORS").expect(
@@ -37,10 +39,15 @@ fn rsa_verifier() -> Verifier {
         .with_intermediates(certificates("nca_rsa_test.crt"))
 }
 
+/// The "current time" passed as `Options::now`: fixed (tests never read the clock), and after
+/// every vector certificate has expired, so the forced validation times below are what decide.
+const NOW: OffsetDateTime = datetime!(2030-01-01 0:00 UTC);
+
+/// Options validating at `text` (RFC 3339), a forced validation time.
 fn at(text: &str) -> Options {
     Options {
-        at: parse_rfc3339(text),
-        ..Options::default()
+        at: Some(parse_rfc3339(text).expect("an RFC 3339 time")),
+        ..Options::new(NOW)
     }
 }
 

@@ -6,9 +6,13 @@
 //! ```
 //! Exit status: 0 valid, 1 invalid (including a malformed signature file), 2 usage error or an
 //! input file (other than the signature's own bytes) that cannot be read or parsed.
+//!
+//! Without `--at` the validation time is the system time: `main` reads the clock (the only
+//! place in this crate that does) and passes it to the library as `Options::now`.
 
 use signatures::{Options, Purpose, Verifier, parse_rfc3339};
 use std::process::ExitCode;
+use time::OffsetDateTime;
 
 const USAGE: &str = "usage: eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
 [--content FILE] [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE";
@@ -20,8 +24,23 @@ struct Arguments {
     intermediates: Vec<String>,
     crls: Vec<String>,
     content: Option<String>,
-    options: Options,
+    /// `--at`: the forced validation time.
+    at: Option<OffsetDateTime>,
+    purpose: Option<Purpose>,
+    require_revocation: bool,
     signature: Option<String>,
+}
+
+impl Arguments {
+    /// The verification options, `now` being the current time (used when `--at` is absent).
+    fn options(&self, now: OffsetDateTime) -> Options {
+        Options {
+            now,
+            at: self.at,
+            purpose: self.purpose,
+            require_revocation: self.require_revocation,
+        }
+    }
 }
 
 fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, String> {
@@ -37,15 +56,15 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
                 let text = value("--at")?;
                 let at = parse_rfc3339(&text)
                     .ok_or_else(|| format!("--at: {text:?} is not an RFC 3339 time"))?;
-                parsed.options.at = Some(at);
+                parsed.at = Some(at);
             }
             "--purpose" => {
                 let text = value("--purpose")?;
                 let purpose = Purpose::parse(&text)
                     .ok_or_else(|| format!("--purpose: {text:?} is not sign or auth"))?;
-                parsed.options.purpose = Some(purpose);
+                parsed.purpose = Some(purpose);
             }
-            "--require-revocation" => parsed.options.require_revocation = true,
+            "--require-revocation" => parsed.require_revocation = true,
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             file => {
@@ -72,7 +91,7 @@ fn read(path: &str, what: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{what} {path}: {e}"))
 }
 
-fn run(arguments: Arguments) -> Result<bool, String> {
+fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
     let load_certificates = |paths: &[String], what: &str| -> Result<Vec<_>, String> {
         let mut all = Vec::new();
         for path in paths {
@@ -104,7 +123,7 @@ fn run(arguments: Arguments) -> Result<bool, String> {
     let verifier = Verifier::new(anchors)
         .with_intermediates(intermediates)
         .with_crls(crls);
-    let report = verifier.verify(&signature, content.as_deref(), &arguments.options);
+    let report = verifier.verify(&signature, content.as_deref(), &arguments.options(now));
     println!("{}", report.to_json());
     Ok(report.valid)
 }
@@ -120,7 +139,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(arguments) {
+    // The current time, read only when no validation time is forced (with `--at` the run
+    // depends on nothing but its inputs).
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a command-line tool has no clock but the system's: without --at it validates \
+                  at the current time, which the library never reads itself"
+    )]
+    let now = arguments.at.unwrap_or_else(OffsetDateTime::now_utc);
+    match run(arguments, now) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(message) => {

@@ -9,6 +9,9 @@ use time::macros::datetime;
 
 /// Inside the default validity of the test PKI's end-entity certificates (2021-01-18..2022-01-18).
 pub const AT: OffsetDateTime = datetime!(2021-06-01 0:00 UTC);
+/// The "current time" the tests pass as `Options::now`: fixed (tests never read the clock), and
+/// after every test certificate has expired, so a test that forces `at` also shows that `at` wins.
+pub const NOW: OffsetDateTime = datetime!(2030-01-01 0:00 UTC);
 pub const CONTENT: &[u8] = b"test123";
 pub const IIN: &str = "123456789011";
 
@@ -25,10 +28,11 @@ pub fn verifier(pki: &TestPki) -> Verifier {
     Verifier::new(vec![parse(&pki.root)]).with_intermediates(vec![parse(&pki.intermediate)])
 }
 
+/// Options validating at `t` (a forced validation time; `now` is [`NOW`]).
 pub fn at(t: OffsetDateTime) -> Options {
     Options {
         at: Some(t),
-        ..Options::default()
+        ..Options::new(NOW)
     }
 }
 

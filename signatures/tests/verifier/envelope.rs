@@ -4,6 +4,7 @@
 use crate::support::*;
 use signatures::testing::{CmsBuilder, SignerSpec, TestPki, cached_rsa_2048, cms};
 use signatures::{Code, Options};
+use time::Duration;
 use time::macros::datetime;
 
 #[test]
@@ -301,11 +302,35 @@ fn malformed_input_is_a_verdict_never_a_panic() {
 }
 
 #[test]
-fn the_default_validation_time_is_now() {
+fn the_validation_time_is_now_unless_at_is_given() {
     let pki = TestPki::rsa();
-    let report = verifier(&pki).verify(&signed_by(&rsa_signer(&pki)), None, &Options::default());
-    // The test leaf expired in 2022: verified now, it must be expired.
+    let verifier = verifier(&pki);
+    let signature = signed_by(&rsa_signer(&pki));
+
+    // Without `at`, the caller's `now` decides (to the whole second, as the report shows it).
+    let report = verifier.verify(
+        &signature,
+        None,
+        &Options::new(AT + Duration::nanoseconds(7)),
+    );
+    assert_code(&report, Code::Ok);
+    assert_eq!(report.validation_time, AT);
+    // The test leaf expired in 2022: at [`NOW`] it is expired.
+    let report = verifier.verify(&signature, None, &Options::new(NOW));
     assert_code(&report, Code::CertExpired);
+    assert_eq!(report.validation_time, NOW);
+
+    // A forced validation time wins over `now`, both ways.
+    let report = verifier.verify(&signature, None, &at(AT));
+    assert_code(&report, Code::Ok);
+    assert_eq!(report.validation_time, AT);
+    let forced_late = Options {
+        at: Some(NOW),
+        ..Options::new(AT)
+    };
+    let report = verifier.verify(&signature, None, &forced_late);
+    assert_code(&report, Code::CertExpired);
+    assert_eq!(report.validation_time, NOW);
 }
 
 #[test]

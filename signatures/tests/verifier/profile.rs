@@ -6,9 +6,8 @@ use signatures::{Code, Options, Purpose, Role};
 
 fn purpose(p: Purpose) -> Options {
     Options {
-        at: Some(AT),
         purpose: Some(p),
-        ..Options::default()
+        ..at(AT)
     }
 }
 

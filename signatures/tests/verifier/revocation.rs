@@ -15,9 +15,8 @@ const AFTER_AT: OffsetDateTime = datetime!(2021-07-01 0:00 UTC);
 
 fn required(t: OffsetDateTime) -> Options {
     Options {
-        at: Some(t),
         require_revocation: true,
-        ..Options::default()
+        ..at(t)
     }
 }
 
