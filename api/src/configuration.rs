@@ -81,6 +81,9 @@ pub struct Settings {
     pub challenge_ttl_seconds: u32,
     /// `SESSION_TTL_SECONDS`: how long a session token lives.
     pub session_ttl_seconds: u32,
+    /// `PROPERTY_LOOKUP_PER_HOUR`: how many `propertyLookup`s one person may make in a rolling
+    /// hour (counted in the database, so the limit holds across instances).
+    pub property_lookups_per_hour: u32,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
 }
@@ -100,6 +103,7 @@ struct FileSettings {
     eds_crl_check_seconds: Option<u32>,
     challenge_ttl_seconds: Option<u32>,
     session_ttl_seconds: Option<u32>,
+    property_lookup_per_hour: Option<u32>,
     log_format: Option<LogFormat>,
 }
 
@@ -216,6 +220,11 @@ impl Settings {
                 file.session_ttl_seconds,
                 12 * 3600,
             )?,
+            property_lookups_per_hour: number(
+                "PROPERTY_LOOKUP_PER_HOUR",
+                file.property_lookup_per_hour,
+                10,
+            )?,
             log_format,
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
@@ -240,6 +249,28 @@ impl Settings {
     /// Whether revocation data is required for every certificate in a path.
     pub fn require_revocation(&self) -> bool {
         self.profile == Profile::Production
+    }
+
+    /// What the trust store is loaded from.
+    pub fn trust_config(&self) -> registration_core::trust::TrustConfig {
+        registration_core::trust::TrustConfig {
+            production: self.profile == Profile::Production,
+            trust_anchors: self.trust_anchors.clone(),
+            intermediates: self.intermediates.clone(),
+            crls: self.crls.clone(),
+            crl_check_seconds: self.crl_check_seconds,
+            require_revocation: self.require_revocation(),
+        }
+    }
+
+    /// The settings the workflows need.
+    pub fn service_settings(&self) -> registration_core::context::ServiceSettings {
+        registration_core::context::ServiceSettings {
+            service_name: self.service_name.clone(),
+            challenge_ttl_seconds: self.challenge_ttl_seconds,
+            session_ttl_seconds: self.session_ttl_seconds,
+            property_lookups_per_hour: self.property_lookups_per_hour,
+        }
     }
 }
 

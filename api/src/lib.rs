@@ -1,14 +1,11 @@
-//! The API server of the residence-registration back end: GraphQL over actix-web, persistence
-//! with SeaORM (SQLite embedded, PostgreSQL in production), sign-in with EDS.
+//! The API server of the residence-registration back end: the transports (GraphQL over
+//! actix-web) and the binary around the service core, [`registration_core`], which knows no
+//! transport.
 
-pub mod auth;
 pub mod configuration;
-pub mod database;
-pub mod domain;
-pub mod eds;
 pub mod graphql;
-pub mod registries;
-pub mod service;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+
+pub use registration_core as core;

@@ -12,7 +12,9 @@
 
 use api::configuration::Settings;
 use api::startup::Application;
-use api::{database, graphql, service, telemetry};
+use api::{graphql, telemetry};
+use registration_core::service::admin;
+use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME]";
@@ -58,7 +60,7 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             database::migrate(&db).await.map_err(|e| e.to_string())?;
             let (iin, body) = (flag(&args, "--iin")?, flag(&args, "--body")?);
-            service::admin::add_officer(&db, &iin, &body).await?;
+            admin::add_officer(&db, &iin, &body, SystemClock.now()).await?;
             println!("officer added");
             Ok(())
         }
@@ -68,9 +70,10 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             database::migrate(&db).await.map_err(|e| e.to_string())?;
-            let report = service::import::import(&db, &text)
-                .await
-                .map_err(|e| e.to_string())?;
+            let report =
+                registration_core::registries::import::import(&db, &text, SystemClock.now())
+                    .await
+                    .map_err(|e| e.to_string())?;
             println!("{report}");
             if report.is_ok() {
                 Ok(())
@@ -83,7 +86,8 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             database::migrate(&db).await.map_err(|e| e.to_string())?;
-            let key = service::admin::add_integrator(&db, &flag(&args, "--name")?).await?;
+            let key =
+                admin::add_integrator(&db, &flag(&args, "--name")?, SystemClock.now()).await?;
             println!("{key}");
             Ok(())
         }

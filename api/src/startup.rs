@@ -1,10 +1,7 @@
 //! Builds the HTTP server on a bound listener, so tests spawn the very same application on
 //! port 0 and learn the port.
 
-use crate::auth::viewer;
 use crate::configuration::{Profile, Settings};
-use crate::database;
-use crate::eds::TrustStore;
 use crate::graphql::context::RequestContext;
 use crate::graphql::locale::Locale;
 use crate::graphql::{self, AppSchema};
@@ -15,6 +12,11 @@ use actix_web::http::header;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use registration_core::auth::viewer;
+use registration_core::context::ServiceContext;
+use registration_core::registries::LocalRegistries;
+use registration_core::trust::TrustStore;
+use registration_core::{Clock, SystemClock, database};
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -30,7 +32,7 @@ pub enum StartupError {
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error(transparent)]
-    Trust(#[from] crate::eds::TrustError),
+    Trust(#[from] registration_core::trust::TrustError),
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
 }
@@ -50,9 +52,18 @@ impl std::fmt::Debug for Application {
 }
 
 impl Application {
-    /// Connects, migrates, loads the trust configuration, binds the listener and builds the server.
+    /// Connects, migrates, loads the trust configuration, binds the listener and builds the
+    /// server, on the system clock.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let trust = TrustStore::load(&settings)?;
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// The same, on a given clock (tests move time with a `ManualClock`).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
+        let trust = TrustStore::load(&settings.trust_config())?;
         if trust.uses_demo_anchor {
             tracing::warn!(
                 "DEMO PKI TRUSTED: signatures made with the demo keys in demo/pki are accepted. \
@@ -62,7 +73,9 @@ impl Application {
         let db = database::connect(settings.database_url.expose()).await?;
         database::migrate(&db).await?;
         if settings.profile == Profile::Development {
-            match crate::service::import::load_demo_data_if_empty(&db).await? {
+            match registration_core::registries::import::load_demo_data_if_empty(&db, clock.now())
+                .await?
+            {
                 Some(report) if !report.is_ok() => {
                     tracing::error!(%report, "the demo data set did not load")
                 }
@@ -77,10 +90,16 @@ impl Application {
             .transpose()?;
         let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
+        let service = ServiceContext {
+            properties: Arc::new(LocalRegistries::new(db.clone())),
+            db,
+            clock,
+            trust: Arc::new(trust),
+            settings: Arc::new(settings.service_settings()),
+        };
         let state = AppState {
             settings: Arc::new(settings),
-            db,
-            trust: Arc::new(trust),
+            service,
             redis,
         };
         let schema = graphql::build(Some(state.clone()));
@@ -124,12 +143,14 @@ async fn graphql_endpoint(
     let locale = Locale::from_accept_language(header_text(header::ACCEPT_LANGUAGE));
     let origin = header_text(header::ORIGIN).unwrap_or_default().to_owned();
     let mut request = request.into_inner();
-    match viewer::resolve(&state.db, header_text(header::AUTHORIZATION)).await {
+    let now = state.service.clock.now();
+    match viewer::resolve(&state.service.db, header_text(header::AUTHORIZATION), now).await {
         Ok(principal) => {
             request = request.data(RequestContext {
                 principal,
                 locale,
                 origin,
+                property_lookups: Default::default(),
             });
         }
         Err(e) => {
@@ -159,7 +180,7 @@ async fn healthz() -> HttpResponse {
 
 /// Readiness: the database answers, and Redis when it is configured.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let database = state.db.ping().await.is_ok();
+    let database = state.service.db.ping().await.is_ok();
     let redis = match &state.redis {
         None => None,
         Some(client) => Some(ping_redis(client).await),

@@ -2,15 +2,14 @@
 //! Redis hold it, so instances can be added behind a load balancer.
 
 use crate::configuration::Settings;
-use crate::eds::TrustStore;
-use sea_orm::DatabaseConnection;
+use registration_core::ServiceContext;
 use std::sync::Arc;
 
 /// The application's shared state.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
-    pub db: DatabaseConnection,
-    pub trust: Arc<TrustStore>,
+    /// What the service core's operations receive.
+    pub service: ServiceContext,
     pub redis: Option<redis::Client>,
 }

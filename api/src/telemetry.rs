@@ -35,7 +35,7 @@ pub struct RequestId(pub String);
 
 /// A fresh request id: 16 random bytes, hex.
 fn new_request_id() -> String {
-    match crate::auth::tokens::random_bytes::<16>() {
+    match registration_core::auth::tokens::random_bytes::<16>() {
         Ok(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
         Err(_) => "unavailable".to_owned(),
     }

@@ -1,6 +1,7 @@
 //! An application for registration at the place of residence (an e-request), from draft to
-//! decision. Enumerated columns hold the GraphQL enum values as text.
+//! decision. Enumerated columns are the active enums of [`crate::enums`].
 
+use crate::enums::{ApplicationStatus, RefusalGround, RegistrationKind, Representation};
 use sea_orm::entity::prelude::*;
 
 /// An application.
@@ -16,16 +17,14 @@ pub struct Model {
     pub applicant_person_id: Uuid,
     /// The IIN of the person to register (the applicant's own, or the represented person's).
     pub subject_iin: Option<String>,
-    /// `PERMANENT` or `TEMPORARY`.
-    pub kind: Option<String>,
+    pub kind: Option<RegistrationKind>,
     /// Temporary registration: 1 to 12 months.
     pub period_months: Option<i32>,
     pub address_rka: Option<String>,
     pub address_owner_iin: Option<String>,
     /// The area given with the owner's IIN, in hundredths of m².
     pub address_area_hundredths: Option<i64>,
-    /// `SELF`, `LEGAL_REPRESENTATIVE_OF_CHILD`, `GUARDIAN_OF_INCAPACITATED`, `POWER_OF_ATTORNEY`.
-    pub representation: String,
+    pub representation: Representation,
     /// JSON: the representative's document (kind, number, date, issuer).
     pub representation_document: Option<String>,
     /// JSON: arrival from abroad (country and documents).
@@ -33,11 +32,13 @@ pub struct Model {
     pub refugee: bool,
     /// The applicant's consent to access restricted personal data; null while unanswered.
     pub personal_data_consent: Option<bool>,
-    pub status: String,
-    pub refusal_ground: Option<String>,
+    pub status: ApplicationStatus,
+    pub refusal_ground: Option<RefusalGround>,
     /// Optimistic concurrency: every change increments it.
     pub version: i32,
     pub idempotency_key: Option<String>,
+    /// SHA-256 (hex) of the content the idempotency key first came with.
+    pub idempotency_digest: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
     pub submitted_at: Option<TimeDateTimeWithTimeZone>,

@@ -1,5 +1,6 @@
 //! The append-only history of an application's status: who, when, from, to, why.
 
+use crate::enums::{ActorRole, ApplicationStatus};
 use sea_orm::entity::prelude::*;
 
 /// One status change.
@@ -10,11 +11,10 @@ pub struct Model {
     pub id: Uuid,
     pub application_id: Uuid,
     /// Null for the creation of the draft.
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<ApplicationStatus>,
+    pub to_status: ApplicationStatus,
     pub actor_person_id: Option<Uuid>,
-    /// `APPLICANT`, `OFFICER` or `SYSTEM`.
-    pub actor_role: String,
+    pub actor_role: ActorRole,
     pub reason: Option<String>,
     pub at: TimeDateTimeWithTimeZone,
 }

@@ -1,14 +1,18 @@
-//! SeaORM entities: one module per table. The tables themselves are created by the
-//! `migrations` crate, which never imports these.
+//! SeaORM entities: one module per table, and the active enums of the enumerated columns. The
+//! tables themselves are created by the `migrations` crate, which never imports these.
 
 pub mod application;
 pub mod application_status_change;
 pub mod auth_challenge;
+pub mod enums;
+pub mod evidence;
 pub mod integrator;
 pub mod officer;
 pub mod person;
+pub mod property_lookup;
 pub mod real_estate_object;
 pub mod real_estate_owner;
 pub mod session;
+pub mod signature_evidence;
 pub mod signing_request;
 pub mod stored_signature;

@@ -1,6 +1,8 @@
 //! A received signature, kept with what it signed and the verifier's report: the evidence
-//! behind a sign-in, an application or a consent.
+//! behind a sign-in, an application or a consent. What the verification relied on (CRLs) is
+//! in [`crate::evidence`], linked by [`crate::signature_evidence`].
 
+use crate::enums::SignaturePurpose;
 use sea_orm::entity::prelude::*;
 
 /// A stored signature.
@@ -9,8 +11,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// What the signature authorises: `SIGN_IN`, `APPLICATION`, `CONSENT`.
-    pub purpose: String,
+    /// What the signature authorises.
+    pub purpose: SignaturePurpose,
     /// The challenge, application or consent it belongs to.
     pub subject_id: Uuid,
     pub signer_iin: Option<String>,

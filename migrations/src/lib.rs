@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_identity;
 mod m20261125_000002_property_registry;
 mod m20261125_000003_applications;
+mod m20261201_000004_signing_contract;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_identity::Migration),
             Box::new(m20261125_000002_property_registry::Migration),
             Box::new(m20261125_000003_applications::Migration),
+            Box::new(m20261201_000004_signing_contract::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Applications end to end: drafts, changes, submission with EDS, withdrawal, lists.
 
+use crate::helpers::now;
 use crate::helpers::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -644,7 +645,7 @@ async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
     let db = sea_orm::Database::connect(&app.database_url)
         .await
         .expect("the test database");
-    api::service::admin::add_officer(&db, "850315300019", "940140000385")
+    api::core::service::admin::add_officer(&db, "850315300019", "940140000385", now())
         .await
         .expect("listed");
     let officer_key = officer_auth_certificate();
@@ -669,7 +670,7 @@ async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
     .await;
     assert_eq!(codes(&edit), ["NOT_ALLOWED"]);
 
-    let key = api::service::admin::add_integrator(&db, "a municipal portal")
+    let key = api::core::service::admin::add_integrator(&db, "a municipal portal", now())
         .await
         .expect("an API key");
     for (query, variables) in [

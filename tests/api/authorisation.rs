@@ -1,5 +1,6 @@
 //! The authorisation matrix: every role against every operation.
 
+use crate::helpers::now;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
@@ -65,7 +66,7 @@ async fn every_role_against_every_operation() {
     let db = sea_orm::Database::connect(&app.database_url)
         .await
         .expect("the test database");
-    api::service::admin::add_officer(&db, "850315300019", "940140000385")
+    api::core::service::admin::add_officer(&db, "850315300019", "940140000385", now())
         .await
         .expect("listed");
     let officer_key = officer_auth_certificate();
@@ -73,7 +74,7 @@ async fn every_role_against_every_operation() {
         .as_str()
         .unwrap()
         .to_owned();
-    let integrator = api::service::admin::add_integrator(&db, "portal")
+    let integrator = api::core::service::admin::add_integrator(&db, "portal", now())
         .await
         .expect("a key");
 

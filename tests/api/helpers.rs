@@ -383,3 +383,10 @@ pub fn officer_auth_certificate() -> testing::Certificate {
         )
         .issued_by(&pki().intermediate)
 }
+
+/// The system clock's time, for administration commands run by a test (the server's own
+/// clock is the application's).
+pub fn now() -> time::OffsetDateTime {
+    use api::core::Clock;
+    api::core::SystemClock.now()
+}

@@ -1,5 +1,6 @@
 //! The migrations run unchanged on both databases, and can be rolled back and re-applied.
 
+use crate::helpers::now;
 use crate::helpers::{BACKENDS, settings};
 use migrations::{Migrator, MigratorTrait};
 
@@ -7,7 +8,7 @@ use migrations::{Migrator, MigratorTrait};
 async fn migrations_apply_roll_back_and_reapply_on_both_backends() {
     for backend in BACKENDS {
         let (settings, _) = settings(backend, &[]).await;
-        let db = api::database::connect(settings.database_url.expose())
+        let db = api::core::database::connect(settings.database_url.expose())
             .await
             .expect("connects");
         Migrator::up(&db, None)
@@ -30,9 +31,13 @@ async fn migrations_apply_roll_back_and_reapply_on_both_backends() {
             .await
             .unwrap_or_else(|e| panic!("{backend:?} up again: {e}"));
         // And the registry import works on what the migrations made.
-        let report = api::service::import::import(&db, api::service::import::DEMO_DATA)
-            .await
-            .expect("imports");
+        let report = api::core::registries::import::import(
+            &db,
+            api::core::registries::import::DEMO_DATA,
+            now(),
+        )
+        .await
+        .expect("imports");
         assert!(report.is_ok(), "{backend:?}: {report}");
     }
 }

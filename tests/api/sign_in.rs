@@ -1,5 +1,6 @@
 //! Sign-in with EDS, end to end.
 
+use crate::helpers::now;
 use crate::helpers::*;
 use serde_json::json;
 use signatures::testing::{self, CmsBuilder, SignerSpec, TestPki};
@@ -404,7 +405,7 @@ async fn officers_sign_in_with_a_legal_entity_key_of_a_listed_body() {
     let db = sea_orm::Database::connect(&app.database_url)
         .await
         .expect("the test database");
-    api::service::admin::add_officer(&db, officer_iin, body)
+    api::core::service::admin::add_officer(&db, officer_iin, body, now())
         .await
         .expect("listed");
     let payload = app.login_with(&certificate).await;
@@ -416,7 +417,7 @@ async fn the_production_profile_refuses_the_demo_anchor() {
     let dir = std::env::temp_dir().join(format!("demo-anchor-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("a directory");
     let demo = dir.join("demo-root.pem");
-    std::fs::write(&demo, api::eds::DEMO_ROOT_PEM).expect("written");
+    std::fs::write(&demo, api::core::trust::DEMO_ROOT_PEM).expect("written");
     let demo = demo.display().to_string();
     let (settings, _) = settings(
         Backend::Sqlite,

@@ -1,54 +1,32 @@
 //! Applications in GraphQL: the `Application` node, `application`, `myApplications`,
 //! `propertyLookup`, and the draft mutations.
 
-use super::context::{request, signed_in, state};
-use super::errors::{UserError, UserErrorCode, internal};
+use super::context::{request, service, signed_in};
+use super::enums::{
+    ActorRole, ApplicationStatus, ArrivalIdentityDocument, DeregistrationProof, RefusalGround,
+    RegistrationKind, Representation, RequirementCode,
+};
+use super::errors::{UserError, UserErrorCode, internal, limit_exceeded, rate_limited};
 use super::ids;
 use super::locale::Locale;
 use super::pagination::{Cursor, PageInfo, page_size};
-use crate::domain::{Area, Iin, RegistrationPeriod, Rka};
-use crate::service::applications::draft::{
-    AddressChoice, Arrival, ArrivalIdentityDocument, DeregistrationProof, DraftChanges,
-    RegistrationKind, Representation, RepresentationDocument, RequirementCode,
-    missing_requirements,
-};
-use crate::service::applications::status::ApplicationStatus;
-use crate::service::applications::{self, Refusal};
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use entities::{application, application_status_change};
+use registration_core::domain::{
+    self, Area, CountryCode, Iin, MultilineText, RegistrationPeriod, Rka, Text,
+};
+use registration_core::policy::Operation;
+use registration_core::service::applications::draft::{
+    self, AddressChoice, Arrival, DraftChanges, DraftField, RepresentationDocument,
+    missing_requirements,
+};
+use registration_core::service::applications::{self, DraftError};
+use registration_core::service::property::{self, LookupAnswer, LookupError};
+use std::sync::atomic::Ordering;
 use time::OffsetDateTime;
 
 /// The kind name inside an application's global ID.
 pub const KIND: &str = "Application";
-
-/// A ground of refusal, from the closed list.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefusalGround {
-    /// The documents or data are unreliable, or the applicant or the materials do not meet the
-    /// regulatory requirements.
-    UnreliableDocumentsOrData,
-    /// The applicant did not consent to access to restricted personal data (Article 8 of the
-    /// Law "On Personal Data and their Protection").
-    NoPersonalDataConsent,
-}
-
-impl RefusalGround {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefusalGround::UnreliableDocumentsOrData => "UNRELIABLE_DOCUMENTS_OR_DATA",
-            RefusalGround::NoPersonalDataConsent => "NO_PERSONAL_DATA_CONSENT",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        [
-            RefusalGround::UnreliableDocumentsOrData,
-            RefusalGround::NoPersonalDataConsent,
-        ]
-        .into_iter()
-        .find(|g| g.as_str() == text)
-    }
-}
 
 /// An application for registration at the place of residence.
 #[derive(Debug, Clone)]
@@ -74,27 +52,6 @@ pub struct MissingRequirement {
     pub code: RequirementCode,
     /// The same, for people.
     pub message: String,
-}
-
-/// Who changed a status.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActorRole {
-    /// The applicant (or their representative).
-    Applicant,
-    /// An officer of the service provider.
-    Officer,
-    /// The service itself, applying a rule (e.g. a refusal for a missing consent).
-    System,
-}
-
-impl ActorRole {
-    fn parse(stored: &str) -> Self {
-        match stored {
-            "APPLICANT" => ActorRole::Applicant,
-            "OFFICER" => ActorRole::Officer,
-            _ => ActorRole::System,
-        }
-    }
 }
 
 /// One status change.
@@ -130,7 +87,19 @@ pub struct StatusChangeConnection {
     pub page_info: PageInfo,
 }
 
-fn requirement_message(code: RequirementCode, locale: Locale) -> &'static str {
+/// The input path of a draft field.
+pub(crate) fn field_path(field: DraftField) -> &'static [&'static str] {
+    match field {
+        DraftField::Kind => &["input", "kind"],
+        DraftField::PeriodMonths => &["input", "periodMonths"],
+        DraftField::Address => &["input", "address"],
+        DraftField::RepresentationSubjectIin => &["input", "representation", "subjectIin"],
+        DraftField::RepresentationDocument => &["input", "representation", "document"],
+        DraftField::PersonalDataConsent => &["input", "personalDataConsent"],
+    }
+}
+
+pub(crate) fn requirement_message(code: RequirementCode, locale: Locale) -> &'static str {
     use RequirementCode as R;
     let (kk, ru, en) = match code {
         R::KindMissing => (
@@ -197,16 +166,14 @@ impl Application {
 
     /// The current status.
     async fn status(&self) -> Option<ApplicationStatus> {
-        ApplicationStatus::parse(&self.0.status)
+        Some(domain::ApplicationStatus::from(self.0.status).into())
     }
 
     /// The current status for people, in the request's language.
     async fn status_label(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&'static str>> {
         let locale = request(ctx)?.locale;
-        Ok(ApplicationStatus::parse(&self.0.status).map(|s| {
-            let (kk, ru, en) = s.label();
-            locale.pick(kk, ru, en)
-        }))
+        let (kk, ru, en) = domain::ApplicationStatus::from(self.0.status).label();
+        Ok(Some(locale.pick(kk, ru, en)))
     }
 
     /// The version, to pass back with every change (optimistic concurrency).
@@ -216,7 +183,7 @@ impl Application {
 
     /// Permanent or temporary registration (null while not chosen).
     async fn kind(&self) -> Option<RegistrationKind> {
-        self.0.kind.as_deref().and_then(RegistrationKind::parse)
+        self.0.kind.map(|k| draft::RegistrationKind::from(k).into())
     }
 
     /// The period of a temporary registration, in months.
@@ -239,7 +206,7 @@ impl Application {
 
     /// In whose name the application is filed.
     async fn representation(&self) -> Option<Representation> {
-        Representation::parse(&self.0.representation)
+        Some(draft::Representation::from(self.0.representation).into())
     }
 
     /// The IIN of the person to register.
@@ -261,8 +228,7 @@ impl Application {
     async fn refusal_ground(&self) -> Option<RefusalGround> {
         self.0
             .refusal_ground
-            .as_deref()
-            .and_then(RefusalGround::parse)
+            .map(|g| domain::RefusalGround::from(g).into())
     }
 
     /// When the draft was created.
@@ -286,11 +252,11 @@ impl Application {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<MissingRequirement>> {
         let locale = request(ctx)?.locale;
-        let state = state(ctx)?;
-        let address_found = crate::service::property::address_exists(&state.db, &self.0)
+        let service = service(ctx)?;
+        let address_found = property::address_exists(service, &self.0)
             .await
             .map_err(|e| internal(e, locale))?;
-        let today = OffsetDateTime::now_utc();
+        let today = service.clock.now();
         let missing = missing_requirements(
             &self.0,
             address_found,
@@ -299,9 +265,12 @@ impl Application {
         Ok(missing
             .into_iter()
             .map(|m| MissingRequirement {
-                field: m.field.iter().map(|f| (*f).to_owned()).collect(),
-                code: m.code,
-                message: requirement_message(m.code, locale).to_owned(),
+                field: field_path(m.field)
+                    .iter()
+                    .map(|f| (*f).to_owned())
+                    .collect(),
+                code: m.code.into(),
+                message: requirement_message(m.code.into(), locale).to_owned(),
             })
             .collect())
     }
@@ -317,7 +286,7 @@ impl Application {
         let limit = page_size(first, locale)?;
         let after = after.map(|c| Cursor::decode(&c, locale)).transpose()?;
         let mut rows = applications::page_of_history(
-            &state(ctx)?.db,
+            service(ctx)?,
             self.0.id,
             after.map(|c| (c.at, c.id)),
             limit + 1,
@@ -351,10 +320,9 @@ fn status_change(row: application_status_change::Model) -> StatusChange {
     StatusChange {
         from: row
             .from_status
-            .as_deref()
-            .and_then(ApplicationStatus::parse),
-        to: ApplicationStatus::parse(&row.to_status).unwrap_or(ApplicationStatus::Draft),
-        actor_role: ActorRole::parse(&row.actor_role),
+            .map(|s| domain::ApplicationStatus::from(s).into()),
+        to: domain::ApplicationStatus::from(row.to_status).into(),
+        actor_role: domain::ActorRole::from(row.actor_role).into(),
         reason: row.reason,
         at: row.at,
     }
@@ -475,7 +443,19 @@ pub struct ApplicationPayload {
 /// Collects validation errors while parsing an input.
 struct Validation {
     locale: Locale,
+    /// Today, from the service's clock: documents are not issued in the future.
+    today: time::Date,
     errors: Vec<UserError>,
+}
+
+impl Validation {
+    fn new(ctx: &Context<'_>, locale: Locale) -> async_graphql::Result<Self> {
+        Ok(Validation {
+            locale,
+            today: service(ctx)?.clock.now().date(),
+            errors: Vec::new(),
+        })
+    }
 }
 
 impl Validation {
@@ -521,16 +501,23 @@ impl Validation {
         }
     }
 
+    fn text(&mut self, field: &[&str], input: &str, max_chars: usize) -> Option<Text> {
+        Text::parse(input, max_chars)
+            .map_err(|e| self.bad(field, e))
+            .ok()
+    }
+
     fn representation(
         &mut self,
         input: RepresentationInput,
     ) -> Option<(
-        Representation,
+        draft::Representation,
         Option<String>,
         Option<RepresentationDocument>,
     )> {
-        let subject = match (input.kind, input.subject_iin) {
-            (Representation::SelfApplicant, Some(_)) => {
+        let kind = draft::Representation::from(input.kind);
+        let subject = match (kind, input.subject_iin) {
+            (draft::Representation::SelfApplicant, Some(_)) => {
                 self.bad(
                     &["input", "representation", "subjectIin"],
                     "only a representative names another person",
@@ -546,65 +533,65 @@ impl Validation {
             ),
             (_, None) => None,
         };
-        let document = input.document.map(|d| RepresentationDocument {
-            kind: d.kind.trim().to_owned(),
-            number: d.number.trim().to_owned(),
-            issued_on: d.issued_on.trim().to_owned(),
-            issuer: d.issuer.trim().to_owned(),
-        });
-        if let Some(d) = &document {
-            let issued = time::Date::parse(
-                &d.issued_on,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            );
-            if d.kind.is_empty()
-                || d.number.is_empty()
-                || d.issuer.is_empty()
-                || d.kind.len() > 200
-                || d.number.len() > 100
-                || d.issuer.len() > 300
-            {
-                self.bad(
-                    &["input", "representation", "document"],
-                    "kind, number and issuer are required (at most 200, 100, 300 characters)",
+        let document = match input.document {
+            None => None,
+            Some(d) => {
+                const DOCUMENT: [&str; 3] = ["input", "representation", "document"];
+                let kind = self.text(
+                    &[DOCUMENT[0], DOCUMENT[1], DOCUMENT[2], "kind"],
+                    &d.kind,
+                    200,
                 );
-                return None;
-            }
-            if issued.is_err() {
-                self.bad(
-                    &["input", "representation", "document", "issuedOn"],
-                    "a date as YYYY-MM-DD",
+                let number = self.text(
+                    &[DOCUMENT[0], DOCUMENT[1], DOCUMENT[2], "number"],
+                    &d.number,
+                    100,
                 );
-                return None;
+                let issuer = self.text(
+                    &[DOCUMENT[0], DOCUMENT[1], DOCUMENT[2], "issuer"],
+                    &d.issuer,
+                    300,
+                );
+                let issued_on = domain::IssueDate::parse(&d.issued_on, self.today)
+                    .map_err(|e| self.bad(&[DOCUMENT[0], DOCUMENT[1], DOCUMENT[2], "issuedOn"], e))
+                    .ok();
+                Some(RepresentationDocument::new(
+                    kind?,
+                    number?,
+                    issued_on?.date(),
+                    issuer?,
+                ))
             }
-        }
-        Some((input.kind, subject, document))
+        };
+        Some((kind, subject, document))
     }
 
     fn arrival(&mut self, input: ArrivalFromAbroadInput) -> Option<Arrival> {
-        let country = input.country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) || country == "KZ"
-        {
-            self.bad(
-                &["input", "arrivalFromAbroad", "country"],
-                "an ISO 3166-1 alpha-2 code of another country",
-            );
-            return None;
-        }
-        let number = input.identity_document_number.trim().to_owned();
-        if number.is_empty() || number.len() > 50 {
-            self.bad(
-                &["input", "arrivalFromAbroad", "identityDocumentNumber"],
-                "1 to 50 characters",
-            );
-            return None;
-        }
-        Some(Arrival {
-            country,
-            identity_document: input.identity_document,
-            identity_document_number: number,
-            deregistration_proof: input.deregistration_proof,
-        })
+        let country = match CountryCode::parse(&input.country) {
+            Ok(country) if !country.is_kazakhstan() => Some(country),
+            Ok(_) => {
+                self.bad(
+                    &["input", "arrivalFromAbroad", "country"],
+                    "the country of former residence cannot be Kazakhstan",
+                );
+                None
+            }
+            Err(e) => {
+                self.bad(&["input", "arrivalFromAbroad", "country"], e);
+                None
+            }
+        };
+        let number = self.text(
+            &["input", "arrivalFromAbroad", "identityDocumentNumber"],
+            &input.identity_document_number,
+            50,
+        );
+        Some(Arrival::new(
+            country?,
+            input.identity_document.into(),
+            number?,
+            input.deregistration_proof.map(Into::into),
+        ))
     }
 }
 
@@ -619,15 +606,33 @@ fn maybe<T, U>(
     }
 }
 
-fn refusal_error(refusal: Refusal, locale: Locale) -> UserError {
-    let (code, field): (UserErrorCode, &[&str]) = match refusal {
-        Refusal::NotFound => (UserErrorCode::NotFound, &["input", "id"]),
-        Refusal::Forbidden => (UserErrorCode::NotAllowed, &["input", "id"]),
-        Refusal::Conflict => (UserErrorCode::Conflict, &["input", "version"]),
-        Refusal::NotEditable => (UserErrorCode::NotEditable, &["input", "id"]),
-        Refusal::TransitionNotAllowed => (UserErrorCode::TransitionNotAllowed, &["input", "id"]),
+/// A draft operation's failure as a user error (`Err`: not the caller's fault).
+fn draft_error(error: DraftError, locale: Locale) -> async_graphql::Result<UserError> {
+    let (code, field): (UserErrorCode, &[&str]) = match error {
+        DraftError::NotFound => (UserErrorCode::NotFound, &["input", "id"]),
+        DraftError::Forbidden => (UserErrorCode::NotAllowed, &["input", "id"]),
+        DraftError::Conflict => (UserErrorCode::Conflict, &["input", "version"]),
+        DraftError::NotEditable => (UserErrorCode::NotEditable, &["input", "id"]),
+        DraftError::TransitionNotAllowed => (UserErrorCode::TransitionNotAllowed, &["input", "id"]),
+        DraftError::IdempotencyKeyReused => (
+            UserErrorCode::IdempotencyKeyReused,
+            &["input", "idempotencyKey"],
+        ),
+        DraftError::Inconsistent(field, draft::Inconsistency::PeriodForPermanent) => {
+            return Ok(UserError::new(
+                UserErrorCode::BadUserInput,
+                field_path(field),
+                locale,
+                Some(locale.pick(
+                    "тұрақты тіркеудің мерзімі болмайды",
+                    "у постоянной регистрации нет срока",
+                    "a permanent registration has no period",
+                )),
+            ));
+        }
+        DraftError::Internal(error) => return Err(internal(error, locale)),
     };
-    UserError::new(code, field, locale, None)
+    Ok(UserError::new(code, field, locale, None))
 }
 
 fn refused(errors: Vec<UserError>) -> ApplicationPayload {
@@ -653,30 +658,34 @@ impl ApplicationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The global ID.")] id: ID,
     ) -> async_graphql::Result<Option<Application>> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::ReadApplication)?;
         let locale = request(ctx)?.locale;
         let Some(uuid) = ids::decode_kind(&id, KIND) else {
             return Ok(None);
         };
-        let found = applications::find(&state(ctx)?.db, viewer, uuid)
+        let found = applications::find(service(ctx)?, viewer, uuid)
             .await
             .map_err(|e| internal(e, locale))?;
         Ok(found.map(Application))
     }
 
     /// Whether an address exists in the property registry (by RKA, or by owner IIN + area), so a
-    /// typo is a form error rather than a legal refusal. Reveals no owner's personal data.
+    /// typo is a form error rather than a legal refusal. Asked about another person's IIN, it
+    /// says only whether the property is confirmed. At most one lookup runs per request, and a
+    /// person has `PROPERTY_LOOKUP_PER_HOUR` (default 10) in a rolling hour; past that it is
+    /// `RATE_LIMITED` with `extensions.retryAfterSeconds`. Every lookup is audited.
     async fn property_lookup(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The address, as the application would give it.")] input: AddressInput,
     ) -> async_graphql::Result<PropertyLookupResult> {
-        signed_in(ctx)?;
-        let locale = request(ctx)?.locale;
-        let mut v = Validation {
-            locale,
-            errors: Vec::new(),
-        };
+        let viewer = signed_in(ctx, Operation::LookupProperty)?;
+        let request = request(ctx)?;
+        let locale = request.locale;
+        if request.property_lookups.fetch_add(1, Ordering::SeqCst) > 0 {
+            return Err(limit_exceeded("PROPERTY_LOOKUPS_PER_REQUEST", locale));
+        }
+        let mut v = Validation::new(ctx, locale)?;
         let Some(address) = v.address(input) else {
             let detail = v
                 .errors
@@ -689,21 +698,35 @@ impl ApplicationQuery {
                 &detail,
             ));
         };
-        let found = crate::service::property::find(&state(ctx)?.db, &address)
-            .await
-            .map_err(|e| internal(e, locale))?;
-        Ok(match found {
-            None => PropertyLookupResult {
+        let answer = match property::lookup(service(ctx)?, viewer, &address).await {
+            Ok(answer) => answer,
+            Err(LookupError::RateLimited {
+                retry_after_seconds,
+            }) => return Err(rate_limited(retry_after_seconds, locale)),
+            Err(LookupError::Internal(error)) => return Err(internal(error, locale)),
+        };
+        Ok(match answer {
+            LookupAnswer::NotFound => PropertyLookupResult {
                 found: false,
                 kind: None,
                 owner_count: None,
                 has_administration: None,
             },
-            Some(property) => PropertyLookupResult {
+            LookupAnswer::Confirmed => PropertyLookupResult {
                 found: true,
-                kind: Some(property.kind.into()),
-                owner_count: Some(i32::try_from(property.owners.len()).unwrap_or(i32::MAX)),
-                has_administration: Some(property.administration.is_some()),
+                kind: None,
+                owner_count: None,
+                has_administration: None,
+            },
+            LookupAnswer::Found {
+                kind,
+                owner_count,
+                has_administration,
+            } => PropertyLookupResult {
+                found: true,
+                kind: Some(kind.into()),
+                owner_count: Some(i32::try_from(owner_count).unwrap_or(i32::MAX)),
+                has_administration: Some(has_administration),
             },
         })
     }
@@ -715,12 +738,12 @@ impl ApplicationQuery {
         #[graphql(desc = "How many (1 to 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "The cursor after which to start.")] after: Option<String>,
     ) -> async_graphql::Result<ApplicationConnection> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::ListOwnApplications)?;
         let locale = request(ctx)?.locale;
         let limit = page_size(first, locale)?;
         let after = after.map(|c| Cursor::decode(&c, locale)).transpose()?;
         let mut rows = applications::page_of_mine(
-            &state(ctx)?.db,
+            service(ctx)?,
             viewer,
             after.map(|c| (c.at, c.id)),
             limit + 1,
@@ -763,9 +786,9 @@ pub enum DwellingKind {
     Hostel,
 }
 
-impl From<crate::registries::PropertyKind> for DwellingKind {
-    fn from(kind: crate::registries::PropertyKind) -> Self {
-        use crate::registries::PropertyKind as K;
+impl From<registration_core::registries::PropertyKind> for DwellingKind {
+    fn from(kind: registration_core::registries::PropertyKind) -> Self {
+        use registration_core::registries::PropertyKind as K;
         match kind {
             K::House => DwellingKind::House,
             K::Apartment => DwellingKind::Apartment,
@@ -819,24 +842,16 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What is known so far.")] input: CreateApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::CreateApplication)?;
         let locale = request(ctx)?.locale;
-        let mut v = Validation {
-            locale,
-            errors: Vec::new(),
-        };
-        let key = input.idempotency_key.map(|k| k.trim().to_owned());
-        if key
-            .as_ref()
-            .is_some_and(|k| k.is_empty() || k.len() > MAX_IDEMPOTENCY_KEY)
-        {
-            v.bad(
-                &["input", "idempotencyKey"],
-                format!("1 to {MAX_IDEMPOTENCY_KEY} characters"),
-            );
-        }
+        let mut v = Validation::new(ctx, locale)?;
+        let key = input
+            .idempotency_key
+            .as_deref()
+            .and_then(|k| v.text(&["input", "idempotencyKey"], k, MAX_IDEMPOTENCY_KEY))
+            .map(Text::into_string);
         let changes = DraftChanges {
-            kind: Some(input.kind),
+            kind: Some(input.kind.map(Into::into)),
             period: Some(v.period(input.period_months)),
             address: Some(input.address.and_then(|a| v.address(a))),
             representation: input.representation.and_then(|r| v.representation(r)),
@@ -847,13 +862,15 @@ impl ApplicationMutation {
         if !v.errors.is_empty() {
             return Ok(refused(v.errors));
         }
-        let created = applications::create(&state(ctx)?.db, viewer, changes, key)
-            .await
-            .map_err(|e| internal(e, locale))?;
-        Ok(ApplicationPayload {
-            application: Some(Application(created)),
-            user_errors: Vec::new(),
-        })
+        Ok(
+            match applications::create(service(ctx)?, viewer, changes, key).await {
+                Ok(created) => ApplicationPayload {
+                    application: Some(Application(created)),
+                    user_errors: Vec::new(),
+                },
+                Err(error) => refused(vec![draft_error(error, locale)?]),
+            },
+        )
     }
 
     /// Changes a draft. Fields left out stay; fields set to null are cleared. A stale
@@ -863,15 +880,12 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::UpdateApplication)?;
         let locale = request(ctx)?.locale;
         let Some(id) = ids::decode_kind(&input.id, KIND) else {
-            return Ok(refused(vec![refusal_error(Refusal::NotFound, locale)]));
+            return Ok(refused(vec![draft_error(DraftError::NotFound, locale)?]));
         };
-        let mut v = Validation {
-            locale,
-            errors: Vec::new(),
-        };
+        let mut v = Validation::new(ctx, locale)?;
         let period = maybe(input.period_months, |m| v.period(Some(m)));
         let address = maybe(input.address, |a| v.address(a));
         let arrival = maybe(input.arrival_from_abroad, |a| v.arrival(a));
@@ -883,7 +897,7 @@ impl ApplicationMutation {
             return Ok(refused(v.errors));
         }
         let changes = DraftChanges {
-            kind: maybe(input.kind, Some).unwrap_or(None),
+            kind: maybe(input.kind, |k| Some(k.into())).unwrap_or(None),
             period,
             address,
             representation,
@@ -891,16 +905,15 @@ impl ApplicationMutation {
             refugee: input.refugee,
             personal_data_consent: maybe(input.personal_data_consent, Some).unwrap_or(None),
         };
-        let outcome = applications::update(&state(ctx)?.db, viewer, id, input.version, changes)
-            .await
-            .map_err(|e| internal(e, locale))?;
-        Ok(match outcome {
-            Ok(updated) => ApplicationPayload {
-                application: Some(Application(updated)),
-                user_errors: Vec::new(),
+        Ok(
+            match applications::update(service(ctx)?, viewer, id, input.version, changes).await {
+                Ok(updated) => ApplicationPayload {
+                    application: Some(Application(updated)),
+                    user_errors: Vec::new(),
+                },
+                Err(error) => refused(vec![draft_error(error, locale)?]),
             },
-            Err(refusal) => refused(vec![refusal_error(refusal, locale)]),
-        })
+        )
     }
 
     /// Withdraws an application before a decision.
@@ -909,29 +922,28 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which application, at which version.")] input: WithdrawApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::WithdrawApplication)?;
         let locale = request(ctx)?.locale;
         let Some(id) = ids::decode_kind(&input.id, KIND) else {
-            return Ok(refused(vec![refusal_error(Refusal::NotFound, locale)]));
+            return Ok(refused(vec![draft_error(DraftError::NotFound, locale)?]));
         };
-        if input.reason.as_ref().is_some_and(|r| r.len() > 2000) {
-            let mut v = Validation {
-                locale,
-                errors: Vec::new(),
-            };
-            v.bad(&["input", "reason"], "at most 2000 characters");
+        let mut v = Validation::new(ctx, locale)?;
+        let reason = input.reason.as_deref().and_then(|r| {
+            MultilineText::parse(r, 2000)
+                .map_err(|e| v.bad(&["input", "reason"], e))
+                .ok()
+        });
+        if !v.errors.is_empty() {
             return Ok(refused(v.errors));
         }
-        let outcome =
-            applications::withdraw(&state(ctx)?.db, viewer, id, input.version, input.reason)
-                .await
-                .map_err(|e| internal(e, locale))?;
-        Ok(match outcome {
-            Ok(updated) => ApplicationPayload {
-                application: Some(Application(updated)),
-                user_errors: Vec::new(),
+        Ok(
+            match applications::withdraw(service(ctx)?, viewer, id, input.version, reason).await {
+                Ok(updated) => ApplicationPayload {
+                    application: Some(Application(updated)),
+                    user_errors: Vec::new(),
+                },
+                Err(error) => refused(vec![draft_error(error, locale)?]),
             },
-            Err(refusal) => refused(vec![refusal_error(refusal, locale)]),
-        })
+        )
     }
 }

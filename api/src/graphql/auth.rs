@@ -1,13 +1,14 @@
 //! Sign-in mutations: `createAuthChallenge`, `loginWithSignature`, `logout`.
 
-use super::context::{request, signed_in, state};
-use super::errors::{UserError, UserErrorCode, internal};
+use super::context::{request, service, signed_in};
+use super::errors::{UserError, UserErrorCode, internal, signature_refusal};
 use super::ids;
 use super::person::Person;
-use crate::service::sign_in::{self, SignInRequest};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use registration_core::policy::Operation;
+use registration_core::service::sign_in::{self, SignInError, SignInRequest};
 use time::OffsetDateTime;
 
 /// The kind name inside a challenge's global ID.
@@ -106,16 +107,9 @@ impl AuthMutation {
         #[graphql(desc = "Options of the challenge.")] input: Option<CreateAuthChallengeInput>,
     ) -> async_graphql::Result<CreateAuthChallengePayload> {
         let request = request(ctx)?;
-        let state = state(ctx)?;
-        let settings = &state.settings;
-        let (id, challenge) = sign_in::create_challenge(
-            &state.db,
-            &settings.service_name,
-            &request.origin,
-            settings.challenge_ttl_seconds,
-        )
-        .await
-        .map_err(|e| internal(e, request.locale))?;
+        let (id, challenge) = sign_in::create_challenge(service(ctx)?, &request.origin)
+            .await
+            .map_err(|e| internal(e, request.locale))?;
         Ok(CreateAuthChallengePayload {
             challenge: Some(AuthChallenge {
                 id: ids::encode(CHALLENGE, id),
@@ -137,7 +131,6 @@ impl AuthMutation {
         #[graphql(desc = "The challenge and its signature.")] input: LoginWithSignatureInput,
     ) -> async_graphql::Result<LoginWithSignaturePayload> {
         let request = request(ctx)?;
-        let state = state(ctx)?;
         let locale = request.locale;
         let refused = |code, field: &[&str], detail: Option<&str>| LoginWithSignaturePayload {
             token: None,
@@ -161,40 +154,45 @@ impl AuthMutation {
             ));
         }
         let outcome = sign_in::login(
-            &state.db,
-            &state.trust,
+            service(ctx)?,
             SignInRequest {
                 challenge_id,
                 cms: &input.cms,
                 origin: &request.origin,
-                session_ttl_seconds: state.settings.session_ttl_seconds,
             },
         )
-        .await
-        .map_err(|e| internal(e, locale))?;
-        match outcome {
+        .await;
+        const CHALLENGE_ID: &[&str] = &["input", "challengeId"];
+        const CMS: &[&str] = &["input", "cms"];
+        let (code, field, detail) = match outcome {
             Ok(signed_in) => {
                 tracing::info!(officer = signed_in.officer_of.is_some(), "signed in");
-                Ok(LoginWithSignaturePayload {
+                return Ok(LoginWithSignaturePayload {
                     token: Some(signed_in.token),
                     expires_at: Some(signed_in.expires_at),
                     person: Some(Person(signed_in.person)),
                     user_errors: Vec::new(),
                     client_mutation_id: input.client_mutation_id.clone(),
-                })
+                });
             }
-            Err(refusal) => {
-                let field: &[&str] = match refusal.code {
-                    UserErrorCode::ChallengeUnknown
-                    | UserErrorCode::ChallengeExpired
-                    | UserErrorCode::ChallengeUsed
-                    | UserErrorCode::OriginMismatch => &["input", "challengeId"],
-                    _ => &["input", "cms"],
-                };
-                tracing::info!(code = ?refusal.code, "sign-in refused");
-                Ok(refused(refusal.code, field, refusal.detail.as_deref()))
+            Err(SignInError::ChallengeUnknown) => {
+                (UserErrorCode::ChallengeUnknown, CHALLENGE_ID, None)
             }
-        }
+            Err(SignInError::ChallengeExpired) => {
+                (UserErrorCode::ChallengeExpired, CHALLENGE_ID, None)
+            }
+            Err(SignInError::ChallengeUsed) => (UserErrorCode::ChallengeUsed, CHALLENGE_ID, None),
+            Err(SignInError::OriginMismatch) => (UserErrorCode::OriginMismatch, CHALLENGE_ID, None),
+            Err(SignInError::Signature(refusal)) => {
+                let (code, detail) = signature_refusal(&refusal);
+                (code, CMS, detail)
+            }
+            Err(SignInError::NoIin) => (UserErrorCode::NoIin, CMS, None),
+            Err(SignInError::NotAnOfficer) => (UserErrorCode::NotAnOfficer, CMS, None),
+            Err(SignInError::Internal(error)) => return Err(internal(error, locale)),
+        };
+        tracing::info!(code = ?code, "sign-in refused");
+        Ok(refused(code, field, detail.as_deref()))
     }
 
     /// Ends the current session: its token stops working at once.
@@ -203,9 +201,9 @@ impl AuthMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Nothing but the client's mutation id.")] input: Option<LogoutInput>,
     ) -> async_graphql::Result<LogoutPayload> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::Logout)?;
         let locale = request(ctx)?.locale;
-        let revoked = sign_in::logout(&state(ctx)?.db, viewer.session_id)
+        let revoked = sign_in::logout(service(ctx)?, viewer.session_id)
             .await
             .map_err(|e| internal(e, locale))?;
         Ok(LogoutPayload {

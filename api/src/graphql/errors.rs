@@ -7,6 +7,8 @@
 
 use super::locale::Locale;
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
+use registration_core::service::InternalError;
+use registration_core::service::signing::{SignError, SignatureRefusal};
 
 /// Codes of top-level errors (`extensions.code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +17,10 @@ pub enum ApiErrorCode {
     Unauthenticated,
     /// Signed in, but not allowed to do this.
     Forbidden,
+    /// Too many requests of this kind: `extensions.retryAfterSeconds` says when to try again.
+    RateLimited,
+    /// A limit of one request was exceeded (`extensions.limit` says which).
+    LimitExceeded,
     /// A bug or an unavailable dependency; details are in the server log under the request id.
     Internal,
 }
@@ -24,6 +30,8 @@ impl ApiErrorCode {
         match self {
             ApiErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ApiErrorCode::Forbidden => "FORBIDDEN",
+            ApiErrorCode::RateLimited => "RATE_LIMITED",
+            ApiErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
             ApiErrorCode::Internal => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -41,6 +49,16 @@ pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
             "Бұл әрекетке рұқсат жоқ.",
             "Нет прав на это действие.",
             "Not allowed.",
+        ),
+        ApiErrorCode::RateLimited => locale.pick(
+            "Сұраулар тым көп. Кейінірек қайталаңыз.",
+            "Слишком много запросов. Повторите позже.",
+            "Too many requests. Try again later.",
+        ),
+        ApiErrorCode::LimitExceeded => locale.pick(
+            "Сұрау шектеуден асып кетті.",
+            "Запрос превышает ограничение.",
+            "The request exceeds a limit.",
         ),
         ApiErrorCode::Internal => locale.pick(
             "Ішкі қате. Кейінірек қайталаңыз.",
@@ -87,10 +105,70 @@ pub fn classify(errors: &mut [async_graphql::ServerError]) {
     }
 }
 
-/// Logs a bug or dependency failure and turns it into an `INTERNAL_SERVER_ERROR`.
-pub fn internal(error: impl std::fmt::Display, locale: Locale) -> async_graphql::Error {
-    tracing::error!(error = %error, "internal error");
+/// Logs a bug or dependency failure with its whole cause chain and turns it into an
+/// `INTERNAL_SERVER_ERROR`.
+pub fn internal(error: impl Into<InternalError>, locale: Locale) -> async_graphql::Error {
+    let error = error.into();
+    tracing::error!(error = %error.chain(), "internal error");
     api_error(ApiErrorCode::Internal, locale)
+}
+
+/// `RATE_LIMITED`, with when to try again.
+pub fn rate_limited(retry_after_seconds: u32, locale: Locale) -> async_graphql::Error {
+    api_error(ApiErrorCode::RateLimited, locale).extend_with(|_, extensions| {
+        extensions.set("retryAfterSeconds", retry_after_seconds);
+    })
+}
+
+/// `LIMIT_EXCEEDED`, naming the limit.
+pub fn limit_exceeded(limit: &str, locale: Locale) -> async_graphql::Error {
+    let limit = limit.to_owned();
+    api_error(ApiErrorCode::LimitExceeded, locale)
+        .extend_with(move |_, extensions| extensions.set("limit", limit.as_str()))
+}
+
+/// The input path of a draft field that a missing requirement names.
+pub fn field_path_of_missing(
+    field: registration_core::service::applications::draft::DraftField,
+) -> &'static [&'static str] {
+    super::application::field_path(field)
+}
+
+/// A signature refusal as a user error's code and the verifier's detail.
+pub fn signature_refusal(refusal: &SignatureRefusal) -> (UserErrorCode, Option<String>) {
+    match refusal {
+        SignatureRefusal::Malformed(detail) => (UserErrorCode::Malformed, Some(detail.clone())),
+        SignatureRefusal::PayloadTextSigned => (UserErrorCode::PayloadTextSigned, None),
+        SignatureRefusal::ContentMismatch => (UserErrorCode::ContentMismatch, None),
+        SignatureRefusal::SignerCount => (UserErrorCode::SignerCount, None),
+        SignatureRefusal::Verdict { code, detail } => (
+            UserErrorCode::from_verifier(*code).unwrap_or(UserErrorCode::SignatureInvalid),
+            Some(detail.clone()),
+        ),
+        SignatureRefusal::SignerMismatch => (UserErrorCode::SignerMismatch, None),
+        SignatureRefusal::NotAnIndividualKey => (UserErrorCode::NotAnIndividualKey, None),
+    }
+}
+
+/// A signing failure as a user error (`Err`: not the caller's fault).
+pub fn sign_error(error: SignError, locale: Locale) -> Result<UserError, async_graphql::Error> {
+    const REQUEST: &[&str] = &["input", "signingRequestId"];
+    const CMS: &[&str] = &["input", "signature", "cms"];
+    let (code, field, detail) = match error {
+        SignError::NotFound => (UserErrorCode::NotFound, REQUEST, None),
+        SignError::NotAllowed => (UserErrorCode::NotAllowed, REQUEST, None),
+        SignError::RequestUsed => (UserErrorCode::SigningRequestUsed, REQUEST, None),
+        SignError::RequestVoid => (UserErrorCode::SigningRequestVoid, REQUEST, None),
+        SignError::RequestExpired => (UserErrorCode::SigningRequestExpired, REQUEST, None),
+        SignError::MethodNotAllowed => (UserErrorCode::SigningMethodNotAllowed, REQUEST, None),
+        SignError::Conflict => (UserErrorCode::Conflict, REQUEST, None),
+        SignError::Signature(refusal) => {
+            let (code, detail) = signature_refusal(&refusal);
+            (code, CMS, detail)
+        }
+        SignError::Internal(error) => return Err(internal(error, locale)),
+    };
+    Ok(UserError::new(code, field, locale, detail.as_deref()))
 }
 
 /// Why a mutation refused its input. Stable identifiers: clients branch on them.
@@ -104,6 +182,8 @@ pub enum UserErrorCode {
     NotAllowed,
     /// The `version` given is stale: reload and apply the change again.
     Conflict,
+    /// The idempotency key was used before with other content: use a new key for new content.
+    IdempotencyKeyReused,
     /// Only a draft can be changed.
     NotEditable,
     /// The status change is not allowed from the current status.
@@ -116,6 +196,8 @@ pub enum UserErrorCode {
     SigningRequestUsed,
     /// The signing request has expired. Prepare signing again.
     SigningRequestExpired,
+    /// The signing request does not offer this signing method (see its `allowedMethods`).
+    SigningMethodNotAllowed,
     /// The signer is not the signed-in person the signing request expects.
     SignerMismatch,
     /// Applications are signed with an individual's own key, not an organisation's.
@@ -212,6 +294,16 @@ impl UserErrorCode {
                 "Өтінішті басқа біреу өзгертті: жаңартып, қайталаңыз.",
                 "Заявление уже изменено: обновите и повторите.",
                 "The application changed meanwhile: reload and try again.",
+            ),
+            C::IdempotencyKeyReused => (
+                "Бұл кілт басқа мазмұнмен пайдаланылған: жаңа кілт алыңыз.",
+                "Этот ключ идемпотентности уже использован с другим содержимым: возьмите новый.",
+                "This idempotency key was used with other content: use a new key.",
+            ),
+            C::SigningMethodNotAllowed => (
+                "Бұл құжатқа мұндай тәсілмен қол қоюға болмайды.",
+                "Этот документ нельзя подписать таким способом.",
+                "This document cannot be signed this way.",
             ),
             C::NotEditable => (
                 "Тек жобаны өзгертуге болады.",

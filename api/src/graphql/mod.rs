@@ -3,6 +3,7 @@
 pub mod application;
 pub mod auth;
 pub mod context;
+pub mod enums;
 pub mod errors;
 pub mod ids;
 pub mod locale;

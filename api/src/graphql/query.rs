@@ -1,14 +1,15 @@
 //! Root queries: the signed-in person and `node(id)`.
 
 use super::application::{Application, KIND as APPLICATION};
-use super::context::{request, signed_in, state};
+use super::context::{request, service, signed_in};
 use super::errors::internal;
 use super::ids;
 use super::person::{KIND as PERSON, Node, Person};
-use super::signing::KIND as SIGNING_REQUEST;
-use crate::service::applications;
+use super::signing::{KIND as SIGNING_REQUEST, SigningRequest};
 use async_graphql::{Context, ID, Object};
 use entities::person;
+use registration_core::policy::{self, Operation};
+use registration_core::service::{applications, signing};
 use sea_orm::EntityTrait;
 
 /// Root queries.
@@ -20,10 +21,10 @@ pub struct RootQuery;
 impl RootQuery {
     /// The signed-in person. `UNAUTHENTICATED` without a valid session.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::Viewer)?;
         let locale = request(ctx)?.locale;
         let found = person::Entity::find_by_id(viewer.person_id)
-            .one(&state(ctx)?.db)
+            .one(&service(ctx)?.db)
             .await
             .map_err(|e| internal(e, locale))?;
         Ok(found.map(Person))
@@ -37,35 +38,34 @@ impl RootQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The global ID.")] id: ID,
     ) -> async_graphql::Result<Option<Node>> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::Node)?;
         let locale = request(ctx)?.locale;
         let Some((kind, uuid)) = ids::decode(&id) else {
             return Ok(None);
         };
-        let db = &state(ctx)?.db;
+        let service = service(ctx)?;
         match kind.as_str() {
             PERSON => {
-                let may_see = viewer.person_id == uuid || viewer.officer_of.is_some();
-                if !may_see {
+                if !policy::may_read_person(viewer, uuid) {
                     return Ok(None);
                 }
                 let found = person::Entity::find_by_id(uuid)
-                    .one(db)
+                    .one(&service.db)
                     .await
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|p| Node::Person(Person(p))))
             }
             APPLICATION => {
-                let found = applications::find(db, viewer, uuid)
+                let found = applications::find(service, viewer, uuid)
                     .await
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|a| Node::Application(Application(a))))
             }
             SIGNING_REQUEST => {
-                let found = crate::service::submission::find_request(db, viewer, uuid)
+                let found = signing::find_request(service, viewer, uuid)
                     .await
                     .map_err(|e| internal(e, locale))?;
-                Ok(found.map(|r| Node::SigningRequest(r.into())))
+                Ok(found.map(|r| Node::SigningRequest(SigningRequest(r))))
             }
             _ => Ok(None),
         }

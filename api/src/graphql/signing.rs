@@ -1,26 +1,25 @@
-//! `prepareSigning` and `submitApplication`: what to sign, and the signature that submits.
+//! The signing contract in GraphQL: `SigningRequest` (what to sign, for any subject),
+//! `prepareSigning` and `submitApplication`.
 
-use super::application::{Application, KIND as APPLICATION};
-use super::context::{request, signed_in, state};
-use super::errors::{UserError, UserErrorCode, internal};
+use super::application::{Application, ApplicationPayload, KIND as APPLICATION};
+use super::context::{request, service, signed_in};
+use super::enums::{KeyPurpose, SigningMethod};
+use super::errors::{UserError, UserErrorCode, field_path_of_missing, internal, sign_error};
 use super::ids;
-use crate::service::submission;
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use super::person::Node;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use entities::enums::SigningSubjectKind;
+use entities::signing_request;
+use registration_core::policy::Operation;
+use registration_core::service::applications;
+use registration_core::service::signing;
+use registration_core::service::submission::{self, PrepareError};
 use time::OffsetDateTime;
 
 /// The kind name inside a signing request's global ID.
 pub const KIND: &str = "SigningRequest";
-
-/// What a key is for, as NCALayer's key types name it.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyPurpose {
-    /// A signing key (NCALayer's `SIGNATURE`).
-    Sign,
-    /// An authentication key (NCALayer's `AUTHENTICATION`).
-    Auth,
-}
 
 /// What the signing key must be: pass these to NCALayer's `signerParams`.
 #[derive(SimpleObject, Debug)]
@@ -29,44 +28,80 @@ pub struct KeyRequirements {
     pub purpose: KeyPurpose,
     /// Extended key usage OIDs the key must have (NCALayer's `extKeyUsageOids`).
     pub extended_key_usage_oids: Vec<String>,
-    /// The IIN the certificate must name (NCALayer's `iin`).
-    pub iin: String,
+    /// The IIN the certificate must name (NCALayer's `iin`), when one person must sign.
+    pub iin: Option<String>,
+    /// The BIN the certificate must name (NCALayer's `bin`), when an organisation's key must sign.
+    pub bin: Option<String>,
+    /// Role OIDs of which the key must hold one (empty: any role).
+    pub role_oids: Vec<String>,
 }
 
-/// A request to sign one version of an application.
-#[derive(SimpleObject, Debug)]
-pub struct SigningRequest {
-    /// The global ID, to pass to `submitApplication`.
-    #[graphql(owned)]
-    pub id: ID,
+/// A request to sign one version of a subject (an application today): the exact bytes, the
+/// text to show beside them, and what the key must be.
+#[derive(Debug, Clone)]
+pub struct SigningRequest(pub signing_request::Model);
+
+/// A request to sign one version of a subject.
+#[Object]
+impl SigningRequest {
+    /// The global ID, to pass to the signing mutation (`submitApplication`).
+    pub async fn id(&self) -> ID {
+        ids::encode(KIND, self.0.id)
+    }
+
+    /// What is signed (an `Application` today); null when the caller may no longer see it.
+    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
+        let viewer = signed_in(ctx, Operation::Node)?;
+        let locale = request(ctx)?.locale;
+        match self.0.subject_kind {
+            SigningSubjectKind::Application => {
+                let found = applications::find(service(ctx)?, viewer, self.0.subject_id)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|a| Node::Application(Application(a))))
+            }
+        }
+    }
+
+    /// How it may be signed.
+    async fn allowed_methods(&self) -> Vec<SigningMethod> {
+        signing::allowed_methods(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
     /// Standard base64 (no line breaks) of the canonical JSON bytes (RFC 8785) to sign. Sign
     /// the decoded bytes (NCALayer's `decode: true`), attached or detached.
-    pub payload: String,
+    async fn payload(&self) -> String {
+        STANDARD.encode(&self.0.payload)
+    }
+
     /// The same content in Kazakh and Russian, to show beside the signing button: NCALayer
     /// shows the signer nothing.
-    pub text: String,
-    /// SHA-256 of the payload bytes, lowercase hex.
-    pub digest: String,
-    /// When the request stops being accepted.
-    pub expires_at: OffsetDateTime,
-    /// What the signing key must be.
-    pub key_requirements: KeyRequirements,
-}
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
 
-impl From<entities::signing_request::Model> for SigningRequest {
-    fn from(request: entities::signing_request::Model) -> Self {
-        SigningRequest {
-            id: ids::encode(KIND, request.id),
-            payload: STANDARD.encode(&request.payload),
-            text: request.text,
-            digest: request.digest,
-            expires_at: request.expires_at,
-            key_requirements: KeyRequirements {
-                purpose: KeyPurpose::Sign,
-                // id-kp-emailProtection: what NCA RK's signing keys carry.
-                extended_key_usage_oids: vec!["1.3.6.1.5.5.7.3.4".to_owned()],
-                iin: request.expected_iin,
-            },
+    /// SHA-256 of the payload bytes, lowercase hex.
+    async fn digest(&self) -> &str {
+        &self.0.digest
+    }
+
+    /// When the request stops being accepted.
+    async fn expires_at(&self) -> OffsetDateTime {
+        self.0.expires_at
+    }
+
+    /// What the signing key must be.
+    async fn key_requirements(&self) -> KeyRequirements {
+        let requirements = signing::requirements(&self.0);
+        KeyRequirements {
+            purpose: requirements.purpose.into(),
+            extended_key_usage_oids: requirements.extended_key_usage_oids,
+            iin: requirements.iin,
+            bin: requirements.bin,
+            role_oids: requirements.role_oids,
         }
     }
 }
@@ -78,6 +113,8 @@ pub struct PrepareSigningInput {
     pub application_id: ID,
     /// The version to sign.
     pub version: i32,
+    /// Echoed back in the payload.
+    pub client_mutation_id: Option<String>,
 }
 
 /// Result of `prepareSigning`.
@@ -87,6 +124,8 @@ pub struct PrepareSigningPayload {
     pub signing_request: Option<SigningRequest>,
     /// Why signing cannot be prepared.
     pub user_errors: Vec<UserError>,
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
 }
 
 /// The signature: a CMS from NCALayer, or (in a later version) a one-time password by SMS.
@@ -124,29 +163,51 @@ impl SigningMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which application, at which version.")] input: PrepareSigningInput,
     ) -> async_graphql::Result<PrepareSigningPayload> {
-        let viewer = signed_in(ctx)?;
+        let viewer = signed_in(ctx, Operation::PrepareSigning)?;
         let locale = request(ctx)?.locale;
+        let client_mutation_id = input.client_mutation_id.clone();
         let refused = |code, field: &[&str], detail: Option<&str>| PrepareSigningPayload {
             signing_request: None,
             user_errors: vec![UserError::new(code, field, locale, detail)],
+            client_mutation_id: client_mutation_id.clone(),
         };
+        const APPLICATION_ID: &[&str] = &["input", "applicationId"];
         let Some(id) = ids::decode_kind(&input.application_id, APPLICATION) else {
-            return Ok(refused(
-                UserErrorCode::NotFound,
-                &["input", "applicationId"],
-                None,
-            ));
+            return Ok(refused(UserErrorCode::NotFound, APPLICATION_ID, None));
         };
-        let outcome = submission::prepare(&state(ctx)?.db, viewer, id, input.version)
-            .await
-            .map_err(|e| internal(e, locale))?;
-        Ok(match outcome {
-            Ok(prepared) => PrepareSigningPayload {
-                signing_request: Some(SigningRequest::from(prepared.request)),
-                user_errors: Vec::new(),
+        Ok(
+            match submission::prepare(service(ctx)?, viewer, id, input.version).await {
+                Ok(request) => PrepareSigningPayload {
+                    signing_request: Some(SigningRequest(request)),
+                    user_errors: Vec::new(),
+                    client_mutation_id,
+                },
+                Err(PrepareError::NotFound) => {
+                    refused(UserErrorCode::NotFound, APPLICATION_ID, None)
+                }
+                Err(PrepareError::NotAllowed) => {
+                    refused(UserErrorCode::NotAllowed, APPLICATION_ID, None)
+                }
+                Err(PrepareError::NotEditable) => {
+                    refused(UserErrorCode::NotEditable, APPLICATION_ID, None)
+                }
+                Err(PrepareError::Conflict) => {
+                    refused(UserErrorCode::Conflict, &["input", "version"], None)
+                }
+                Err(PrepareError::RequirementsMissing(missing)) => {
+                    let codes: Vec<_> = missing.iter().map(|m| m.code).collect();
+                    let field = missing
+                        .first()
+                        .map_or(&[][..], |m| field_path_of_missing(m.field));
+                    refused(
+                        UserErrorCode::RequirementsMissing,
+                        field,
+                        Some(&format!("{codes:?}")),
+                    )
+                }
+                Err(PrepareError::Internal(error)) => return Err(internal(error, locale)),
             },
-            Err(refusal) => refused(refusal.code, refusal.field, refusal.detail.as_deref()),
-        })
+        )
     }
 
     /// Submits an application with the signature over its signing request's payload. It moves
@@ -155,14 +216,13 @@ impl SigningMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The signing request and its signature.")] input: SubmitApplicationInput,
-    ) -> async_graphql::Result<super::application::ApplicationPayload> {
-        let viewer = signed_in(ctx)?;
+    ) -> async_graphql::Result<ApplicationPayload> {
+        let viewer = signed_in(ctx, Operation::SubmitApplication)?;
         let locale = request(ctx)?.locale;
-        let refused =
-            |code, field: &[&str], detail: Option<&str>| super::application::ApplicationPayload {
-                application: None,
-                user_errors: vec![UserError::new(code, field, locale, detail)],
-            };
+        let refused = |code, field: &[&str], detail: Option<&str>| ApplicationPayload {
+            application: None,
+            user_errors: vec![UserError::new(code, field, locale, detail)],
+        };
         let Some(id) = ids::decode_kind(&input.signing_request_id, KIND) else {
             return Ok(refused(
                 UserErrorCode::NotFound,
@@ -194,22 +254,26 @@ impl SigningMutation {
                 None,
             ));
         }
-        let state = state(ctx)?;
-        let outcome = submission::submit(&state.db, &state.trust, viewer, id, &cms)
-            .await
-            .map_err(|e| internal(e, locale))?;
-        Ok(match outcome {
+        match submission::submit(service(ctx)?, viewer, id, &cms).await {
             Ok(app) => {
-                tracing::info!(number = %app.number, status = %app.status, "application submitted");
-                super::application::ApplicationPayload {
+                tracing::info!(
+                    number = %app.number,
+                    status = %submission::status_name(app.status),
+                    "application submitted"
+                );
+                Ok(ApplicationPayload {
                     application: Some(Application(app)),
                     user_errors: Vec::new(),
-                }
+                })
             }
-            Err(refusal) => {
-                tracing::info!(code = ?refusal.code, "submission refused");
-                refused(refusal.code, refusal.field, refusal.detail.as_deref())
+            Err(error) => {
+                let user_error = sign_error(error, locale)?;
+                tracing::info!(code = ?user_error.code, "submission refused");
+                Ok(ApplicationPayload {
+                    application: None,
+                    user_errors: vec![user_error],
+                })
             }
-        })
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! What a draft holds, parsed; and what still blocks its submission.
 
-use crate::domain::{Area, Iin, RegistrationPeriod, Rka};
-use async_graphql::Enum;
+use crate::domain::{Area, CountryCode, Iin, RegistrationPeriod, Rka, Text};
 use entities::application;
+use entities::enums as stored;
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 /// Permanent or temporary registration.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RegistrationKind {
     /// Registration at the place of residence (the address of permanent registration).
     Permanent,
@@ -14,23 +15,26 @@ pub enum RegistrationKind {
     Temporary,
 }
 
-impl RegistrationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrationKind::Permanent => "PERMANENT",
-            RegistrationKind::Temporary => "TEMPORARY",
+impl From<stored::RegistrationKind> for RegistrationKind {
+    fn from(kind: stored::RegistrationKind) -> Self {
+        match kind {
+            stored::RegistrationKind::Permanent => RegistrationKind::Permanent,
+            stored::RegistrationKind::Temporary => RegistrationKind::Temporary,
         }
     }
+}
 
-    pub fn parse(text: &str) -> Option<Self> {
-        [RegistrationKind::Permanent, RegistrationKind::Temporary]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+impl From<RegistrationKind> for stored::RegistrationKind {
+    fn from(kind: RegistrationKind) -> Self {
+        match kind {
+            RegistrationKind::Permanent => stored::RegistrationKind::Permanent,
+            RegistrationKind::Temporary => stored::RegistrationKind::Temporary,
+        }
     }
 }
 
 /// In whose name the application is filed.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Representation {
     /// The applicant registers themself.
     SelfApplicant,
@@ -42,26 +46,40 @@ pub enum Representation {
     PowerOfAttorney,
 }
 
-impl Representation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Representation::SelfApplicant => "SELF",
-            Representation::LegalRepresentativeOfChild => "LEGAL_REPRESENTATIVE_OF_CHILD",
-            Representation::GuardianOfIncapacitated => "GUARDIAN_OF_INCAPACITATED",
-            Representation::PowerOfAttorney => "POWER_OF_ATTORNEY",
+impl From<stored::Representation> for Representation {
+    fn from(representation: stored::Representation) -> Self {
+        use stored::Representation as D;
+        match representation {
+            D::SelfApplicant => Representation::SelfApplicant,
+            D::LegalRepresentativeOfChild => Representation::LegalRepresentativeOfChild,
+            D::GuardianOfIncapacitated => Representation::GuardianOfIncapacitated,
+            D::PowerOfAttorney => Representation::PowerOfAttorney,
         }
     }
+}
 
-    pub fn parse(text: &str) -> Option<Self> {
-        [
-            Representation::SelfApplicant,
-            Representation::LegalRepresentativeOfChild,
-            Representation::GuardianOfIncapacitated,
-            Representation::PowerOfAttorney,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == text)
+impl From<Representation> for stored::Representation {
+    fn from(representation: Representation) -> Self {
+        use stored::Representation as D;
+        match representation {
+            Representation::SelfApplicant => D::SelfApplicant,
+            Representation::LegalRepresentativeOfChild => D::LegalRepresentativeOfChild,
+            Representation::GuardianOfIncapacitated => D::GuardianOfIncapacitated,
+            Representation::PowerOfAttorney => D::PowerOfAttorney,
+        }
     }
+}
+
+/// The fields of a draft, for saying which one a problem concerns (the transport turns them
+/// into its own paths).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DraftField {
+    Kind,
+    PeriodMonths,
+    Address,
+    RepresentationSubjectIin,
+    RepresentationDocument,
+    PersonalDataConsent,
 }
 
 /// The document that gives a representative authority (birth certificate, guardianship
@@ -75,8 +93,25 @@ pub struct RepresentationDocument {
     pub issuer: String,
 }
 
+impl RepresentationDocument {
+    /// The stored form of parsed values.
+    pub fn new(kind: Text, number: Text, issued_on: Date, issuer: Text) -> Self {
+        RepresentationDocument {
+            kind: kind.into_string(),
+            number: number.into_string(),
+            issued_on: format!(
+                "{:04}-{:02}-{:02}",
+                issued_on.year(),
+                u8::from(issued_on.month()),
+                issued_on.day()
+            ),
+            issuer: issuer.into_string(),
+        }
+    }
+}
+
 /// How a citizen arriving from abroad proves their identity.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArrivalIdentityDocument {
     /// A passport of the Republic of Kazakhstan.
     Passport,
@@ -85,7 +120,7 @@ pub enum ArrivalIdentityDocument {
 }
 
 /// What proves that the citizen left the former country's registration.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeregistrationProof {
     /// A document confirming de-registration from the former country.
     DeregistrationDocument,
@@ -103,8 +138,25 @@ pub struct Arrival {
     pub deregistration_proof: Option<DeregistrationProof>,
 }
 
+impl Arrival {
+    /// The stored form of parsed values.
+    pub fn new(
+        country: CountryCode,
+        identity_document: ArrivalIdentityDocument,
+        identity_document_number: Text,
+        deregistration_proof: Option<DeregistrationProof>,
+    ) -> Self {
+        Arrival {
+            country: country.as_str().to_owned(),
+            identity_document,
+            identity_document_number: identity_document_number.into_string(),
+            deregistration_proof,
+        }
+    }
+}
+
 /// What still blocks a draft's submission.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequirementCode {
     /// Choose permanent or temporary registration.
     KindMissing,
@@ -128,10 +180,10 @@ pub enum RequirementCode {
     PersonalDataConsentUnanswered,
 }
 
-/// One blocking requirement: the input field it concerns and why.
+/// One blocking requirement: the field it concerns and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Missing {
-    pub field: &'static [&'static str],
+    pub field: DraftField,
     pub code: RequirementCode,
 }
 
@@ -143,28 +195,27 @@ pub fn missing_requirements(
     today: (i32, u8, u8),
 ) -> Vec<Missing> {
     let mut missing = Vec::new();
-    let mut need = |field: &'static [&'static str], code| missing.push(Missing { field, code });
-    let kind = draft.kind.as_deref().and_then(RegistrationKind::parse);
+    let mut need = |field: DraftField, code| missing.push(Missing { field, code });
+    let kind = draft.kind.map(RegistrationKind::from);
     match kind {
-        None => need(&["input", "kind"], RequirementCode::KindMissing),
+        None => need(DraftField::Kind, RequirementCode::KindMissing),
         Some(RegistrationKind::Temporary) if draft.period_months.is_none() => {
-            need(&["input", "periodMonths"], RequirementCode::PeriodMissing);
+            need(DraftField::PeriodMonths, RequirementCode::PeriodMissing);
         }
         _ => {}
     }
     let has_address = draft.address_rka.is_some()
         || (draft.address_owner_iin.is_some() && draft.address_area_hundredths.is_some());
     if !has_address {
-        need(&["input", "address"], RequirementCode::AddressMissing);
+        need(DraftField::Address, RequirementCode::AddressMissing);
     } else if address_found == Some(false) {
-        need(&["input", "address"], RequirementCode::AddressNotFound);
+        need(DraftField::Address, RequirementCode::AddressNotFound);
     }
-    let representation =
-        Representation::parse(&draft.representation).unwrap_or(Representation::SelfApplicant);
+    let representation = Representation::from(draft.representation);
     if representation != Representation::SelfApplicant {
         match draft.subject_iin.as_deref() {
             None => need(
-                &["input", "representation", "subjectIin"],
+                DraftField::RepresentationSubjectIin,
                 RequirementCode::SubjectIinMissing,
             ),
             Some(iin) => {
@@ -175,7 +226,7 @@ pub fn missing_requirements(
                         .map(|iin| iin.age_on(today.0, today.1, today.2));
                     if !age.is_some_and(|age| (14..=16).contains(&age)) {
                         need(
-                            &["input", "representation", "subjectIin"],
+                            DraftField::RepresentationSubjectIin,
                             RequirementCode::SubjectAgeNotAllowed,
                         );
                     }
@@ -184,7 +235,7 @@ pub fn missing_requirements(
         }
         if draft.representation_document.is_none() {
             need(
-                &["input", "representation", "document"],
+                DraftField::RepresentationDocument,
                 RequirementCode::RepresentationDocumentMissing,
             );
         }
@@ -197,14 +248,14 @@ pub fn missing_requirements(
         // DOMAIN: without de-registration proof, only temporary registration.
         if arrival.deregistration_proof.is_none() && kind == Some(RegistrationKind::Permanent) {
             need(
-                &["input", "kind"],
+                DraftField::Kind,
                 RequirementCode::PermanentRequiresDeregistrationProof,
             );
         }
     }
     if draft.personal_data_consent.is_none() {
         need(
-            &["input", "personalDataConsent"],
+            DraftField::PersonalDataConsent,
             RequirementCode::PersonalDataConsentUnanswered,
         );
     }
@@ -238,7 +289,7 @@ impl DraftChanges {
     /// Writes the changes into a draft's columns.
     pub fn apply(self, draft: &mut application::Model, applicant_iin: &str) {
         if let Some(kind) = self.kind {
-            draft.kind = kind.map(|k| k.as_str().to_owned());
+            draft.kind = kind.map(Into::into);
         }
         if let Some(period) = self.period {
             draft.period_months = period.map(|p| i32::from(p.months()));
@@ -256,7 +307,7 @@ impl DraftChanges {
             draft.address_area_hundredths = area;
         }
         if let Some((representation, subject, document)) = self.representation {
-            draft.representation = representation.as_str().to_owned();
+            draft.representation = representation.into();
             draft.subject_iin = if representation == Representation::SelfApplicant {
                 Some(applicant_iin.to_owned())
             } else {
@@ -276,14 +327,46 @@ impl DraftChanges {
     }
 }
 
+/// A draft that contradicts itself, whatever else it lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inconsistency {
+    /// A period was given for a permanent registration, which has none.
+    PeriodForPermanent,
+}
+
+/// What a draft says that cannot be true at once.
+pub fn inconsistency(draft: &application::Model) -> Option<(DraftField, Inconsistency)> {
+    // DOMAIN: only temporary registration has a period
+    (draft.kind == Some(stored::RegistrationKind::Permanent) && draft.period_months.is_some())
+        .then_some((DraftField::PeriodMonths, Inconsistency::PeriodForPermanent))
+}
+
+/// SHA-256 (hex) of what a draft holds, for telling an idempotent retry from a replay of the
+/// same key with other content.
+pub fn content_digest(draft: &application::Model) -> String {
+    let content = serde_json::json!({
+        "subjectIin": draft.subject_iin,
+        "kind": draft.kind.map(|k| format!("{k:?}")),
+        "periodMonths": draft.period_months,
+        "rka": draft.address_rka,
+        "ownerIin": draft.address_owner_iin,
+        "areaHundredths": draft.address_area_hundredths,
+        "representation": format!("{:?}", draft.representation),
+        "representationDocument": draft.representation_document,
+        "arrivalFromAbroad": draft.arrival_from_abroad,
+        "refugee": draft.refugee,
+        "personalDataConsent": draft.personal_data_consent,
+    });
+    crate::service::hex_sha256(content.to_string().as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::OffsetDateTime;
     use uuid::Uuid;
 
     fn draft() -> application::Model {
-        let now = OffsetDateTime::now_utc();
+        let now = time::macros::datetime!(2026-11-25 10:00 UTC);
         application::Model {
             id: Uuid::new_v4(),
             number: "26-AAAA-AAAA".to_owned(),
@@ -294,15 +377,16 @@ mod tests {
             address_rka: None,
             address_owner_iin: None,
             address_area_hundredths: None,
-            representation: "SELF".to_owned(),
+            representation: stored::Representation::SelfApplicant,
             representation_document: None,
             arrival_from_abroad: None,
             refugee: false,
             personal_data_consent: None,
-            status: "DRAFT".to_owned(),
+            status: stored::ApplicationStatus::Draft,
             refusal_ground: None,
             version: 1,
             idempotency_key: None,
+            idempotency_digest: None,
             created_at: now,
             updated_at: now,
             submitted_at: None,
@@ -330,7 +414,7 @@ mod tests {
     #[test]
     fn a_complete_draft_lacks_nothing_until_the_registry_disagrees() {
         let mut d = draft();
-        d.kind = Some("TEMPORARY".to_owned());
+        d.kind = Some(stored::RegistrationKind::Temporary);
         d.period_months = Some(6);
         d.address_rka = Some("1234".to_owned());
         d.personal_data_consent = Some(false);
@@ -349,10 +433,10 @@ mod tests {
     #[test]
     fn representatives_need_the_subject_and_a_document_and_children_must_be_14_to_16() {
         let mut d = draft();
-        d.kind = Some("PERMANENT".to_owned());
+        d.kind = Some(stored::RegistrationKind::Permanent);
         d.address_rka = Some("1234".to_owned());
         d.personal_data_consent = Some(true);
-        d.representation = "LEGAL_REPRESENTATIVE_OF_CHILD".to_owned();
+        d.representation = stored::Representation::LegalRepresentativeOfChild;
         d.subject_iin = None;
         assert_eq!(
             codes(&missing_requirements(&d, Some(true), TODAY)),
@@ -379,7 +463,7 @@ mod tests {
     #[test]
     fn arrival_without_deregistration_proof_is_only_temporary() {
         let mut d = draft();
-        d.kind = Some("PERMANENT".to_owned());
+        d.kind = Some(stored::RegistrationKind::Permanent);
         d.address_rka = Some("1234".to_owned());
         d.personal_data_consent = Some(true);
         let arrival = Arrival {
@@ -393,7 +477,7 @@ mod tests {
             codes(&missing_requirements(&d, Some(true), TODAY)),
             [RequirementCode::PermanentRequiresDeregistrationProof]
         );
-        d.kind = Some("TEMPORARY".to_owned());
+        d.kind = Some(stored::RegistrationKind::Temporary);
         d.period_months = Some(3);
         assert!(missing_requirements(&d, Some(true), TODAY).is_empty());
     }

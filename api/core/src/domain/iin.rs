@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{DomainError, check_digit, twelve_digits};
+use super::{DomainError, check_digit_holds, twelve_digits};
 
 /// A person's sex, as the IIN's 7th digit encodes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,7 +106,7 @@ impl Iin {
     /// [`DomainError::IinDate`].
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let digits = twelve_digits(input).ok_or(DomainError::IinFormat)?;
-        if !check_digit::is_valid(&digits) {
+        if !check_digit_holds(&digits) {
             return Err(DomainError::IinChecksum);
         }
         let [y1, y2, m1, m2, d1, d2, code, ..] = digits;
@@ -313,7 +313,7 @@ fn mask(twelve_digits: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The check digit computed straight from DOMAIN.md, independently of `check_digit.rs`.
+    /// The check digit computed straight from DOMAIN.md, independently of `signatures::check_digit_holds`.
     fn reference_check_digit(prefix: &[u8; 11]) -> Option<u8> {
         let first: u32 = (0..11).map(|i| u32::from(prefix[i]) * (i as u32 + 1)).sum();
         if first % 11 != 10 {

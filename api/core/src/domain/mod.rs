@@ -29,18 +29,25 @@ macro_rules! parsed_from_text {
 
 mod area;
 mod bin;
-mod check_digit;
+mod country;
+mod date;
 mod iin;
 mod period;
 mod phone;
 mod rka;
+mod status;
+mod text;
 
 pub use area::Area;
 pub use bin::{Bin, EntityType, EntityUnit};
+pub use country::CountryCode;
+pub use date::IssueDate;
 pub use iin::{BirthDate, CertificateIin, Iin, Sex};
 pub use period::RegistrationPeriod;
 pub use phone::PhoneNumber;
 pub use rka::Rka;
+pub use status::{ActorRole, ApplicationStatus, RefusalGround};
+pub use text::{MultilineText, Text};
 
 /// Why a value was refused.
 ///
@@ -96,6 +103,24 @@ pub enum DomainError {
     /// The registration period is not 1 to 12 months.
     #[error("the registration period must be 1 to 12 months")]
     PeriodOutOfRange,
+    /// A text holds a control character (NUL, ESC, …) or a bidirectional override.
+    #[error("the text must not contain control or bidirectional-override characters")]
+    TextForbiddenCharacter,
+    /// A required text is empty.
+    #[error("the text must not be empty")]
+    TextEmpty,
+    /// A text is longer than its limit (counted in characters).
+    #[error("the text is too long")]
+    TextTooLong,
+    /// Not a date written `YYYY-MM-DD`.
+    #[error("the date must be a real date written YYYY-MM-DD")]
+    DateFormat,
+    /// A date of issue after today.
+    #[error("the date must not be in the future")]
+    DateInFuture,
+    /// Not an ISO 3166-1 alpha-2 code of a country.
+    #[error("the country must be an ISO 3166-1 alpha-2 code, such as UZ")]
+    CountryUnknown,
 }
 
 impl DomainError {
@@ -127,8 +152,22 @@ impl DomainError {
             Self::AreaTooPrecise => "area_too_precise",
             Self::AreaTooLarge => "area_too_large",
             Self::PeriodOutOfRange => "period_out_of_range",
+            Self::TextForbiddenCharacter => "text_forbidden_character",
+            Self::TextEmpty => "text_empty",
+            Self::TextTooLong => "text_too_long",
+            Self::DateFormat => "date_format",
+            Self::DateInFuture => "date_in_future",
+            Self::CountryUnknown => "country_unknown",
         }
     }
+}
+
+/// Whether the 12th digit is the IIN/BIN check digit of the first 11: the one implementation,
+/// in the `signatures` crate, which reports it for certificates too.
+// DOMAIN: check digit
+fn check_digit_holds(digits: &[u8; 12]) -> bool {
+    let text: String = digits.iter().map(|d| char::from(b'0' + d % 10)).collect();
+    signatures::check_digit_holds(&text)
 }
 
 /// The digits of a 12-digit identifier (IIN or BIN) after trimming surrounding whitespace, or
@@ -146,7 +185,7 @@ fn twelve_digits(input: &str) -> Option<[u8; 12]> {
 mod tests {
     use super::*;
 
-    const ALL: [DomainError; 16] = [
+    const ALL: [DomainError; 22] = [
         DomainError::IinFormat,
         DomainError::IinChecksum,
         DomainError::IinCentury,
@@ -163,6 +202,12 @@ mod tests {
         DomainError::AreaTooPrecise,
         DomainError::AreaTooLarge,
         DomainError::PeriodOutOfRange,
+        DomainError::TextForbiddenCharacter,
+        DomainError::TextEmpty,
+        DomainError::TextTooLong,
+        DomainError::DateFormat,
+        DomainError::DateInFuture,
+        DomainError::CountryUnknown,
     ];
 
     #[test]

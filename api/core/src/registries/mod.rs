@@ -8,55 +8,62 @@
 //! (and be tested) without them. Code that consults a registry takes the trait, so a real
 //! client can replace the mirror without touching it.
 //!
-//! The methods return `impl Future + Send` rather than being plain `async fn`s, so that callers
-//! holding a generic registry can await them inside `Send` futures (actix and async-graphql
-//! resolvers need that); implementations may still write `async fn`.
+//! The traits are object-safe (`async-trait`), so the service context holds them as
+//! `Arc<dyn …>` and a test or a real client can stand in for the mirror. Each answers with its
+//! own [`RegistryError`]: a registry that does not answer is not a database bug of ours.
 
+pub mod import;
 mod local;
 mod property;
 
-use std::future::Future;
-
-use sea_orm::DbErr;
+use async_trait::async_trait;
 
 use crate::domain::{Area, Iin, PhoneNumber, Rka};
+
+/// A registry did not answer, or answered with data that cannot be trusted.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The registry (or its local mirror) failed.
+    #[error("registry unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<sea_orm::DbErr> for RegistryError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        RegistryError::Unavailable(Box::new(error))
+    }
+}
 
 pub use local::LocalRegistries;
 pub use property::{Owner, Ownership, Property, PropertyKind, RegisteredPerson, Share, ShareError};
 
 /// The property registry: real-estate objects and their owners.
-pub trait PropertyRegistry {
+#[async_trait]
+pub trait PropertyRegistry: Send + Sync + std::fmt::Debug {
     /// The object with this address registration code, with its owners, if the registry has it.
-    fn find_by_rka(
-        &self,
-        rka: &Rka,
-    ) -> impl Future<Output = Result<Option<Property>, DbErr>> + Send;
+    async fn find_by_rka(&self, rka: &Rka) -> Result<Option<Property>, RegistryError>;
 
     /// The objects of exactly this area of which this person is an owner (or co-owner), with all
     /// their owners, ordered by RKA. Usually one; a person may own two dwellings of the same area.
     // DOMAIN: owner check by owner IIN + area of the real-estate object
-    fn find_by_owner_and_area(
+    async fn find_by_owner_and_area(
         &self,
         owner: &Iin,
         area: &Area,
-    ) -> impl Future<Output = Result<Vec<Property>, DbErr>> + Send;
+    ) -> Result<Vec<Property>, RegistryError>;
 }
 
 /// The population registry: natural persons by IIN.
-pub trait PopulationRegistry {
+#[async_trait]
+pub trait PopulationRegistry: Send + Sync + std::fmt::Debug {
     /// The person with this IIN, if the registry knows them.
-    fn find_person(
-        &self,
-        iin: &Iin,
-    ) -> impl Future<Output = Result<Option<RegisteredPerson>, DbErr>> + Send;
+    async fn find_person(&self, iin: &Iin) -> Result<Option<RegisteredPerson>, RegistryError>;
 }
 
 /// The citizens' mobile database: the phone number a citizen registered for SMS services.
-pub trait MobileDatabase {
+#[async_trait]
+pub trait MobileDatabase: Send + Sync + std::fmt::Debug {
     /// The mobile number registered for this IIN, if any.
     // DOMAIN: OTP signing requires the phone to be in the citizens' mobile database
-    fn phone_of(
-        &self,
-        iin: &Iin,
-    ) -> impl Future<Output = Result<Option<PhoneNumber>, DbErr>> + Send;
+    async fn phone_of(&self, iin: &Iin) -> Result<Option<PhoneNumber>, RegistryError>;
 }

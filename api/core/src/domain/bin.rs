@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{DomainError, check_digit, twelve_digits};
+use super::{DomainError, check_digit_holds, twelve_digits};
 
 /// What kind of entity holds the BIN (its 5th digit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ impl Bin {
     /// [`DomainError::BinUnit`], checked in that order.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let digits = twelve_digits(input).ok_or(DomainError::BinFormat)?;
-        if !check_digit::is_valid(&digits) {
+        if !check_digit_holds(&digits) {
             return Err(DomainError::BinChecksum);
         }
         let [_, _, _, _, type_digit, unit_digit, ..] = digits;
@@ -130,7 +130,7 @@ mod tests {
     fn with_check_digit(first_eleven: &str) -> Option<String> {
         (0..10)
             .map(|d| format!("{first_eleven}{d}"))
-            .find(|s| check_digit::is_valid(&twelve_digits(s).unwrap()))
+            .find(|s| check_digit_holds(&twelve_digits(s).unwrap()))
     }
 
     /// A valid-checksum BIN with the given 5th and 6th digits, trying serials until one has a

@@ -1,10 +1,10 @@
-//! Application statuses and the transitions allowed between them: the one place that says
-//! which changes are legal.
+//! Application statuses and the transitions allowed between them (the one place that says
+//! which changes are legal), who makes a change, and the closed list of refusal grounds.
 
-use async_graphql::Enum;
+use entities::enums as stored;
 
 /// Where an application stands.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApplicationStatus {
     /// Being prepared by the applicant; may be incomplete.
     Draft,
@@ -65,24 +65,6 @@ impl ApplicationStatus {
         matches!(self, S::Registered | S::Refused | S::Withdrawn)
     }
 
-    /// The stored form (the GraphQL enum value).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            S::Draft => "DRAFT",
-            S::Submitted => "SUBMITTED",
-            S::AwaitingConsents => "AWAITING_CONSENTS",
-            S::InReview => "IN_REVIEW",
-            S::Registered => "REGISTERED",
-            S::Refused => "REFUSED",
-            S::Withdrawn => "WITHDRAWN",
-        }
-    }
-
-    /// Reads the stored form.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// A label for people, in Kazakh, Russian and English.
     pub fn label(self) -> (&'static str, &'static str, &'static str) {
         match self {
@@ -97,6 +79,100 @@ impl ApplicationStatus {
             S::Registered => ("Тіркелді", "Зарегистрирован", "Registered"),
             S::Refused => ("Бас тартылды", "Отказано", "Refused"),
             S::Withdrawn => ("Кері қайтарылды", "Отозвано", "Withdrawn"),
+        }
+    }
+}
+
+impl From<stored::ApplicationStatus> for ApplicationStatus {
+    fn from(status: stored::ApplicationStatus) -> Self {
+        use stored::ApplicationStatus as D;
+        match status {
+            D::Draft => S::Draft,
+            D::Submitted => S::Submitted,
+            D::AwaitingConsents => S::AwaitingConsents,
+            D::InReview => S::InReview,
+            D::Registered => S::Registered,
+            D::Refused => S::Refused,
+            D::Withdrawn => S::Withdrawn,
+        }
+    }
+}
+
+impl From<ApplicationStatus> for stored::ApplicationStatus {
+    fn from(status: ApplicationStatus) -> Self {
+        use stored::ApplicationStatus as D;
+        match status {
+            S::Draft => D::Draft,
+            S::Submitted => D::Submitted,
+            S::AwaitingConsents => D::AwaitingConsents,
+            S::InReview => D::InReview,
+            S::Registered => D::Registered,
+            S::Refused => D::Refused,
+            S::Withdrawn => D::Withdrawn,
+        }
+    }
+}
+
+/// Who changed a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActorRole {
+    /// The applicant (or their representative).
+    Applicant,
+    /// An officer of the service provider.
+    Officer,
+    /// The service itself, applying a rule.
+    System,
+}
+
+impl From<stored::ActorRole> for ActorRole {
+    fn from(role: stored::ActorRole) -> Self {
+        match role {
+            stored::ActorRole::Applicant => ActorRole::Applicant,
+            stored::ActorRole::Officer => ActorRole::Officer,
+            stored::ActorRole::System => ActorRole::System,
+        }
+    }
+}
+
+impl From<ActorRole> for stored::ActorRole {
+    fn from(role: ActorRole) -> Self {
+        match role {
+            ActorRole::Applicant => stored::ActorRole::Applicant,
+            ActorRole::Officer => stored::ActorRole::Officer,
+            ActorRole::System => stored::ActorRole::System,
+        }
+    }
+}
+
+/// A ground of refusal. DOMAIN: grounds for refusal are a closed list of two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalGround {
+    /// The documents or data are unreliable, or the applicant or the materials do not meet the
+    /// regulatory requirements.
+    UnreliableDocumentsOrData,
+    /// The applicant did not consent to access to restricted personal data (Article 8 of the
+    /// Law "On Personal Data and their Protection").
+    NoPersonalDataConsent,
+}
+
+impl From<stored::RefusalGround> for RefusalGround {
+    fn from(ground: stored::RefusalGround) -> Self {
+        match ground {
+            stored::RefusalGround::UnreliableDocumentsOrData => {
+                RefusalGround::UnreliableDocumentsOrData
+            }
+            stored::RefusalGround::NoPersonalDataConsent => RefusalGround::NoPersonalDataConsent,
+        }
+    }
+}
+
+impl From<RefusalGround> for stored::RefusalGround {
+    fn from(ground: RefusalGround) -> Self {
+        match ground {
+            RefusalGround::UnreliableDocumentsOrData => {
+                stored::RefusalGround::UnreliableDocumentsOrData
+            }
+            RefusalGround::NoPersonalDataConsent => stored::RefusalGround::NoPersonalDataConsent,
         }
     }
 }
@@ -133,8 +209,8 @@ mod tests {
     #[test]
     fn stored_forms_round_trip() {
         for status in ApplicationStatus::ALL {
-            assert_eq!(ApplicationStatus::parse(status.as_str()), Some(status));
+            let stored = stored::ApplicationStatus::from(status);
+            assert_eq!(ApplicationStatus::from(stored), status);
         }
-        assert_eq!(ApplicationStatus::parse("draft"), None);
     }
 }

@@ -34,6 +34,7 @@ pub enum Principal {
 pub async fn resolve(
     db: &DatabaseConnection,
     authorization: Option<&str>,
+    now: OffsetDateTime,
 ) -> Result<Principal, DbErr> {
     let Some(value) = authorization else {
         return Ok(Principal::Anonymous);
@@ -41,7 +42,6 @@ pub async fn resolve(
     let Some(token) = value.strip_prefix("Bearer ").map(str::trim) else {
         return Ok(Principal::InvalidToken);
     };
-    let now = OffsetDateTime::now_utc();
     if token.starts_with(SESSION_PREFIX) {
         let found = session::Entity::find()
             .filter(session::Column::TokenHash.eq(hash(token)))

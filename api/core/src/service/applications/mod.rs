@@ -3,41 +3,56 @@
 //! in one transaction.
 
 pub mod draft;
-pub mod status;
 
 use crate::auth::viewer::SignedIn;
-use crate::service::ServiceError;
-use draft::DraftChanges;
+use crate::context::ServiceContext;
+use crate::domain::{ActorRole, ApplicationStatus, MultilineText, RefusalGround};
+use crate::policy;
+use crate::service::InternalError;
+use draft::{DraftChanges, DraftField, Inconsistency};
+use entities::enums as stored;
 use entities::{application, application_status_change, signing_request};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use status::ApplicationStatus;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Why an application operation was refused (expected failures).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+/// Why a draft operation (create, update, withdraw) was refused, or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
     /// No such application, or not one the caller may see.
+    #[error("no such application")]
     NotFound,
     /// The caller may see it but not change it.
+    #[error("the caller may not change this application")]
     Forbidden,
     /// The `version` given is not the current one: someone changed it meanwhile.
+    #[error("the application changed meanwhile")]
     Conflict,
     /// Only a draft can be changed.
+    #[error("only a draft can be changed")]
     NotEditable,
     /// The status change is not allowed from the current status.
+    #[error("the status change is not allowed")]
     TransitionNotAllowed,
+    /// The idempotency key was used before with other content.
+    #[error("the idempotency key was used with other content")]
+    IdempotencyKeyReused,
+    /// The draft would contradict itself.
+    #[error("the draft contradicts itself: {1:?}")]
+    Inconsistent(DraftField, Inconsistency),
+    /// Not the caller's fault.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
 }
 
-/// Who may see an application: its applicant, the person it registers, and officers.
-pub fn may_see(viewer: &SignedIn, application: &application::Model) -> bool {
-    viewer.person_id == application.applicant_person_id
-        || application.subject_iin.as_deref() == Some(viewer.iin.as_str())
-        || viewer.officer_of.is_some()
+impl From<sea_orm::DbErr> for DraftError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        DraftError::Internal(error.into())
+    }
 }
 
 /// Alphabet of application numbers: no 0/O, 1/I/L, so they can be read over the phone.
@@ -45,7 +60,7 @@ const NUMBER_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ#";
 
 /// A new human-readable number: the year and eight random characters (`26-K7QF-2M9X`), about
 /// 40 bits of randomness; uniqueness is enforced by the database.
-fn new_number(now: OffsetDateTime) -> Result<String, ServiceError> {
+fn new_number(now: OffsetDateTime) -> Result<String, InternalError> {
     let bytes = crate::auth::tokens::random_bytes::<8>()?;
     // 31 usable symbols: drop '#'; the modulo bias over 256 is negligible for a number.
     let symbols: String = bytes
@@ -64,8 +79,7 @@ fn new_number(now: OffsetDateTime) -> Result<String, ServiceError> {
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub person: Option<Uuid>,
-    /// `APPLICANT`, `OFFICER` or `SYSTEM`.
-    pub role: &'static str,
+    pub role: ActorRole,
     pub reason: Option<String>,
 }
 
@@ -79,10 +93,10 @@ async fn record_change<C: ConnectionTrait>(
     application_status_change::ActiveModel {
         id: Set(Uuid::new_v4()),
         application_id: Set(application_id),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
+        from_status: Set(from.map(Into::into)),
+        to_status: Set(to.into()),
         actor_person_id: Set(actor.person),
-        actor_role: Set(actor.role.to_owned()),
+        actor_role: Set(actor.role.into()),
         reason: Set(actor.reason),
         at: Set(at),
     }
@@ -91,19 +105,17 @@ async fn record_change<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Creates a draft. With an idempotency key, a retry returns the draft the first call made.
+/// Creates a draft. With an idempotency key, a retry returns the draft the first call made; the
+/// same key with other content is `IdempotencyKeyReused`.
+#[tracing::instrument(skip_all)]
 pub async fn create(
-    db: &DatabaseConnection,
+    ctx: &ServiceContext,
     viewer: &SignedIn,
     changes: DraftChanges,
     idempotency_key: Option<String>,
-) -> Result<application::Model, ServiceError> {
-    if let Some(key) = &idempotency_key
-        && let Some(existing) = find_by_key(db, viewer.person_id, key).await?
-    {
-        return Ok(existing);
-    }
-    let now = OffsetDateTime::now_utc();
+) -> Result<application::Model, DraftError> {
+    let db = &ctx.db;
+    let now = ctx.clock.now();
     let mut draft = application::Model {
         id: Uuid::new_v4(),
         number: new_number(now)?,
@@ -114,20 +126,35 @@ pub async fn create(
         address_rka: None,
         address_owner_iin: None,
         address_area_hundredths: None,
-        representation: draft::Representation::SelfApplicant.as_str().to_owned(),
+        representation: stored::Representation::SelfApplicant,
         representation_document: None,
         arrival_from_abroad: None,
         refugee: false,
         personal_data_consent: None,
-        status: ApplicationStatus::Draft.as_str().to_owned(),
+        status: ApplicationStatus::Draft.into(),
         refusal_ground: None,
         version: 1,
         idempotency_key: idempotency_key.clone(),
+        idempotency_digest: None,
         created_at: now,
         updated_at: now,
         submitted_at: None,
     };
     changes.apply(&mut draft, &viewer.iin);
+    let digest = draft::content_digest(&draft);
+    draft.idempotency_digest = idempotency_key.as_ref().map(|_| digest.clone());
+    let replay = |existing: application::Model| match &existing.idempotency_digest {
+        Some(first) if *first != digest => Err(DraftError::IdempotencyKeyReused),
+        _ => Ok(existing),
+    };
+    if let Some(key) = &idempotency_key
+        && let Some(existing) = find_by_key(db, viewer.person_id, key).await?
+    {
+        return replay(existing);
+    }
+    if let Some((field, inconsistency)) = draft::inconsistency(&draft) {
+        return Err(DraftError::Inconsistent(field, inconsistency));
+    }
     let txn = db.begin().await?;
     let inserted = draft
         .clone()
@@ -139,7 +166,7 @@ pub async fn create(
         Ok(model) => {
             let actor = Actor {
                 person: Some(viewer.person_id),
-                role: "APPLICANT",
+                role: ActorRole::Applicant,
                 reason: None,
             };
             record_change(&txn, model.id, (None, ApplicationStatus::Draft), actor, now).await?;
@@ -150,10 +177,11 @@ pub async fn create(
             txn.rollback().await?;
             // A concurrent retry with the same key won the insert: return its draft.
             match &idempotency_key {
-                Some(key) => find_by_key(db, viewer.person_id, key)
-                    .await?
-                    .ok_or(ServiceError::Database(error)),
-                None => Err(ServiceError::Database(error)),
+                Some(key) => match find_by_key(db, viewer.person_id, key).await? {
+                    Some(existing) => replay(existing),
+                    None => Err(error.into()),
+                },
+                None => Err(error.into()),
             }
         }
     }
@@ -171,16 +199,29 @@ async fn find_by_key(
         .await
 }
 
-/// An application the viewer may see.
+/// An application the viewer may read.
 pub async fn find(
-    db: &DatabaseConnection,
+    ctx: &ServiceContext,
     viewer: &SignedIn,
     id: Uuid,
-) -> Result<Option<application::Model>, ServiceError> {
+) -> Result<Option<application::Model>, InternalError> {
     Ok(application::Entity::find_by_id(id)
-        .one(db)
+        .one(&ctx.db)
         .await?
-        .filter(|a| may_see(viewer, a)))
+        .filter(|a| policy::may_read(viewer, a)))
+}
+
+/// Locks an application's row for the rest of the transaction: the first step of the lock
+/// order (see [`crate::service`]). SQLite has no row locks and needs none: it serialises
+/// writers.
+pub(crate) async fn lock<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<application::Model>, sea_orm::DbErr> {
+    application::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
 }
 
 /// The caller's own application at `version`, read inside the transaction: `NotFound` when the
@@ -191,21 +232,17 @@ async fn load_own<C: ConnectionTrait>(
     viewer: &SignedIn,
     id: Uuid,
     version: i32,
-) -> Result<Result<application::Model, Refusal>, sea_orm::DbErr> {
-    let Some(current) = application::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|a| may_see(viewer, a))
-    else {
-        return Ok(Err(Refusal::NotFound));
+) -> Result<application::Model, DraftError> {
+    let Some(current) = lock(db, id).await?.filter(|a| policy::may_read(viewer, a)) else {
+        return Err(DraftError::NotFound);
     };
-    if current.applicant_person_id != viewer.person_id {
-        return Ok(Err(Refusal::Forbidden));
+    if !policy::may_change(viewer, &current) {
+        return Err(DraftError::Forbidden);
     }
     if current.version != version {
-        return Ok(Err(Refusal::Conflict));
+        return Err(DraftError::Conflict);
     }
-    Ok(Ok(current))
+    Ok(current)
 }
 
 /// Writes `next` over the row if it is still at `expected_version`. The version in the WHERE
@@ -226,33 +263,34 @@ async fn write_versioned<C: ConnectionTrait>(
 }
 
 /// Changes a draft at `version`; voids its signing requests.
+#[tracing::instrument(skip_all)]
 pub async fn update(
-    db: &DatabaseConnection,
+    ctx: &ServiceContext,
     viewer: &SignedIn,
     id: Uuid,
     version: i32,
     changes: DraftChanges,
-) -> Result<Result<application::Model, Refusal>, ServiceError> {
-    let txn = db.begin().await?;
-    let current = match load_own(&txn, viewer, id, version).await? {
-        Ok(current) => current,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    if current.status != ApplicationStatus::Draft.as_str() {
-        return Ok(Err(Refusal::NotEditable));
+) -> Result<application::Model, DraftError> {
+    let txn = ctx.db.begin().await?;
+    let current = load_own(&txn, viewer, id, version).await?;
+    if ApplicationStatus::from(current.status) != ApplicationStatus::Draft {
+        return Err(DraftError::NotEditable);
     }
-    let now = OffsetDateTime::now_utc();
+    let now = ctx.clock.now();
     let mut next = current.clone();
     changes.apply(&mut next, &viewer.iin);
+    if let Some((field, inconsistency)) = draft::inconsistency(&next) {
+        return Err(DraftError::Inconsistent(field, inconsistency));
+    }
     next.version = current.version + 1;
     next.updated_at = now;
     if !write_versioned(&txn, &next, version).await? {
         txn.rollback().await?;
-        return Ok(Err(Refusal::Conflict));
+        return Err(DraftError::Conflict);
     }
     void_signing_requests(&txn, id, now).await?;
     txn.commit().await?;
-    Ok(Ok(next))
+    Ok(next)
 }
 
 /// A changed draft's signing requests describe a version that no longer exists.
@@ -263,7 +301,7 @@ pub async fn void_signing_requests<C: ConnectionTrait>(
 ) -> Result<(), sea_orm::DbErr> {
     signing_request::Entity::update_many()
         .col_expr(signing_request::Column::VoidedAt, Expr::value(now))
-        .filter(signing_request::Column::ApplicationId.eq(application_id))
+        .filter(signing_request::Column::SubjectId.eq(application_id))
         .filter(signing_request::Column::VoidedAt.is_null())
         .filter(signing_request::Column::UsedAt.is_null())
         .exec(db)
@@ -271,23 +309,22 @@ pub async fn void_signing_requests<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Moves an application to `to` at `version`, recording who and why.
+/// Moves an application to `to`, recording who and why. The caller holds the row's lock
+/// (see the lock order in [`crate::service`]).
 pub async fn transition<C: ConnectionTrait>(
     db: &C,
     current: &application::Model,
     to: ApplicationStatus,
     actor: Actor,
-    refusal_ground: Option<&str>,
-) -> Result<Result<application::Model, Refusal>, sea_orm::DbErr> {
-    let Some(from) = ApplicationStatus::parse(&current.status) else {
-        return Ok(Err(Refusal::TransitionNotAllowed));
-    };
+    refusal_ground: Option<RefusalGround>,
+    now: OffsetDateTime,
+) -> Result<application::Model, DraftError> {
+    let from = ApplicationStatus::from(current.status);
     if !from.can_become(to) {
-        return Ok(Err(Refusal::TransitionNotAllowed));
+        return Err(DraftError::TransitionNotAllowed);
     }
-    let now = OffsetDateTime::now_utc();
     let mut next = current.clone();
-    next.status = to.as_str().to_owned();
+    next.status = to.into();
     next.version = current.version + 1;
     next.updated_at = now;
     if to == ApplicationStatus::Submitted
@@ -296,50 +333,57 @@ pub async fn transition<C: ConnectionTrait>(
         next.submitted_at = Some(now);
     }
     if let Some(ground) = refusal_ground {
-        next.refusal_ground = Some(ground.to_owned());
+        next.refusal_ground = Some(ground.into());
     }
     if !write_versioned(db, &next, current.version).await? {
-        return Ok(Err(Refusal::Conflict));
+        return Err(DraftError::Conflict);
     }
     record_change(db, current.id, (Some(from), to), actor, now).await?;
     void_signing_requests(db, current.id, now).await?;
-    Ok(Ok(next))
+    Ok(next)
 }
 
 /// Withdraws an application at `version` (DOMAIN: the applicant may withdraw before a decision).
+#[tracing::instrument(skip_all)]
 pub async fn withdraw(
-    db: &DatabaseConnection,
+    ctx: &ServiceContext,
     viewer: &SignedIn,
     id: Uuid,
     version: i32,
-    reason: Option<String>,
-) -> Result<Result<application::Model, Refusal>, ServiceError> {
-    let txn = db.begin().await?;
-    let current = match load_own(&txn, viewer, id, version).await? {
-        Ok(current) => current,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
+    reason: Option<MultilineText>,
+) -> Result<application::Model, DraftError> {
+    let txn = ctx.db.begin().await?;
+    let current = load_own(&txn, viewer, id, version).await?;
     let actor = Actor {
         person: Some(viewer.person_id),
-        role: "APPLICANT",
-        reason,
+        role: ActorRole::Applicant,
+        reason: reason.map(MultilineText::into_string),
     };
-    let outcome = transition(&txn, &current, ApplicationStatus::Withdrawn, actor, None).await?;
+    let now = ctx.clock.now();
+    let outcome = transition(
+        &txn,
+        &current,
+        ApplicationStatus::Withdrawn,
+        actor,
+        None,
+        now,
+    )
+    .await;
     if outcome.is_ok() {
         txn.commit().await?;
     } else {
         txn.rollback().await?;
     }
-    Ok(outcome)
+    outcome
 }
 
 /// A page of the viewer's own applications, newest first, after the cursor `(created_at, id)`.
 pub async fn page_of_mine(
-    db: &DatabaseConnection,
+    ctx: &ServiceContext,
     viewer: &SignedIn,
     after: Option<(OffsetDateTime, Uuid)>,
     limit: u64,
-) -> Result<Vec<application::Model>, ServiceError> {
+) -> Result<Vec<application::Model>, InternalError> {
     let mut query = application::Entity::find()
         .filter(application::Column::ApplicantPersonId.eq(viewer.person_id));
     if let Some((created_at, id)) = after {
@@ -357,17 +401,17 @@ pub async fn page_of_mine(
         .order_by_desc(application::Column::CreatedAt)
         .order_by_desc(application::Column::Id)
         .limit(limit)
-        .all(db)
+        .all(&ctx.db)
         .await?)
 }
 
 /// A page of an application's status history, oldest first, after the cursor `(at, id)`.
 pub async fn page_of_history(
-    db: &DatabaseConnection,
+    ctx: &ServiceContext,
     application_id: Uuid,
     after: Option<(OffsetDateTime, Uuid)>,
     limit: u64,
-) -> Result<Vec<application_status_change::Model>, ServiceError> {
+) -> Result<Vec<application_status_change::Model>, InternalError> {
     use application_status_change::Column;
     let mut query =
         application_status_change::Entity::find().filter(Column::ApplicationId.eq(application_id));
@@ -384,7 +428,7 @@ pub async fn page_of_history(
         .order_by_asc(Column::At)
         .order_by_asc(Column::Id)
         .limit(limit)
-        .all(db)
+        .all(&ctx.db)
         .await?)
 }
 

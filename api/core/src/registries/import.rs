@@ -47,7 +47,7 @@ use crate::registries::{Owner, Ownership, PropertyKind, Share};
 
 /// The demo data set: the demo PKI's people and a few properties (a flat with one owner, a
 /// co-owned flat, a house with three co-owners, a hostel with an administration).
-pub const DEMO_DATA: &str = include_str!("../../../demo/data.jsonl");
+pub const DEMO_DATA: &str = include_str!("../../../../demo/data.jsonl");
 
 /// The longest name (surname, given name or patronymic) accepted, in characters. A sanity
 /// bound, not a legal one: it catches a shifted column, not a real name.
@@ -141,7 +141,11 @@ impl fmt::Display for ImportReport {
 /// # Errors
 ///
 /// A database error; the transaction is rolled back, so nothing was written either.
-pub async fn import(db: &DatabaseConnection, text: &str) -> Result<ImportReport, DbErr> {
+pub async fn import(
+    db: &DatabaseConnection,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<ImportReport, DbErr> {
     let (rows, errors) = validate(text);
     if !errors.is_empty() {
         return Ok(ImportReport {
@@ -149,7 +153,6 @@ pub async fn import(db: &DatabaseConnection, text: &str) -> Result<ImportReport,
             ..ImportReport::default()
         });
     }
-    let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
     let mut report = ImportReport::default();
     for row in &rows {
@@ -181,12 +184,13 @@ pub async fn import(db: &DatabaseConnection, text: &str) -> Result<ImportReport,
 /// A database error.
 pub async fn load_demo_data_if_empty(
     db: &DatabaseConnection,
+    now: OffsetDateTime,
 ) -> Result<Option<ImportReport>, DbErr> {
     let any = real_estate_object::Entity::find().one(db).await?;
     if any.is_some() {
         return Ok(None);
     }
-    import(db, DEMO_DATA).await.map(Some)
+    import(db, DEMO_DATA, now).await.map(Some)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -758,6 +762,7 @@ async fn write_property(
 
 #[cfg(test)]
 mod tests {
+    const NOW: OffsetDateTime = time::macros::datetime!(2026-11-25 10:00 UTC);
     use super::*;
     use crate::database;
     use crate::registries::{
@@ -803,7 +808,7 @@ mod tests {
     #[tokio::test]
     async fn a_good_file_is_imported_and_readable_through_the_registries() {
         let db = db().await;
-        let report = import(&db, GOOD).await.unwrap();
+        let report = import(&db, GOOD, NOW).await.unwrap();
         assert_eq!(
             report,
             ImportReport {
@@ -943,11 +948,11 @@ mod tests {
     #[tokio::test]
     async fn importing_twice_changes_nothing() {
         let db = db().await;
-        import(&db, GOOD).await.unwrap();
+        import(&db, GOOD, NOW).await.unwrap();
         let before_objects = real_estate_object::Entity::find().all(&db).await.unwrap();
         let before_persons = person::Entity::find().all(&db).await.unwrap();
 
-        let again = import(&db, GOOD).await.unwrap();
+        let again = import(&db, GOOD, NOW).await.unwrap();
         assert_eq!(
             again,
             ImportReport {
@@ -971,7 +976,7 @@ mod tests {
     #[tokio::test]
     async fn a_changed_row_updates_and_replaces_the_owners() {
         let db = db().await;
-        import(&db, GOOD).await.unwrap();
+        import(&db, GOOD, NOW).await.unwrap();
         let changed = GOOD
             // Aigerim sold her half of the Sygynak flat to Dana, and changed phone.
             .replace(
@@ -979,7 +984,7 @@ mod tests {
                 r#"[{"iin":"061211600012","share":"1/2"},{"iin":"760212350620","share":"1/2"}]"#,
             )
             .replace("8 701 723 45 18", "+77477234518");
-        let report = import(&db, &changed).await.unwrap();
+        let report = import(&db, &changed, NOW).await.unwrap();
         assert_eq!(
             report,
             ImportReport {
@@ -1015,7 +1020,7 @@ mod tests {
     #[tokio::test]
     async fn a_person_met_at_sign_in_is_updated_from_the_registry() {
         let db = db().await;
-        let created_at = OffsetDateTime::now_utc();
+        let created_at = time::macros::datetime!(2026-11-25 10:00 UTC);
         let id = Uuid::new_v4();
         person::ActiveModel {
             id: Set(id),
@@ -1029,7 +1034,7 @@ mod tests {
         .insert(&db)
         .await
         .unwrap();
-        let report = import(&db, GOOD).await.unwrap();
+        let report = import(&db, GOOD, NOW).await.unwrap();
         assert_eq!((report.persons_created, report.persons_updated), (2, 1));
         let aigerim = person::Entity::find_by_id(id)
             .one(&db)
@@ -1044,7 +1049,7 @@ mod tests {
     /// errors as `(line, message)`.
     async fn refused(text: &str) -> Vec<(usize, String)> {
         let db = db().await;
-        let report = import(&db, text).await.unwrap();
+        let report = import(&db, text, NOW).await.unwrap();
         assert!(!report.is_ok(), "{report}");
         assert_eq!(
             (
@@ -1269,7 +1274,7 @@ mod tests {
             ),
         ]
         .join("\n");
-        let report = import(&db, &good).await.unwrap();
+        let report = import(&db, &good, NOW).await.unwrap();
         assert!(report.is_ok(), "{report}");
         assert_eq!(report.properties_created, 2);
     }
@@ -1332,7 +1337,7 @@ mod tests {
             ),
         ]
         .join("\n");
-        let report = import(&db, &good).await.unwrap();
+        let report = import(&db, &good, NOW).await.unwrap();
         assert!(report.is_ok(), "{report}");
         assert_eq!(counts(&db).await, (0, 2, 1));
     }
@@ -1340,7 +1345,7 @@ mod tests {
     #[tokio::test]
     async fn the_report_lists_every_problem_for_the_cli() {
         let db = db().await;
-        let report = import(&db, "\n{\n// fine\n[]").await.unwrap();
+        let report = import(&db, "\n{\n// fine\n[]", NOW).await.unwrap();
         assert_eq!(
             report.to_string(),
             "nothing imported: 2 problem(s) on 2 line(s)\n\
@@ -1353,18 +1358,21 @@ mod tests {
     async fn an_empty_file_imports_nothing() {
         let db = db().await;
         for text in ["", "\n\n", "\u{feff}// only a comment\n"] {
-            assert_eq!(import(&db, text).await.unwrap(), ImportReport::default());
+            assert_eq!(
+                import(&db, text, NOW).await.unwrap(),
+                ImportReport::default()
+            );
         }
     }
 
     #[tokio::test]
     async fn the_demo_data_imports_cleanly_once() {
         let db = db().await;
-        let report = load_demo_data_if_empty(&db).await.unwrap().unwrap();
+        let report = load_demo_data_if_empty(&db, NOW).await.unwrap().unwrap();
         assert!(report.is_ok(), "{report}");
         assert_eq!(report.persons_created, 7);
         assert_eq!(report.properties_created, 4);
-        assert_eq!(load_demo_data_if_empty(&db).await.unwrap(), None);
+        assert_eq!(load_demo_data_if_empty(&db, NOW).await.unwrap(), None);
 
         // The demo PKI's people are there with their phones, and the properties the walk-through
         // relies on: Aigerim's flat, the co-owned flat, the house with three co-owners, the
@@ -1412,7 +1420,7 @@ mod tests {
         assert!(hostel.owners.is_empty());
 
         // Importing the file again (the CLI on a demo database) changes nothing.
-        let again = import(&db, DEMO_DATA).await.unwrap();
+        let again = import(&db, DEMO_DATA, NOW).await.unwrap();
         assert_eq!(
             (again.persons_unchanged, again.properties_unchanged),
             (7, 4)
@@ -1427,7 +1435,7 @@ mod tests {
             .filter(|l| !l.is_empty() && !l.starts_with("//"))
             .collect();
         let array = format!("[\n  {}\n]\n", rows.join(",\n  "));
-        let report = import(&db().await, &array).await.unwrap();
+        let report = import(&db().await, &array, NOW).await.unwrap();
         assert!(report.is_ok(), "{report}");
         assert_eq!(
             report.persons_created,
@@ -1435,11 +1443,11 @@ mod tests {
         );
         // An element spread over several lines is reported at the line it starts on.
         let bad = "[\n  {\"type\": \"person\", \"iin\": \"910520300017\", \"surname\": \"A\", \"givenName\": \"B\"},\n  {\n    \"type\": \"person\",\n    \"iin\": \"821214240092\", \"surname\": \"A, [B]\", \"givenName\": \"C\"\n  }\n]";
-        let report = import(&db().await, bad).await.unwrap();
+        let report = import(&db().await, bad, NOW).await.unwrap();
         let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3], "{report}");
         for broken in ["[ {\"type\": \"person\"}", "[] trailing"] {
-            let report = import(&db().await, broken).await.unwrap();
+            let report = import(&db().await, broken, NOW).await.unwrap();
             assert_eq!(report.errors.len(), 1, "{broken}: {report}");
         }
     }

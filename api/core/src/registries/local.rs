@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     MobileDatabase, Owner, Ownership, PopulationRegistry, Property, PropertyKind, PropertyRegistry,
-    RegisteredPerson, Share,
+    RegisteredPerson, RegistryError, Share,
 };
 use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
 
@@ -30,8 +30,9 @@ impl LocalRegistries {
     }
 }
 
+#[async_trait::async_trait]
 impl PropertyRegistry for LocalRegistries {
-    async fn find_by_rka(&self, rka: &Rka) -> Result<Option<Property>, DbErr> {
+    async fn find_by_rka(&self, rka: &Rka) -> Result<Option<Property>, RegistryError> {
         let object = real_estate_object::Entity::find()
             .filter(real_estate_object::Column::Rka.eq(rka.as_str()))
             .one(&self.db)
@@ -45,7 +46,7 @@ impl PropertyRegistry for LocalRegistries {
         &self,
         owner: &Iin,
         area: &Area,
-    ) -> Result<Vec<Property>, DbErr> {
+    ) -> Result<Vec<Property>, RegistryError> {
         let mut objects = real_estate_object::Entity::find()
             .inner_join(real_estate_owner::Entity)
             .filter(real_estate_owner::Column::OwnerIin.eq(owner.as_str()))
@@ -56,12 +57,13 @@ impl PropertyRegistry for LocalRegistries {
             .await?;
         // The importer lists an owner once per object, but a join must not be what decides it.
         objects.dedup_by_key(|object| object.id);
-        with_owners(&self.db, objects).await
+        Ok(with_owners(&self.db, objects).await?)
     }
 }
 
+#[async_trait::async_trait]
 impl PopulationRegistry for LocalRegistries {
-    async fn find_person(&self, iin: &Iin) -> Result<Option<RegisteredPerson>, DbErr> {
+    async fn find_person(&self, iin: &Iin) -> Result<Option<RegisteredPerson>, RegistryError> {
         let person = person::Entity::find()
             .filter(person::Column::Iin.eq(iin.as_str()))
             .one(&self.db)
@@ -75,9 +77,10 @@ impl PopulationRegistry for LocalRegistries {
     }
 }
 
+#[async_trait::async_trait]
 impl MobileDatabase for LocalRegistries {
     // DOMAIN: OTP signing requires the phone to be in the citizens' mobile database
-    async fn phone_of(&self, iin: &Iin) -> Result<Option<PhoneNumber>, DbErr> {
+    async fn phone_of(&self, iin: &Iin) -> Result<Option<PhoneNumber>, RegistryError> {
         let phone = person::Entity::find()
             .filter(person::Column::Iin.eq(iin.as_str()))
             .select_only()

@@ -9,7 +9,12 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Lists a person (by IIN) as an officer of a body (by BIN). Idempotent.
-pub async fn add_officer(db: &DatabaseConnection, iin: &str, body: &str) -> Result<(), String> {
+pub async fn add_officer(
+    db: &DatabaseConnection,
+    iin: &str,
+    body: &str,
+    now: OffsetDateTime,
+) -> Result<(), String> {
     let iin = Iin::from_certificate(iin).map_err(|e| format!("--iin: {e}"))?;
     let body = Bin::parse(body).map_err(|e| format!("--body: {e}"))?;
     let exists = officer::Entity::find()
@@ -23,7 +28,7 @@ pub async fn add_officer(db: &DatabaseConnection, iin: &str, body: &str) -> Resu
             id: Set(Uuid::new_v4()),
             iin: Set(iin.as_str().to_owned()),
             body_bin: Set(body.as_str().to_owned()),
-            created_at: Set(OffsetDateTime::now_utc()),
+            created_at: Set(now),
         }
         .insert(db)
         .await
@@ -33,7 +38,11 @@ pub async fn add_officer(db: &DatabaseConnection, iin: &str, body: &str) -> Resu
 }
 
 /// Registers an integrator and returns its API key (shown once; only its hash is stored).
-pub async fn add_integrator(db: &DatabaseConnection, name: &str) -> Result<String, String> {
+pub async fn add_integrator(
+    db: &DatabaseConnection,
+    name: &str,
+    now: OffsetDateTime,
+) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err("--name must be 1 to 200 characters".to_owned());
@@ -44,7 +53,7 @@ pub async fn add_integrator(db: &DatabaseConnection, name: &str) -> Result<Strin
         id: Set(Uuid::new_v4()),
         name: Set(name.to_owned()),
         key_hash: Set(tokens::hash(&key)),
-        created_at: Set(OffsetDateTime::now_utc()),
+        created_at: Set(now),
         revoked_at: Set(None),
     }
     .insert(db)

@@ -1,0 +1,195 @@
+//! Who may do what: the one place that answers "may this actor do this to that" for every
+//! operation. Resolvers and workflows ask here; nothing else decides access.
+//!
+//! Two questions, asked in turn: [`authorize`] (may this kind of caller run the operation at
+//! all: anonymous callers and integrators are turned away before any work), then, for an
+//! operation on an existing object, [`may_read`] / [`may_change`] on that object. An object the
+//! caller may not read is reported as not found, so that its existence is not revealed.
+
+use crate::auth::viewer::{Principal, SignedIn};
+use entities::application;
+use uuid::Uuid;
+
+/// Every operation a caller can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Start a sign-in (anyone).
+    CreateAuthChallenge,
+    /// Sign in with a signed challenge (anyone).
+    LoginWithSignature,
+    /// End one's session.
+    Logout,
+    /// Read oneself.
+    Viewer,
+    /// Read any object by its global ID.
+    Node,
+    /// Read an application.
+    ReadApplication,
+    /// List one's own applications.
+    ListOwnApplications,
+    /// Ask the property registry whether an address exists.
+    LookupProperty,
+    /// Create a draft.
+    CreateApplication,
+    /// Change a draft.
+    UpdateApplication,
+    /// Withdraw an application.
+    WithdrawApplication,
+    /// Prepare the signing of an application.
+    PrepareSigning,
+    /// Sign and submit an application.
+    SubmitApplication,
+}
+
+impl Operation {
+    /// Every operation, for tests that go through them all.
+    pub const ALL: [Operation; 13] = [
+        Operation::CreateAuthChallenge,
+        Operation::LoginWithSignature,
+        Operation::Logout,
+        Operation::Viewer,
+        Operation::Node,
+        Operation::ReadApplication,
+        Operation::ListOwnApplications,
+        Operation::LookupProperty,
+        Operation::CreateApplication,
+        Operation::UpdateApplication,
+        Operation::WithdrawApplication,
+        Operation::PrepareSigning,
+        Operation::SubmitApplication,
+    ];
+
+    /// Whether anyone, signed in or not, may run it.
+    fn is_public(self) -> bool {
+        matches!(
+            self,
+            Operation::CreateAuthChallenge | Operation::LoginWithSignature
+        )
+    }
+}
+
+/// Why a caller is turned away before any work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// No valid session or API key.
+    Unauthenticated,
+    /// A valid caller who may not run this operation.
+    Forbidden,
+}
+
+/// May this caller run the operation at all? Returns the signed-in person when there is one.
+pub fn authorize(principal: &Principal, operation: Operation) -> Result<Option<&SignedIn>, Denied> {
+    if operation.is_public() {
+        return Ok(match principal {
+            Principal::Person(person) => Some(person),
+            _ => None,
+        });
+    }
+    match principal {
+        Principal::Person(person) => Ok(Some(person)),
+        // Integrators read status updates, which land with the event feed; until then there is
+        // nothing they may do.
+        Principal::Integrator { .. } => Err(Denied::Forbidden),
+        Principal::Anonymous | Principal::InvalidToken => Err(Denied::Unauthenticated),
+    }
+}
+
+/// May this person read the application? Its applicant, the person it registers, and officers.
+pub fn may_read(viewer: &SignedIn, application: &application::Model) -> bool {
+    viewer.person_id == application.applicant_person_id
+        || application.subject_iin.as_deref() == Some(viewer.iin.as_str())
+        || viewer.officer_of.is_some()
+}
+
+/// May this person change, sign or withdraw the application? Only the one who files it.
+pub fn may_change(viewer: &SignedIn, application: &application::Model) -> bool {
+    viewer.person_id == application.applicant_person_id
+}
+
+/// May this person read a person's record? Themself, and officers.
+pub fn may_read_person(viewer: &SignedIn, person_id: Uuid) -> bool {
+    viewer.person_id == person_id || viewer.officer_of.is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(officer: bool) -> Principal {
+        Principal::Person(SignedIn {
+            session_id: Uuid::new_v4(),
+            person_id: Uuid::new_v4(),
+            iin: "871008401427".to_owned(),
+            officer_of: officer.then(|| "940140000385".to_owned()),
+        })
+    }
+
+    #[test]
+    fn the_matrix_of_callers_and_operations() {
+        let integrator = Principal::Integrator {
+            id: Uuid::new_v4(),
+            name: "x".to_owned(),
+        };
+        for operation in Operation::ALL {
+            let public = operation.is_public();
+            for (principal, expected) in [
+                (Principal::Anonymous, Err(Denied::Unauthenticated)),
+                (Principal::InvalidToken, Err(Denied::Unauthenticated)),
+                (integrator.clone(), Err(Denied::Forbidden)),
+                (person(false), Ok(())),
+                (person(true), Ok(())),
+            ] {
+                let got = authorize(&principal, operation).map(|_| ());
+                let expected = if public { Ok(()) } else { expected };
+                assert_eq!(got, expected, "{operation:?} by {principal:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn objects_are_read_by_their_parties_and_changed_by_their_applicant() {
+        let Principal::Person(applicant) = person(false) else {
+            unreachable!()
+        };
+        let Principal::Person(stranger) = person(false) else {
+            unreachable!()
+        };
+        let Principal::Person(officer) = person(true) else {
+            unreachable!()
+        };
+        let mut subject = stranger.clone();
+        subject.iin = "061211600012".to_owned();
+        let now = time::macros::datetime!(2026-12-01 10:00 UTC);
+        let application = application::Model {
+            id: Uuid::new_v4(),
+            number: "26-AAAA-AAAA".to_owned(),
+            applicant_person_id: applicant.person_id,
+            subject_iin: Some("061211600012".to_owned()),
+            kind: None,
+            period_months: None,
+            address_rka: None,
+            address_owner_iin: None,
+            address_area_hundredths: None,
+            representation: entities::enums::Representation::LegalRepresentativeOfChild,
+            representation_document: None,
+            arrival_from_abroad: None,
+            refugee: false,
+            personal_data_consent: None,
+            status: entities::enums::ApplicationStatus::Draft,
+            refusal_ground: None,
+            version: 1,
+            idempotency_key: None,
+            idempotency_digest: None,
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+        };
+        assert!(may_read(&applicant, &application) && may_change(&applicant, &application));
+        assert!(may_read(&subject, &application) && !may_change(&subject, &application));
+        assert!(may_read(&officer, &application) && !may_change(&officer, &application));
+        assert!(!may_read(&stranger, &application) && !may_change(&stranger, &application));
+        assert!(may_read_person(&applicant, applicant.person_id));
+        assert!(!may_read_person(&applicant, stranger.person_id));
+        assert!(may_read_person(&officer, stranger.person_id));
+    }
+}

@@ -1,0 +1,252 @@
+//! Sign-in with EDS (NCALayer's AUTHENTICATION key): a single-use challenge, its signature
+//! verified, a session opened.
+
+use super::InternalError;
+use super::signing::{self, SignatureRefusal};
+use crate::auth::challenge::Challenge;
+use crate::auth::tokens::{self, SESSION_PREFIX};
+use crate::context::ServiceContext;
+use crate::domain::Iin;
+use entities::enums::SignaturePurpose;
+use entities::{auth_challenge, officer, person, session};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use signatures::{Purpose, Role};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// Why sign-in was refused, or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// No such challenge.
+    #[error("unknown challenge")]
+    ChallengeUnknown,
+    /// The challenge has expired.
+    #[error("the challenge has expired")]
+    ChallengeExpired,
+    /// The challenge was already used.
+    #[error("the challenge was already used")]
+    ChallengeUsed,
+    /// The request comes from another origin than the challenge's.
+    #[error("origin mismatch")]
+    OriginMismatch,
+    /// The signature does not sign the challenge.
+    #[error(transparent)]
+    Signature(#[from] SignatureRefusal),
+    /// The certificate names no (well-formed) IIN.
+    #[error("the certificate names no IIN")]
+    NoIin,
+    /// A legal entity's key whose holder is not a listed officer of that body.
+    #[error("not a listed officer")]
+    NotAnOfficer,
+    /// Not the caller's fault.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<sea_orm::DbErr> for SignInError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        SignInError::Internal(error.into())
+    }
+}
+
+/// A new challenge, stored.
+#[tracing::instrument(skip_all)]
+pub async fn create_challenge(
+    ctx: &ServiceContext,
+    origin: &str,
+) -> Result<(Uuid, Challenge), InternalError> {
+    let now = ctx.clock.now();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    let ttl = i64::from(ctx.settings.challenge_ttl_seconds);
+    let challenge = Challenge::new(
+        &ctx.settings.service_name,
+        origin,
+        now,
+        now + Duration::seconds(ttl),
+    )?;
+    let id = Uuid::new_v4();
+    auth_challenge::ActiveModel {
+        id: Set(id),
+        payload: Set(challenge.canonical_bytes()),
+        origin: Set(origin.to_owned()),
+        issued_at: Set(challenge.issued_at),
+        expires_at: Set(challenge.expires_at),
+        consumed_at: Set(None),
+    }
+    .insert(&ctx.db)
+    .await?;
+    Ok((id, challenge))
+}
+
+/// An opened session.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: String,
+    pub expires_at: OffsetDateTime,
+    pub person: person::Model,
+    /// The body an officer signed in for.
+    pub officer_of: Option<String>,
+}
+
+/// What sign-in is given.
+#[derive(Debug)]
+pub struct SignInRequest<'a> {
+    pub challenge_id: Uuid,
+    pub cms: &'a str,
+    pub origin: &'a str,
+}
+
+/// Verifies a signed challenge and opens a session.
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    ctx: &ServiceContext,
+    request: SignInRequest<'_>,
+) -> Result<SignedIn, SignInError> {
+    let db = &ctx.db;
+    let received_at = ctx.clock.now();
+    let Some(challenge) = auth_challenge::Entity::find_by_id(request.challenge_id)
+        .one(db)
+        .await?
+    else {
+        return Err(SignInError::ChallengeUnknown);
+    };
+    if challenge.consumed_at.is_some() {
+        return Err(SignInError::ChallengeUsed);
+    }
+    if challenge.expires_at <= received_at {
+        return Err(SignInError::ChallengeExpired);
+    }
+    if challenge.origin != request.origin {
+        return Err(SignInError::OriginMismatch);
+    }
+
+    let verified = signing::verify_payload(
+        &ctx.trust,
+        request.cms,
+        &challenge.payload,
+        Purpose::Auth,
+        received_at,
+    )?;
+    let signer = &verified.signer;
+    let Some(iin) = signer.signer.iin.clone() else {
+        return Err(SignInError::NoIin);
+    };
+    // The NCA test PKI issues IINs that fail the checksum: the certificate's IIN is taken on
+    // its format alone (the CA vouches for it).
+    if Iin::from_certificate(&iin).is_err() {
+        return Err(SignInError::NoIin);
+    }
+    // A legal entity's key signs an officer in for that body, if the officer is listed with a
+    // staff role; an individual's key signs a citizen in.
+    let officer_of = if signer.signer.roles.contains(&Role::LegalEntity) {
+        let staff = signer
+            .signer
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::Employee | Role::Ceo));
+        let Some(bin) = signer.signer.bin.clone().filter(|_| staff) else {
+            return Err(SignInError::NotAnOfficer);
+        };
+        let listed = officer::Entity::find()
+            .filter(officer::Column::Iin.eq(iin.clone()))
+            .filter(officer::Column::BodyBin.eq(bin.clone()))
+            .one(db)
+            .await?;
+        if listed.is_none() {
+            return Err(SignInError::NotAnOfficer);
+        }
+        Some(bin)
+    } else {
+        None
+    };
+
+    let token = tokens::new_token(SESSION_PREFIX).map_err(InternalError::from)?;
+    let expires_at = received_at + Duration::seconds(i64::from(ctx.settings.session_ttl_seconds));
+    let txn = db.begin().await?;
+    // Consume the challenge with one conditional UPDATE: of two racing sign-ins (on any
+    // number of instances), exactly one sees a row changed.
+    let consumed = auth_challenge::Entity::update_many()
+        .col_expr(auth_challenge::Column::ConsumedAt, Expr::value(received_at))
+        .filter(auth_challenge::Column::Id.eq(challenge.id))
+        .filter(auth_challenge::Column::ConsumedAt.is_null())
+        .filter(auth_challenge::Column::ExpiresAt.gt(received_at))
+        .exec(&txn)
+        .await?;
+    if consumed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(SignInError::ChallengeUsed);
+    }
+    let surname = signer.signer.surname.clone();
+    // NCA RK's CN is "SURNAME GIVEN": the given name is what follows the surname.
+    let given_name = match (&signer.signer.common_name, &surname) {
+        (Some(cn), Some(surname)) => cn
+            .strip_prefix(surname.as_str())
+            .map(|g| g.trim().to_owned()),
+        _ => None,
+    }
+    .filter(|g| !g.is_empty());
+    // A person the registry mirror (or an earlier sign-in) knows is kept as is; a new one is
+    // created from the certificate. ON CONFLICT makes two first sign-ins of one person at the
+    // same moment (on any instances) both succeed.
+    person::Entity::insert(person::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        iin: Set(iin.clone()),
+        surname: Set(surname),
+        given_name: Set(given_name),
+        patronymic: Set(signer.signer.given_name.clone()),
+        phone: Set(None),
+        created_at: Set(received_at),
+    })
+    .on_conflict(
+        OnConflict::column(person::Column::Iin)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let Some(person) = person::Entity::find()
+        .filter(person::Column::Iin.eq(iin.clone()))
+        .one(&txn)
+        .await?
+    else {
+        return Err(sea_orm::DbErr::RecordNotFound("the person just created".to_owned()).into());
+    };
+    session::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        token_hash: Set(tokens::hash(&token)),
+        person_id: Set(person.id),
+        acting_bin: Set(officer_of.clone()),
+        created_at: Set(received_at),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    signing::store(
+        &txn,
+        SignaturePurpose::SignIn,
+        challenge.id,
+        &verified,
+        received_at,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(SignedIn {
+        token,
+        expires_at,
+        person,
+        officer_of,
+    })
+}
+
+/// Revokes the session of `token_session_id`.
+pub async fn logout(ctx: &ServiceContext, session_id: Uuid) -> Result<bool, InternalError> {
+    let result = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(ctx.clock.now()))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(&ctx.db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -1,0 +1,512 @@
+//! One signing contract for every subject (applications now; consents, officers' decisions and
+//! appeals later): a signing request fixes the exact bytes to sign and what the key must be; a
+//! signature is verified against it, stored with its evidence, and handed to the subject's
+//! completion. A subject implements [`SigningSubject`]; this module never changes for it.
+
+use crate::auth::viewer::SignedIn;
+use crate::context::ServiceContext;
+use crate::service::{InternalError, hex_sha256};
+use crate::trust::{TrustSnapshot, TrustStore};
+use async_trait::async_trait;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use entities::enums::{EvidenceKind, KeyPurpose, SignaturePurpose, SigningSubjectKind};
+use entities::{evidence, signature_evidence, signing_request, stored_signature};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use signatures::{Options, Purpose, Report, SignerReport};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// id-kp-emailProtection: what NCA RK's signing keys carry (NCALayer's `extKeyUsageOids`).
+pub const EKU_SIGN: &str = "1.3.6.1.5.5.7.3.4";
+/// id-kp-clientAuth: NCA RK's authentication keys.
+pub const EKU_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+
+/// How a signing request may be signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SigningMethod {
+    /// A CMS made with an NCA RK key (NCALayer).
+    Eds,
+}
+
+impl SigningMethod {
+    fn stored(self) -> &'static str {
+        match self {
+            SigningMethod::Eds => "EDS",
+        }
+    }
+
+    fn from_stored(text: &str) -> Option<Self> {
+        [SigningMethod::Eds]
+            .into_iter()
+            .find(|m| m.stored() == text)
+    }
+}
+
+/// What the signing key must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRequirements {
+    /// Signing or authentication key.
+    pub purpose: KeyPurpose,
+    /// Extended key usages the key must have.
+    pub extended_key_usage_oids: Vec<String>,
+    /// The IIN the certificate must name, when one person must sign.
+    pub iin: Option<String>,
+    /// The BIN the certificate must name, when an organisation's key must sign.
+    pub bin: Option<String>,
+    /// Role OIDs of which the key must hold one (empty: any).
+    pub role_oids: Vec<String>,
+}
+
+/// A new signing request's content.
+#[derive(Debug, Clone)]
+pub struct NewSigningRequest {
+    pub subject_kind: SigningSubjectKind,
+    pub subject_id: Uuid,
+    pub subject_version: i32,
+    /// The canonical bytes to sign.
+    pub payload: Vec<u8>,
+    /// The same content in Kazakh and Russian.
+    pub text: String,
+    pub requirements: KeyRequirements,
+    pub allowed_methods: Vec<SigningMethod>,
+    /// When it stops being accepted.
+    pub expires_at: OffsetDateTime,
+}
+
+/// Stores a signing request.
+pub async fn create_request<C: ConnectionTrait>(
+    db: &C,
+    new: NewSigningRequest,
+    now: OffsetDateTime,
+) -> Result<signing_request::Model, sea_orm::DbErr> {
+    let methods: Vec<&str> = new.allowed_methods.iter().map(|m| m.stored()).collect();
+    signing_request::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        subject_kind: Set(new.subject_kind),
+        subject_id: Set(new.subject_id),
+        subject_version: Set(new.subject_version),
+        digest: Set(hex_sha256(&new.payload)),
+        payload: Set(new.payload),
+        text: Set(new.text),
+        key_purpose: Set(new.requirements.purpose),
+        expected_iin: Set(new.requirements.iin),
+        expected_bin: Set(new.requirements.bin),
+        role_oids: Set(serde_json::to_string(&new.requirements.role_oids).unwrap_or_default()),
+        allowed_methods: Set(serde_json::to_string(&methods).unwrap_or_default()),
+        created_at: Set(now),
+        expires_at: Set(new.expires_at),
+        voided_at: Set(None),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await
+}
+
+/// The key requirements a request was issued with.
+pub fn requirements(request: &signing_request::Model) -> KeyRequirements {
+    let purpose = request.key_purpose;
+    KeyRequirements {
+        purpose,
+        extended_key_usage_oids: vec![
+            match purpose {
+                KeyPurpose::Sign => EKU_SIGN,
+                KeyPurpose::Auth => EKU_AUTH,
+            }
+            .to_owned(),
+        ],
+        iin: request.expected_iin.clone(),
+        bin: request.expected_bin.clone(),
+        role_oids: serde_json::from_str(&request.role_oids).unwrap_or_default(),
+    }
+}
+
+/// The methods a request may be signed with.
+pub fn allowed_methods(request: &signing_request::Model) -> Vec<SigningMethod> {
+    serde_json::from_str::<Vec<String>>(&request.allowed_methods)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| SigningMethod::from_stored(m))
+        .collect()
+}
+
+/// Why a signature does not sign what it was asked to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureRefusal {
+    /// The CMS cannot be read.
+    #[error("the CMS cannot be read: {0}")]
+    Malformed(String),
+    /// The payload's base64 text was signed instead of its bytes (NCALayer's `decode` left
+    /// false).
+    #[error("the base64 text was signed instead of the bytes")]
+    PayloadTextSigned,
+    /// The signed content is not the payload.
+    #[error("the signed content is not the payload")]
+    ContentMismatch,
+    /// Not exactly one signer.
+    #[error("not exactly one signer")]
+    SignerCount,
+    /// The verifier's verdict.
+    #[error("{detail}")]
+    Verdict {
+        code: signatures::Code,
+        detail: String,
+    },
+    /// The signer is not who the request expects.
+    #[error("the signer is not the expected person")]
+    SignerMismatch,
+    /// An organisation's key where a person's own is needed.
+    #[error("not an individual's key")]
+    NotAnIndividualKey,
+}
+
+/// A verified signature, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct VerifiedSignature {
+    pub report: Report,
+    /// The one signer.
+    pub signer: SignerReport,
+    /// The CMS as received, DER when it decodes.
+    pub cms: Vec<u8>,
+    /// The bytes it signs.
+    pub content: Vec<u8>,
+    /// What the verification relied on.
+    pub trust: TrustSnapshot,
+}
+
+/// The CMS as stored: its DER when it decodes (from base64 or PEM, as the verifier reads it),
+/// else the text as received.
+fn cms_bytes(cms: &str) -> Vec<u8> {
+    signatures::decode_cms(cms.as_bytes())
+        .map_or_else(|| cms.as_bytes().to_vec(), std::borrow::Cow::into_owned)
+}
+
+/// Verifies a CMS that must sign exactly `payload` with one signer whose key serves
+/// `purpose`, at `at`. Recognises the NCALayer trap of signing the payload's base64 text
+/// instead of its bytes.
+pub fn verify_payload(
+    trust: &TrustStore,
+    cms: &str,
+    payload: &[u8],
+    purpose: Purpose,
+    at: OffsetDateTime,
+) -> Result<VerifiedSignature, SignatureRefusal> {
+    let snapshot = trust.snapshot();
+    let verifier = &snapshot.verifier;
+    let options = Options {
+        now: at,
+        at: Some(at),
+        purpose: Some(purpose),
+        require_revocation: trust.require_revocation,
+    };
+    let payload_text = STANDARD.encode(payload);
+    let attached = signatures::encapsulated_content(cms.as_bytes())
+        .map_err(|e| SignatureRefusal::Malformed(e.to_string()))?;
+    let report = match attached {
+        Some(content) if content == payload => verifier.verify(cms.as_bytes(), None, &options),
+        Some(content) if content == payload_text.as_bytes() => {
+            return Err(SignatureRefusal::PayloadTextSigned);
+        }
+        Some(_) => return Err(SignatureRefusal::ContentMismatch),
+        None => {
+            let report = verifier.verify(cms.as_bytes(), Some(payload), &options);
+            if report.code == signatures::Code::DigestMismatch {
+                let over_text =
+                    verifier.verify(cms.as_bytes(), Some(payload_text.as_bytes()), &options);
+                if over_text.code != signatures::Code::DigestMismatch {
+                    return Err(SignatureRefusal::PayloadTextSigned);
+                }
+                return Err(SignatureRefusal::ContentMismatch);
+            }
+            report
+        }
+    };
+    let [signer] = report.signers.as_slice() else {
+        return Err(SignatureRefusal::SignerCount);
+    };
+    if !report.valid {
+        return Err(SignatureRefusal::Verdict {
+            code: report.code,
+            detail: report.message.clone(),
+        });
+    }
+    let signer = signer.clone();
+    Ok(VerifiedSignature {
+        signer,
+        report,
+        cms: cms_bytes(cms),
+        content: payload.to_vec(),
+        trust: snapshot.clone(),
+    })
+}
+
+/// Checks the signer against the request's key requirements and the signed-in person: a
+/// signature binds the exact content and the actor it authorises.
+fn check_signer(
+    verified: &VerifiedSignature,
+    requirements: &KeyRequirements,
+    viewer: &SignedIn,
+) -> Result<(), SignatureRefusal> {
+    let holder = &verified.signer.signer;
+    let iin = holder.iin.as_deref();
+    if iin != Some(viewer.iin.as_str())
+        || requirements
+            .iin
+            .as_deref()
+            .is_some_and(|expected| iin != Some(expected))
+    {
+        return Err(SignatureRefusal::SignerMismatch);
+    }
+    match requirements.bin.as_deref() {
+        None => {
+            if !holder.roles.contains(&signatures::Role::Individual)
+                || holder.roles.contains(&signatures::Role::LegalEntity)
+            {
+                return Err(SignatureRefusal::NotAnIndividualKey);
+            }
+        }
+        Some(bin) => {
+            if holder.bin.as_deref() != Some(bin) {
+                return Err(SignatureRefusal::SignerMismatch);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stores a verified signature and the evidence its verification relied on (each CRL file
+/// once, under its digest). Part of the caller's transaction.
+pub async fn store<C: ConnectionTrait>(
+    db: &C,
+    purpose: SignaturePurpose,
+    subject_id: Uuid,
+    verified: &VerifiedSignature,
+    received_at: OffsetDateTime,
+) -> Result<Uuid, sea_orm::DbErr> {
+    let id = Uuid::new_v4();
+    stored_signature::ActiveModel {
+        id: Set(id),
+        purpose: Set(purpose),
+        subject_id: Set(subject_id),
+        signer_iin: Set(verified.signer.signer.iin.clone()),
+        signer_serial: Set(verified.signer.serial_number.clone()),
+        cms: Set(verified.cms.clone()),
+        signed_content: Set(verified.content.clone()),
+        report: Set(verified.report.to_json()),
+        valid: Set(true),
+        received_at: Set(received_at),
+    }
+    .insert(db)
+    .await?;
+    for crl in verified.trust.crl_files.iter() {
+        let digest = hex_sha256(crl);
+        evidence::Entity::insert(evidence::ActiveModel {
+            digest: Set(digest.clone()),
+            kind: Set(EvidenceKind::Crl),
+            bytes: Set(crl.clone()),
+            created_at: Set(received_at),
+        })
+        .on_conflict(
+            OnConflict::column(evidence::Column::Digest)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        signature_evidence::ActiveModel {
+            signature_id: Set(id),
+            digest: Set(digest),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Marks a request used, if it is still neither used nor void: of two racing signers, exactly
+/// one sees `true`.
+async fn consume<C: ConnectionTrait>(
+    db: &C,
+    request_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<bool, sea_orm::DbErr> {
+    let used = signing_request::Entity::update_many()
+        .col_expr(signing_request::Column::UsedAt, Expr::value(now))
+        .filter(signing_request::Column::Id.eq(request_id))
+        .filter(signing_request::Column::UsedAt.is_null())
+        .filter(signing_request::Column::VoidedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(used.rows_affected == 1)
+}
+
+/// Why signing a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// No such request, or not one the caller may see.
+    #[error("no such signing request")]
+    NotFound,
+    /// The caller may see it but not sign it.
+    #[error("the caller may not sign this request")]
+    NotAllowed,
+    /// Already used.
+    #[error("the signing request was already used")]
+    RequestUsed,
+    /// Its subject changed since it was issued.
+    #[error("the signing request is void")]
+    RequestVoid,
+    /// Past its expiry.
+    #[error("the signing request has expired")]
+    RequestExpired,
+    /// Another signing method than the request allows.
+    #[error("the signing method is not allowed for this request")]
+    MethodNotAllowed,
+    /// The signature does not sign the request.
+    #[error(transparent)]
+    Signature(#[from] SignatureRefusal),
+    /// The subject changed while the signature was being checked (a concurrent change won).
+    #[error("the subject changed meanwhile")]
+    Conflict,
+    /// Not the caller's fault.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<sea_orm::DbErr> for SignError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        SignError::Internal(error.into())
+    }
+}
+
+/// What a signing request signs, and what happens once it is signed.
+#[async_trait]
+pub trait SigningSubject: Send + Sync {
+    /// What completing the subject gives back.
+    type Completed: Send;
+
+    /// The stored signature's purpose.
+    fn purpose(&self) -> SignaturePurpose;
+
+    /// Before any verification: may this person sign this request, and does the request still
+    /// describe the subject as it is? (`NotFound`, `NotAllowed`, `RequestVoid`.)
+    async fn check(
+        &self,
+        ctx: &ServiceContext,
+        viewer: &SignedIn,
+        request: &signing_request::Model,
+    ) -> Result<(), SignError>;
+
+    /// Inside the transaction, first of all (the lock order): locks the subject and checks the
+    /// request still describes it (`Conflict` otherwise).
+    async fn lock(
+        &self,
+        txn: &DatabaseTransaction,
+        request: &signing_request::Model,
+    ) -> Result<(), SignError>;
+
+    /// Inside the same transaction, after the signature is stored: what signing does to the
+    /// subject.
+    async fn complete(
+        &self,
+        txn: &DatabaseTransaction,
+        viewer: &SignedIn,
+        request: &signing_request::Model,
+        signature_id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Self::Completed, SignError>;
+}
+
+/// A request the viewer may read: one whose subject the viewer may read.
+pub async fn find_request(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    id: Uuid,
+) -> Result<Option<signing_request::Model>, InternalError> {
+    let Some(request) = signing_request::Entity::find_by_id(id).one(&ctx.db).await? else {
+        return Ok(None);
+    };
+    let visible = match request.subject_kind {
+        SigningSubjectKind::Application => {
+            crate::service::applications::find(ctx, viewer, request.subject_id)
+                .await?
+                .is_some_and(|a| crate::policy::may_change(viewer, &a))
+        }
+    };
+    Ok(visible.then_some(request))
+}
+
+/// Signs a request by EDS: checks it, verifies the CMS against it, and in one transaction
+/// (in the lock order) consumes it, stores the signature and its evidence, and completes the
+/// subject.
+#[tracing::instrument(skip_all)]
+pub async fn sign_with_cms<S: SigningSubject>(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    request_id: Uuid,
+    cms: &str,
+    subject: &S,
+) -> Result<S::Completed, SignError> {
+    let received_at = ctx.clock.now();
+    let Some(request) = signing_request::Entity::find_by_id(request_id)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Err(SignError::NotFound);
+    };
+    subject.check(ctx, viewer, &request).await?;
+    if request.used_at.is_some() {
+        return Err(SignError::RequestUsed);
+    }
+    if request.voided_at.is_some() {
+        return Err(SignError::RequestVoid);
+    }
+    if request.expires_at <= received_at {
+        return Err(SignError::RequestExpired);
+    }
+    if !allowed_methods(&request).contains(&SigningMethod::Eds) {
+        return Err(SignError::MethodNotAllowed);
+    }
+    let requirements = requirements(&request);
+    let purpose = match requirements.purpose {
+        KeyPurpose::Sign => Purpose::Sign,
+        KeyPurpose::Auth => Purpose::Auth,
+    };
+    let verified = verify_payload(&ctx.trust, cms, &request.payload, purpose, received_at)?;
+    check_signer(&verified, &requirements, viewer)?;
+
+    let txn = ctx.db.begin().await?;
+    subject.lock(&txn, &request).await?;
+    if !consume(&txn, request.id, received_at).await? {
+        txn.rollback().await?;
+        return Err(SignError::Conflict);
+    }
+    let signature_id = store(
+        &txn,
+        subject.purpose(),
+        request.subject_id,
+        &verified,
+        received_at,
+    )
+    .await?;
+    match subject
+        .complete(&txn, viewer, &request, signature_id, received_at)
+        .await
+    {
+        Ok(completed) => {
+            txn.commit().await?;
+            Ok(completed)
+        }
+        Err(error) => {
+            txn.rollback().await?;
+            Err(error)
+        }
+    }
+}
+
+/// How long a signing request may be signed. NCALayer needs the citizen to pick a key and type
+/// a password: minutes, not hours.
+pub const SIGNING_TTL: Duration = Duration::minutes(30);

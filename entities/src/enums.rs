@@ -1,0 +1,161 @@
+//! Enumerated columns. Each is stored as the text it had before these types existed (the
+//! GraphQL enum value), so no data migration was needed; the service core converts them to its
+//! domain enums with exhaustive `From` impls.
+
+use sea_orm::entity::prelude::*;
+
+/// `application.status`, `application_status_change.from_status` / `to_status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ApplicationStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "AWAITING_CONSENTS")]
+    AwaitingConsents,
+    #[sea_orm(string_value = "IN_REVIEW")]
+    InReview,
+    #[sea_orm(string_value = "REGISTERED")]
+    Registered,
+    #[sea_orm(string_value = "REFUSED")]
+    Refused,
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}
+
+/// `application.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RegistrationKind {
+    #[sea_orm(string_value = "PERMANENT")]
+    Permanent,
+    #[sea_orm(string_value = "TEMPORARY")]
+    Temporary,
+}
+
+/// `application.representation`. Stored as text by hand (`DeriveValueType` over `Display` and
+/// `FromStr`): `DeriveActiveEnum` cannot take the stored value `SELF`, a Rust keyword once
+/// camel-cased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DeriveValueType)]
+#[sea_orm(value_type = "String")]
+pub enum Representation {
+    SelfApplicant,
+    LegalRepresentativeOfChild,
+    GuardianOfIncapacitated,
+    PowerOfAttorney,
+}
+
+impl Representation {
+    /// Every value.
+    pub const ALL: [Representation; 4] = [
+        Representation::SelfApplicant,
+        Representation::LegalRepresentativeOfChild,
+        Representation::GuardianOfIncapacitated,
+        Representation::PowerOfAttorney,
+    ];
+
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Representation::SelfApplicant => "SELF",
+            Representation::LegalRepresentativeOfChild => "LEGAL_REPRESENTATIVE_OF_CHILD",
+            Representation::GuardianOfIncapacitated => "GUARDIAN_OF_INCAPACITATED",
+            Representation::PowerOfAttorney => "POWER_OF_ATTORNEY",
+        }
+    }
+}
+
+impl std::fmt::Display for Representation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored representation that is none of the known values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRepresentation;
+
+impl std::fmt::Display for UnknownRepresentation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("unknown representation")
+    }
+}
+
+impl std::error::Error for UnknownRepresentation {}
+
+impl std::str::FromStr for Representation {
+    type Err = UnknownRepresentation;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Representation::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or(UnknownRepresentation)
+    }
+}
+
+/// `application.refusal_ground`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RefusalGround {
+    #[sea_orm(string_value = "UNRELIABLE_DOCUMENTS_OR_DATA")]
+    UnreliableDocumentsOrData,
+    #[sea_orm(string_value = "NO_PERSONAL_DATA_CONSENT")]
+    NoPersonalDataConsent,
+}
+
+/// `application_status_change.actor_role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ActorRole {
+    #[sea_orm(string_value = "APPLICANT")]
+    Applicant,
+    #[sea_orm(string_value = "OFFICER")]
+    Officer,
+    #[sea_orm(string_value = "SYSTEM")]
+    System,
+}
+
+/// `stored_signature.purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum SignaturePurpose {
+    #[sea_orm(string_value = "SIGN_IN")]
+    SignIn,
+    #[sea_orm(string_value = "APPLICATION")]
+    Application,
+}
+
+/// `signing_request.subject_kind`: what a signing request signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum SigningSubjectKind {
+    #[sea_orm(string_value = "APPLICATION")]
+    Application,
+}
+
+/// `signing_request.key_purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum KeyPurpose {
+    #[sea_orm(string_value = "SIGN")]
+    Sign,
+    #[sea_orm(string_value = "AUTH")]
+    Auth,
+}
+
+/// `evidence.kind`: what a content-addressed piece of evidence is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum EvidenceKind {
+    /// A CMS SignedData, DER.
+    #[sea_orm(string_value = "CMS")]
+    Cms,
+    /// The exact bytes that were signed.
+    #[sea_orm(string_value = "SIGNED_CONTENT")]
+    SignedContent,
+    /// A CRL the verification relied on, DER.
+    #[sea_orm(string_value = "CRL")]
+    Crl,
+}
