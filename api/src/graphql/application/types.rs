@@ -1,0 +1,311 @@
+//! The `Application` node and the output types around it.
+
+use super::KIND;
+use super::messages::{field_path, requirement_message};
+use crate::graphql::connection::{self, Page};
+use crate::graphql::context::{request, service};
+use crate::graphql::enums::{
+    ActorRole, ApplicationStatus, RefusalGround, RegistrationKind, Representation, RequirementCode,
+};
+use crate::graphql::errors::{UserError, internal};
+use crate::graphql::ids;
+use crate::graphql::pagination::{Cursor, PageInfo};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use entities::{application, application_status_change};
+use registration_core::domain::{self, Area};
+use registration_core::service::applications;
+use registration_core::service::applications::draft::{self, missing_requirements};
+use registration_core::service::property;
+use time::OffsetDateTime;
+
+/// An application for registration at the place of residence.
+#[derive(Debug, Clone)]
+pub struct Application(pub application::Model);
+
+/// The address of an application, as the applicant gave it.
+#[derive(SimpleObject, Debug)]
+pub struct ApplicationAddress {
+    /// The address registration code (RKA), when given.
+    pub rka: Option<String>,
+    /// The owner's IIN, when the address is given by owner and area.
+    pub owner_iin: Option<String>,
+    /// The area in m², two decimals, when given with the owner's IIN.
+    pub area: Option<String>,
+}
+
+/// One thing that blocks submission.
+#[derive(SimpleObject, Debug)]
+pub struct MissingRequirement {
+    /// The input field concerned, e.g. `["input", "periodMonths"]`.
+    pub field: Vec<String>,
+    /// What is missing.
+    pub code: RequirementCode,
+    /// The same, for people.
+    pub message: String,
+}
+
+/// One status change.
+#[derive(SimpleObject, Debug)]
+pub struct StatusChange {
+    /// The previous status (null for the draft's creation).
+    pub from: Option<ApplicationStatus>,
+    /// The new status.
+    pub to: ApplicationStatus,
+    /// Who made the change.
+    pub actor_role: ActorRole,
+    /// Why, when a reason was given.
+    pub reason: Option<String>,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// An edge of the status history.
+#[derive(SimpleObject, Debug)]
+pub struct StatusChangeEdge {
+    /// The change.
+    pub node: StatusChange,
+    /// Its cursor.
+    pub cursor: String,
+}
+
+/// A page of the status history, oldest first.
+#[derive(SimpleObject, Debug)]
+pub struct StatusChangeConnection {
+    /// The changes on this page.
+    pub edges: Vec<StatusChangeEdge>,
+    /// Paging information.
+    pub page_info: PageInfo,
+}
+
+/// An application for registration at the place of residence.
+#[Object]
+impl Application {
+    /// The opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(KIND, self.0.id)
+    }
+
+    /// The human-readable number, e.g. `26-K7QF-2M9X`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// The current status.
+    async fn status(&self) -> Option<ApplicationStatus> {
+        Some(domain::ApplicationStatus::from(self.0.status).into())
+    }
+
+    /// The current status for people, in the request's language.
+    async fn status_label(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&'static str>> {
+        let locale = request(ctx)?.locale;
+        let (kk, ru, en) = domain::ApplicationStatus::from(self.0.status).label();
+        Ok(Some(locale.pick(kk, ru, en)))
+    }
+
+    /// The version, to pass back with every change (optimistic concurrency).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Permanent or temporary registration (null while not chosen).
+    async fn kind(&self) -> Option<RegistrationKind> {
+        self.0.kind.map(|k| draft::RegistrationKind::from(k).into())
+    }
+
+    /// The period of a temporary registration, in months.
+    async fn period_months(&self) -> Option<i32> {
+        self.0.period_months
+    }
+
+    /// The address as given.
+    async fn address(&self) -> ApplicationAddress {
+        ApplicationAddress {
+            rka: self.0.address_rka.clone(),
+            owner_iin: self.0.address_owner_iin.clone(),
+            area: self
+                .0
+                .address_area_hundredths
+                .and_then(|h| Area::from_hundredths(h).ok())
+                .map(|a| a.to_string()),
+        }
+    }
+
+    /// In whose name the application is filed.
+    async fn representation(&self) -> Option<Representation> {
+        Some(draft::Representation::from(self.0.representation).into())
+    }
+
+    /// The IIN of the person to register.
+    async fn subject_iin(&self) -> Option<&str> {
+        self.0.subject_iin.as_deref()
+    }
+
+    /// Whether the person to register has refugee status.
+    async fn refugee(&self) -> bool {
+        self.0.refugee
+    }
+
+    /// The consent to access restricted personal data (null while unanswered).
+    async fn personal_data_consent(&self) -> Option<bool> {
+        self.0.personal_data_consent
+    }
+
+    /// The ground of refusal, when refused.
+    async fn refusal_ground(&self) -> Option<RefusalGround> {
+        self.0
+            .refusal_ground
+            .map(|g| domain::RefusalGround::from(g).into())
+    }
+
+    /// When the draft was created.
+    async fn created_at(&self) -> OffsetDateTime {
+        self.0.created_at
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.0.updated_at
+    }
+
+    /// When it was submitted.
+    async fn submitted_at(&self) -> Option<OffsetDateTime> {
+        self.0.submitted_at
+    }
+
+    /// What still blocks submission (empty when it can be submitted).
+    async fn missing_requirements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<MissingRequirement>> {
+        let locale = request(ctx)?.locale;
+        let service = service(ctx)?;
+        let address_found = property::address_exists(service, &self.0)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        let today = service.clock.now();
+        let missing = missing_requirements(
+            &self.0,
+            address_found,
+            (today.year(), u8::from(today.month()), today.day()),
+        );
+        Ok(missing
+            .into_iter()
+            .map(|m| MissingRequirement {
+                field: field_path(m.field)
+                    .iter()
+                    .map(|f| (*f).to_owned())
+                    .collect(),
+                code: m.code.into(),
+                message: requirement_message(m.code.into(), locale).to_owned(),
+            })
+            .collect())
+    }
+
+    /// The status changes, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many changes (1 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "The cursor after which to start.")] after: Option<String>,
+    ) -> async_graphql::Result<StatusChangeConnection> {
+        let locale = request(ctx)?.locale;
+        let id = self.0.id;
+        let Page { edges, page_info } = connection::page(
+            first,
+            after,
+            locale,
+            |after, limit| async move {
+                applications::page_of_history(service(ctx)?, id, after, limit)
+                    .await
+                    .map_err(|e| internal(e, locale))
+            },
+            |row: &application_status_change::Model| Cursor {
+                at: row.at,
+                id: row.id,
+            },
+            |row, cursor| StatusChangeEdge {
+                cursor,
+                node: status_change(row),
+            },
+        )
+        .await?;
+        Ok(StatusChangeConnection { edges, page_info })
+    }
+}
+
+fn status_change(row: application_status_change::Model) -> StatusChange {
+    StatusChange {
+        from: row
+            .from_status
+            .map(|s| domain::ApplicationStatus::from(s).into()),
+        to: domain::ApplicationStatus::from(row.to_status).into(),
+        actor_role: domain::ActorRole::from(row.actor_role).into(),
+        reason: row.reason,
+        at: row.at,
+    }
+}
+
+/// The kind of dwelling.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DwellingKind {
+    /// A house.
+    House,
+    /// A flat.
+    Apartment,
+    /// A dacha structure.
+    Dacha,
+    /// A building used for residence (hostel, dormitory) run by an organisation's administration.
+    Hostel,
+}
+
+impl From<registration_core::registries::PropertyKind> for DwellingKind {
+    fn from(kind: registration_core::registries::PropertyKind) -> Self {
+        use registration_core::registries::PropertyKind as K;
+        match kind {
+            K::House => DwellingKind::House,
+            K::Apartment => DwellingKind::Apartment,
+            K::Dacha => DwellingKind::Dacha,
+            K::Hostel => DwellingKind::Hostel,
+        }
+    }
+}
+
+/// What the property registry says of an address, without anyone's personal data.
+#[derive(SimpleObject, Debug)]
+pub struct PropertyLookupResult {
+    /// Whether the registry has the address.
+    pub found: bool,
+    /// The kind of dwelling.
+    pub kind: Option<DwellingKind>,
+    /// How many owners must consent (0 for a hostel, whose administration applies instead).
+    pub owner_count: Option<i32>,
+    /// Whether an organisation's administration runs it (its application replaces the owners' consent).
+    pub has_administration: Option<bool>,
+}
+
+/// An edge of a list of applications.
+#[derive(SimpleObject, Debug)]
+pub struct ApplicationEdge {
+    /// The application.
+    pub node: Application,
+    /// Its cursor.
+    pub cursor: String,
+}
+
+/// A page of applications.
+#[derive(SimpleObject, Debug)]
+pub struct ApplicationConnection {
+    /// The applications on this page.
+    pub edges: Vec<ApplicationEdge>,
+    /// Paging information.
+    pub page_info: PageInfo,
+}
+
+/// Result of an application mutation.
+#[derive(SimpleObject, Debug)]
+pub struct ApplicationPayload {
+    /// The application as it is now (null when the mutation was refused before finding it).
+    pub application: Option<Application>,
+    /// Why the mutation was refused.
+    pub user_errors: Vec<UserError>,
+}
