@@ -1,9 +1,9 @@
 //! Applications end to end: drafts, changes, submission with EDS, withdrawal, lists.
 
-use crate::helpers::now;
 use crate::helpers::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use signatures::testing::{self, CmsBuilder, SignerSpec};
 
@@ -431,37 +431,387 @@ async fn idempotency_keys_and_pages() {
 }
 
 #[actix_web::test]
-async fn property_lookup_tells_whether_an_address_exists() {
+async fn property_lookup_tells_whether_an_address_exists_and_is_no_oracle() {
+    for backend in BACKENDS {
+        let app = spawn_app_with(backend, &[("PROPERTY_LOOKUP_PER_HOUR", "5")]).await;
+        let token = signed_in(&app, AIGERIM).await;
+        let query = "query($input: AddressInput!) { propertyLookup(input: $input) { found kind ownerCount hasAdministration } }";
+        let flat = app
+            .graphql(
+                query,
+                json!({ "input": { "rka": AIGERIM_FLAT } }),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            flat["data"]["propertyLookup"],
+            json!({ "found": true, "kind": "APARTMENT", "ownerCount": 1, "hasAdministration": false })
+        );
+        // Another person's IIN: confirmed, and not one thing more.
+        let by_owner = app
+            .graphql(
+                query,
+                json!({ "input": { "ownerIin": NURLAN, "area": "87.60" } }),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            by_owner["data"]["propertyLookup"],
+            json!({ "found": true, "kind": null, "ownerCount": null, "hasAdministration": null }),
+            "{backend:?}"
+        );
+        // The owner asking about his own house learns what the form needs.
+        let nurlan = signed_in(&app, NURLAN).await;
+        let own = app
+            .graphql(
+                query,
+                json!({ "input": { "ownerIin": NURLAN, "area": "87.60" } }),
+                Some(&nurlan),
+            )
+            .await;
+        assert_eq!(own["data"]["propertyLookup"]["ownerCount"], 2, "{own}");
+        let missing = app
+            .graphql(query, json!({ "input": { "rka": "999" } }), Some(&token))
+            .await;
+        assert_eq!(missing["data"]["propertyLookup"]["found"], false);
+        let bad = app
+            .graphql(query, json!({ "input": { "rka": "12a" } }), Some(&token))
+            .await;
+        assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        // Many guesses in one request: only the first runs.
+        let aliases = app
+            .graphql(
+                "{ a: propertyLookup(input: { ownerIin: \"760212350620\", area: \"87.60\" }) { found } b: propertyLookup(input: { ownerIin: \"760212350620\", area: \"87.61\" }) { found } }",
+                json!({}),
+                Some(&token),
+            )
+            .await;
+        let errors = aliases["errors"].as_array().expect("errors");
+        assert_eq!(errors.len(), 1, "{aliases}");
+        assert_eq!(errors[0]["extensions"]["code"], "LIMIT_EXCEEDED");
+        assert_eq!(
+            errors[0]["extensions"]["limit"],
+            "PROPERTY_LOOKUPS_PER_REQUEST"
+        );
+        // Four lookups of Aigerim's counted (the malformed one never ran): the fifth is the
+        // last of the hour, the sixth is refused until the first is an hour old.
+        let fifth = app
+            .graphql(query, json!({ "input": { "rka": "999" } }), Some(&token))
+            .await;
+        assert_eq!(fifth["data"]["propertyLookup"]["found"], false, "{fifth}");
+        let sixth = app
+            .graphql(query, json!({ "input": { "rka": "999" } }), Some(&token))
+            .await;
+        assert_eq!(
+            sixth["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+            "{sixth}"
+        );
+        let retry = sixth["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_i64()
+            .expect("retryAfterSeconds");
+        assert!((1..=3600).contains(&retry), "{retry}");
+        // Nurlan's limit is his own.
+        let again = app
+            .graphql(
+                query,
+                json!({ "input": { "rka": AIGERIM_FLAT } }),
+                Some(&nurlan),
+            )
+            .await;
+        assert_eq!(again["data"]["propertyLookup"]["found"], true);
+        // Every lookup is in the audit, with masked IINs only.
+        let db = sea_orm::Database::connect(&app.database_url)
+            .await
+            .expect("db");
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT owner_iin_masked, found FROM property_lookup",
+            ))
+            .await
+            .expect("audit rows");
+        assert_eq!(rows.len(), 7, "{backend:?}");
+        for row in &rows {
+            let masked: Option<String> = row.try_get("", "owner_iin_masked").expect("column");
+            if let Some(masked) = masked {
+                assert_ne!(masked, NURLAN);
+                assert!(masked.contains('*'), "{masked}");
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn text_inputs_refuse_control_and_bidi_characters_and_count_characters() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let token = signed_in(&app, NURLAN).await;
+        let document = |number: &str, issued_on: &str| {
+            json!({ "representation": { "kind": "POWER_OF_ATTORNEY", "subjectIin": AIGERIM,
+                "document": { "kind": "power of attorney", "number": number, "issuedOn": issued_on, "issuer": "notary" } } })
+        };
+        for (input, field) in [
+            (document("N\u{0}1", "2020-01-01"), "number"),
+            (document("N\u{1b}[31m1", "2020-01-01"), "number"),
+            (document("exe.\u{202e}txt", "2020-01-01"), "number"),
+            (document("N1", "2999-01-01"), "issuedOn"),
+            (document("N1", "2021-02-29"), "issuedOn"),
+        ] {
+            let refused = create(&app, &token, input.clone()).await;
+            assert_eq!(
+                codes(&refused),
+                ["BAD_USER_INPUT"],
+                "{backend:?} {input}: {refused}"
+            );
+            assert_eq!(
+                refused["userErrors"][0]["field"],
+                json!(["input", "representation", "document", field])
+            );
+        }
+        // 90 Cyrillic letters are 90 characters (180 bytes), within the 100 allowed.
+        let cyrillic = "Ж".repeat(90);
+        let accepted = create(&app, &token, document(&cyrillic, "2020-01-01")).await;
+        assert_eq!(codes(&accepted), Vec::<String>::new(), "{accepted}");
+        let too_long = create(&app, &token, document(&"Ж".repeat(101), "2020-01-01")).await;
+        assert_eq!(codes(&too_long), ["BAD_USER_INPUT"]);
+        // A NUL elsewhere: the withdrawal reason, the idempotency key, the country.
+        let draft = &accepted["application"];
+        let withdraw = app
+            .graphql(
+                "mutation($input: WithdrawApplicationInput!) { withdrawApplication(input: $input) { application { status } userErrors { code field } } }",
+                json!({ "input": { "id": draft["id"], "version": draft["version"], "reason": "a\u{0}b" } }),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            withdraw["data"]["withdrawApplication"]["userErrors"][0]["field"],
+            json!(["input", "reason"]),
+            "{withdraw}"
+        );
+        let key = create(&app, &token, json!({ "idempotencyKey": "k\u{0}" })).await;
+        assert_eq!(
+            key["userErrors"][0]["field"],
+            json!(["input", "idempotencyKey"])
+        );
+        for country in ["XX", "KZ", "U\u{0}"] {
+            let arrival = create(
+                &app,
+                &token,
+                json!({ "arrivalFromAbroad": { "country": country, "identityDocument": "PASSPORT", "identityDocumentNumber": "N1" } }),
+            )
+            .await;
+            assert_eq!(
+                arrival["userErrors"][0]["field"],
+                json!(["input", "arrivalFromAbroad", "country"]),
+                "{country}: {arrival}"
+            );
+        }
+        let uzbekistan = create(
+            &app,
+            &token,
+            json!({ "arrivalFromAbroad": { "country": "uz", "identityDocument": "PASSPORT", "identityDocumentNumber": "N1" } }),
+        )
+        .await;
+        assert_eq!(codes(&uzbekistan), Vec::<String>::new(), "{uzbekistan}");
+    }
+}
+
+#[actix_web::test]
+async fn a_permanent_registration_has_no_period() {
     let app = spawn_app(Backend::Sqlite).await;
     let token = signed_in(&app, AIGERIM).await;
-    let query = "query($input: AddressInput!) { propertyLookup(input: $input) { found kind ownerCount hasAdministration } }";
-    let flat = app
-        .graphql(
-            query,
-            json!({ "input": { "rka": AIGERIM_FLAT } }),
-            Some(&token),
-        )
-        .await;
+    let refused = create(
+        &app,
+        &token,
+        json!({ "kind": "PERMANENT", "periodMonths": 6 }),
+    )
+    .await;
+    assert_eq!(codes(&refused), ["BAD_USER_INPUT"], "{refused}");
     assert_eq!(
-        flat["data"]["propertyLookup"],
-        json!({ "found": true, "kind": "APARTMENT", "ownerCount": 1, "hasAdministration": false })
+        refused["userErrors"][0]["field"],
+        json!(["input", "periodMonths"])
     );
-    let by_owner = app
+    let temporary = create(
+        &app,
+        &token,
+        json!({ "kind": "TEMPORARY", "periodMonths": 6 }),
+    )
+    .await;
+    let draft = &temporary["application"];
+    // Turning a temporary draft with a period into a permanent one is refused too; clearing
+    // the period in the same change is accepted.
+    let changed = update(
+        &app,
+        &token,
+        json!({ "id": draft["id"], "version": draft["version"], "kind": "PERMANENT" }),
+    )
+    .await;
+    assert_eq!(
+        changed["userErrors"][0]["field"],
+        json!(["input", "periodMonths"])
+    );
+    let cleared = update(
+        &app,
+        &token,
+        json!({ "id": draft["id"], "version": draft["version"], "kind": "PERMANENT", "periodMonths": null }),
+    )
+    .await;
+    assert_eq!(codes(&cleared), Vec::<String>::new(), "{cleared}");
+    assert_eq!(cleared["application"]["periodMonths"], Value::Null);
+}
+
+#[actix_web::test]
+async fn an_idempotency_key_replayed_with_other_content_is_refused() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let token = signed_in(&app, AIGERIM).await;
+        let first = create(
+            &app,
+            &token,
+            json!({ "kind": "PERMANENT", "idempotencyKey": "k-1" }),
+        )
+        .await;
+        let retry = create(
+            &app,
+            &token,
+            json!({ "kind": "PERMANENT", "idempotencyKey": "k-1" }),
+        )
+        .await;
+        assert_eq!(retry["application"]["id"], first["application"]["id"]);
+        let replay = create(
+            &app,
+            &token,
+            json!({ "kind": "TEMPORARY", "idempotencyKey": "k-1" }),
+        )
+        .await;
+        assert_eq!(
+            codes(&replay),
+            ["IDEMPOTENCY_KEY_REUSED"],
+            "{backend:?}: {replay}"
+        );
+        assert_eq!(
+            replay["userErrors"][0]["field"],
+            json!(["input", "idempotencyKey"])
+        );
+        assert!(replay["application"].is_null());
+    }
+}
+
+#[actix_web::test]
+async fn a_crafted_cursor_is_bad_user_input_on_both_databases() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let token = signed_in(&app, AIGERIM).await;
+        create(&app, &token, json!({})).await;
+        for (nanos, id) in [
+            // Year -9999 and year 9999's last second plus one: outside what the service writes.
+            (
+                "-377705116800000000000",
+                "00000000-0000-4000-8000-000000000000",
+            ),
+            (
+                "253402300800000000000",
+                "00000000-0000-4000-8000-000000000000",
+            ),
+            ("0", "not-a-uuid"),
+        ] {
+            let cursor =
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{nanos}:{id}"));
+            let page = app
+                .graphql(
+                    "query($after: String) { myApplications(first: 5, after: $after) { edges { cursor } } }",
+                    json!({ "after": cursor }),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(
+                page["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{backend:?} {nanos}: {page}"
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn submit_never_deadlocks_with_update_or_withdraw() {
+    let app = spawn_app(Backend::Postgres).await;
+    let token = signed_in(&app, AIGERIM).await;
+    let certificate = sign_certificate(AIGERIM);
+    let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
+    for round in 0..20 {
+        let draft = create(&app, &token, complete()).await["application"].clone();
+        let request = prepare(&app, &token, &draft).await["signingRequest"].clone();
+        let cms = sign(&certificate, &payload_bytes(&request));
+        let change = async {
+            if round % 2 == 0 {
+                update(
+                    &app,
+                    &token,
+                    json!({ "id": draft["id"], "version": draft["version"], "refugee": true }),
+                )
+                .await
+            } else {
+                app.graphql(
+                    "mutation($input: WithdrawApplicationInput!) { withdrawApplication(input: $input) { application { status } userErrors { code field message } } }",
+                    json!({ "input": { "id": draft["id"], "version": draft["version"] } }),
+                    Some(&token),
+                )
+                .await["data"]["withdrawApplication"]
+                    .clone()
+            }
+        };
+        let (submitted, changed) =
+            futures_join(submit(&app, &token, &request["id"], &cms), change).await;
+        let wins = [&submitted, &changed]
+            .iter()
+            .filter(|p| p["userErrors"].as_array().is_some_and(Vec::is_empty))
+            .count();
+        assert_eq!(
+            wins, 1,
+            "round {round}: exactly one wins: {submitted} {changed}"
+        );
+        for payload in [&submitted, &changed] {
+            for code in codes(payload) {
+                *outcomes.entry(code).or_default() += 1;
+            }
+        }
+    }
+    // The loser of either side is a CONFLICT (or, for a submit that started after the change
+    // committed, a void request); never an internal error.
+    let allowed = ["CONFLICT", "SIGNING_REQUEST_VOID"];
+    assert!(
+        outcomes.keys().all(|code| allowed.contains(&code.as_str())),
+        "{outcomes:?}"
+    );
+}
+
+#[actix_web::test]
+async fn signing_requests_name_their_subject_and_expire_by_the_clock() {
+    let clock = std::sync::Arc::new(api::core::ManualClock::new(now()));
+    let app = spawn_app_with_clock(Backend::Sqlite, &[], clock.clone()).await;
+    let token = signed_in(&app, AIGERIM).await;
+    let draft = create(&app, &token, complete()).await["application"].clone();
+    let request = prepare(&app, &token, &draft).await["signingRequest"].clone();
+    let fetched = app
         .graphql(
-            query,
-            json!({ "input": { "ownerIin": NURLAN, "area": "87.60" } }),
+            "query($id: ID!) { node(id: $id) { ... on SigningRequest { allowedMethods subject { id ... on Application { number } } keyRequirements { purpose extendedKeyUsageOids iin bin roleOids } } } }",
+            json!({ "id": request["id"] }),
             Some(&token),
         )
         .await;
-    assert_eq!(by_owner["data"]["propertyLookup"]["ownerCount"], 2);
-    let missing = app
-        .graphql(query, json!({ "input": { "rka": "999" } }), Some(&token))
-        .await;
-    assert_eq!(missing["data"]["propertyLookup"]["found"], false);
-    let bad = app
-        .graphql(query, json!({ "input": { "rka": "12a" } }), Some(&token))
-        .await;
-    assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    let node = &fetched["data"]["node"];
+    assert_eq!(node["allowedMethods"], json!(["EDS"]), "{fetched}");
+    assert_eq!(node["subject"]["id"], draft["id"]);
+    assert_eq!(node["subject"]["number"], draft["number"]);
+    assert_eq!(
+        node["keyRequirements"],
+        json!({ "purpose": "SIGN", "extendedKeyUsageOids": ["1.3.6.1.5.5.7.3.4"], "iin": AIGERIM, "bin": null, "roleOids": [] })
+    );
+    // Thirty minutes later the request is no longer accepted.
+    clock.advance(time::Duration::minutes(31));
+    let cms = sign(&sign_certificate(AIGERIM), &payload_bytes(&request));
+    let late = submit(&app, &token, &request["id"], &cms).await;
+    assert_eq!(codes(&late), ["SIGNING_REQUEST_EXPIRED"], "{late}");
 }
 
 #[actix_web::test]
@@ -707,7 +1057,7 @@ async fn a_parent_files_and_signs_for_a_child_of_15() {
     // DOMAIN: children aged 14-16 apply through a legal representative. 110315600014 was born
     // 2011-03-15 (female, 2000s); the test runs in the years she is 14 to 16, else it says so.
     let child = "110315600014";
-    let today = time::OffsetDateTime::now_utc();
+    let today = now();
     let age = today.year() - 2011 - i32::from((u8::from(today.month()), today.day()) < (3, 15));
     let input = json!({
         "kind": "TEMPORARY",

@@ -1,6 +1,5 @@
 //! The authorisation matrix: every role against every operation.
 
-use crate::helpers::now;
 use crate::helpers::*;
 use serde_json::{Value, json};
 

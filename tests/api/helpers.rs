@@ -79,7 +79,7 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()),
         Backend::Postgres => {
-            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let now = now().unix_timestamp();
             let name = format!("test_{now}_{}", Uuid::new_v4().simple());
             let admin = Database::connect(postgres_admin_url())
                 .await
@@ -114,6 +114,32 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
     }
     let settings = Settings::from_sources(|name| env.get(name).cloned()).expect("test settings");
     (settings, database_url)
+}
+
+/// Starts the application on a clock the test moves.
+pub async fn spawn_app_with_clock(
+    backend: Backend,
+    extra: &[(&str, &str)],
+    clock: std::sync::Arc<api::core::ManualClock>,
+) -> TestApp {
+    let (settings, database_url) = settings(backend, extra).await;
+    let application = Application::build_with_clock(settings, clock)
+        .await
+        .expect("the application starts");
+    let port = application.port();
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp { port, database_url }
+}
+
+/// Starts the application with extra settings.
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let (settings, database_url) = settings(backend, extra).await;
+    let application = Application::build(settings)
+        .await
+        .expect("the application starts");
+    let port = application.port();
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp { port, database_url }
 }
 
 /// Starts the application in the background of the test's runtime.
@@ -313,8 +339,8 @@ pub fn auth_certificate(iin: &str) -> testing::Certificate {
     pki()
         .individual_auth(iin)
         .validity(
-            time::OffsetDateTime::now_utc() - time::Duration::days(30),
-            time::OffsetDateTime::now_utc() + time::Duration::days(365),
+            now() - time::Duration::days(30),
+            now() + time::Duration::days(365),
         )
         .issued_by(&pki().intermediate)
 }
@@ -324,8 +350,8 @@ pub fn sign_certificate(iin: &str) -> testing::Certificate {
     pki()
         .individual_sign(iin)
         .validity(
-            time::OffsetDateTime::now_utc() - time::Duration::days(30),
-            time::OffsetDateTime::now_utc() + time::Duration::days(365),
+            now() - time::Duration::days(30),
+            now() + time::Duration::days(365),
         )
         .issued_by(&pki().intermediate)
 }
@@ -378,15 +404,48 @@ pub fn officer_auth_certificate() -> testing::Certificate {
             nca::ROLE_EMPLOYEE,
         ])
         .validity(
-            time::OffsetDateTime::now_utc() - time::Duration::days(1),
-            time::OffsetDateTime::now_utc() + time::Duration::days(30),
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
         )
         .issued_by(&pki().intermediate)
 }
 
-/// The system clock's time, for administration commands run by a test (the server's own
-/// clock is the application's).
+/// The system clock's time. A test needs it where the server runs on the system clock (the
+/// default): certificates it issues and rows it writes by hand must be current for the server.
 pub fn now() -> time::OffsetDateTime {
     use api::core::Clock;
     api::core::SystemClock.now()
+}
+
+/// Polls two futures concurrently (their HTTP exchanges run on blocking threads, so the two
+/// requests really are in flight together).
+pub async fn futures_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut first, mut second) = (None, None);
+    std::future::poll_fn(|cx| {
+        if first.is_none()
+            && let Poll::Ready(value) = a.as_mut().poll(cx)
+        {
+            first = Some(value);
+        }
+        if second.is_none()
+            && let Poll::Ready(value) = b.as_mut().poll(cx)
+        {
+            second = Some(value);
+        }
+        if first.is_some() && second.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (
+        first.expect("polled to completion"),
+        second.expect("polled to completion"),
+    )
 }

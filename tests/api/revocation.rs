@@ -3,15 +3,16 @@
 
 use crate::helpers::*;
 use api::startup::Application;
+use sea_orm::ConnectionTrait;
 use signatures::testing::{CrlBuilder, Reason};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 fn current_crl(
     issuer: &signatures::testing::Certificate,
     number: u64,
     revoked: Option<&[u8]>,
 ) -> Vec<u8> {
-    let now = OffsetDateTime::now_utc();
+    let now = now();
     let mut crl = CrlBuilder::new(issuer)
         .number(number)
         .this_update(now - Duration::hours(1))
@@ -67,6 +68,35 @@ async fn production_requires_revocation_data_and_reloads_changed_crls() {
     let app = TestApp { port, database_url };
     let good = app.login_with(&certificate).await;
     assert!(good["token"].is_string(), "{good}");
+    // The signature is kept with the CRLs its verification relied on, each stored once under
+    // its digest, however many signatures rely on it.
+    assert!(app.login_with(&certificate).await["token"].is_string());
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("db");
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    sql,
+                ))
+                .await
+                .expect("query")
+                .expect("a row");
+            row.try_get_by_index::<i64>(0).expect("a count")
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM evidence WHERE kind = 'CRL'").await,
+        2
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM signature_evidence").await, 4);
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT signature_id) FROM signature_evidence").await,
+        2
+    );
 
     std::fs::write(
         &leaf_crl,

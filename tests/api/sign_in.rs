@@ -1,6 +1,5 @@
 //! Sign-in with EDS, end to end.
 
-use crate::helpers::now;
 use crate::helpers::*;
 use serde_json::json;
 use signatures::testing::{self, CmsBuilder, SignerSpec, TestPki};
@@ -109,39 +108,6 @@ async fn a_challenge_is_single_use_even_when_raced() {
     }
 }
 
-/// Polls two futures concurrently (their HTTP exchanges run on blocking threads, so the two
-/// requests really are in flight together).
-async fn futures_join<A: std::future::Future, B: std::future::Future>(
-    a: A,
-    b: B,
-) -> (A::Output, B::Output) {
-    use std::task::Poll;
-    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
-    let (mut first, mut second) = (None, None);
-    std::future::poll_fn(|cx| {
-        if first.is_none()
-            && let Poll::Ready(value) = a.as_mut().poll(cx)
-        {
-            first = Some(value);
-        }
-        if second.is_none()
-            && let Poll::Ready(value) = b.as_mut().poll(cx)
-        {
-            second = Some(value);
-        }
-        if first.is_some() && second.is_some() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    })
-    .await;
-    (
-        first.expect("polled to completion"),
-        second.expect("polled to completion"),
-    )
-}
-
 #[actix_web::test]
 async fn an_expired_challenge_is_refused() {
     let app = spawn_app(Backend::Postgres).await;
@@ -176,8 +142,8 @@ async fn signatures_that_do_not_authenticate_are_refused_with_their_own_codes() 
     let untrusted = other_pki
         .individual_auth(IIN)
         .validity(
-            time::OffsetDateTime::now_utc() - time::Duration::days(1),
-            time::OffsetDateTime::now_utc() + time::Duration::days(30),
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
         )
         .issued_by(&other_pki.intermediate);
     let signing_only = sign_certificate(IIN);

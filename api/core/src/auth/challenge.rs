@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn nonces_differ() {
-        let now = OffsetDateTime::now_utc();
+        let now = time::macros::datetime!(2026-12-01 10:00 UTC);
         let a = Challenge::new("a", "", now, now).unwrap();
         let b = Challenge::new("a", "", now, now).unwrap();
         assert_ne!(a.nonce, b.nonce);
