@@ -1,5 +1,5 @@
 //! Loading the registry mirror (persons, real-estate objects and their owners) from a JSON Lines
-//! file: the `registration-api import FILE` command and the demo data set.
+//! file or a JSON array: the `registration-api import FILE` command and the demo data set.
 //!
 //! # The file
 //!
@@ -16,7 +16,10 @@
 //! (each row on one line in the file). `patronymic`, `phone` and `administrationBin` may be
 //! `null` or left out; `kind` is `HOUSE`, `APARTMENT`, `DACHA` or `HOSTEL`; an owner has either
 //! `iin` (a person) or `bin` (an organisation), and a `share` written as a fraction. The area is
-//! a string, not a JSON number, because a binary float cannot hold most decimals exactly.
+//! a string, not a JSON number, because a binary float cannot hold most decimals exactly. Names
+//! and addresses are free text: a control character or a bidirectional override refuses the
+//! row. The same rows may instead be the elements of one JSON array, over as many lines as they
+//! like; a problem is then reported at the line its element starts on.
 //!
 //! # All or nothing
 //!
@@ -29,110 +32,27 @@
 //! Persons are matched by IIN and properties by RKA: a known one is updated (a property's owners
 //! are replaced by the file's), a new one created, and one that already matches the file is left
 //! alone, so importing the same file twice changes nothing the second time.
+//!
+//! # The parts
+//!
+//! `reader` splits the text into records with their lines and parses each into a row as
+//! written; `validation` checks every field and the rules across fields and rows; `writer`
+//! writes the good rows in one transaction; `report` is what the caller gets back.
 
-use std::collections::HashMap;
-use std::fmt;
+mod reader;
+mod report;
+mod validation;
+mod writer;
 
-use entities::{person, real_estate_object, real_estate_owner};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
-};
-use serde::Deserialize;
+use entities::real_estate_object;
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
-use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
-use crate::registries::{Owner, Ownership, PropertyKind, Share};
+pub use report::{ImportError, ImportReport};
 
 /// The demo data set: the demo PKI's people and a few properties (a flat with one owner, a
 /// co-owned flat, a house with three co-owners, a hostel with an administration).
-pub const DEMO_DATA: &str = include_str!("../../../../demo/data.jsonl");
-
-/// The longest name (surname, given name or patronymic) accepted, in characters. A sanity
-/// bound, not a legal one: it catches a shifted column, not a real name.
-const MAX_NAME_CHARS: usize = 100;
-/// The longest address accepted, in characters; a sanity bound like [`MAX_NAME_CHARS`].
-const MAX_ADDRESS_CHARS: usize = 500;
-
-/// What an import did, or why it did nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    /// Persons that were not in the mirror.
-    pub persons_created: usize,
-    /// Known persons whose data changed.
-    pub persons_updated: usize,
-    /// Known persons already as the file describes them.
-    pub persons_unchanged: usize,
-    /// Properties that were not in the mirror.
-    pub properties_created: usize,
-    /// Known properties whose data or owners changed.
-    pub properties_updated: usize,
-    /// Known properties already as the file describes them.
-    pub properties_unchanged: usize,
-    /// Every problem found, in line order. When not empty, nothing was written and the counts
-    /// are zero.
-    pub errors: Vec<ImportError>,
-}
-
-impl ImportReport {
-    /// Whether the file was imported (it had no bad row).
-    #[must_use]
-    pub fn is_ok(&self) -> bool {
-        self.errors.is_empty()
-    }
-}
-
-/// One problem of one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    /// The line in the file, counted from 1 (blank and comment lines count).
-    pub line: usize,
-    /// What is wrong, naming the field (`owners[1].share: …`). It never quotes an identifier
-    /// the domain types refused, as these messages may end up in logs.
-    pub message: String,
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
-/// For the CLI: either the counts, or every problem, one per line.
-impl fmt::Display for ImportReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.errors.is_empty() {
-            write!(
-                f,
-                "imported: persons {} created, {} updated, {} unchanged; \
-                 properties {} created, {} updated, {} unchanged",
-                self.persons_created,
-                self.persons_updated,
-                self.persons_unchanged,
-                self.properties_created,
-                self.properties_updated,
-                self.properties_unchanged,
-            )
-        } else {
-            let rows = {
-                let mut lines: Vec<usize> = self.errors.iter().map(|e| e.line).collect();
-                lines.dedup();
-                lines.len()
-            };
-            write!(
-                f,
-                "nothing imported: {} problem(s) on {} line(s)",
-                self.errors.len(),
-                rows
-            )?;
-            for error in &self.errors {
-                write!(f, "\n{error}")?;
-            }
-            Ok(())
-        }
-    }
-}
+pub const DEMO_DATA: &str = include_str!("../../../../../demo/data.jsonl");
 
 /// Validates the whole file and, if every row is good, writes it in one transaction.
 ///
@@ -146,31 +66,17 @@ pub async fn import(
     text: &str,
     now: OffsetDateTime,
 ) -> Result<ImportReport, DbErr> {
-    let (rows, errors) = validate(text);
+    let (rows, errors) = match reader::read(text) {
+        Ok(records) => validation::validate(records),
+        Err(error) => (Vec::new(), vec![error]),
+    };
     if !errors.is_empty() {
         return Ok(ImportReport {
             errors,
             ..ImportReport::default()
         });
     }
-    let txn = db.begin().await?;
-    let mut report = ImportReport::default();
-    for row in &rows {
-        match row {
-            Row::Person(person) => match write_person(&txn, person, now).await? {
-                Outcome::Created => report.persons_created += 1,
-                Outcome::Updated => report.persons_updated += 1,
-                Outcome::Unchanged => report.persons_unchanged += 1,
-            },
-            Row::Property(property) => match write_property(&txn, property, now).await? {
-                Outcome::Created => report.properties_created += 1,
-                Outcome::Updated => report.properties_updated += 1,
-                Outcome::Unchanged => report.properties_unchanged += 1,
-            },
-        }
-    }
-    txn.commit().await?;
-    Ok(report)
+    writer::write(db, &rows, now).await
 }
 
 /// Imports [`DEMO_DATA`] if the property mirror is empty (a fresh development database), and
@@ -193,582 +99,21 @@ pub async fn load_demo_data_if_empty(
     import(db, DEMO_DATA, now).await.map(Some)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reading and validating
-
-/// A row as written in the file, before validation: every value is still text, so that each
-/// field can be checked by its domain type and reported by name.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum RawRow {
-    Person(RawPerson),
-    Property(RawProperty),
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawPerson {
-    iin: String,
-    surname: String,
-    given_name: String,
-    #[serde(default)]
-    patronymic: Option<String>,
-    #[serde(default)]
-    phone: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawProperty {
-    rka: String,
-    address: String,
-    area: String,
-    kind: String,
-    #[serde(default)]
-    administration_bin: Option<String>,
-    owners: Vec<RawOwner>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOwner {
-    #[serde(default)]
-    iin: Option<String>,
-    #[serde(default)]
-    bin: Option<String>,
-    share: String,
-}
-
-/// A validated row.
-enum Row {
-    Person(PersonRow),
-    Property(PropertyRow),
-}
-
-struct PersonRow {
-    iin: Iin,
-    surname: String,
-    given_name: String,
-    patronymic: Option<String>,
-    phone: Option<PhoneNumber>,
-}
-
-struct PropertyRow {
-    rka: Rka,
-    address: String,
-    area: Area,
-    kind: PropertyKind,
-    administration: Option<Bin>,
-    owners: Vec<Ownership>,
-}
-
-/// The problems of one row, each prefixed with the field it concerns.
-struct Problems {
-    line: usize,
-    errors: Vec<ImportError>,
-}
-
-impl Problems {
-    fn new(line: usize) -> Self {
-        Self {
-            line,
-            errors: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, field: &str, message: impl fmt::Display) {
-        self.errors.push(ImportError {
-            line: self.line,
-            message: format!("{field}: {message}"),
-        });
-    }
-
-    /// The value if it parsed; otherwise the error is recorded under `field`.
-    fn check<T, E: fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|error| self.add(field, error)).ok()
-    }
-}
-
-/// The records of a file, each with the line it starts on: one JSON object per line (JSON
-/// Lines; blank lines and `//` comments skipped), or the elements of one JSON array.
-fn records(text: &str) -> Result<Vec<(usize, &str)>, ImportError> {
-    let body = text.trim_start();
-    if !body.starts_with('[') {
-        return Ok(text
-            .lines()
-            .enumerate()
-            .map(|(index, content)| (index + 1, content.trim()))
-            .filter(|(_, content)| !content.is_empty() && !content.starts_with("//"))
-            .collect());
-    }
-    let line_of = |offset: usize| {
-        text.get(..offset)
-            .map_or(1, |before| before.matches('\n').count() + 1)
-    };
-    let open = text.len() - body.len();
-    let mut records = Vec::new();
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let mut element: Option<usize> = None;
-    // Top-level elements end at a comma or the closing bracket outside strings and nesting; the
-    // delimiters are ASCII, so every slice falls on character boundaries.
-    for (offset, byte) in text.bytes().enumerate().skip(open + 1) {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => {
-                in_string = true;
-                element.get_or_insert(offset);
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                element.get_or_insert(offset);
-            }
-            b'}' | b']' if depth > 0 => depth -= 1,
-            b',' | b']' if depth == 0 => {
-                if let Some(start) = element.take() {
-                    records.push((
-                        line_of(start),
-                        text.get(start..offset).unwrap_or_default().trim(),
-                    ));
-                }
-                if byte == b']' {
-                    let rest = text.get(offset + 1..).unwrap_or_default();
-                    if !rest.trim().is_empty() {
-                        return Err(ImportError {
-                            line: line_of(offset),
-                            message: "row: text after the closing bracket of the array".to_owned(),
-                        });
-                    }
-                    return Ok(records);
-                }
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            _ => {
-                element.get_or_insert(offset);
-            }
-        }
-    }
-    Err(ImportError {
-        line: line_of(text.len()),
-        message: "row: the JSON array is not closed".to_owned(),
-    })
-}
-
-/// Parses and validates every row: the good rows, and every problem of the bad ones.
-fn validate(text: &str) -> (Vec<Row>, Vec<ImportError>) {
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    // The first line of each IIN and RKA, to refuse a second row for the same one: which of the
-    // two should win is not for the importer to guess.
-    let mut persons_seen: HashMap<String, usize> = HashMap::new();
-    let mut properties_seen: HashMap<String, usize> = HashMap::new();
-    // Editors on Windows may save UTF-8 with a byte-order mark; it is not part of the JSON.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let records = match records(text) {
-        Ok(records) => records,
-        Err(error) => return (Vec::new(), vec![error]),
-    };
-    for (line, content) in records {
-        let mut problems = Problems::new(line);
-        match parse_row(content) {
-            Err(message) => problems.add("row", message),
-            Ok(RawRow::Person(raw)) => {
-                if let Some(person) = validate_person(raw, &mut problems) {
-                    match persons_seen.get(person.iin.as_str()) {
-                        Some(first) => problems
-                            .add("iin", format!("the same person is already on line {first}")),
-                        None => {
-                            persons_seen.insert(person.iin.as_str().to_owned(), line);
-                            rows.push(Row::Person(person));
-                        }
-                    }
-                }
-            }
-            Ok(RawRow::Property(raw)) => {
-                if let Some(property) = validate_property(raw, &mut problems) {
-                    match properties_seen.get(property.rka.as_str()) {
-                        Some(first) => problems.add(
-                            "rka",
-                            format!("the same property is already on line {first}"),
-                        ),
-                        None => {
-                            properties_seen.insert(property.rka.as_str().to_owned(), line);
-                            rows.push(Row::Property(property));
-                        }
-                    }
-                }
-            }
-        }
-        errors.append(&mut problems.errors);
-    }
-    (rows, errors)
-}
-
-/// The row as written, or why it is not a row. The JSON is parsed before the row's shape is
-/// checked so that a syntax error can point at its column (serde loses positions while it
-/// buffers an internally tagged enum), and so that an unknown `type` gets a plain message.
-fn parse_row(content: &str) -> Result<RawRow, String> {
-    let value: serde_json::Value = serde_json::from_str(content).map_err(|error| {
-        // serde_json says "at line 1 column N"; the line is the file's, so keep the column only.
-        let message = error.to_string();
-        let suffix = format!(" at line {} column {}", error.line(), error.column());
-        let message = message.strip_suffix(&suffix).unwrap_or(&message);
-        format!("not valid JSON: {message} (column {})", error.column())
-    })?;
-    if !value.is_object() {
-        return Err("must be a JSON object".to_owned());
-    }
-    match value.get("type").and_then(serde_json::Value::as_str) {
-        Some("person" | "property") => {
-            serde_json::from_value(value).map_err(|error| error.to_string())
-        }
-        _ => Err(r#"its "type" must be "person" or "property""#.to_owned()),
-    }
-}
-
-/// A name: trimmed, not blank, not absurdly long.
-fn name(text: &str) -> Result<String, &'static str> {
-    let text = text.trim();
-    if text.is_empty() {
-        Err("must not be blank")
-    } else if text.chars().count() > MAX_NAME_CHARS {
-        Err("is too long (at most 100 characters)")
-    } else {
-        Ok(text.to_owned())
-    }
-}
-
-fn validate_person(raw: RawPerson, problems: &mut Problems) -> Option<PersonRow> {
-    // Strict parsing: the registry mirror holds real IINs, so a test certificate's IIN that
-    // fails the check digit (see `Iin::from_certificate`) is refused here.
-    let iin = problems.check("iin", Iin::parse(&raw.iin));
-    let surname = problems.check("surname", name(&raw.surname));
-    let given_name = problems.check("givenName", name(&raw.given_name));
-    let patronymic = match raw.patronymic.as_deref().map(name).transpose() {
-        Ok(patronymic) => Some(patronymic),
-        Err(error) => {
-            problems.add(
-                "patronymic",
-                format!("{error} (use null when there is none)"),
-            );
-            None
-        }
-    };
-    let phone = match raw.phone.as_deref().map(PhoneNumber::parse).transpose() {
-        Ok(phone) => Some(phone),
-        Err(error) => {
-            problems.add("phone", error);
-            None
-        }
-    };
-    Some(PersonRow {
-        iin: iin?,
-        surname: surname?,
-        given_name: given_name?,
-        patronymic: patronymic?,
-        phone: phone?,
-    })
-}
-
-fn validate_property(raw: RawProperty, problems: &mut Problems) -> Option<PropertyRow> {
-    let rka = problems.check("rka", Rka::parse(&raw.rka));
-    let address = {
-        let address = raw.address.trim();
-        if address.is_empty() {
-            problems.add("address", "must not be blank");
-            None
-        } else if address.chars().count() > MAX_ADDRESS_CHARS {
-            problems.add("address", "is too long (at most 500 characters)");
-            None
-        } else {
-            Some(address.to_owned())
-        }
-    };
-    let area = problems.check("area", Area::parse(&raw.area));
-    let kind = PropertyKind::parse(raw.kind.trim());
-    if kind.is_none() {
-        problems.add("kind", "must be one of HOUSE, APARTMENT, DACHA, HOSTEL");
-    }
-    let administration = match raw
-        .administration_bin
-        .as_deref()
-        .map(Bin::parse)
-        .transpose()
-    {
-        Ok(administration) => Some(administration),
-        Err(error) => {
-            problems.add("administrationBin", error);
-            None
-        }
-    };
-    // DOMAIN: organisation administration (hostels, dormitories) replaces the owner's consent
-    match (kind, &raw.administration_bin) {
-        (Some(PropertyKind::Hostel), None) => problems.add(
-            "administrationBin",
-            "a HOSTEL needs the BIN of the organisation whose administration consents",
-        ),
-        // Anywhere else it would wrongly stand in for the owners' consent.
-        (Some(other), Some(_)) if other != PropertyKind::Hostel => problems.add(
-            "administrationBin",
-            "only a HOSTEL has an administration; use null",
-        ),
-        _ => {}
-    }
-    let owners = validate_owners(&raw.owners, problems);
-    // DOMAIN: the owner (or every co-owner) consents; only a hostel's administration may stand
-    // in for them, so only a hostel may have no owner in the mirror.
-    if raw.owners.is_empty()
-        && !(kind == Some(PropertyKind::Hostel) && raw.administration_bin.is_some())
-    {
-        problems.add(
-            "owners",
-            "at least one owner is required (only a HOSTEL with an administration may have none)",
-        );
-    }
-    Some(PropertyRow {
-        rka: rka?,
-        address: address?,
-        area: area?,
-        kind: kind?,
-        administration: administration?,
-        owners: owners?,
-    })
-}
-
-/// The owners, if every one is valid, they are distinct, and their shares make up the whole.
-fn validate_owners(raw: &[RawOwner], problems: &mut Problems) -> Option<Vec<Ownership>> {
-    let mut owners = Vec::with_capacity(raw.len());
-    let mut all_valid = true;
-    let mut seen: HashMap<Owner, usize> = HashMap::new();
-    for (index, raw) in raw.iter().enumerate() {
-        let field = format!("owners[{index}]");
-        let owner = match (&raw.iin, &raw.bin) {
-            (Some(iin), None) => problems
-                .check(&format!("{field}.iin"), Iin::parse(iin))
-                .map(Owner::Person),
-            (None, Some(bin)) => problems
-                .check(&format!("{field}.bin"), Bin::parse(bin))
-                .map(Owner::Organisation),
-            _ => {
-                problems.add(
-                    &field,
-                    "give exactly one of iin (a person) or bin (an organisation)",
-                );
-                None
-            }
-        };
-        let share = problems.check(&format!("{field}.share"), Share::parse(&raw.share));
-        match (owner, share) {
-            (Some(owner), Some(share)) => {
-                // DOMAIN: several owners: every co-owner consents, so each is listed once
-                if let Some(first) = seen.get(&owner) {
-                    problems.add(&field, format!("the same owner is already owners[{first}]"));
-                    all_valid = false;
-                } else {
-                    seen.insert(owner.clone(), index);
-                    owners.push(Ownership { owner, share });
-                }
-            }
-            _ => all_valid = false,
-        }
-    }
-    if !all_valid {
-        return None;
-    }
-    if owners.is_empty() {
-        // Whether that is allowed depends on the kind; the caller decides.
-        return Some(owners);
-    }
-    // DOMAIN: co-owners' shares make up the whole object, so no co-owner (whose consent is
-    // required) can be missing from the list.
-    match Share::sum(owners.iter().map(|o| o.share)) {
-        Ok((numerator, denominator)) if numerator == denominator => Some(owners),
-        Ok((numerator, denominator)) => {
-            problems.add(
-                "owners",
-                format!("the shares must add up to exactly 1, not {numerator}/{denominator}"),
-            );
-            None
-        }
-        Err(error) => {
-            problems.add("owners", error);
-            None
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing
-
-/// What happened to one row.
-enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
-}
-
-async fn write_person(
-    txn: &DatabaseTransaction,
-    row: &PersonRow,
-    now: OffsetDateTime,
-) -> Result<Outcome, DbErr> {
-    let phone = row.phone.as_ref().map(|p| p.as_e164().to_owned());
-    let existing = person::Entity::find()
-        .filter(person::Column::Iin.eq(row.iin.as_str()))
-        .one(txn)
-        .await?;
-    let Some(existing) = existing else {
-        person::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            iin: Set(row.iin.as_str().to_owned()),
-            surname: Set(Some(row.surname.clone())),
-            given_name: Set(Some(row.given_name.clone())),
-            patronymic: Set(row.patronymic.clone()),
-            phone: Set(phone),
-            created_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
-        return Ok(Outcome::Created);
-    };
-    let unchanged = existing.surname.as_deref() == Some(row.surname.as_str())
-        && existing.given_name.as_deref() == Some(row.given_name.as_str())
-        && existing.patronymic == row.patronymic
-        && existing.phone == phone;
-    if unchanged {
-        return Ok(Outcome::Unchanged);
-    }
-    // The registry is the authority on names and phone: its values replace what sign-in took
-    // from a certificate, and a phone missing from the file is no longer in the mobile database.
-    let mut model: person::ActiveModel = existing.into();
-    model.surname = Set(Some(row.surname.clone()));
-    model.given_name = Set(Some(row.given_name.clone()));
-    model.patronymic = Set(row.patronymic.clone());
-    model.phone = Set(phone);
-    model.update(txn).await?;
-    Ok(Outcome::Updated)
-}
-
-/// An owner as stored, in a canonical order, to compare the file's owners with the mirror's.
-type StoredOwner = (Option<String>, Option<String>, i32, i32);
-
-fn stored_owners(owners: &[Ownership]) -> Vec<StoredOwner> {
-    let mut stored: Vec<StoredOwner> = owners
-        .iter()
-        .map(|ownership| {
-            let (numerator, denominator) = ownership.share.to_stored();
-            match &ownership.owner {
-                Owner::Person(iin) => (Some(iin.as_str().to_owned()), None, numerator, denominator),
-                Owner::Organisation(bin) => {
-                    (None, Some(bin.as_str().to_owned()), numerator, denominator)
-                }
-            }
-        })
-        .collect();
-    stored.sort();
-    stored
-}
-
-async fn write_property(
-    txn: &DatabaseTransaction,
-    row: &PropertyRow,
-    now: OffsetDateTime,
-) -> Result<Outcome, DbErr> {
-    let owners = stored_owners(&row.owners);
-    let administration_bin = row.administration.as_ref().map(|b| b.as_str().to_owned());
-    let existing = real_estate_object::Entity::find()
-        .filter(real_estate_object::Column::Rka.eq(row.rka.as_str()))
-        .one(txn)
-        .await?;
-    let (object_id, outcome) = match existing {
-        None => {
-            let id = Uuid::new_v4();
-            real_estate_object::ActiveModel {
-                id: Set(id),
-                rka: Set(row.rka.as_str().to_owned()),
-                address: Set(row.address.clone()),
-                area_hundredths: Set(row.area.hundredths()),
-                kind: Set(row.kind.as_str().to_owned()),
-                administration_bin: Set(administration_bin),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-            (id, Outcome::Created)
-        }
-        Some(existing) => {
-            let mut current: Vec<StoredOwner> = real_estate_owner::Entity::find()
-                .filter(real_estate_owner::Column::ObjectId.eq(existing.id))
-                .all(txn)
-                .await?
-                .into_iter()
-                .map(|o| {
-                    (
-                        o.owner_iin,
-                        o.owner_bin,
-                        o.share_numerator,
-                        o.share_denominator,
-                    )
-                })
-                .collect();
-            current.sort();
-            let unchanged = existing.address == row.address
-                && existing.area_hundredths == row.area.hundredths()
-                && existing.kind == row.kind.as_str()
-                && existing.administration_bin == administration_bin
-                && current == owners;
-            if unchanged {
-                return Ok(Outcome::Unchanged);
-            }
-            let id = existing.id;
-            let mut model: real_estate_object::ActiveModel = existing.into();
-            model.address = Set(row.address.clone());
-            model.area_hundredths = Set(row.area.hundredths());
-            model.kind = Set(row.kind.as_str().to_owned());
-            model.administration_bin = Set(administration_bin);
-            model.updated_at = Set(now);
-            model.update(txn).await?;
-            // The file describes the owners completely: whoever it no longer lists has sold
-            // their share, and must not be asked for consent any more.
-            real_estate_owner::Entity::delete_many()
-                .filter(real_estate_owner::Column::ObjectId.eq(id))
-                .exec(txn)
-                .await?;
-            (id, Outcome::Updated)
-        }
-    };
-    for (owner_iin, owner_bin, share_numerator, share_denominator) in owners {
-        real_estate_owner::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            object_id: Set(object_id),
-            owner_iin: Set(owner_iin),
-            owner_bin: Set(owner_bin),
-            share_numerator: Set(share_numerator),
-            share_denominator: Set(share_denominator),
-        }
-        .insert(txn)
-        .await?;
-    }
-    Ok(outcome)
-}
-
 #[cfg(test)]
 mod tests {
-    const NOW: OffsetDateTime = time::macros::datetime!(2026-11-25 10:00 UTC);
+    use entities::{person, real_estate_owner};
+    use sea_orm::{ActiveModelTrait, PaginatorTrait, Set};
+    use uuid::Uuid;
+
     use super::*;
     use crate::database;
+    use crate::domain::{Area, Bin, Iin, Rka};
     use crate::registries::{
-        LocalRegistries, MobileDatabase, PopulationRegistry, Property, PropertyRegistry,
+        LocalRegistries, MobileDatabase, Owner, Ownership, PopulationRegistry, Property,
+        PropertyKind, PropertyRegistry, Share,
     };
-    use sea_orm::PaginatorTrait;
+
+    const NOW: OffsetDateTime = time::macros::datetime!(2026-11-25 10:00 UTC);
 
     /// A fresh in-memory database with every migration applied. `connect` gives SQLite one
     /// connection, which is what keeps one in-memory database for the whole test.
@@ -1340,6 +685,29 @@ mod tests {
         let report = import(&db, &good, NOW).await.unwrap();
         assert!(report.is_ok(), "{report}");
         assert_eq!(counts(&db).await, (0, 2, 1));
+    }
+
+    #[tokio::test]
+    async fn names_and_addresses_with_control_or_bidi_characters_are_refused() {
+        // JSON escapes arrive decoded: \u0000 is a NUL, \u202e the right-to-left override.
+        let forbidden = "must not contain control or bidirectional-override characters";
+        let text = [
+            format!(
+                r#"{{"type":"person","iin":"{AIGERIM}","surname":"СЕЙТ\u0000ОВА","givenName":"\u202eМІРЕГЙА"}}"#
+            ),
+            format!(
+                r#"{{"type":"property","rka":"42","address":"Астана, кв. \u202e24","area":"54.30","kind":"APARTMENT","owners":[{{"iin":"{AIGERIM}","share":"1/1"}}]}}"#
+            ),
+        ]
+        .join("\n");
+        assert_eq!(
+            refused(&text).await,
+            [
+                (1, format!("surname: {forbidden}")),
+                (1, format!("givenName: {forbidden}")),
+                (2, format!("address: {forbidden}")),
+            ]
+        );
     }
 
     #[tokio::test]

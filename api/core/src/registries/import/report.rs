@@ -1,0 +1,82 @@
+//! What an import did, or why it did nothing: the counts, or every problem with its line.
+
+use std::fmt;
+
+/// What an import did, or why it did nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Persons that were not in the mirror.
+    pub persons_created: usize,
+    /// Known persons whose data changed.
+    pub persons_updated: usize,
+    /// Known persons already as the file describes them.
+    pub persons_unchanged: usize,
+    /// Properties that were not in the mirror.
+    pub properties_created: usize,
+    /// Known properties whose data or owners changed.
+    pub properties_updated: usize,
+    /// Known properties already as the file describes them.
+    pub properties_unchanged: usize,
+    /// Every problem found, in line order. When not empty, nothing was written and the counts
+    /// are zero.
+    pub errors: Vec<ImportError>,
+}
+
+impl ImportReport {
+    /// Whether the file was imported (it had no bad row).
+    #[must_use]
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// One problem of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The line in the file, counted from 1 (blank and comment lines count).
+    pub line: usize,
+    /// What is wrong, naming the field (`owners[1].share: …`). It never quotes an identifier
+    /// the domain types refused, as these messages may end up in logs.
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// For the CLI: either the counts, or every problem, one per line.
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.errors.is_empty() {
+            write!(
+                f,
+                "imported: persons {} created, {} updated, {} unchanged; \
+                 properties {} created, {} updated, {} unchanged",
+                self.persons_created,
+                self.persons_updated,
+                self.persons_unchanged,
+                self.properties_created,
+                self.properties_updated,
+                self.properties_unchanged,
+            )
+        } else {
+            let rows = {
+                let mut lines: Vec<usize> = self.errors.iter().map(|e| e.line).collect();
+                lines.dedup();
+                lines.len()
+            };
+            write!(
+                f,
+                "nothing imported: {} problem(s) on {} line(s)",
+                self.errors.len(),
+                rows
+            )?;
+            for error in &self.errors {
+                write!(f, "\n{error}")?;
+            }
+            Ok(())
+        }
+    }
+}
