@@ -785,6 +785,73 @@ async fn submit_never_deadlocks_with_update_or_withdraw() {
     );
 }
 
+/// The lock order, pinned deterministically: a transaction that holds the application's row
+/// (as `updateApplication` does) and then voids its signing requests must never wait for a
+/// submission, which must take the application's lock before it touches a signing request.
+/// With the opposite order PostgreSQL detects a deadlock and aborts one side.
+#[actix_web::test]
+async fn a_submission_takes_the_application_lock_before_the_signing_request() {
+    use sea_orm::TransactionTrait;
+    let app = spawn_app(Backend::Postgres).await;
+    let token = signed_in(&app, AIGERIM).await;
+    let draft = create(&app, &token, complete()).await["application"].clone();
+    let request = prepare(&app, &token, &draft).await["signingRequest"].clone();
+    let cms = sign(&sign_certificate(AIGERIM), &payload_bytes(&request));
+    let number = draft["number"].as_str().expect("a number").to_owned();
+
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("db");
+    let watcher = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("db");
+    let txn = db.begin().await.expect("a transaction");
+    txn.execute_unprepared(&format!(
+        "UPDATE application SET version = version + 1 WHERE number = '{number}'"
+    ))
+    .await
+    .expect("the application is locked by the test");
+    let held = async {
+        // Wait (with a deadline, never a fixed sleep) until the submission is blocked on a lock.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let waiting = watcher
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                ))
+                .await
+                .expect("pg_stat_activity")
+                .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+                .unwrap_or(0);
+            if waiting > 0 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the submission never blocked"
+            );
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let voided = txn
+            .execute_unprepared(&format!(
+                "UPDATE signing_request SET voided_at = NOW() WHERE subject_id = (SELECT id FROM application WHERE number = '{number}')"
+            ))
+            .await;
+        // Committing lets the submission go on: it must find the application changed.
+        match voided {
+            Ok(_) => txn.commit().await,
+            Err(error) => Err(error),
+        }
+    };
+    let (submitted, voided) = futures_join(submit(&app, &token, &request["id"], &cms), held).await;
+    assert!(
+        voided.is_ok(),
+        "the test's transaction was aborted: {voided:?}"
+    );
+    assert_eq!(codes(&submitted), ["CONFLICT"], "{submitted}");
+}
+
 #[actix_web::test]
 async fn signing_requests_name_their_subject_and_expire_by_the_clock() {
     let clock = std::sync::Arc::new(api::core::ManualClock::new(now()));

@@ -3,7 +3,7 @@
 //! (which phone receives one-time passwords).
 //!
 //! The shipped implementation, [`LocalRegistries`], reads local tables that
-//! [`crate::service::import`] loads from a file: the real registries are reached through
+//! [`crate::registries::import`] loads from a file: the real registries are reached through
 //! government integration channels this project has no access to, and the service must run
 //! (and be tested) without them. Code that consults a registry takes the trait, so a real
 //! client can replace the mirror without touching it.
