@@ -34,12 +34,19 @@ pub enum Code {
     Ok,
     /// The CMS structure (or a certificate or CRL inside it) cannot be parsed.
     Malformed,
+    /// The verification used up its budget of signature checks and path-building steps
+    /// before reaching a verdict: the CMS (or the configuration) holds more candidate
+    /// certificates or CRLs than an honest one ever needs.
+    BudgetExceeded,
     /// The CMS is detached, and no content was given to verify it against.
     ContentMissing,
     /// An algorithm in the signer's path is unknown or not implemented (e.g. GOST until its module lands).
     UnsupportedAlgorithm,
     /// SHA-1, MD5 or a too-short RSA key anywhere in the signer's path.
     WeakAlgorithm,
+    /// The algorithms of a SignerInfo disagree: its digestAlgorithm is not the hash its
+    /// signatureAlgorithm names, or the hash is not of the key's family.
+    AlgorithmMismatch,
     /// The content's digest differs from the signed message-digest (or content-type differs).
     DigestMismatch,
     /// The signature value does not verify with the signer's public key.
@@ -68,9 +75,11 @@ impl Code {
         match self {
             Code::Ok => "OK",
             Code::Malformed => "MALFORMED",
+            Code::BudgetExceeded => "BUDGET_EXCEEDED",
             Code::ContentMissing => "CONTENT_MISSING",
             Code::UnsupportedAlgorithm => "UNSUPPORTED_ALGORITHM",
             Code::WeakAlgorithm => "WEAK_ALGORITHM",
+            Code::AlgorithmMismatch => "ALGORITHM_MISMATCH",
             Code::DigestMismatch => "DIGEST_MISMATCH",
             Code::SignatureInvalid => "SIGNATURE_INVALID",
             Code::UntrustedChain => "UNTRUSTED_CHAIN",
@@ -85,12 +94,14 @@ impl Code {
     }
 
     /// Every code, in reporting order.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 17] = [
         Code::Ok,
         Code::Malformed,
+        Code::BudgetExceeded,
         Code::ContentMissing,
         Code::UnsupportedAlgorithm,
         Code::WeakAlgorithm,
+        Code::AlgorithmMismatch,
         Code::DigestMismatch,
         Code::SignatureInvalid,
         Code::UntrustedChain,
@@ -116,6 +127,9 @@ pub enum Error {
     /// See [`Code::Malformed`].
     #[error("malformed signature: {0}")]
     Malformed(String),
+    /// See [`Code::BudgetExceeded`].
+    #[error("verification gave up: {0}")]
+    BudgetExceeded(String),
     /// See [`Code::ContentMissing`].
     #[error("the signature is detached and no content was given to verify it against")]
     ContentMissing,
@@ -135,6 +149,9 @@ pub enum Error {
         /// Where it was met.
         what: String,
     },
+    /// See [`Code::AlgorithmMismatch`].
+    #[error("algorithm mismatch: {0}")]
+    AlgorithmMismatch(String),
     /// See [`Code::DigestMismatch`].
     #[error("{what}")]
     DigestMismatch {
@@ -209,9 +226,11 @@ impl Error {
     pub fn code(&self) -> Code {
         match self {
             Error::Malformed(_) => Code::Malformed,
+            Error::BudgetExceeded(_) => Code::BudgetExceeded,
             Error::ContentMissing => Code::ContentMissing,
             Error::UnsupportedAlgorithm { .. } => Code::UnsupportedAlgorithm,
             Error::WeakAlgorithm { .. } => Code::WeakAlgorithm,
+            Error::AlgorithmMismatch(_) => Code::AlgorithmMismatch,
             Error::DigestMismatch { .. } => Code::DigestMismatch,
             Error::SignatureInvalid => Code::SignatureInvalid,
             Error::UntrustedChain(_) => Code::UntrustedChain,
@@ -262,5 +281,32 @@ impl ConfigError {
             what: what.into(),
             reason: reason.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+
+    #[test]
+    fn every_code_is_listed_in_reporting_order_and_in_the_schema() {
+        assert!(Code::ALL.windows(2).all(|w| w[0] < w[1]));
+        let position = |code| Code::ALL.iter().position(|c| *c == code);
+        assert_eq!(
+            position(Code::BudgetExceeded),
+            position(Code::Malformed).map(|p| p + 1)
+        );
+        assert_eq!(
+            position(Code::AlgorithmMismatch),
+            position(Code::WeakAlgorithm).map(|p| p + 1)
+        );
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../report.schema.json")).unwrap_or_default();
+        let listed: Vec<&str> = schema["$defs"]["code"]["enum"]
+            .as_array()
+            .map(|codes| codes.iter().filter_map(|c| c.as_str()).collect())
+            .unwrap_or_default();
+        let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, all);
     }
 }

@@ -227,12 +227,16 @@ pub enum UserErrorCode {
     NotAnOfficer,
     /// See the verifier: the CMS cannot be read.
     Malformed,
+    /// See the verifier: checking the CMS would take more work than its budget allows.
+    BudgetExceeded,
     /// See the verifier: a detached CMS without its content.
     ContentMissing,
     /// See the verifier: an algorithm that is not supported.
     UnsupportedAlgorithm,
     /// See the verifier: SHA-1, MD5 or a short RSA key.
     WeakAlgorithm,
+    /// See the verifier: the digest algorithm disagrees with the signature algorithm or the key.
+    AlgorithmMismatch,
     /// See the verifier: the content's digest differs from the signed one.
     DigestMismatch,
     /// See the verifier: the signature value does not verify.
@@ -263,9 +267,11 @@ impl UserErrorCode {
         Some(match code {
             Code::Ok => return None,
             Code::Malformed => UserErrorCode::Malformed,
+            Code::BudgetExceeded => UserErrorCode::BudgetExceeded,
             Code::ContentMissing => UserErrorCode::ContentMissing,
             Code::UnsupportedAlgorithm => UserErrorCode::UnsupportedAlgorithm,
             Code::WeakAlgorithm => UserErrorCode::WeakAlgorithm,
+            Code::AlgorithmMismatch => UserErrorCode::AlgorithmMismatch,
             Code::DigestMismatch => UserErrorCode::DigestMismatch,
             Code::SignatureInvalid => UserErrorCode::SignatureInvalid,
             Code::UntrustedChain => UserErrorCode::UntrustedChain,
@@ -405,6 +411,11 @@ impl UserErrorCode {
                 "Подпись не читается.",
                 "The signature cannot be read.",
             ),
+            C::BudgetExceeded => (
+                "Қолтаңбаны тексеру тым көп жұмысты талап етеді: артық сертификаттарсыз қайта қол қойыңыз.",
+                "Проверка подписи требует слишком много работы: подпишите заново без лишних сертификатов.",
+                "Checking the signature takes too much work: sign again without extra certificates.",
+            ),
             C::ContentMissing => (
                 "Қол қойылған мазмұн берілмеген.",
                 "Не передано подписанное содержимое.",
@@ -419,6 +430,11 @@ impl UserErrorCode {
                 "Қолтаңба алгоритмі әлсіз.",
                 "Алгоритм подписи слишком слабый.",
                 "The signature algorithm is too weak.",
+            ),
+            C::AlgorithmMismatch => (
+                "Қолтаңбаның алгоритмдері бір-біріне сәйкес келмейді.",
+                "Алгоритмы подписи не согласованы между собой.",
+                "The signature's algorithms do not agree with each other.",
             ),
             C::DigestMismatch => (
                 "Мазмұн қол қойылғаннан өзгеше.",
