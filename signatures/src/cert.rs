@@ -5,7 +5,7 @@
 //! so the verifier never re-parses a certificate it already holds.
 
 use crate::algorithms::{AlgorithmIdentifier, PublicKey};
-use crate::der::{Reader, tag, unsigned_integer};
+use crate::der::{Reader, integer_content, tag};
 use crate::error::Error;
 use crate::extensions::{self, DistributionPoint, GeneralName};
 use crate::name::Name;
@@ -50,6 +50,7 @@ pub struct Certificate {
     tbs: Range<usize>,
     pub(crate) signature_algorithm: AlgorithmIdentifier,
     pub(crate) signature: Vec<u8>,
+    /// The serial number's INTEGER contents, sign kept ([`integer_content`]).
     pub(crate) serial: Vec<u8>,
     pub(crate) issuer: Name,
     pub(crate) subject: Name,
@@ -136,7 +137,7 @@ impl Certificate {
             tbs: tbs_start..tbs_start + tbs_tlv.raw.len(),
             signature_algorithm,
             signature,
-            serial: unsigned_integer(tbs.raw_serial()).to_vec(),
+            serial: integer_content(tbs.raw_serial()).to_vec(),
             issuer: Name::parse(tbs.issuer.as_raw())?,
             subject: Name::parse(tbs.subject.as_raw())?,
             not_before: to_datetime(tbs.validity.not_before.timestamp())?,
@@ -294,8 +295,9 @@ impl Certificate {
     }
 }
 
-/// Lowercase hex of an unsigned serial without leading zeros (not even a leading zero nibble):
-/// the form reports use, so that a serial compares as text.
+/// Lowercase hex of a serial's INTEGER contents without leading zeros (not even a leading zero
+/// nibble): the form reports use, so that a serial compares as text. A (non-conforming)
+/// negative serial shows its two's-complement octets as encoded, e.g. `ff01` for -255.
 pub(crate) fn serial_hex(serial: &[u8]) -> String {
     let hex = crate::name::hex(serial);
     match hex.trim_start_matches('0') {

@@ -2,7 +2,7 @@
 //! signed attributes keep the exact bytes that were signed.
 
 use crate::algorithms::AlgorithmIdentifier;
-use crate::der::{Reader, Tlv, oid_to_string, tag, unsigned_integer};
+use crate::der::{Reader, Tlv, integer_content, oid_to_string, tag};
 use crate::error::Error;
 use crate::oid;
 use std::borrow::Cow;
@@ -32,7 +32,7 @@ pub(crate) enum SignerIdentifier<'a> {
     IssuerAndSerial {
         /// The issuer Name's DER.
         issuer: &'a [u8],
-        /// The serial's unsigned value.
+        /// The serial's INTEGER contents, sign kept.
         serial: &'a [u8],
     },
     SubjectKeyId(&'a [u8]),
@@ -187,7 +187,7 @@ fn parse_signer_info<'a>(set: &mut Reader<'a>) -> Result<SignerInfo<'a>, Error> 
             ias.finish("issuerAndSerialNumber")?;
             SignerIdentifier::IssuerAndSerial {
                 issuer,
-                serial: unsigned_integer(serial),
+                serial: integer_content(serial),
             }
         }
         Some(t) if t == tag::context_primitive(0) => {

@@ -2,7 +2,7 @@
 
 use crate::algorithms::AlgorithmIdentifier;
 use crate::cert::to_datetime;
-use crate::der::{Reader, tag, unsigned_integer};
+use crate::der::{Reader, integer_content, tag};
 use crate::error::Error;
 use crate::extensions::{self, GeneralName, IssuingDistributionPoint};
 use crate::name::Name;
@@ -63,7 +63,7 @@ pub struct Crl {
     pub(crate) authority_key_id: Option<Vec<u8>>,
     pub(crate) issuing_distribution_point: Option<IssuingDistributionPoint>,
     pub(crate) issuer_alt_names: Vec<GeneralName>,
-    /// Entries by the unsigned serial of the revoked certificate.
+    /// Entries by the serial of the revoked certificate, as INTEGER contents (sign kept).
     pub(crate) entries: HashMap<Vec<u8>, Vec<RevokedEntry>>,
     /// A critical extension (of the CRL or an entry) this crate does not process.
     pub(crate) unsupported_critical: Option<String>,
@@ -171,7 +171,8 @@ impl Crl {
             let reason = entry.reason_code().map(|(_, code)| code.0);
             parsed
                 .entries
-                .entry(unsigned_integer(entry.raw_serial()).to_vec())
+                // RFC 5280 §5.1.2.6: matched as encoded, a negative serial included.
+                .entry(integer_content(entry.raw_serial()).to_vec())
                 .or_default()
                 .push(RevokedEntry {
                     revoked_at: to_datetime(entry.revocation_date.timestamp())?,

@@ -188,6 +188,24 @@ pub(crate) fn unsigned_integer(bytes: &[u8]) -> &[u8] {
     bytes.get(start..).unwrap_or_default()
 }
 
+/// The minimal two's-complement contents of an INTEGER: its DER contents octets (X.690 §8.3.2),
+/// sign kept. Serial numbers are compared in this form, "as encoded": RFC 5280 §4.1.2.2 asks for
+/// positive serials, but negative ones are seen in the wild, and a negative serial must never
+/// match the positive one with the same magnitude (`FF 01` is -255, `00 FF 01` is 65281).
+/// Redundant leading octets (non-conforming but seen) are dropped, so they still match.
+pub(crate) fn integer_content(bytes: &[u8]) -> &[u8] {
+    let mut rest = bytes;
+    while let [first, second, ..] = rest {
+        let redundant =
+            (*first == 0x00 && second & 0x80 == 0) || (*first == 0xff && second & 0x80 != 0);
+        if !redundant {
+            break;
+        }
+        rest = rest.get(1..).unwrap_or_default();
+    }
+    rest
+}
+
 /// The OIDs every verification meets (CMS types and attributes, SHA-2, RSA and ECDSA, name
 /// attributes), with their encodings: looked up before decoding arc by arc, which profiling
 /// showed to be a tenth of a warm verification.
@@ -394,6 +412,17 @@ mod tests {
         for (encoded, dotted) in COMMON_OIDS {
             assert_eq!(decode_oid(encoded).as_deref(), Some(*dotted));
         }
+    }
+
+    #[test]
+    fn integer_contents_keep_their_sign() {
+        assert_eq!(integer_content(&[0x00, 0xff, 0x01]), &[0x00, 0xff, 0x01]);
+        assert_eq!(integer_content(&[0xff, 0x01]), &[0xff, 0x01]);
+        assert_eq!(integer_content(&[0xff, 0xff, 0x81]), &[0x81]);
+        assert_eq!(integer_content(&[0xff, 0x7f]), &[0xff, 0x7f]);
+        assert_eq!(integer_content(&[0x00, 0x00, 0x01]), &[0x01]);
+        assert_eq!(integer_content(&[0x00]), &[0x00]);
+        assert_eq!(integer_content(&[]), &[] as &[u8]);
     }
 
     #[test]

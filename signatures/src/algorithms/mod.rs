@@ -292,6 +292,9 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier, what: &str) -> Result<Signatu
 pub(crate) enum KeyType {
     Rsa {
         bits: usize,
+        /// The public exponent, when it fits in 64 bits (`None` otherwise, or when the key
+        /// cannot be read: such a key is refused).
+        exponent: Option<u64>,
     },
     EcP256,
     EcP384,
@@ -313,9 +316,10 @@ impl PublicKey {
     /// Reads a SubjectPublicKeyInfo's algorithm and key.
     pub fn from_spki(spki: &[u8], algorithm: &AlgorithmIdentifier, key_bits: &[u8]) -> Self {
         let key_type = match algorithm.oid.as_str() {
-            oid::RSA_ENCRYPTION => KeyType::Rsa {
-                bits: rsa_modulus_bits(key_bits).unwrap_or(0),
-            },
+            oid::RSA_ENCRYPTION => {
+                let (bits, exponent) = rsa_key_size(key_bits).unwrap_or((0, None));
+                KeyType::Rsa { bits, exponent }
+            }
             oid::EC_PUBLIC_KEY => {
                 let curve = algorithm
                     .parameters
@@ -339,17 +343,55 @@ impl PublicKey {
     }
 }
 
-/// The bit length of an RSAPublicKey's modulus (RFC 8017 §A.1.1).
-fn rsa_modulus_bits(rsa_public_key: &[u8]) -> Option<usize> {
+/// The bit length of an RSAPublicKey's modulus and its public exponent when that fits in 64
+/// bits (RFC 8017 §A.1.1).
+fn rsa_key_size(rsa_public_key: &[u8]) -> Option<(usize, Option<u64>)> {
     let mut outer = Reader::new(rsa_public_key);
     let mut seq = outer.read_nested(tag::SEQUENCE, "RSAPublicKey").ok()?;
     let modulus = crate::der::unsigned_integer(seq.read(tag::INTEGER, "modulus").ok()?.value);
     let first = *modulus.first()?;
-    Some(modulus.len() * 8 - first.leading_zeros() as usize)
+    let bits = modulus.len() * 8 - first.leading_zeros() as usize;
+    let exponent = seq
+        .read(tag::INTEGER, "publicExponent")
+        .ok()
+        .map(|e| crate::der::unsigned_integer(e.value))
+        .filter(|e| e.len() <= 8)
+        .map(|e| e.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)));
+    Some((bits, exponent))
 }
 
 /// Smallest RSA modulus accepted (NIST SP 800-131A rev. 2: 2048 bits since 2014).
 const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus accepted, whatever the backend: `ring`'s limit (its verifiers stop at
+/// 8192 bits). A larger key costs a check quadratically more (a 16,384-bit check takes ~7 ms
+/// in OpenSSL) and no CA issues one; refused by its size before any arithmetic.
+const MAX_RSA_BITS: usize = 8192;
+/// Largest public exponent accepted: `ring`'s bound (2^33 - 1), applied to OpenSSL too so
+/// that both backends accept the same keys and a check costs at most ~33 squarings.
+const MAX_RSA_EXPONENT: u64 = (1 << 33) - 1;
+
+/// RFC 8017 §3.1 and the limits above: the modulus at most [`MAX_RSA_BITS`], the public
+/// exponent odd, at least 3 and at most [`MAX_RSA_EXPONENT`]. Otherwise
+/// `UNSUPPORTED_ALGORITHM` (an exponent of 1 would make any value a "signature").
+fn check_rsa_limits(bits: usize, exponent: Option<u64>, what: &str) -> Result<(), Error> {
+    if bits > MAX_RSA_BITS {
+        return Err(unsupported(
+            &format!("RSA-{bits} (moduli over {MAX_RSA_BITS} bits)"),
+            what,
+        ));
+    }
+    match exponent {
+        Some(e) if e >= 3 && e % 2 == 1 && e <= MAX_RSA_EXPONENT => Ok(()),
+        Some(e) => Err(unsupported(
+            &format!("RSA public exponent {e} (odd, from 3 to 2^33-1)"),
+            what,
+        )),
+        None => Err(unsupported(
+            "RSA public exponent over 64 bits (odd, from 3 to 2^33-1)",
+            what,
+        )),
+    }
+}
 
 /// A verifier a module implements itself (GOST: no library here implements it).
 pub(crate) trait SignatureVerifier: Sync + std::fmt::Debug {
@@ -423,10 +465,11 @@ fn lookup(
         (KeyType::Other(oid), KeyKind::Named(named)) => oid == named,
         _ => false,
     };
-    if let KeyType::Rsa { bits } = key.key_type
-        && bits < MIN_RSA_BITS
-    {
-        return Err(weak(&format!("RSA-{bits}"), what));
+    if let KeyType::Rsa { bits, exponent } = key.key_type {
+        check_rsa_limits(bits, exponent, what)?;
+        if bits < MIN_RSA_BITS {
+            return Err(weak(&format!("RSA-{bits}"), what));
+        }
     }
     let entries = modules.iter().flat_map(|m| m.entries);
     let mut for_key = entries.filter(|e| key_matches(&e.key)).peekable();
@@ -458,10 +501,10 @@ pub(crate) fn verify_signature(
 ) -> Result<bool, Error> {
     let entry = lookup(MODULES, scheme, digest, key, what)?;
     let mut backend = entry.backend;
-    if let KeyType::Rsa { bits } = key.key_type {
-        // ring's RSA verifiers stop at 8192 bits and its PSS verifiers expect salt = hash length.
-        let ring_can = bits <= 8192
-            && (scheme.kind != SchemeKind::RsaPss || scheme.salt_len == digest.output_len);
+    if let KeyType::Rsa { .. } = key.key_type {
+        // ring's PSS verifiers expect salt = hash length (the key limits, checked in `lookup`,
+        // are ring's for every backend).
+        let ring_can = scheme.kind != SchemeKind::RsaPss || scheme.salt_len == digest.output_len;
         if !ring_can {
             backend = Backend::OpenSsl;
         }

@@ -237,9 +237,13 @@ pub struct Certificate {
     pub subject: Name,
     /// The issuer name as written in the certificate.
     pub issuer: Name,
-    /// The serial number bytes as given to (or drawn by) the builder; encode with
+    /// The serial number bytes as given to (or drawn by) the builder (the INTEGER contents
+    /// when set with [`CertificateBuilder::serial_integer_content`]); otherwise encode with
     /// [`der::integer_unsigned`].
     pub serial: Vec<u8>,
+    /// The serial number's INTEGER exactly as written in the certificate (the issuerAndSerial
+    /// of a SignerInfo copies it).
+    pub serial_der: Vec<u8>,
     /// The SubjectKeyIdentifier, when the certificate has one.
     pub subject_key_id: Option<Vec<u8>>,
 }
@@ -271,6 +275,8 @@ pub struct CertificateBuilder {
     subject: Name,
     key: KeyPair,
     serial: Vec<u8>,
+    /// Whether `serial` is the INTEGER's contents as they are to be written (sign included).
+    serial_is_content: bool,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
     basic_constraints: Option<Vec<u8>>,
@@ -299,6 +305,7 @@ impl CertificateBuilder {
             subject,
             key: key.clone(),
             serial: serial.to_vec(),
+            serial_is_content: false,
             not_before: datetime!(2020-01-01 0:00 UTC),
             not_after: datetime!(2030-01-01 0:00 UTC),
             basic_constraints: None,
@@ -319,6 +326,15 @@ impl CertificateBuilder {
     /// Sets the serial number (big-endian magnitude bytes).
     pub fn serial(mut self, bytes: &[u8]) -> Self {
         self.serial = bytes.to_vec();
+        self.serial_is_content = false;
+        self
+    }
+
+    /// Sets the serial number's INTEGER contents exactly as written, e.g. `[0xff, 0x01]` for
+    /// the (non-conforming, but seen in the wild) negative serial -255.
+    pub fn serial_integer_content(mut self, content: &[u8]) -> Self {
+        self.serial = content.to_vec();
+        self.serial_is_content = true;
         self
     }
 
@@ -561,9 +577,14 @@ impl CertificateBuilder {
         }
         extensions.extend(self.extra_extensions.iter().cloned());
 
+        let serial_der = if self.serial_is_content {
+            der::tlv(0x02, &self.serial)
+        } else {
+            der::integer_unsigned(&self.serial)
+        };
         let mut tbs_fields = vec![
             der::explicit(0, der::integer_i64(2)), // v3
-            der::integer_unsigned(&self.serial),
+            serial_der.clone(),
             scheme.algorithm_identifier(),
             issuer_name.to_der(),
             der::sequence(&[der::time(self.not_before), der::time(self.not_after)]),
@@ -581,6 +602,7 @@ impl CertificateBuilder {
             subject: self.subject,
             issuer: issuer_name,
             serial: self.serial,
+            serial_der,
             subject_key_id,
         }
     }

@@ -173,10 +173,7 @@ impl SignerSpec {
                 .expect("sid_subject_key_id() needs a certificate with a SubjectKeyIdentifier");
             der::implicit(0, false, der::octet_string(key_id))
         } else {
-            der::sequence(&[
-                self.cert.issuer.to_der(),
-                der::integer_unsigned(&self.cert.serial),
-            ])
+            der::sequence(&[self.cert.issuer.to_der(), self.cert.serial_der.clone()])
         };
 
         let mut fields = vec![

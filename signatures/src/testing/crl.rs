@@ -110,6 +110,8 @@ impl Idp {
 #[derive(Debug, Clone)]
 struct RevokedEntry {
     serial: Vec<u8>,
+    /// Whether `serial` is the INTEGER's contents as written (sign included).
+    serial_is_content: bool,
     revocation_date: OffsetDateTime,
     extensions: Vec<Vec<u8>>,
 }
@@ -195,9 +197,25 @@ impl CrlBuilder {
         }
         self.entries.push(RevokedEntry {
             serial: serial.to_vec(),
+            serial_is_content: false,
             revocation_date: at,
             extensions,
         });
+        self
+    }
+
+    /// Like [`CrlBuilder::revoke`], with the serial given as the INTEGER's contents exactly
+    /// as written (e.g. `[0xff, 0x01]`, the negative serial -255).
+    pub fn revoke_integer_content(
+        mut self,
+        content: &[u8],
+        at: OffsetDateTime,
+        reason: Option<Reason>,
+    ) -> Self {
+        self = self.revoke(content, at, reason);
+        if let Some(entry) = self.entries.last_mut() {
+            entry.serial_is_content = true;
+        }
         self
     }
 
@@ -326,10 +344,12 @@ impl CrlBuilder {
 
 impl RevokedEntry {
     fn to_der(&self) -> Vec<u8> {
-        let mut fields = vec![
-            der::integer_unsigned(&self.serial),
-            der::time(self.revocation_date),
-        ];
+        let serial = if self.serial_is_content {
+            der::tlv(0x02, &self.serial)
+        } else {
+            der::integer_unsigned(&self.serial)
+        };
+        let mut fields = vec![serial, der::time(self.revocation_date)];
         if !self.extensions.is_empty() {
             fields.push(der::sequence(&self.extensions));
         }

@@ -15,3 +15,4 @@ mod chain;
 mod envelope;
 mod profile;
 mod revocation;
+mod serials;
