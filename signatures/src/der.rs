@@ -332,9 +332,8 @@ fn decode_oid(bytes: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// Encodes a DER length (X.690 §10.1): the tests build nested inputs with it.
-#[cfg(test)]
-fn encode_length(length: usize, out: &mut Vec<u8>) {
+/// Encodes a DER length (X.690 §10.1): minimal, short form below 128.
+pub(crate) fn encode_length(length: usize, out: &mut Vec<u8>) {
     if length < 0x80 {
         out.push(length as u8);
     } else {

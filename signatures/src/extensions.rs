@@ -10,23 +10,55 @@ use crate::name::Name;
 /// A GeneralName (RFC 5280 §4.2.1.6), as far as path validation compares them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum GeneralName {
-    Uri(String),
+    /// `rfc822Name [1] IA5String`: an e-mail address.
+    Rfc822(String),
+    /// `dNSName [2] IA5String`.
+    Dns(String),
     Directory(Name),
-    /// Any other form, compared by its encoding.
+    /// `uniformResourceIdentifier [6] IA5String`.
+    Uri(String),
+    /// `iPAddress [7] OCTET STRING`: 4 or 16 octets in a name, 8 or 32 (address and mask) in
+    /// a name constraint.
+    Ip(Vec<u8>),
+    /// Any other form (otherName, x400Address, ediPartyName, registeredID), compared by its
+    /// encoding.
     Other(Vec<u8>),
+}
+
+impl GeneralName {
+    /// The context tag number of the form (RFC 5280 §4.2.1.6), for forms kept as `Other` the
+    /// one in their encoding.
+    pub fn form(&self) -> u8 {
+        match self {
+            GeneralName::Rfc822(_) => 1,
+            GeneralName::Dns(_) => 2,
+            GeneralName::Directory(_) => 4,
+            GeneralName::Uri(_) => 6,
+            GeneralName::Ip(_) => 7,
+            GeneralName::Other(raw) => raw.first().map_or(0xff, |t| t & 0x1f),
+        }
+    }
+}
+
+/// An IA5String's text (X.680 §41: ASCII only).
+fn ia5_text(value: &[u8], what: &str) -> Result<String, Error> {
+    if !value.is_ascii() {
+        return Err(Error::malformed(format!("{what} is not an IA5String")));
+    }
+    String::from_utf8(value.to_vec()).map_err(|_| Error::malformed(format!("{what} is not text")))
 }
 
 /// Reads `GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName` from a reader positioned on
 /// its elements.
-fn general_names(reader: &mut Reader<'_>) -> Result<Vec<GeneralName>, Error> {
+pub(crate) fn general_names(reader: &mut Reader<'_>) -> Result<Vec<GeneralName>, Error> {
     let mut names = Vec::new();
     while !reader.is_empty() {
         let tlv = reader.read_any()?;
         names.push(match tlv.tag {
-            0x86 => GeneralName::Uri(
-                String::from_utf8(tlv.value.to_vec())
-                    .map_err(|_| Error::malformed("URI is not text"))?,
-            ),
+            0x81 => GeneralName::Rfc822(ia5_text(tlv.value, "rfc822Name")?),
+            0x82 => GeneralName::Dns(ia5_text(tlv.value, "dNSName")?),
+            0x86 => GeneralName::Uri(ia5_text(tlv.value, "URI")?),
+            0x87 => GeneralName::Ip(tlv.value.to_vec()),
             0xa4 => GeneralName::Directory(Name::parse(tlv.value)?),
             _ => GeneralName::Other(tlv.raw.to_vec()),
         });
@@ -71,7 +103,9 @@ fn reason_flags(bits: &[u8]) -> Result<ReasonMask, Error> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DistributionPointName {
     FullName(Vec<GeneralName>),
-    /// The RDN to append to the CRL issuer's name (kept raw: compared as a name later).
+    /// The RDN to append to the CRL issuer's name: the contents of the
+    /// RelativeDistinguishedName (its encoded AttributeTypeAndValues), expanded into a name
+    /// when compared (`distribution_point`).
     RelativeToIssuer(Vec<u8>),
 }
 
@@ -91,7 +125,9 @@ fn distribution_point_name(tlv_value: &[u8], depth: usize) -> Result<Distributio
         0xa0 => Ok(DistributionPointName::FullName(general_names(
             &mut choice.contents(depth)?,
         )?)),
-        0xa1 => Ok(DistributionPointName::RelativeToIssuer(choice.raw.to_vec())),
+        0xa1 => Ok(DistributionPointName::RelativeToIssuer(
+            choice.value.to_vec(),
+        )),
         _ => Err(Error::malformed("bad distribution point name")),
     }
 }

@@ -31,6 +31,7 @@ mod chain;
 mod cms;
 mod crl;
 mod der;
+mod distribution_point;
 mod encoding;
 mod error;
 mod extensions;

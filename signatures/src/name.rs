@@ -88,6 +88,30 @@ impl Name {
             && base.rdns.iter().zip(&self.rdns).all(|(a, b)| rdn_eq(a, b))
     }
 
+    /// Every value of an attribute type, in encoding order.
+    pub fn values<'n>(&'n self, attribute_oid: &'n str) -> impl Iterator<Item = &'n str> + 'n {
+        self.rdns
+            .iter()
+            .flatten()
+            .filter(move |a| a.oid == attribute_oid)
+            .map(|a| a.value.as_str())
+    }
+
+    /// This name with one more RDN at the end, given as the contents of a
+    /// RelativeDistinguishedName (its encoded AttributeTypeAndValues): how RFC 5280 §4.2.1.13
+    /// and §5.2.5 turn a nameRelativeToCRLIssuer into a full name.
+    pub fn with_rdn(&self, rdn_contents: &[u8]) -> Result<Name, Error> {
+        let rdns = Reader::new(&self.raw).read(tag::SEQUENCE, "name")?.value;
+        let mut rdn = vec![tag::SET];
+        crate::der::encode_length(rdn_contents.len(), &mut rdn);
+        rdn.extend_from_slice(rdn_contents);
+        let mut der = vec![tag::SEQUENCE];
+        crate::der::encode_length(rdns.len() + rdn.len(), &mut der);
+        der.extend_from_slice(rdns);
+        der.extend_from_slice(&rdn);
+        Name::parse(&der)
+    }
+
     /// The first value of an attribute type, if present.
     pub fn first(&self, attribute_oid: &str) -> Option<&str> {
         self.rdns

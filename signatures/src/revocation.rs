@@ -11,10 +11,9 @@ use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::chain::{self, Pool};
 use crate::crl::{CERTIFICATE_HOLD, Crl, REMOVE_FROM_CRL, RevokedEntry, reason_name};
+use crate::distribution_point::scope;
 use crate::error::Error;
-use crate::extensions::{
-    ALL_REASONS, DistributionPoint, DistributionPointName, GeneralName, compare_numbers,
-};
+use crate::extensions::{ALL_REASONS, DistributionPoint, compare_numbers};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -293,57 +292,6 @@ impl CrlSource<'_> {
 /// issued after `at` still counts: its entries say what was revoked by then.
 fn is_current(crl: &Crl, at: OffsetDateTime) -> bool {
     crl.next_update.is_none_or(|next| next >= at)
-}
-
-/// §6.3.3 (b): whether the CRL covers the certificate, and for which reasons (the
-/// interim_reasons_mask of (d)). `None` when it does not apply.
-fn scope(crl: &Crl, certificate: &Certificate, points: &[&DistributionPoint]) -> Option<u16> {
-    let idp = crl.issuing_distribution_point.clone().unwrap_or_default();
-    if idp.only_attribute_certs
-        || (idp.only_user_certs && certificate.is_ca())
-        || (idp.only_ca_certs && !certificate.is_ca())
-    {
-        return None;
-    }
-    let issuer_as_names = [GeneralName::Directory(certificate.issuer.clone())];
-    for point in points {
-        // (b)(1): who may issue the CRL for this point.
-        let issuer_matches = match &point.crl_issuer {
-            Some(names) => {
-                idp.indirect_crl
-                    && names
-                        .iter()
-                        .any(|n| matches!(n, GeneralName::Directory(name) if *name == crl.issuer))
-            }
-            None => crl.issuer == certificate.issuer,
-        };
-        if !issuer_matches {
-            continue;
-        }
-        // (b)(2)(i): the IDP's name must match the point's name (or its cRLIssuer, or, for
-        // the implicit point, the certificate's issuer).
-        if let Some(DistributionPointName::FullName(idp_names)) = &idp.name {
-            let point_names: &[GeneralName] = match (&point.name, &point.crl_issuer) {
-                (Some(DistributionPointName::FullName(names)), _) => names,
-                (Some(DistributionPointName::RelativeToIssuer(_)), _) => &[],
-                (None, Some(names)) => names,
-                (None, None) => &issuer_as_names,
-            };
-            if !idp_names.iter().any(|n| point_names.contains(n)) {
-                continue;
-            }
-        } else if let Some(DistributionPointName::RelativeToIssuer(rdn)) = &idp.name {
-            let same =
-                matches!(&point.name, Some(DistributionPointName::RelativeToIssuer(r)) if r == rdn);
-            if !same {
-                continue;
-            }
-        }
-        let point_reasons = point.reasons.unwrap_or(ALL_REASONS);
-        let crl_reasons = idp.only_some_reasons.unwrap_or(ALL_REASONS);
-        return Some(point_reasons & crl_reasons & ALL_REASONS);
-    }
-    None
 }
 
 /// §6.3.3 (i), (j): the entry that revokes the certificate at `at`, looking in the delta CRL

@@ -173,6 +173,31 @@ pub fn distribution_point_name_uri(uri: &str) -> Vec<u8> {
     der::explicit(0, full_name)
 }
 
+/// A DistributionPointName `[0] fullName` holding one directoryName, as the `[0]`-tagged
+/// field of a DistributionPoint or an IssuingDistributionPoint.
+pub fn distribution_point_name_directory(name: &Name) -> Vec<u8> {
+    der::explicit(0, der::implicit(0, true, general_names_directory(name)))
+}
+
+/// A DistributionPointName `[1] nameRelativeToCRLIssuer` holding one attribute `oid` (a
+/// UTF8String `value`), as the `[0]`-tagged field of a DistributionPoint or an
+/// IssuingDistributionPoint.
+pub fn distribution_point_name_relative(oid: &str, value: &str) -> Vec<u8> {
+    let rdn = der::set(&[der::sequence(&[der::oid(oid), der::utf8_string(value)])]);
+    der::explicit(0, der::implicit(1, true, rdn))
+}
+
+/// A DistributionPoint from an encoded `[0]` distributionPoint field (see
+/// [`distribution_point_name_uri`], [`distribution_point_name_directory`],
+/// [`distribution_point_name_relative`]) and an optional cRLIssuer directoryName.
+pub fn distribution_point_der(name_field: Option<Vec<u8>>, crl_issuer: Option<&Name>) -> Vec<u8> {
+    let mut fields: Vec<Vec<u8>> = name_field.into_iter().collect();
+    if let Some(issuer) = crl_issuer {
+        fields.push(der::implicit(2, true, general_names_directory(issuer)));
+    }
+    der::sequence(&fields)
+}
+
 /// A DistributionPoint with an optional URI and an optional cRLIssuer.
 fn distribution_point(uri: Option<&str>, crl_issuer: Option<&Name>) -> Vec<u8> {
     let mut fields = Vec::new();
@@ -476,6 +501,13 @@ impl CertificateBuilder {
 
     /// Adds a DistributionPoint with a URI to the (non-critical) freshestCRL, which
     /// points at delta CRLs.
+    /// Adds an encoded DistributionPoint (see [`distribution_point_der`]) to the
+    /// (non-critical) cRLDistributionPoints.
+    pub fn crl_distribution_point_der(mut self, point: Vec<u8>) -> Self {
+        self.crl_distribution_points.push(point);
+        self
+    }
+
     pub fn freshest_crl(mut self, uri: &str) -> Self {
         self.freshest_crl.push(distribution_point(Some(uri), None));
         self

@@ -106,6 +106,18 @@ impl Idp {
     }
 }
 
+/// An IssuingDistributionPoint with an encoded `[0]` distributionPoint field (see
+/// [`super::cert::distribution_point_name_directory`] and
+/// [`super::cert::distribution_point_name_relative`]) and the indirectCRL flag: the value to
+/// add with [`CrlBuilder::extension`] as a critical [`OID_ISSUING_DISTRIBUTION_POINT`].
+pub fn idp_der(name_field: Vec<u8>, indirect_crl: bool) -> Vec<u8> {
+    let mut fields = vec![name_field];
+    if indirect_crl {
+        fields.push(der::implicit(4, false, der::boolean(true)));
+    }
+    der::sequence(&fields)
+}
+
 /// One revokedCertificates entry.
 #[derive(Debug, Clone)]
 struct RevokedEntry {

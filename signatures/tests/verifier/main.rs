@@ -12,6 +12,7 @@ mod support;
 
 mod algorithms;
 mod chain;
+mod distribution_points;
 mod envelope;
 mod profile;
 mod revocation;
