@@ -257,6 +257,25 @@ impl Context<'_> {
             .map_err(|e| findings.push(e))
             .ok();
         let signature_digest = scheme.and_then(|s| s.digest).or(digest);
+        // The digestAlgorithm hashes the content and the signed attributes; the signature
+        // algorithm, when it names a hash, must name the same one (RFC 5652 §5.4 uses one
+        // digest for both), and that hash must be of the key's family.
+        if let (Some(named), Some(digest)) = (scheme.and_then(|s| s.digest), digest)
+            && named.oid != digest.oid
+        {
+            findings.push(Error::AlgorithmMismatch(format!(
+                "the digest algorithm is {} but the signature algorithm names {}",
+                digest.name, named.name
+            )));
+        }
+        if let (Some(certificate), Some(digest)) = (certificate, signature_digest)
+            && !algorithms::digest_fits_key(digest, &certificate.public_key)
+        {
+            findings.push(Error::AlgorithmMismatch(format!(
+                "{} is not a hash of the signer's key family",
+                digest.name
+            )));
+        }
 
         // RFC 5652 §5.4 and §5.6: the content's digest, the signed attributes, the signature.
         let content = self.content(&mut findings);

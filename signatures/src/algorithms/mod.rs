@@ -8,9 +8,11 @@
 //!
 //! `ring` is used wherever it can: RSA PKCS#1 v1.5 and PSS from 2048 to 8192 bits (PSS only with
 //! MGF1 over the same hash and salt length equal to the hash length), ECDSA P-256/P-384 with
-//! SHA-256/384. OpenSSL covers the rest of the table (ECDSA with SHA-512, other PSS salt lengths,
-//! RSA keys over 8192 bits). SHA-1 and MD5 are recognised only to be refused
-//! (`WEAK_ALGORITHM`), and RSA keys shorter than 2048 bits likewise (NIST SP 800-131A).
+//! SHA-256/384. OpenSSL covers the rest of the table (ECDSA with SHA-512, other PSS salt
+//! lengths). Every backend gets the same RSA keys: moduli of at most 8192 bits and public
+//! exponents odd, from 3 to 2^33-1 (`ring`'s limits), else `UNSUPPORTED_ALGORITHM`. SHA-1 and MD5
+//! are recognised only to be refused (`WEAK_ALGORITHM`), and RSA keys shorter than 2048 bits
+//! likewise (NIST SP 800-131A).
 
 mod standard;
 
@@ -449,6 +451,25 @@ pub(crate) fn check_algorithm(
     lookup(MODULES, scheme, digest, key, what).map(|_| ())
 }
 
+/// Whether a hash is of the key's family: some entry of the table pairs this key type with
+/// it (SHA-2 for RSA and ECDSA keys; Streebog for GOST 2015 keys once their module lands).
+/// NCALayer's `digested` mode signs a hash the caller computed: it must be that family's.
+pub(crate) fn digest_fits_key(digest: &DigestAlgorithm, key: &PublicKey) -> bool {
+    MODULES
+        .iter()
+        .flat_map(|m| m.entries)
+        .any(|e| e.digest == digest.oid && key_kind_matches(&key.key_type, &e.key))
+}
+
+fn key_kind_matches(key_type: &KeyType, kind: &KeyKind) -> bool {
+    match (key_type, kind) {
+        (KeyType::Rsa { .. }, KeyKind::Rsa) => true,
+        (KeyType::EcP256, KeyKind::EcP256) | (KeyType::EcP384, KeyKind::EcP384) => true,
+        (KeyType::Other(oid), KeyKind::Named(named)) => oid == named,
+        _ => false,
+    }
+}
+
 fn lookup(
     modules: &[&'static AlgorithmModule],
     scheme: &SignatureScheme,
@@ -459,12 +480,7 @@ fn lookup(
     if digest.is_weak() {
         return Err(weak(digest.name, what));
     }
-    let key_matches = |kind: &KeyKind| match (&key.key_type, kind) {
-        (KeyType::Rsa { .. }, KeyKind::Rsa) => true,
-        (KeyType::EcP256, KeyKind::EcP256) | (KeyType::EcP384, KeyKind::EcP384) => true,
-        (KeyType::Other(oid), KeyKind::Named(named)) => oid == named,
-        _ => false,
-    };
+    let key_matches = |kind: &KeyKind| key_kind_matches(&key.key_type, kind);
     if let KeyType::Rsa { bits, exponent } = key.key_type {
         check_rsa_limits(bits, exponent, what)?;
         if bits < MIN_RSA_BITS {

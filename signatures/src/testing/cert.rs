@@ -316,6 +316,7 @@ pub struct CertificateBuilder {
     extra_extensions: Vec<Vec<u8>>,
     scheme: Option<SignatureScheme>,
     issuer_name_override: Option<Name>,
+    public_key_override: Option<Vec<u8>>,
 }
 
 impl CertificateBuilder {
@@ -345,6 +346,7 @@ impl CertificateBuilder {
             extra_extensions: Vec::new(),
             scheme: None,
             issuer_name_override: None,
+            public_key_override: None,
         }
     }
 
@@ -535,6 +537,14 @@ impl CertificateBuilder {
         self
     }
 
+    /// Writes `spki_der` as the SubjectPublicKeyInfo instead of the key's (e.g. an RSA key
+    /// too large to generate, see [`super::keys::rsa_spki`]); the key pair still signs
+    /// whatever this certificate is said to sign.
+    pub fn public_key_override(mut self, spki_der: Vec<u8>) -> Self {
+        self.public_key_override = Some(spki_der);
+        self
+    }
+
     /// Signs the certificate with its own key; issuer name = subject name.
     pub fn self_signed(self) -> Certificate {
         let key = self.key.clone();
@@ -621,7 +631,9 @@ impl CertificateBuilder {
             issuer_name.to_der(),
             der::sequence(&[der::time(self.not_before), der::time(self.not_after)]),
             self.subject.to_der(),
-            self.key.spki_der(),
+            self.public_key_override
+                .clone()
+                .unwrap_or_else(|| self.key.spki_der()),
         ];
         if !extensions.is_empty() {
             tbs_fields.push(der::explicit(3, der::sequence(&extensions)));

@@ -321,6 +321,48 @@ pub fn cached_rsa_1024() -> &'static KeyPair {
     KEY.get_or_init(|| KeyPair::rsa(1024))
 }
 
+/// The DER SubjectPublicKeyInfo of an RSA public key with a random odd modulus of exactly
+/// `bits` bits and public exponent `exponent`: a key no one holds, for tests of the key
+/// limits (a 16,384-bit key needs no generation this way).
+pub fn rsa_spki(bits: usize, exponent: u64) -> Vec<u8> {
+    let mut modulus = vec![0u8; bits.div_ceil(8)];
+    openssl::rand::rand_bytes(&mut modulus).expect("OpenSSL has no randomness");
+    let top_bits = bits % 8;
+    modulus[0] &= if top_bits == 0 {
+        0xff
+    } else {
+        (1u8 << top_bits) - 1
+    };
+    modulus[0] |= if top_bits == 0 {
+        0x80
+    } else {
+        1 << (top_bits - 1)
+    };
+    *modulus.last_mut().expect("a modulus has bytes") |= 1;
+    let rsa_public_key = der::sequence(&[
+        der::integer_unsigned(&modulus),
+        der::integer_unsigned(&exponent.to_be_bytes()),
+    ]);
+    der::sequence(&[
+        der::sequence(&[der::oid("1.2.840.113549.1.1.1"), der::null()]),
+        der::bit_string(&rsa_public_key),
+    ])
+}
+
+/// The DER SubjectPublicKeyInfo of `key` (an RSA key) with its public exponent replaced by
+/// `exponent`.
+pub fn rsa_spki_with_exponent(key: &KeyPair, exponent: u64) -> Vec<u8> {
+    let rsa = key.pkey().rsa().expect("an RSA key");
+    let rsa_public_key = der::sequence(&[
+        der::integer_unsigned(&rsa.n().to_vec()),
+        der::integer_unsigned(&exponent.to_be_bytes()),
+    ]);
+    der::sequence(&[
+        der::sequence(&[der::oid("1.2.840.113549.1.1.1"), der::null()]),
+        der::bit_string(&rsa_public_key),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -222,3 +222,93 @@ fn unknown_algorithms_are_unsupported() {
     assert_code(&report, Code::UnsupportedAlgorithm);
     assert_eq!(report.signers[0].digest_algorithm, "2.16.840.1.101.3.4.2.4");
 }
+
+/// A signer certificate over `spki` (the key limits' cases), issued by the PKI's intermediate.
+fn signer_with_spki(pki: &TestPki, spki: Vec<u8>) -> signatures::testing::Certificate {
+    pki.individual_sign(IIN)
+        .public_key_override(spki)
+        .issued_by(&pki.intermediate)
+}
+
+#[test]
+fn rsa_moduli_over_8192_bits_are_unsupported_before_any_arithmetic() {
+    let pki = TestPki::rsa();
+    // A random odd 16,384-bit modulus: no one holds its key, and none need be generated.
+    let leaf = signer_with_spki(&pki, signatures::testing::rsa_spki(16_384, 65_537));
+    let report = verifier(&pki).verify(&signed_by(&leaf), None, &at(AT));
+    assert_code(&report, Code::UnsupportedAlgorithm);
+    assert!(
+        report.signers[0].message.contains("RSA-16384"),
+        "{}",
+        report.to_json()
+    );
+
+    // The same size in an issuer: refused as the key of a link, not tried.
+    let big_ca = CertificateBuilder::new(pki.intermediate.subject.clone(), &pki.intermediate.key)
+        .public_key_override(signatures::testing::rsa_spki(16_384, 65_537))
+        .ca(Some(0))
+        .key_usage(&[KeyUsageBit::KeyCertSign, KeyUsageBit::CrlSign])
+        .issued_by(&pki.root);
+    let leaf = rsa_signer(&pki);
+    let cms = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .certificate(&big_ca)
+        .signer(SignerSpec::new(&leaf))
+        .build();
+    let lone = signatures::Verifier::new(vec![parse(&pki.root)]);
+    assert_code(
+        &lone.verify(&cms, None, &at(AT)),
+        Code::UnsupportedAlgorithm,
+    );
+}
+
+#[test]
+fn rsa_public_exponents_must_be_odd_and_at_least_3() {
+    let pki = TestPki::rsa();
+    for exponent in [1u64, 2, 65_536, 1 << 40] {
+        let spki = signatures::testing::rsa_spki_with_exponent(&pki.leaf_key, exponent);
+        let leaf = signer_with_spki(&pki, spki);
+        let report = verifier(&pki).verify(&signed_by(&leaf), None, &at(AT));
+        assert_code(&report, Code::UnsupportedAlgorithm);
+    }
+    // Exponent 1 with PSS and an odd salt (OpenSSL's path): still refused by the key limit.
+    let spki = signatures::testing::rsa_spki_with_exponent(&pki.leaf_key, 1);
+    let leaf = signer_with_spki(&pki, spki);
+    let cms = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .signer(SignerSpec::new(&leaf).scheme(SignatureScheme::RsaPss {
+            digest: Digest::Sha256,
+            salt_len: 17,
+        }))
+        .build();
+    assert_code(
+        &verifier(&pki).verify(&cms, None, &at(AT)),
+        Code::UnsupportedAlgorithm,
+    );
+}
+
+#[test]
+fn the_digest_algorithm_must_be_the_hash_the_signature_algorithm_names() {
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    let cms = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .signer(
+            SignerSpec::new(&leaf)
+                .scheme(SignatureScheme::RsaPkcs1(Digest::Sha256))
+                .digest(Digest::Sha384),
+        )
+        .build();
+    let report = verifier(&pki).verify(&cms, None, &at(AT));
+    assert_code(&report, Code::AlgorithmMismatch);
+    // With rsaEncryption as the signature algorithm, the digestAlgorithm names the hash.
+    let cms = CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .signer(
+            SignerSpec::new(&leaf)
+                .scheme(SignatureScheme::RsaPkcs1(Digest::Sha384))
+                .signature_algorithm_rsa_encryption(),
+        )
+        .build();
+    assert_code(&verifier(&pki).verify(&cms, None, &at(AT)), Code::Ok);
+}
