@@ -84,6 +84,13 @@ pub struct Settings {
     /// `PROPERTY_LOOKUP_PER_HOUR`: how many `propertyLookup`s one person may make in a rolling
     /// hour (counted in the database, so the limit holds across instances).
     pub property_lookups_per_hour: u32,
+    /// `BODY_TIMEOUT_SECONDS`: how long a request body may take to arrive (then 408).
+    pub body_timeout_seconds: u32,
+    /// `QUERY_TIMEOUT_SECONDS`: how long a query may run (mutations are never cancelled).
+    pub query_timeout_seconds: u32,
+    /// `VERIFICATION_WAIT_MILLISECONDS`: how long a request may wait for a signature
+    /// verification slot before `SERVICE_UNAVAILABLE` (503).
+    pub verification_wait_milliseconds: u32,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
 }
@@ -104,6 +111,9 @@ struct FileSettings {
     challenge_ttl_seconds: Option<u32>,
     session_ttl_seconds: Option<u32>,
     property_lookup_per_hour: Option<u32>,
+    body_timeout_seconds: Option<u32>,
+    query_timeout_seconds: Option<u32>,
+    verification_wait_milliseconds: Option<u32>,
     log_format: Option<LogFormat>,
 }
 
@@ -225,6 +235,13 @@ impl Settings {
                 file.property_lookup_per_hour,
                 10,
             )?,
+            body_timeout_seconds: number("BODY_TIMEOUT_SECONDS", file.body_timeout_seconds, 10)?,
+            query_timeout_seconds: number("QUERY_TIMEOUT_SECONDS", file.query_timeout_seconds, 10)?,
+            verification_wait_milliseconds: number(
+                "VERIFICATION_WAIT_MILLISECONDS",
+                file.verification_wait_milliseconds,
+                2_000,
+            )?,
             log_format,
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
@@ -233,7 +250,11 @@ impl Settings {
                     .to_owned(),
             ));
         }
-        if settings.challenge_ttl_seconds == 0 || settings.session_ttl_seconds == 0 {
+        if settings.challenge_ttl_seconds == 0
+            || settings.session_ttl_seconds == 0
+            || settings.body_timeout_seconds == 0
+            || settings.query_timeout_seconds == 0
+        {
             return Err(ConfigurationError(
                 "time-to-live settings must be positive".to_owned(),
             ));

@@ -4,6 +4,7 @@
 
 pub mod configuration;
 pub mod graphql;
+pub mod http;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -2,27 +2,18 @@
 //! port 0 and learn the port.
 
 use crate::configuration::{Profile, Settings};
-use crate::graphql::context::RequestContext;
-use crate::graphql::locale::Locale;
-use crate::graphql::{self, AppSchema};
+use crate::graphql;
+use crate::http;
 use crate::state::AppState;
 use crate::telemetry;
 use actix_web::dev::Server;
-use actix_web::http::header;
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
-use registration_core::auth::viewer;
+use actix_web::{App, HttpResponse, HttpServer, web};
 use registration_core::context::ServiceContext;
 use registration_core::registries::LocalRegistries;
 use registration_core::trust::TrustStore;
 use registration_core::{Clock, SystemClock, database};
 use std::net::TcpListener;
 use std::sync::Arc;
-
-/// Largest request body accepted: a GraphQL document with a CMS of a few kilobytes fits many
-/// times over; anything larger is refused before parsing.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -108,10 +99,8 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(telemetry::with_request_id))
                 .app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(schema.clone()))
-                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-                .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
-                .route("/graphql", web::post().to(graphql_endpoint))
-                .route("/graphql", web::get().to(graphiql))
+                .route("/graphql", web::post().to(http::graphql::post))
+                .route("/graphql", web::get().to(http::graphql::get))
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
         })
@@ -129,48 +118,6 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-}
-
-/// `POST /graphql`: resolves the caller, then executes.
-async fn graphql_endpoint(
-    state: web::Data<AppState>,
-    schema: web::Data<AppSchema>,
-    http: HttpRequest,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    let header_text =
-        |name: header::HeaderName| http.headers().get(name).and_then(|v| v.to_str().ok());
-    let locale = Locale::from_accept_language(header_text(header::ACCEPT_LANGUAGE));
-    let origin = header_text(header::ORIGIN).unwrap_or_default().to_owned();
-    let mut request = request.into_inner();
-    let now = state.service.clock.now();
-    match viewer::resolve(&state.service.db, header_text(header::AUTHORIZATION), now).await {
-        Ok(principal) => {
-            request = request.data(RequestContext {
-                principal,
-                locale,
-                origin,
-                property_lookups: Default::default(),
-            });
-        }
-        Err(e) => {
-            let error = graphql::errors::internal(e, locale);
-            return async_graphql::Response::from_errors(vec![
-                error.into_server_error(async_graphql::Pos::default()),
-            ])
-            .into();
-        }
-    }
-    let mut response = schema.execute(request).await;
-    graphql::errors::classify(&mut response.errors);
-    response.into()
-}
-
-/// `GET /graphql`: GraphiQL, where integrators read the schema's documentation.
-async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
 /// Liveness: the process is up and serving HTTP.

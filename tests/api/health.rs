@@ -47,11 +47,18 @@ async fn unknown_paths_are_not_found() {
 }
 
 #[actix_web::test]
-async fn graphiql_is_served_on_get() {
+async fn graphiql_is_served_on_get_to_a_browser() {
     let app = spawn_app(crate::helpers::Backend::Sqlite).await;
-    let page = request(app.port, "GET", "/graphql", vec![], String::new()).await;
+    // A browser prefers HTML: GraphiQL. Without `Accept` (a program), GET is a GraphQL request.
+    let accept = vec![(
+        "Accept".to_owned(),
+        "text/html,application/xhtml+xml,*/*;q=0.8".to_owned(),
+    )];
+    let page = request(app.port, "GET", "/graphql", accept, String::new()).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("graphiql"), "a GraphiQL page");
+    let program = request(app.port, "GET", "/graphql", vec![], String::new()).await;
+    assert_eq!(program.status, 400, "{}", program.body);
 }
 
 #[actix_web::test]

@@ -12,6 +12,7 @@ mod applications;
 mod authorisation;
 mod health;
 mod helpers;
+mod http;
 mod migrations;
 mod revocation;
 mod schema;

@@ -100,6 +100,9 @@ impl ApplicationQuery {
     }
 
     /// The signed-in person's own applications, newest first.
+    #[graphql(
+        complexity = "usize::try_from(first.unwrap_or(20).clamp(1, 100)).unwrap_or(100) * child_complexity"
+    )]
     async fn my_applications(
         &self,
         ctx: &Context<'_>,

@@ -202,6 +202,9 @@ impl Application {
     }
 
     /// The status changes, oldest first.
+    #[graphql(
+        complexity = "usize::try_from(first.unwrap_or(20).clamp(1, 100)).unwrap_or(100) * child_complexity"
+    )]
     async fn history(
         &self,
         ctx: &Context<'_>,
