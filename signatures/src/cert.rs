@@ -9,6 +9,7 @@ use crate::der::{Reader, integer_content, tag};
 use crate::error::Error;
 use crate::extensions::{self, DistributionPoint, GeneralName};
 use crate::name::Name;
+use crate::name_constraints::{self, NameConstraints};
 use crate::oid;
 use std::ops::Range;
 use time::OffsetDateTime;
@@ -30,15 +31,6 @@ pub(crate) struct KeyUsage {
 pub(crate) struct BasicConstraints {
     pub ca: bool,
     pub path_len: Option<u32>,
-}
-
-/// Directory-name subtrees of a NameConstraints extension (RFC 5280 §4.2.1.10). Other name
-/// forms are not used by NCA RK and are ignored, which RFC 5280 permits for forms the
-/// application does not process only when they do not occur in the path's names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct NameConstraints {
-    pub permitted: Option<Vec<Name>>,
-    pub excluded: Vec<Name>,
 }
 
 /// A parsed certificate.
@@ -221,31 +213,9 @@ impl Certificate {
                 (oid::EXT_ISSUER_ALT_NAME, _) => {
                     self.issuer_alt_names = extensions::parse_general_names(extension.value)?;
                 }
-                (oid::EXT_NAME_CONSTRAINTS, ParsedExtension::NameConstraints(nc)) => {
-                    let directory_names = |subtrees: &Option<
-                        Vec<x509_parser::extensions::GeneralSubtree<'_>>,
-                    >|
-                     -> Result<Option<Vec<Name>>, Error> {
-                        subtrees
-                            .as_ref()
-                            .map(|subtrees| {
-                                subtrees
-                                    .iter()
-                                    .filter_map(|s| match &s.base {
-                                        x509_parser::extensions::GeneralName::DirectoryName(n) => {
-                                            Some(Name::parse(n.as_raw()))
-                                        }
-                                        _ => None,
-                                    })
-                                    .collect()
-                            })
-                            .transpose()
-                    };
-                    self.name_constraints = Some(NameConstraints {
-                        permitted: directory_names(&nc.permitted_subtrees)?
-                            .filter(|names| !names.is_empty()),
-                        excluded: directory_names(&nc.excluded_subtrees)?.unwrap_or_default(),
-                    });
+                (oid::EXT_NAME_CONSTRAINTS, _) => {
+                    // Every form, read here (RFC 5280 §4.2.1.10; `name_constraints`).
+                    self.name_constraints = Some(name_constraints::parse(extension.value)?);
                 }
                 (oid::EXT_CRL_DISTRIBUTION_POINTS, _) => {
                     self.crl_distribution_points =

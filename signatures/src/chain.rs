@@ -10,7 +10,7 @@ use crate::algorithms::{self, check_algorithm, signed_object_scheme};
 use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::error::Error;
-use crate::name::Name;
+use crate::name_constraints::InForce;
 use std::cell::Cell;
 use time::OffsetDateTime;
 
@@ -248,8 +248,7 @@ pub(crate) fn validate(path: &Path<'_>, at: OffsetDateTime) -> Vec<Error> {
     let certificates = &path.certificates;
     let count = certificates.len();
     let mut max_path_length = usize::MAX;
-    let mut permitted: Vec<&[Name]> = Vec::new();
-    let mut excluded: Vec<&Name> = Vec::new();
+    let mut name_constraints = InForce::default();
 
     // From the anchor down to the signer.
     for (index, certificate) in certificates.iter().enumerate().rev() {
@@ -265,7 +264,7 @@ pub(crate) fn validate(path: &Path<'_>, at: OffsetDateTime) -> Vec<Error> {
         // §6.1.3 (b), (c): names of the non-self-issued certificates below the constraints.
         if !is_anchor
             && (is_signer || !certificate.is_self_issued())
-            && let Some(violation) = name_constraint_violation(certificate, &permitted, &excluded)
+            && let Some(violation) = name_constraints.violation(certificate)
         {
             findings.push(Error::UntrustedChain(violation));
         }
@@ -303,10 +302,7 @@ pub(crate) fn validate(path: &Path<'_>, at: OffsetDateTime) -> Vec<Error> {
         }
         // §6.1.4 (g): name constraints narrow for the certificates below.
         if let Some(constraints) = &certificate.name_constraints {
-            if let Some(names) = &constraints.permitted {
-                permitted.push(names);
-            }
-            excluded.extend(constraints.excluded.iter());
+            name_constraints.add(constraints);
         }
     }
     findings
@@ -327,36 +323,4 @@ fn check_validity(certificate: &Certificate, at: OffsetDateTime, findings: &mut 
             at,
         });
     }
-}
-
-/// Checks the subject and the directory names in subjectAltName against the directory-name
-/// subtrees in force (RFC 5280 §4.2.1.10).
-fn name_constraint_violation(
-    certificate: &Certificate,
-    permitted: &[&[Name]],
-    excluded: &[&Name],
-) -> Option<String> {
-    let mut names: Vec<&Name> = certificate
-        .subject_alt_names
-        .iter()
-        .filter_map(|n| match n {
-            crate::extensions::GeneralName::Directory(name) => Some(name),
-            _ => None,
-        })
-        .collect();
-    if !certificate.subject.is_empty() {
-        names.push(&certificate.subject);
-    }
-    for name in names {
-        if let Some(base) = excluded.iter().find(|base| name.is_within(base)) {
-            return Some(format!("name {name} is in the excluded subtree {base}"));
-        }
-        if permitted
-            .iter()
-            .any(|subtrees| !subtrees.iter().any(|base| name.is_within(base)))
-        {
-            return Some(format!("name {name} is outside the permitted subtrees"));
-        }
-    }
-    None
 }

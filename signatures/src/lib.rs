@@ -36,6 +36,7 @@ mod encoding;
 mod error;
 mod extensions;
 mod name;
+mod name_constraints;
 mod oid;
 mod profile;
 mod report;

@@ -22,6 +22,11 @@ pub const OID_ORG_UNIT: &str = "2.5.4.11";
 /// givenName (NCA puts the patronymic here).
 pub const OID_GIVEN_NAME: &str = "2.5.4.42";
 
+/// emailAddress (PKCS #9), an IA5String.
+pub const OID_EMAIL: &str = "1.2.840.113549.1.9.1";
+
+/// id-ce-subjectAltName.
+pub const OID_SUBJECT_ALT_NAME: &str = "2.5.29.17";
 /// id-ce-subjectKeyIdentifier.
 pub const OID_SUBJECT_KEY_ID: &str = "2.5.29.14";
 /// id-ce-keyUsage.
@@ -109,6 +114,11 @@ impl Name {
         self.attr(OID_ORGANIZATION, value)
     }
 
+    /// Appends emailAddress (IA5String).
+    pub fn email(self, value: &str) -> Self {
+        self.attr_der(OID_EMAIL, der::ia5_string(value))
+    }
+
     /// Appends organizationalUnitName, e.g. `"BIN123456789021"`.
     pub fn org_unit(self, value: &str) -> Self {
         self.attr(OID_ORG_UNIT, value)
@@ -127,6 +137,37 @@ impl Name {
             })
             .collect();
         der::sequence(&rdns)
+    }
+}
+
+/// A GeneralName (RFC 5280 §4.2.1.6), for subjectAltName and name constraints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GeneralName {
+    /// `rfc822Name [1]`: an e-mail address (in a constraint: a mailbox, host or `.domain`).
+    Rfc822(String),
+    /// `dNSName [2]`.
+    Dns(String),
+    /// `directoryName [4]`.
+    Directory(Name),
+    /// `uniformResourceIdentifier [6]` (in a constraint: a host or `.domain`).
+    Uri(String),
+    /// `iPAddress [7]`: 4 or 16 octets in a name, address and mask (8 or 32) in a constraint.
+    Ip(Vec<u8>),
+    /// Any other form, already encoded (e.g. `registeredID [8]`, `otherName [0]`).
+    Encoded(Vec<u8>),
+}
+
+impl GeneralName {
+    /// The DER GeneralName (context-tagged: implicit for strings, explicit for Name).
+    pub fn to_der(&self) -> Vec<u8> {
+        match self {
+            Self::Rfc822(text) => der::implicit(1, false, der::ia5_string(text)),
+            Self::Dns(text) => der::implicit(2, false, der::ia5_string(text)),
+            Self::Directory(name) => der::explicit(4, name.to_der()),
+            Self::Uri(text) => der::implicit(6, false, der::ia5_string(text)),
+            Self::Ip(bytes) => der::implicit(7, false, der::octet_string(bytes)),
+            Self::Encoded(bytes) => bytes.clone(),
+        }
     }
 }
 
@@ -456,16 +497,35 @@ impl CertificateBuilder {
 
     /// Adds a critical nameConstraints whose subtrees are directoryNames. An empty list
     /// leaves its field out.
-    pub fn name_constraints(mut self, permitted: &[Name], excluded: &[Name]) -> Self {
+    pub fn name_constraints(self, permitted: &[Name], excluded: &[Name]) -> Self {
+        let directory = |names: &[Name]| -> Vec<GeneralName> {
+            names.iter().cloned().map(GeneralName::Directory).collect()
+        };
+        self.general_name_constraints(&directory(permitted), &directory(excluded))
+    }
+
+    /// Adds a critical nameConstraints with subtrees of any form. An empty list leaves its
+    /// field out.
+    pub fn general_name_constraints(
+        self,
+        permitted: &[GeneralName],
+        excluded: &[GeneralName],
+    ) -> Self {
         // GeneralSubtree ::= SEQUENCE { base, minimum [0] DEFAULT 0, maximum [1] OPTIONAL }:
         // only the base is written.
-        let subtrees = |names: &[Name]| {
-            let subtrees: Vec<Vec<u8>> = names
+        let subtrees = |names: &[GeneralName]| -> Vec<Vec<u8>> {
+            names
                 .iter()
-                .map(|name| der::sequence(&[der::explicit(4, name.to_der())]))
-                .collect();
-            der::sequence(&subtrees)
+                .map(|name| der::sequence(&[name.to_der()]))
+                .collect()
         };
+        self.encoded_name_constraints(&subtrees(permitted), &subtrees(excluded))
+    }
+
+    /// Adds a critical nameConstraints from encoded GeneralSubtrees (e.g. with a minimum or
+    /// maximum, which RFC 5280 forbids). An empty list leaves its field out.
+    pub fn encoded_name_constraints(mut self, permitted: &[Vec<u8>], excluded: &[Vec<u8>]) -> Self {
+        let subtrees = |subtrees: &[Vec<u8>]| der::sequence(subtrees);
         let mut fields = Vec::new();
         if !permitted.is_empty() {
             fields.push(der::implicit(0, true, subtrees(permitted)));
@@ -479,6 +539,13 @@ impl CertificateBuilder {
             &der::sequence(&fields),
         ));
         self
+    }
+
+    /// Adds a non-critical subjectAltName holding `names` (written after the other
+    /// extensions, in call order with [`CertificateBuilder::extension`]).
+    pub fn subject_alt_names(self, names: &[GeneralName]) -> Self {
+        let names: Vec<Vec<u8>> = names.iter().map(GeneralName::to_der).collect();
+        self.extension(OID_SUBJECT_ALT_NAME, false, der::sequence(&names))
     }
 
     /// Adds a DistributionPoint with a URI to the (non-critical) cRLDistributionPoints;
@@ -501,8 +568,6 @@ impl CertificateBuilder {
         self
     }
 
-    /// Adds a DistributionPoint with a URI to the (non-critical) freshestCRL, which
-    /// points at delta CRLs.
     /// Adds an encoded DistributionPoint (see [`distribution_point_der`]) to the
     /// (non-critical) cRLDistributionPoints.
     pub fn crl_distribution_point_der(mut self, point: Vec<u8>) -> Self {
@@ -510,6 +575,8 @@ impl CertificateBuilder {
         self
     }
 
+    /// Adds a DistributionPoint with a URI to the (non-critical) freshestCRL, which
+    /// points at delta CRLs.
     pub fn freshest_crl(mut self, uri: &str) -> Self {
         self.freshest_crl.push(distribution_point(Some(uri), None));
         self
