@@ -91,6 +91,11 @@ pub struct Settings {
     /// `VERIFICATION_WAIT_MILLISECONDS`: how long a request may wait for a signature
     /// verification slot before `SERVICE_UNAVAILABLE` (503).
     pub verification_wait_milliseconds: u32,
+    /// `VERIFICATION_SLOTS`: how many verifications run at once (default: one per core).
+    pub verification_slots: Option<u32>,
+    /// `BACKGROUND_TASKS`: whether this instance runs the background tasks (CRL reload,
+    /// clean-up); `false` only for tests that count statements.
+    pub background_tasks: bool,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
 }
@@ -114,6 +119,7 @@ struct FileSettings {
     body_timeout_seconds: Option<u32>,
     query_timeout_seconds: Option<u32>,
     verification_wait_milliseconds: Option<u32>,
+    verification_slots: Option<u32>,
     log_format: Option<LogFormat>,
 }
 
@@ -242,6 +248,19 @@ impl Settings {
                 file.verification_wait_milliseconds,
                 2_000,
             )?,
+            verification_slots: match text("VERIFICATION_SLOTS", None) {
+                Some(_) => Some(number("VERIFICATION_SLOTS", None, 0)?),
+                None => file.verification_slots,
+            },
+            background_tasks: match text("BACKGROUND_TASKS", None).as_deref() {
+                None | Some("true") => true,
+                Some("false") => false,
+                Some(other) => {
+                    return Err(ConfigurationError(format!(
+                        "BACKGROUND_TASKS={other:?}: expected true or false"
+                    )));
+                }
+            },
             log_format,
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {

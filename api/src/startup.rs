@@ -8,12 +8,14 @@ use crate::state::AppState;
 use crate::telemetry;
 use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use registration_core::context::ServiceContext;
+use registration_core::context::{ServiceContext, VerificationSlots};
 use registration_core::registries::LocalRegistries;
+use registration_core::service::maintenance;
 use registration_core::trust::TrustStore;
 use registration_core::{Clock, SystemClock, database};
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +56,7 @@ impl Application {
         settings: Settings,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
-        let trust = TrustStore::load(&settings.trust_config())?;
+        let trust = TrustStore::load(&settings.trust_config(), clock.now())?;
         if trust.uses_demo_anchor {
             tracing::warn!(
                 "DEMO PKI TRUSTED: signatures made with the demo keys in demo/pki are accepted. \
@@ -86,8 +88,19 @@ impl Application {
             db,
             clock,
             trust: Arc::new(trust),
+            verification: {
+                let wait =
+                    Duration::from_millis(u64::from(settings.verification_wait_milliseconds));
+                match settings.verification_slots {
+                    Some(slots) => VerificationSlots::new(slots as usize, wait),
+                    None => VerificationSlots::per_core(wait),
+                }
+            },
             settings: Arc::new(settings.service_settings()),
         };
+        if settings.background_tasks {
+            spawn_background_tasks(&service);
+        }
         let state = AppState {
             settings: Arc::new(settings),
             service,
@@ -120,23 +133,96 @@ impl Application {
     }
 }
 
+/// How often expired sign-in data is deleted.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The background tasks of one instance, off every request's path: CRL files reloaded when they
+/// change, and expired sign-in data deleted. Each step is a `run_once(now)` that tests call
+/// directly with a moved clock.
+fn spawn_background_tasks(service: &ServiceContext) {
+    let trust = Arc::clone(&service.trust);
+    let clock = Arc::clone(&service.clock);
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(trust.check_interval());
+        loop {
+            tick.tick().await;
+            let (trust, now) = (Arc::clone(&trust), clock.now());
+            // File reads and CRL parsing are blocking work.
+            let _ = actix_web::rt::task::spawn_blocking(move || trust.run_once(now)).await;
+        }
+    });
+    let service = service.clone();
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(MAINTENANCE_INTERVAL);
+        loop {
+            tick.tick().await;
+            if let Err(error) = maintenance::run_once(&service, service.clock.now()).await {
+                tracing::error!(error = %error.chain(), "maintenance failed");
+            }
+        }
+    });
+}
+
 /// Liveness: the process is up and serving HTTP.
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Readiness: the database answers, and Redis when it is configured.
+/// How long readiness waits for Redis before calling it down.
+const REDIS_PING_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Readiness, one rule for every dependency: 503 only when the database is unreachable or a
+/// required revocation source has no current data (no instance could do its work); anything
+/// else that can be degraded (Redis, a CRL file that failed to reload) is listed with its state
+/// under a 200, so that one shared dependency going down never takes every instance out of the
+/// load balancer.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let database = state.service.db.ping().await.is_ok();
+    let now = state.service.clock.now();
+    let mut checks = Vec::new();
+    let database = state.service.db.ping().await;
+    checks.push(serde_json::json!({
+        "name": "database",
+        "status": if database.is_ok() { "up" } else { "down" },
+        "error": database.as_ref().err().map(|_| "the database does not answer"),
+        "lastGoodAt": null,
+    }));
     let redis = match &state.redis {
         None => None,
-        Some(client) => Some(ping_redis(client).await),
+        Some(client) => {
+            let up = actix_web::rt::time::timeout(REDIS_PING_TIMEOUT, ping_redis(client))
+                .await
+                .unwrap_or(false);
+            checks.push(serde_json::json!({
+                "name": "redis",
+                "status": if up { "up" } else { "down" },
+                "error": (!up).then_some("Redis does not answer"),
+                "lastGoodAt": null,
+            }));
+            Some(up)
+        }
     };
-    let ready = database && redis.unwrap_or(true);
+    let crls = state.service.trust.status();
+    let crls_current = crls.files > 0 && crls.earliest_next_update.is_none_or(|next| next > now);
+    let revocation_missing = state.service.trust.require_revocation && !crls_current;
+    if crls.files > 0 || state.service.trust.require_revocation {
+        let status = match (&crls.error, crls_current) {
+            (_, false) => "down",
+            (Some(_), true) => "degraded",
+            (None, true) => "up",
+        };
+        checks.push(serde_json::json!({
+            "name": "crls",
+            "status": status,
+            "error": crls.error.clone().or_else(|| (!crls_current).then(|| "no current CRL".to_owned())),
+            "lastGoodAt": crls.last_good_at.map(signatures::rfc3339),
+        }));
+    }
+    let ready = database.is_ok() && !revocation_missing;
     let body = serde_json::json!({
         "status": if ready { "ready" } else { "unavailable" },
-        "database": database,
+        "database": database.is_ok(),
         "redis": redis,
+        "checks": checks,
     });
     if ready {
         HttpResponse::Ok().json(body)

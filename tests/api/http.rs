@@ -284,3 +284,35 @@ async fn document_limits_have_their_names() {
     let allowed = app.graphql(fair, json!({}), Some(&token)).await;
     assert!(allowed["errors"].is_null(), "{allowed}");
 }
+
+#[actix_web::test]
+async fn a_saturated_verifier_answers_503_with_retry_after() {
+    // No verification slot at all: every signature check waits out its time and is refused.
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("VERIFICATION_SLOTS", "0"),
+            ("VERIFICATION_WAIT_MILLISECONDS", "50"),
+        ],
+    )
+    .await;
+    let (id, payload) = app.challenge(None).await;
+    let certificate = auth_certificate("871008401427");
+    let cms = signatures::testing::cms::base64(
+        &signatures::testing::CmsBuilder::new(&payload)
+            .certificate(&certificate)
+            .signer(signatures::testing::SignerSpec::new(&certificate))
+            .build(),
+    );
+    let body = json!({
+        "query": "mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token } }",
+        "variables": { "input": { "challengeId": id, "cms": cms } },
+    });
+    let response = post(&app, "application/json", body.to_string()).await;
+    assert_eq!(response.status, 503, "{}", response.body);
+    assert_eq!(response.header("retry-after"), Some("1"));
+    assert_eq!(
+        response.json()["errors"][0]["extensions"]["code"],
+        "SERVICE_UNAVAILABLE"
+    );
+}

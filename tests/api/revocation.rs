@@ -51,6 +51,9 @@ async fn production_requires_revocation_data_and_reloads_changed_crls() {
         codes(&without.login_with(&certificate).await),
         ["REVOCATION_UNKNOWN"]
     );
+    // A required revocation source without current data: this instance cannot do its work.
+    let ready = request(port, "GET", "/readyz", vec![], String::new()).await;
+    assert_eq!(ready.status, 503, "{}", ready.body);
 
     // With current CRLs it signs in; once the CRL file lists the certificate, it does not.
     let (with_crls, database_url) = settings(
@@ -98,16 +101,50 @@ async fn production_requires_revocation_data_and_reloads_changed_crls() {
         2
     );
 
+    let ready = request(port, "GET", "/readyz", vec![], String::new()).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+
+    // The background task reloads a changed file (within EDS_CRL_CHECK_SECONDS, at least 1 s):
+    // wait for it with a deadline.
     std::fs::write(
         &leaf_crl,
         current_crl(&pki().intermediate, 2, Some(&certificate.serial)),
     )
     .expect("rewritten");
-    let revoked = app.login_with(&certificate).await;
-    assert_eq!(codes(&revoked), ["REVOKED"], "{revoked}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let revoked = app.login_with(&certificate).await;
+        if codes(&revoked) == ["REVOKED"] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reloaded: {revoked}"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
-    // A CRL file that no longer parses keeps the previous CRLs rather than dropping them.
+    // A CRL file that no longer parses keeps the previous CRLs rather than dropping them, and
+    // readiness shows the reload as degraded, still ready.
     std::fs::write(&leaf_crl, b"not a CRL").expect("broken");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let ready = request(port, "GET", "/readyz", vec![], String::new()).await;
+        let body = ready.json();
+        let crls = body["checks"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["name"] == "crls").cloned())
+            .unwrap_or_default();
+        if crls["status"] == "degraded" {
+            assert_eq!(ready.status, 200);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never degraded: {body}"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(codes(&app.login_with(&certificate).await), ["REVOKED"]);
 }
 

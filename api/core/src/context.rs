@@ -20,6 +20,55 @@ pub struct ServiceSettings {
     pub property_lookups_per_hour: u32,
 }
 
+/// Signature verification is CPU work: it runs on blocking threads, at most as many at once as
+/// there are slots (by default one per core), so that it never stalls the async workers that
+/// serve everyone else. A request that waits longer than `wait` for a slot is turned away
+/// (`Busy`) rather than queued without bound.
+#[derive(Debug, Clone)]
+pub struct VerificationSlots {
+    slots: Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+}
+
+/// No verification slot came free in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("every signature verification slot is busy")]
+pub struct Busy;
+
+impl VerificationSlots {
+    /// `slots` verifications at once; a request waits at most `wait` for one.
+    pub fn new(slots: usize, wait: std::time::Duration) -> Self {
+        VerificationSlots {
+            slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+            wait,
+        }
+    }
+
+    /// One per core of this machine.
+    pub fn per_core(wait: std::time::Duration) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self::new(cores, wait)
+    }
+
+    /// Runs CPU work on a blocking thread once a slot is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let permit = tokio::time::timeout(self.wait, Arc::clone(&self.slots).acquire_owned())
+            .await
+            .map_err(|_| Busy)?
+            .map_err(|_| Busy)?;
+        let outcome = tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await;
+        outcome.map_err(|_| Busy)
+    }
+}
+
 /// The context of every operation.
 #[derive(Debug, Clone)]
 pub struct ServiceContext {
@@ -27,5 +76,6 @@ pub struct ServiceContext {
     pub clock: Arc<dyn Clock>,
     pub properties: Arc<dyn PropertyRegistry>,
     pub trust: Arc<TrustStore>,
+    pub verification: VerificationSlots,
     pub settings: Arc<ServiceSettings>,
 }

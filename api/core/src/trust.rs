@@ -4,10 +4,12 @@
 //! In the development profile with no anchors configured, the demo PKI shipped in `demo/pki/`
 //! is trusted, with a loud warning; the production profile refuses it.
 
+use arc_swap::ArcSwap;
 use signatures::{Certificate, Crl, Verifier};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use time::OffsetDateTime;
 
 /// The demo PKI's root and intermediate (test-only keys, in the repository).
 pub const DEMO_ROOT_PEM: &str = include_str!("../../../demo/pki/root.pem");
@@ -48,7 +50,19 @@ struct Loaded {
     verifier: Arc<Verifier>,
     crl_files: Arc<Vec<Vec<u8>>>,
     crl_stamps: Vec<Option<SystemTime>>,
-    checked_at: Instant,
+}
+
+/// How the CRL files fared at their last check, for readiness.
+#[derive(Debug, Clone, Default)]
+pub struct CrlStatus {
+    /// Why the last reload failed, while the previous CRLs stay in force.
+    pub error: Option<String>,
+    /// When the CRLs in force were loaded.
+    pub last_good_at: Option<OffsetDateTime>,
+    /// The earliest nextUpdate of the CRLs in force.
+    pub earliest_next_update: Option<OffsetDateTime>,
+    /// How many CRL files are configured.
+    pub files: usize,
 }
 
 /// The verifier in force, rebuilt when a CRL file changes.
@@ -62,7 +76,9 @@ pub struct TrustStore {
     pub uses_demo_anchor: bool,
     /// Whether every certificate needs current revocation data (production).
     pub require_revocation: bool,
-    loaded: RwLock<Loaded>,
+    /// Swapped whole when CRL files change: a verification always sees one consistent set.
+    loaded: ArcSwap<Loaded>,
+    status: Mutex<CrlStatus>,
 }
 
 impl std::fmt::Debug for TrustStore {
@@ -107,8 +123,8 @@ fn read_crls(paths: &[PathBuf]) -> Result<LoadedCrls, TrustError> {
 }
 
 impl TrustStore {
-    /// Loads the configured files (or, in development without anchors, the demo PKI).
-    pub fn load(settings: &TrustConfig) -> Result<Self, TrustError> {
+    /// Loads the configured files (or, in development without anchors, the demo PKI), at `now`.
+    pub fn load(settings: &TrustConfig, now: OffsetDateTime) -> Result<Self, TrustError> {
         let demo_root = Verifier::certificates_from(DEMO_ROOT_PEM.as_bytes(), "demo root")
             .map_err(|e| TrustError(e.to_string()))?;
         let (anchors, mut intermediates, uses_demo_anchor) = if settings.trust_anchors.is_empty() {
@@ -136,6 +152,7 @@ impl TrustStore {
         }
         intermediates.extend(read_certificates(&settings.intermediates, "intermediate")?);
         let (crls, crl_files, crl_stamps) = read_crls(&settings.crls)?;
+        let earliest_next_update = crls.iter().filter_map(Crl::next_update).min();
         let verifier = Verifier::new(anchors.clone())
             .with_intermediates(intermediates.clone())
             .with_crls(crls);
@@ -146,67 +163,89 @@ impl TrustStore {
             crl_check_interval: Duration::from_secs(u64::from(settings.crl_check_seconds)),
             uses_demo_anchor,
             require_revocation: settings.require_revocation,
-            loaded: RwLock::new(Loaded {
+            loaded: ArcSwap::from_pointee(Loaded {
                 verifier: Arc::new(verifier),
                 crl_files: Arc::new(crl_files),
                 crl_stamps,
-                checked_at: Instant::now(),
+            }),
+            status: Mutex::new(CrlStatus {
+                error: None,
+                last_good_at: Some(now),
+                earliest_next_update,
+                files: settings.crls.len(),
             }),
         })
     }
 
-    /// The verifier in force. CRL files are checked for changes at most every few seconds; a
-    /// changed file is reloaded, and a file that no longer parses keeps the previous verifier
-    /// (with an error logged) rather than dropping revocation data.
+    /// The verifier in force.
     pub fn verifier(&self) -> Arc<Verifier> {
         self.snapshot().verifier
     }
 
     /// The verifier in force with the CRL files it was built from.
     pub fn snapshot(&self) -> TrustSnapshot {
-        let due = self
-            .loaded
-            .read()
-            .map(|l| l.checked_at.elapsed() >= self.crl_check_interval)
-            .unwrap_or(false);
-        if due && !self.crl_paths.is_empty() {
-            self.reload_if_changed();
-        }
-        let take = |loaded: &Loaded| TrustSnapshot {
+        let loaded = self.loaded.load();
+        TrustSnapshot {
             verifier: Arc::clone(&loaded.verifier),
             crl_files: Arc::clone(&loaded.crl_files),
-        };
-        match self.loaded.read() {
-            Ok(loaded) => take(&loaded),
-            Err(poisoned) => take(&poisoned.into_inner()),
         }
     }
 
-    fn reload_if_changed(&self) {
-        let Ok(mut loaded) = self.loaded.write() else {
+    /// How often the background task should call [`TrustStore::run_once`].
+    pub fn check_interval(&self) -> Duration {
+        self.crl_check_interval.max(Duration::from_secs(1))
+    }
+
+    /// How the CRL files fared at their last check.
+    pub fn status(&self) -> CrlStatus {
+        match self.status.lock() {
+            Ok(status) => status.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The background task's step, never on a request's path: reloads the CRL files if one
+    /// changed. A file that no longer parses keeps the previous CRLs in force (with the error
+    /// logged and shown by readiness) rather than dropping revocation data.
+    pub fn run_once(&self, now: OffsetDateTime) {
+        if self.crl_paths.is_empty() {
             return;
-        };
-        loaded.checked_at = Instant::now();
+        }
         let stamps: Vec<Option<SystemTime>> = self
             .crl_paths
             .iter()
             .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
             .collect();
-        if stamps == loaded.crl_stamps {
+        if stamps == self.loaded.load().crl_stamps {
             return;
         }
-        match read_crls(&self.crl_paths) {
+        let outcome = read_crls(&self.crl_paths);
+        let mut status = match self.status.lock() {
+            Ok(status) => status,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match outcome {
             Ok((crls, files, stamps)) => {
+                let earliest_next_update = crls.iter().filter_map(Crl::next_update).min();
                 let verifier = Verifier::new(self.anchors.clone())
                     .with_intermediates(self.intermediates.clone())
                     .with_crls(crls);
-                loaded.verifier = Arc::new(verifier);
-                loaded.crl_files = Arc::new(files);
-                loaded.crl_stamps = stamps;
+                self.loaded.store(Arc::new(Loaded {
+                    verifier: Arc::new(verifier),
+                    crl_files: Arc::new(files),
+                    crl_stamps: stamps,
+                }));
+                *status = CrlStatus {
+                    error: None,
+                    last_good_at: Some(now),
+                    earliest_next_update,
+                    files: self.crl_paths.len(),
+                };
                 tracing::info!("CRLs reloaded");
             }
             Err(e) => {
-                tracing::error!(error = %e, "a changed CRL file could not be loaded; keeping the previous CRLs")
+                tracing::error!(error = %e, "a changed CRL file could not be loaded; keeping the previous CRLs");
+                status.error = Some(e.to_string());
             }
         }
     }

@@ -1,7 +1,9 @@
 //! Sign-in mutations: `createAuthChallenge`, `loginWithSignature`, `logout`.
 
 use super::context::{request, service, signed_in};
-use super::errors::{UserError, UserErrorCode, internal, signature_refusal};
+use super::errors::{
+    ApiErrorCode, UserError, UserErrorCode, api_error, internal, signature_refusal,
+};
 use super::ids;
 use super::person::Person;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -189,6 +191,9 @@ impl AuthMutation {
             }
             Err(SignInError::NoIin) => (UserErrorCode::NoIin, CMS, None),
             Err(SignInError::NotAnOfficer) => (UserErrorCode::NotAnOfficer, CMS, None),
+            Err(SignInError::Busy) => {
+                return Err(api_error(ApiErrorCode::ServiceUnavailable, locale));
+            }
             Err(SignInError::Internal(error)) => return Err(internal(error, locale)),
         };
         tracing::info!(code = ?code, "sign-in refused");

@@ -21,6 +21,8 @@ pub enum ApiErrorCode {
     RateLimited,
     /// A limit of one request was exceeded (`extensions.limit` says which).
     LimitExceeded,
+    /// The service is saturated (signature verification): HTTP 503 with `Retry-After`.
+    ServiceUnavailable,
     /// A bug or an unavailable dependency; details are in the server log under the request id.
     Internal,
 }
@@ -32,6 +34,7 @@ impl ApiErrorCode {
             ApiErrorCode::Forbidden => "FORBIDDEN",
             ApiErrorCode::RateLimited => "RATE_LIMITED",
             ApiErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ApiErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ApiErrorCode::Internal => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -59,6 +62,11 @@ pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
             "Сұрау шектеуден асып кетті.",
             "Запрос превышает ограничение.",
             "The request exceeds a limit.",
+        ),
+        ApiErrorCode::ServiceUnavailable => locale.pick(
+            "Қызмет бос емес. Бір сәттен кейін қайталаңыз.",
+            "Сервис перегружен. Повторите через мгновение.",
+            "The service is busy. Try again in a moment.",
         ),
         ApiErrorCode::Internal => locale.pick(
             "Ішкі қате. Кейінірек қайталаңыз.",
@@ -166,6 +174,7 @@ pub fn sign_error(error: SignError, locale: Locale) -> Result<UserError, async_g
             let (code, detail) = signature_refusal(&refusal);
             (code, CMS, detail)
         }
+        SignError::Busy => return Err(api_error(ApiErrorCode::ServiceUnavailable, locale)),
         SignError::Internal(error) => return Err(internal(error, locale)),
     };
     Ok(UserError::new(code, field, locale, detail.as_deref()))

@@ -17,6 +17,7 @@
 
 pub mod admin;
 pub mod applications;
+pub mod maintenance;
 pub mod property;
 pub mod sign_in;
 pub mod signing;

@@ -39,6 +39,9 @@ pub enum SignInError {
     /// A legal entity's key whose holder is not a listed officer of that body.
     #[error("not a listed officer")]
     NotAnOfficer,
+    /// No verification slot came free in time: try again shortly.
+    #[error("busy")]
+    Busy,
     /// Not the caller's fault.
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -121,13 +124,15 @@ pub async fn login(
         return Err(SignInError::OriginMismatch);
     }
 
-    let verified = signing::verify_payload(
-        &ctx.trust,
+    let verified = signing::verify_on_slot(
+        ctx,
         request.cms,
         &challenge.payload,
         Purpose::Auth,
         received_at,
-    )?;
+    )
+    .await
+    .map_err(|_| SignInError::Busy)??;
     let signer = &verified.signer;
     let Some(iin) = signer.signer.iin.clone() else {
         return Err(SignInError::NoIin);

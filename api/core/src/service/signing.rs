@@ -18,6 +18,7 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 use signatures::{Options, Purpose, Report, SignerReport};
+use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -244,6 +245,21 @@ pub fn verify_payload(
     })
 }
 
+/// [`verify_payload`] on a verification slot (see [`crate::context::VerificationSlots`]).
+pub async fn verify_on_slot(
+    ctx: &ServiceContext,
+    cms: &str,
+    payload: &[u8],
+    purpose: Purpose,
+    at: OffsetDateTime,
+) -> Result<Result<VerifiedSignature, SignatureRefusal>, crate::context::Busy> {
+    let trust = Arc::clone(&ctx.trust);
+    let (cms, payload) = (cms.to_owned(), payload.to_vec());
+    ctx.verification
+        .run(move || verify_payload(&trust, &cms, &payload, purpose, at))
+        .await
+}
+
 /// Checks the signer against the request's key requirements and the signed-in person: a
 /// signature binds the exact content and the actor it authorises.
 fn check_signer(
@@ -371,6 +387,9 @@ pub enum SignError {
     /// The subject changed while the signature was being checked (a concurrent change won).
     #[error("the subject changed meanwhile")]
     Conflict,
+    /// No verification slot came free in time: try again shortly.
+    #[error("busy")]
+    Busy,
     /// Not the caller's fault.
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -475,7 +494,9 @@ pub async fn sign_with_cms<S: SigningSubject>(
         KeyPurpose::Sign => Purpose::Sign,
         KeyPurpose::Auth => Purpose::Auth,
     };
-    let verified = verify_payload(&ctx.trust, cms, &request.payload, purpose, received_at)?;
+    let verified = verify_on_slot(ctx, cms, &request.payload, purpose, received_at)
+        .await
+        .map_err(|_| SignError::Busy)??;
     check_signer(&verified, &requirements, viewer)?;
 
     let txn = ctx.db.begin().await?;
