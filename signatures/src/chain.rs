@@ -7,21 +7,16 @@
 //! as `CERT_EXPIRED`, not as an untrusted chain.
 
 use crate::algorithms::{self, check_algorithm, signed_object_scheme};
+use crate::budget::Budget;
 use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::error::Error;
 use crate::name_constraints::InForce;
-use std::cell::Cell;
 use time::OffsetDateTime;
 
 /// Longest path considered, anchor included. NCA RK's paths have three certificates (root,
 /// NCA, person); eight leaves room for cross-certificates and key-rollover certificates.
 pub(crate) const MAX_PATH_LEN: usize = 8;
-/// Most link signatures checked while building paths for one signer. Enough for any honest
-/// pool (a few candidates per name), small enough that a CMS stuffed with look-alike
-/// certificates cannot make the verifier spend more than a few milliseconds (the same bound
-/// as rustls-webpki's budget, scaled to its 100).
-const MAX_SIGNATURE_CHECKS: usize = 64;
 /// Most complete paths collected before judging them.
 const MAX_PATHS: usize = 4;
 
@@ -29,8 +24,10 @@ const MAX_PATHS: usize = 4;
 #[derive(Debug)]
 pub(crate) struct Pool<'a> {
     pub anchors: Vec<&'a Certificate>,
-    /// Configured intermediates and the certificates carried in the CMS.
+    /// Configured intermediates, then the certificates carried in the CMS.
     pub intermediates: Vec<&'a Certificate>,
+    /// How many of `intermediates`, from the start, are configured (tried first).
+    pub configured: usize,
 }
 
 /// A candidate path: the signer's certificate first, the trust anchor last.
@@ -50,15 +47,24 @@ impl<'a> Path<'a> {
 }
 
 /// The outcome of checking one link signature.
-enum Link {
+pub(crate) enum Link {
+    /// The budget is spent: nothing was checked.
+    Exhausted,
     Verified,
     Invalid,
     /// The algorithm (or the issuer's key) is weak, unsupported or malformed.
     Algorithm(Error),
 }
 
-/// Checks that `issuer`'s key signed `child`, using the cache.
-fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache) -> Link {
+/// Checks that `issuer`'s key signed `child`: free when this verification already did, else
+/// paid from the budget (a result from the cache kept between verifications costs the same as
+/// a computed one, so the verdict never depends on the cache).
+pub(crate) fn check_link(
+    issuer: &Certificate,
+    child: &Certificate,
+    cache: &SignatureCache,
+    budget: &Budget,
+) -> Link {
     let what = || format!("the signature of certificate {}", child.subject);
     let (scheme, digest) = match signed_object_scheme(&child.signature_algorithm, what) {
         Ok(resolved) => resolved,
@@ -68,22 +74,28 @@ fn check_link(issuer: &Certificate, child: &Certificate, cache: &SignatureCache)
         return Link::Algorithm(e.in_context(what()));
     }
     let key = (issuer.key_hash, child.fingerprint);
-    let verified = match cache.get(&key) {
+    let known = budget.links.borrow().get(&key).copied();
+    let verified = match known {
         Some(verified) => verified,
-        None => {
-            let verified = algorithms::verify_signature(
-                &scheme,
-                digest,
-                &issuer.public_key,
-                child.tbs(),
-                &child.signature,
-                "",
-            )
-            .unwrap_or(false);
-            cache.put(key, verified);
-            verified
-        }
+        None if !budget.signature_check() => return Link::Exhausted,
+        None => match cache.get(&key) {
+            Some(verified) => verified,
+            None => {
+                let verified = algorithms::verify_signature(
+                    &scheme,
+                    digest,
+                    &issuer.public_key,
+                    child.tbs(),
+                    &child.signature,
+                    "",
+                )
+                .unwrap_or(false);
+                cache.put(key, verified);
+                verified
+            }
+        },
     };
+    budget.links.borrow_mut().insert(key, verified);
     if verified {
         Link::Verified
     } else {
@@ -113,11 +125,16 @@ pub(crate) fn key_ids_agree(
     }
 }
 
-/// Builds candidate paths from `leaf` to the pool's anchors.
+/// Builds candidate paths from `leaf` to the pool's anchors, paying every step and link
+/// check from `budget`. Candidates are tried cheapest and most likely first: anchors, then
+/// configured intermediates, then those whose subject key identifier is the child's authority
+/// key identifier, then links already verified in this verification; ties go by fingerprint,
+/// so the order of the CMS's certificates never matters.
 pub(crate) fn build_paths<'a>(
     leaf: &'a Certificate,
     pool: &Pool<'a>,
     cache: &SignatureCache,
+    budget: &Budget,
 ) -> Result<Vec<Path<'a>>, Error> {
     // A certificate configured as an anchor is trusted as it is.
     if let Some(anchor) = pool
@@ -133,7 +150,7 @@ pub(crate) fn build_paths<'a>(
     let builder = Builder {
         pool,
         cache,
-        checks_left: Cell::new(MAX_SIGNATURE_CHECKS),
+        budget,
         failures: std::cell::RefCell::new(Vec::new()),
     };
     let mut paths = Vec::new();
@@ -143,10 +160,13 @@ pub(crate) fn build_paths<'a>(
     };
     builder.extend(&mut current, &mut paths);
     if paths.is_empty() {
+        if budget.exhausted() {
+            return Err(Error::BudgetExceeded(
+                "path building gave up after too many candidate certificates".to_owned(),
+            ));
+        }
         let failures = builder.failures.into_inner();
-        let reason = if builder.checks_left.get() == 0 {
-            "path building gave up after too many candidate certificates".to_owned()
-        } else if let Some(failure) = failures.first() {
+        let reason = if let Some(failure) = failures.first() {
             failure.clone()
         } else {
             format!(
@@ -162,11 +182,32 @@ pub(crate) fn build_paths<'a>(
 struct Builder<'p, 'a> {
     pool: &'p Pool<'a>,
     cache: &'p SignatureCache,
-    checks_left: Cell<usize>,
+    budget: &'p Budget,
     failures: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'a> Builder<'_, 'a> {
+    /// The candidate issuers of `child` among the intermediates, most likely first.
+    fn candidates(&self, child: &Certificate) -> Vec<&'a Certificate> {
+        let mut candidates: Vec<(usize, &'a Certificate)> = self
+            .pool
+            .intermediates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| may_have_issued(c, child))
+            .map(|(i, c)| (i, *c))
+            .collect();
+        let links = self.budget.links.borrow();
+        candidates.sort_by_key(|&(index, c)| {
+            let configured = index < self.pool.configured;
+            let key_id_match =
+                child.authority_key_id.is_some() && child.authority_key_id == c.subject_key_id;
+            let known_good = links.get(&(c.key_hash, child.fingerprint)) == Some(&true);
+            (!configured, !key_id_match, !known_good, c.fingerprint)
+        });
+        candidates.into_iter().map(|(_, c)| c).collect()
+    }
+
     fn extend(&self, path: &mut Path<'a>, out: &mut Vec<Path<'a>>) {
         let Some(&child) = path.certificates.last() else {
             return;
@@ -179,6 +220,9 @@ impl<'a> Builder<'_, 'a> {
             if !may_have_issued(anchor, child) {
                 continue;
             }
+            if !self.budget.path_step() {
+                return;
+            }
             if let Some(finding) = self.link(anchor, child) {
                 let mut complete = path.clone();
                 complete.certificates.push(anchor);
@@ -189,8 +233,9 @@ impl<'a> Builder<'_, 'a> {
         if path.certificates.len() + 1 >= MAX_PATH_LEN {
             return;
         }
-        for &candidate in &self.pool.intermediates {
-            if out.len() >= MAX_PATHS || self.checks_left.get() == 0 {
+        let mut deferred = Vec::new();
+        for candidate in self.candidates(child) {
+            if out.len() >= MAX_PATHS || self.budget.exhausted() {
                 return;
             }
             let looped = path
@@ -202,31 +247,50 @@ impl<'a> Builder<'_, 'a> {
                 .anchors
                 .iter()
                 .any(|a| a.fingerprint == candidate.fingerprint);
-            if looped || is_anchor || !may_have_issued(candidate, child) {
+            if looped || is_anchor {
                 continue;
             }
-            if let Some(finding) = self.link(candidate, child) {
-                let findings_before = path.findings.len();
-                path.certificates.push(candidate);
-                path.findings.extend(finding);
-                self.extend(path, out);
-                path.certificates.pop();
-                path.findings.truncate(findings_before);
+            if !self.budget.path_step() {
+                return;
+            }
+            match self.link(candidate, child) {
+                Some(None) => self.descend(path, candidate, None, out),
+                // Links accepted only by name (a weak or unsupported algorithm, e.g. a key
+                // over the size limit) come after every verified one: they can only fail.
+                Some(Some(finding)) => deferred.push((candidate, finding)),
+                None => {}
             }
         }
+        for (candidate, finding) in deferred {
+            if out.len() >= MAX_PATHS || self.budget.exhausted() {
+                return;
+            }
+            self.descend(path, candidate, Some(finding), out);
+        }
+    }
+
+    fn descend(
+        &self,
+        path: &mut Path<'a>,
+        candidate: &'a Certificate,
+        finding: Option<Error>,
+        out: &mut Vec<Path<'a>>,
+    ) {
+        let findings_before = path.findings.len();
+        path.certificates.push(candidate);
+        path.findings.extend(finding);
+        self.extend(path, out);
+        path.certificates.pop();
+        path.findings.truncate(findings_before);
     }
 
     /// `None` when the link fails; `Some(finding)` when it holds (with an algorithm finding
     /// for links that are weak or unsupported).
     fn link(&self, issuer: &Certificate, child: &Certificate) -> Option<Option<Error>> {
-        let left = self.checks_left.get();
-        if left == 0 {
-            return None;
-        }
-        self.checks_left.set(left - 1);
-        match check_link(issuer, child, self.cache) {
+        match check_link(issuer, child, self.cache, self.budget) {
             Link::Verified => Some(None),
             Link::Algorithm(e) => Some(Some(e)),
+            Link::Exhausted => None,
             Link::Invalid => {
                 self.failures.borrow_mut().push(format!(
                     "certificate {} is not signed by the key of {} (serial {})",

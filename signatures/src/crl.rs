@@ -67,6 +67,10 @@ pub struct Crl {
     pub(crate) entries: HashMap<Vec<u8>, Vec<RevokedEntry>>,
     /// A critical extension (of the CRL or an entry) this crate does not process.
     pub(crate) unsupported_critical: Option<String>,
+    /// Whether the signature BIT STRING has unused bits (the signature then never verifies).
+    pub(crate) signature_unused_bits: bool,
+    /// Where the CRL came from (a file name), for the notes that say why it was ignored.
+    pub(crate) source: Option<String>,
 }
 
 impl Crl {
@@ -78,19 +82,38 @@ impl Crl {
         let tbs_tlv = envelope.read(tag::SEQUENCE, "tbsCertList")?;
         let signature_algorithm =
             AlgorithmIdentifier::parse(&mut envelope, "CRL signature algorithm")?;
-        let signature = match envelope
+        // A signature BIT STRING with unused bits is no signature of whole octets: the CRL
+        // parses (so one bad CRL never makes the others unusable) and is then refused as a
+        // CRL whose signature does not verify.
+        let (signature, signature_unused_bits) = match envelope
             .read(tag::BIT_STRING, "CRL signature")?
             .value
             .split_first()
         {
-            Some((0, bits)) => bits.to_vec(),
+            Some((0, bits)) => (bits.to_vec(), false),
+            Some((1..=7, bits)) if !bits.is_empty() => (bits.to_vec(), true),
             _ => return Err(Error::malformed("CRL signature: bad bit string")),
         };
         envelope.finish("CRL")?;
         let tbs_start = (tbs_tlv.raw.as_ptr() as usize).wrapping_sub(der.as_ptr() as usize);
 
-        let (rest, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(der)
-            .map_err(|e| Error::malformed(format!("CRL: {e}")))?;
+        // x509-parser refuses such a BIT STRING: it reads a copy whose unused-bits octet is
+        // zero (the TBSCertList it reads is the same).
+        let patched;
+        let readable = if signature_unused_bits {
+            let unused_bits_at = der.len() - signature.len() - 1;
+            let mut copy = der.to_vec();
+            if let Some(octet) = copy.get_mut(unused_bits_at) {
+                *octet = 0;
+            }
+            patched = copy;
+            &patched[..]
+        } else {
+            der
+        };
+        let (rest, crl) =
+            x509_parser::revocation_list::CertificateRevocationList::from_der(readable)
+                .map_err(|e| Error::malformed(format!("CRL: {e}")))?;
         if !rest.is_empty() {
             return Err(Error::malformed("CRL: trailing data"));
         }
@@ -114,6 +137,8 @@ impl Crl {
             issuer_alt_names: Vec::new(),
             entries: HashMap::new(),
             unsupported_critical: None,
+            signature_unused_bits,
+            source: None,
         };
         for extension in list.extensions() {
             let id = extension.oid.to_id_string();
@@ -181,6 +206,13 @@ impl Crl {
                 });
         }
         Ok(parsed)
+    }
+
+    /// The same CRL, saying where it came from (e.g. its file) in the notes of reports that
+    /// ignore it.
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
     }
 
     /// The exact TBSCertList bytes, over which the issuer signed.

@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 mod algorithms;
+mod budget;
 mod cache;
 mod cert;
 mod chain;
@@ -47,6 +48,7 @@ mod verify;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use budget::Work;
 pub use cert::Certificate;
 pub use crl::Crl;
 pub use encoding::{MAX_INPUT_LEN, decode_cms};

@@ -1,6 +1,7 @@
 //! The verification report: what a person reads and a program parses. Its JSON form is the
 //! CLI's output contract, described by `signatures/report.schema.json`.
 
+use crate::budget::Work;
 use crate::cert::Certificate;
 use crate::error::{Code, Error};
 use crate::profile::Signer;
@@ -35,6 +36,9 @@ pub struct Report {
     pub validation_time: OffsetDateTime,
     /// One entry per SignerInfo, in order.
     pub signers: Vec<SignerReport>,
+    /// What the verification spent of its budget (not part of the JSON report).
+    #[serde(skip)]
+    pub work: Work,
 }
 
 impl Report {
@@ -53,6 +57,7 @@ impl Report {
             message,
             validation_time: at,
             signers,
+            work: Work::default(),
         }
     }
 
@@ -63,6 +68,7 @@ impl Report {
             message: error.to_string(),
             validation_time: at,
             signers: Vec::new(),
+            work: Work::default(),
         }
     }
 

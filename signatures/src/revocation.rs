@@ -7,6 +7,7 @@
 //! delta CRLs.
 
 use crate::algorithms::{self, check_algorithm, signed_object_scheme};
+use crate::budget::Budget;
 use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::chain::{self, Pool};
@@ -14,7 +15,7 @@ use crate::crl::{CERTIFICATE_HOLD, Crl, REMOVE_FROM_CRL, RevokedEntry, reason_na
 use crate::distribution_point::scope;
 use crate::error::Error;
 use crate::extensions::{ALL_REASONS, DistributionPoint, compare_numbers};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -42,18 +43,23 @@ pub(crate) struct Subject<'a> {
 
 /// A source of revocation status.
 pub(crate) trait RevocationSource {
-    /// The status of `subject` at `at`. `findings` receives algorithm-level problems with the
-    /// revocation data used (a CRL signed with SHA-1 is `WEAK_ALGORITHM`).
-    fn status(
-        &self,
-        subject: &Subject<'_>,
-        at: OffsetDateTime,
-        findings: &mut Vec<Error>,
-    ) -> Status;
+    /// The status of `subject` at `at`. `notes` receives why revocation data that would
+    /// cover the certificate was ignored (a CRL that does not verify, is signed with SHA-1 or
+    /// an unsupported algorithm, or has an unsupported critical extension): such data counts
+    /// as none, never as a failure of the signature.
+    fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, notes: &mut Vec<String>) -> Status;
 }
+
+/// A CRL signer, by fingerprints: (certificate, anchor).
+type SignerKey = ([u8; 32], [u8; 32]);
 
 /// A certificate in a path, by fingerprints: (certificate, issuer, anchor).
 type PathLink = ([u8; 32], [u8; 32], [u8; 32]);
+
+/// How deep the validation of CRL signers may nest (a CRL signer's own revocation is checked
+/// against CRLs whose signers are validated in turn): RFC 5280 §6.3.3 (f) asks for the CRL
+/// signer's path; two levels cover NCA RK (CA, then its CRL-signing certificate).
+const MAX_CRL_SIGNER_DEPTH: u8 = 2;
 
 /// Revocation from a set of CRLs.
 #[derive(Debug)]
@@ -62,61 +68,94 @@ pub(crate) struct CrlSource<'a> {
     /// Where CRL issuers' certificates are looked up and their paths built.
     pool: &'a Pool<'a>,
     cache: &'a SignatureCache,
+    /// The verification's one budget: CRL signatures and CRL-signer paths are paid from it.
+    budget: &'a Budget,
     /// Statuses already decided in this verification, by (certificate, issuer, anchor): a CMS
     /// with many signers over the same chain, or many copies of a certificate, must not make
     /// the verifier repeat the work (a denial-of-service amplifier otherwise).
-    decided: RefCell<HashMap<PathLink, (Status, Vec<Error>)>>,
+    decided: RefCell<HashMap<PathLink, (Status, Vec<String>)>>,
     /// CRL signature results of this verification, by (CRL, signing key). Kept only for this
     /// verification: the shared cache holds certificate links alone.
     crl_signatures: RefCell<HashMap<(usize, [u8; 32]), bool>>,
+    /// CRL signers already validated in this verification, by (certificate, anchor).
+    signers: RefCell<HashMap<SignerKey, bool>>,
+    depth: Cell<u8>,
 }
 
 impl<'a> CrlSource<'a> {
     /// A source over these CRLs.
-    pub fn new(crls: Vec<&'a Crl>, pool: &'a Pool<'a>, cache: &'a SignatureCache) -> Self {
+    pub fn new(
+        crls: Vec<&'a Crl>,
+        pool: &'a Pool<'a>,
+        cache: &'a SignatureCache,
+        budget: &'a Budget,
+    ) -> Self {
         CrlSource {
             crls,
             pool,
             cache,
+            budget,
             decided: RefCell::default(),
             crl_signatures: RefCell::default(),
+            signers: RefCell::default(),
+            depth: Cell::new(0),
         }
     }
 }
 
 impl RevocationSource for CrlSource<'_> {
-    fn status(
-        &self,
-        subject: &Subject<'_>,
-        at: OffsetDateTime,
-        findings: &mut Vec<Error>,
-    ) -> Status {
+    fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, notes: &mut Vec<String>) -> Status {
         let key = (
             subject.certificate.fingerprint,
             subject.issuer.fingerprint,
             subject.anchor.fingerprint,
         );
-        if let Some((status, earlier_findings)) = self.decided.borrow().get(&key) {
-            findings.extend(earlier_findings.iter().cloned());
+        if let Some((status, earlier_notes)) = self.decided.borrow().get(&key) {
+            notes.extend(earlier_notes.iter().cloned());
             return status.clone();
         }
-        let mut own_findings = Vec::new();
-        let status = self.decide(subject, at, &mut own_findings);
-        findings.extend(own_findings.iter().cloned());
+        let mut own_notes = Vec::new();
+        let status = self.decide(subject, at, &mut own_notes);
+        notes.extend(own_notes.iter().cloned());
         self.decided
             .borrow_mut()
-            .insert(key, (status.clone(), own_findings));
+            .insert(key, (status.clone(), own_notes));
         status
     }
 }
 
+/// Whether a revocation is permanent: every reason but certificateHold and removeFromCRL
+/// (RFC 5280 §5.3.1). A permanent revocation listed by any CRL that verifies counts, however
+/// old the CRL: a certificate once revoked is never reinstated.
+fn is_permanent(entry: &RevokedEntry) -> bool {
+    !matches!(entry.reason, Some(CERTIFICATE_HOLD | REMOVE_FROM_CRL))
+}
+
+/// The CRL of the same scope (issuer and issuing distribution point) issued last: the higher
+/// CRL number, then the later thisUpdate, then the encoding (so that the choice never depends
+/// on the order the CRLs were given in).
+fn is_newer(a: &Crl, b: &Crl) -> bool {
+    let number = match (a.number.as_deref(), b.number.as_deref()) {
+        (Some(x), Some(y)) => compare_numbers(x, y),
+        (x, y) => x.is_some().cmp(&y.is_some()),
+    };
+    number
+        .then(a.this_update.cmp(&b.this_update))
+        .then_with(|| a.der.cmp(&b.der))
+        == Ordering::Greater
+}
+
+fn same_scope(a: &Crl, b: &Crl) -> bool {
+    a.issuer == b.issuer && a.issuing_distribution_point == b.issuing_distribution_point
+}
+
 impl CrlSource<'_> {
-    fn decide(
-        &self,
-        subject: &Subject<'_>,
-        at: OffsetDateTime,
-        findings: &mut Vec<Error>,
-    ) -> Status {
+    /// RFC 5280 §6.3.3, made independent of the order of the CRLs: every complete CRL in
+    /// scope whose signature verifies is read. A permanent revocation in any of them (or in
+    /// its delta) revokes; a hold follows the newest CRL of its scope (a removeFromCRL in its
+    /// delta lifts it); only current CRLs make a certificate "not revoked" (staleness
+    /// weakens that alone).
+    fn decide(&self, subject: &Subject<'_>, at: OffsetDateTime, notes: &mut Vec<String>) -> Status {
         let certificate = subject.certificate;
         // §6.3.3: a certificate without CRL distribution points is treated as if it named one
         // with the certificate's issuer as the distribution point and no reasons or cRLIssuer.
@@ -131,31 +170,64 @@ impl CrlSource<'_> {
             .chain(std::iter::once(&implicit))
             .collect();
         let mut reasons_covered = 0u16;
-        for crl in self.crls.iter().filter(|c| !c.is_delta()) {
-            if !is_current(crl, at) || crl.unsupported_critical.is_some() {
-                continue;
-            }
+        let mut permanent: Option<&RevokedEntry> = None;
+        let mut newest: Vec<(&Crl, Option<&Crl>)> = Vec::new();
+        for &crl in self.crls.iter().filter(|c| !c.is_delta()) {
             let Some(interim_reasons) = scope(crl, certificate, &points) else {
                 continue;
             };
-            // §6.3.3 (d): a CRL that adds no reason not yet covered need not be processed.
-            if interim_reasons & !reasons_covered == 0 {
+            if let Some(oid) = &crl.unsupported_critical {
+                notes.push(format!(
+                    "{} was ignored: it has an unsupported critical extension {oid}",
+                    describe(crl)
+                ));
                 continue;
             }
-            match self.check_crl_signature(crl, subject, findings) {
-                Some(true) => {}
-                _ => continue,
+            if !self.check_crl_signature(crl, subject, at, notes) {
+                continue;
             }
-            let delta = self.delta_for(crl, subject, at, findings);
-            if let Some(entry) = lookup(crl, delta, certificate, at) {
-                return Status::Revoked(Error::Revoked {
-                    subject: certificate.subject.to_string(),
-                    serial: certificate.serial_hex(),
-                    revoked_at: entry.revoked_at,
-                    reason: reason_name(entry.reason).to_owned(),
-                });
+            let current = is_current(crl, at);
+            let delta = if current {
+                self.delta_for(crl, subject, at, notes)
+            } else {
+                None
+            };
+            for list in std::iter::once(crl).chain(delta) {
+                for entry in entries_for(list, certificate) {
+                    if is_permanent(entry)
+                        && entry.revoked_at <= at
+                        && permanent.is_none_or(|p| {
+                            (entry.revoked_at, entry.reason) < (p.revoked_at, p.reason)
+                        })
+                    {
+                        permanent = Some(entry);
+                    }
+                }
             }
-            reasons_covered |= interim_reasons;
+            if current {
+                reasons_covered |= interim_reasons;
+            }
+            match newest.iter_mut().find(|(c, _)| same_scope(c, crl)) {
+                Some(slot) if is_newer(crl, slot.0) => *slot = (crl, delta),
+                Some(_) => {}
+                None => newest.push((crl, delta)),
+            }
+        }
+        let revoked = |entry: &RevokedEntry| {
+            Status::Revoked(Error::Revoked {
+                subject: certificate.subject.to_string(),
+                serial: certificate.serial_hex(),
+                revoked_at: entry.revoked_at,
+                reason: reason_name(entry.reason).to_owned(),
+            })
+        };
+        if let Some(entry) = permanent {
+            return revoked(entry);
+        }
+        for (crl, delta) in newest {
+            if let Some(entry) = hold(crl, delta, certificate, at) {
+                return revoked(entry);
+            }
         }
         if reasons_covered & ALL_REASONS == ALL_REASONS {
             Status::Good
@@ -163,59 +235,124 @@ impl CrlSource<'_> {
             Status::Unknown
         }
     }
-}
 
-impl CrlSource<'_> {
     /// §6.3.3 (f): verifies the CRL's signature with the key of a certificate of the CRL
-    /// issuer that may sign CRLs and chains to the same anchor. `None` when no such
-    /// certificate exists, `Some(false)` when the signature fails.
+    /// issuer that may sign CRLs and is itself valid (a path to the same anchor, valid at
+    /// `at`, not revoked). `false`, with a note saying why, when the CRL cannot be used.
     fn check_crl_signature(
         &self,
         crl: &Crl,
         subject: &Subject<'_>,
-        findings: &mut Vec<Error>,
-    ) -> Option<bool> {
-        let what = format!("the signature of the CRL of {}", crl.issuer);
+        at: OffsetDateTime,
+        notes: &mut Vec<String>,
+    ) -> bool {
+        let what = format!("the signature of {}", describe(crl));
         let (scheme, digest) = match signed_object_scheme(&crl.signature_algorithm, || what.clone())
         {
             Ok(resolved) => resolved,
             Err(e) => {
-                findings.push(e);
-                return None;
+                notes.push(format!("{} was ignored: {e}", describe(crl)));
+                return false;
             }
         };
+        if crl.signature_unused_bits {
+            notes.push(format!(
+                "{} was ignored: its signature is invalid (a BIT STRING with unused bits)",
+                describe(crl)
+            ));
+            return false;
+        }
+        let mut algorithm_problem = None;
         for signer in self.crl_signers(crl, subject) {
             if let Err(e) = check_algorithm(&scheme, digest, &signer.public_key, &what) {
-                findings.push(e);
-                return None;
+                algorithm_problem.get_or_insert(e);
+                continue;
             }
             // The CRL's address identifies it for the length of this verification.
             let key = (std::ptr::from_ref(crl) as usize, signer.key_hash);
             let known = self.crl_signatures.borrow().get(&key).copied();
-            let verified = known.unwrap_or_else(|| {
-                let verified = algorithms::verify_signature(
-                    &scheme,
-                    digest,
-                    &signer.public_key,
-                    crl.tbs(),
-                    &crl.signature,
-                    &what,
-                )
-                .unwrap_or(false);
-                self.crl_signatures.borrow_mut().insert(key, verified);
-                verified
-            });
-            if verified {
-                return Some(true);
+            let verified = match known {
+                Some(verified) => verified,
+                None if !self.budget.signature_check() => return false,
+                None => {
+                    let verified = algorithms::verify_signature(
+                        &scheme,
+                        digest,
+                        &signer.public_key,
+                        crl.tbs(),
+                        &crl.signature,
+                        &what,
+                    )
+                    .unwrap_or(false);
+                    self.crl_signatures.borrow_mut().insert(key, verified);
+                    verified
+                }
+            };
+            if verified && self.signer_is_valid(signer, subject, at) {
+                return true;
             }
         }
-        Some(false)
+        let why = match algorithm_problem {
+            Some(e) => e.to_string(),
+            None => "no valid certificate of its issuer verifies its signature".to_owned(),
+        };
+        notes.push(format!("{} was ignored: {why}", describe(crl)));
+        false
+    }
+
+    /// §6.3.3 (f): a CRL signer other than the path's own issuer must have a path to the same
+    /// anchor, valid at `at`, and not be revoked (checked to [`MAX_CRL_SIGNER_DEPTH`]).
+    fn signer_is_valid(
+        &self,
+        signer: &Certificate,
+        subject: &Subject<'_>,
+        at: OffsetDateTime,
+    ) -> bool {
+        if signer.fingerprint == subject.issuer.fingerprint
+            || signer.fingerprint == subject.anchor.fingerprint
+        {
+            // The path's own issuer is validated with the path; the anchor is trusted.
+            return true;
+        }
+        let key = (signer.fingerprint, subject.anchor.fingerprint);
+        if let Some(&valid) = self.signers.borrow().get(&key) {
+            return valid;
+        }
+        let depth = self.depth.get();
+        if depth >= MAX_CRL_SIGNER_DEPTH {
+            return false;
+        }
+        self.depth.set(depth + 1);
+        let valid = chain::build_paths(signer, self.pool, self.cache, self.budget)
+            .unwrap_or_default()
+            .iter()
+            .filter(|path| {
+                path.anchor()
+                    .is_some_and(|a| a.fingerprint == subject.anchor.fingerprint)
+            })
+            .any(|path| {
+                chain::validate(path, at).is_empty()
+                    && path.certificates.windows(2).all(|pair| {
+                        let [certificate, issuer] = pair else {
+                            return true;
+                        };
+                        let link = Subject {
+                            certificate,
+                            issuer,
+                            anchor: subject.anchor,
+                        };
+                        !matches!(self.status(&link, at, &mut Vec::new()), Status::Revoked(_))
+                    })
+            });
+        self.depth.set(depth);
+        self.signers.borrow_mut().insert(key, valid);
+        valid
     }
 
     /// Candidate signers of a CRL: the path's own issuer first (the common, direct case),
-    /// then any certificate with the CRL issuer's name that chains to the same anchor.
+    /// then the anchors and intermediates with the CRL issuer's name that may sign CRLs,
+    /// those whose key identifier matches first, then by fingerprint (never the CMS's order).
     fn crl_signers<'s>(&'s self, crl: &Crl, subject: &Subject<'s>) -> Vec<&'s Certificate> {
-        let mut candidates: Vec<&Certificate> = Vec::new();
         let may_sign = |c: &Certificate| {
             c.subject == crl.issuer
                 && c.key_usage.is_none_or(|ku| ku.crl_sign)
@@ -224,30 +361,22 @@ impl CrlSource<'_> {
                     c.subject_key_id.as_deref(),
                 )
         };
-        if may_sign(subject.issuer) {
-            candidates.push(subject.issuer);
-        }
-        for &other in self.pool.anchors.iter().chain(&self.pool.intermediates) {
-            if other.fingerprint == subject.issuer.fingerprint || !may_sign(other) {
-                continue;
-            }
-            let chains_to_anchor = if other.fingerprint == subject.anchor.fingerprint {
-                true
-            } else {
-                chain::build_paths(other, self.pool, self.cache)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|path| {
-                        path.anchor()
-                            .is_some_and(|a| a.fingerprint == subject.anchor.fingerprint)
-                            && path.findings.is_empty()
-                    })
-            };
-            if chains_to_anchor {
-                candidates.push(other);
-            }
-        }
-        candidates
+        let mut others: Vec<&Certificate> = self
+            .pool
+            .anchors
+            .iter()
+            .chain(&self.pool.intermediates)
+            .copied()
+            .filter(|c| c.fingerprint != subject.issuer.fingerprint && may_sign(c))
+            .collect();
+        others.sort_by_key(|c| {
+            let key_id_match =
+                crl.authority_key_id.is_some() && crl.authority_key_id == c.subject_key_id;
+            (!key_id_match, c.fingerprint)
+        });
+        others.dedup_by_key(|c| c.fingerprint);
+        let own = may_sign(subject.issuer).then_some(subject.issuer);
+        own.into_iter().chain(others).collect()
     }
 
     /// §6.3.3 (c), (g): the newest current delta CRL for a complete CRL: same issuer, same
@@ -257,7 +386,7 @@ impl CrlSource<'_> {
         complete: &Crl,
         subject: &Subject<'_>,
         at: OffsetDateTime,
-        findings: &mut Vec<Error>,
+        notes: &mut Vec<String>,
     ) -> Option<&'c Crl> {
         let complete_number = complete.number.as_deref()?;
         let mut best: Option<&Crl> = None;
@@ -280,7 +409,7 @@ impl CrlSource<'_> {
                     .as_deref()
                     .is_none_or(|n| compare_numbers(number, n) == Ordering::Greater)
             });
-            if newer && self.check_crl_signature(delta, subject, findings) == Some(true) {
+            if newer && self.check_crl_signature(delta, subject, at, notes) {
                 best = Some(delta);
             }
         }
@@ -294,30 +423,42 @@ fn is_current(crl: &Crl, at: OffsetDateTime) -> bool {
     crl.next_update.is_none_or(|next| next >= at)
 }
 
-/// §6.3.3 (i), (j): the entry that revokes the certificate at `at`, looking in the delta CRL
-/// first (it is newer: a removeFromCRL there lifts a hold listed in the complete CRL).
-fn lookup<'c>(
+/// The entries of `crl` for the certificate (its serial, and its issuer for indirect CRLs).
+fn entries_for<'c>(
+    crl: &'c Crl,
+    certificate: &'c Certificate,
+) -> impl Iterator<Item = &'c RevokedEntry> + 'c {
+    crl.entries
+        .get(&certificate.serial)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.certificate_issuer == certificate.issuer)
+}
+
+/// §6.3.3 (i), (j) for holds, in the newest CRL of a scope: a certificateHold at or before
+/// `at`, unless its delta (newer still) lifts it with removeFromCRL. A hold listed only in the
+/// delta counts too.
+fn hold<'c>(
     complete: &'c Crl,
     delta: Option<&'c Crl>,
-    certificate: &Certificate,
+    certificate: &'c Certificate,
     at: OffsetDateTime,
 ) -> Option<&'c RevokedEntry> {
-    let find = |crl: &'c Crl| {
-        crl.entries
-            .get(&certificate.serial)?
-            .iter()
-            .find(|e| e.certificate_issuer == certificate.issuer)
-    };
+    let find = |crl: &'c Crl| entries_for(crl, certificate).find(|e| !is_permanent(e));
     if let Some(entry) = delta.and_then(find) {
-        if entry.reason == Some(REMOVE_FROM_CRL) {
-            return None;
-        }
-        if entry.revoked_at <= at {
-            return Some(entry);
-        }
+        return (entry.reason == Some(CERTIFICATE_HOLD) && entry.revoked_at <= at).then_some(entry);
     }
-    let entry = find(complete)?;
-    let lifted = entry.reason == Some(CERTIFICATE_HOLD)
-        && delta.is_some_and(|d| find(d).is_some_and(|e| e.reason == Some(REMOVE_FROM_CRL)));
-    (entry.revoked_at <= at && entry.reason != Some(REMOVE_FROM_CRL) && !lifted).then_some(entry)
+    find(complete).filter(|e| e.reason == Some(CERTIFICATE_HOLD) && e.revoked_at <= at)
+}
+
+/// How a CRL is named in notes: its file when known, else its issuer and thisUpdate.
+fn describe(crl: &Crl) -> String {
+    match &crl.source {
+        Some(source) => format!("the CRL {source} (of {})", crl.issuer),
+        None => format!(
+            "the CRL of {} issued at {}",
+            crl.issuer,
+            crate::times::rfc3339(crl.this_update)
+        ),
+    }
 }

@@ -2,6 +2,7 @@
 //! and the NCA RK profile into one report per SignerInfo.
 
 use crate::algorithms::{self, DigestAlgorithm, digest_by_oid, signature_scheme};
+use crate::budget::Budget;
 use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::chain::{self, Path, Pool};
@@ -140,12 +141,15 @@ impl Verifier {
         embedded_crls.retain(|c| seen_crls.insert(crate::cert::sha256(&c.der)));
         let pool = Pool {
             anchors: self.anchors.iter().collect(),
-            intermediates: embedded.iter().chain(&self.intermediates).collect(),
+            intermediates: self.intermediates.iter().chain(&embedded).collect(),
+            configured: self.intermediates.len(),
         };
+        let budget = Budget::default();
         let source = CrlSource::new(
             self.crls.iter().chain(&embedded_crls).collect(),
             &pool,
             &self.cache,
+            &budget,
         );
         let context = Context {
             signed: &signed,
@@ -153,6 +157,7 @@ impl Verifier {
             pool: &pool,
             source: &source,
             cache: &self.cache,
+            budget: &budget,
             options,
             at,
         };
@@ -162,7 +167,9 @@ impl Verifier {
             .enumerate()
             .map(|(index, info)| context.verify_signer(index, info))
             .collect();
-        Report::from_signers(signers, at)
+        let mut report = Report::from_signers(signers, at);
+        report.work = budget.work();
+        report
     }
 
     /// Reads certificates from a file's bytes: PEM (one or many `CERTIFICATE` blocks) or DER.
@@ -217,9 +224,13 @@ struct Context<'a> {
     pool: &'a Pool<'a>,
     source: &'a CrlSource<'a>,
     cache: &'a SignatureCache,
+    budget: &'a Budget,
     options: &'a Options,
     at: OffsetDateTime,
 }
+
+/// Most warnings a signer's report holds; the rest are counted in one more.
+const MAX_WARNINGS: usize = 16;
 
 /// The failures found for one signer; the first in [`Code`] order decides.
 #[derive(Default)]
@@ -244,11 +255,14 @@ impl Findings {
     }
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     fn verify_signer(&self, index: usize, info: &SignerInfo<'_>) -> SignerReport {
         let mut findings = Findings::default();
         let mut warnings = Vec::new();
-        let certificate = self.find_certificate(&info.sid);
+        let candidates = self.find_certificates(&info.sid);
+        // Until the signature says which one is the signer's, the most likely candidate.
+        let mut certificate = candidates.first().copied();
+        let mut judged: Option<PathOutcome> = None;
 
         let digest = digest_by_oid(&info.digest_algorithm.oid, "the signer's digest algorithm")
             .map_err(|e| findings.push(e))
@@ -268,14 +282,6 @@ impl Context<'_> {
                 digest.name, named.name
             )));
         }
-        if let (Some(certificate), Some(digest)) = (certificate, signature_digest)
-            && !algorithms::digest_fits_key(digest, &certificate.public_key)
-        {
-            findings.push(Error::AlgorithmMismatch(format!(
-                "{} is not a hash of the signer's key family",
-                digest.name
-            )));
-        }
 
         // RFC 5652 §5.4 and §5.6: the content's digest, the signed attributes, the signature.
         let content = self.content(&mut findings);
@@ -286,21 +292,72 @@ impl Context<'_> {
             Some((_, to_sign)) => Some(to_sign),
             None => content,
         };
-        if let (Some(certificate), Some(scheme), Some(digest), Some(message)) =
-            (certificate, scheme, signature_digest, message)
-        {
-            match algorithms::verify_signature(
-                &scheme,
-                digest,
-                &certificate.public_key,
-                message,
-                info.signature,
-                "the signer's signature",
-            ) {
-                Ok(true) => {}
-                Ok(false) => findings.push(Error::SignatureInvalid),
-                Err(e) => findings.push(e),
+        // RFC 5652 §5.3 names the certificate by issuer and serial (or key identifier), which
+        // anyone can copy: every certificate that matches is tried, and the one whose key
+        // verifies the signature is the signer's. The others are ignored with a warning.
+        if let (Some(scheme), Some(digest), Some(message)) = (scheme, signature_digest, message) {
+            let mut first_failure = None;
+            let mut verified = Vec::new();
+            for &candidate in &candidates {
+                if !self.budget.signature_check() {
+                    break;
+                }
+                match algorithms::verify_signature(
+                    &scheme,
+                    digest,
+                    &candidate.public_key,
+                    message,
+                    info.signature,
+                    "the signer's signature",
+                ) {
+                    Ok(true) => verified.push(candidate),
+                    Ok(false) => {
+                        first_failure.get_or_insert(Error::SignatureInvalid);
+                    }
+                    Err(e) => {
+                        first_failure.get_or_insert(e);
+                    }
+                }
             }
+            // Of the certificates whose key verifies, the one with the best path is the signer's.
+            let mut best: Option<(&Certificate, PathOutcome)> = None;
+            for &candidate in &verified {
+                let outcome = self.judge_paths(candidate);
+                let better = best.as_ref().is_none_or(|(_, b)| {
+                    Findings::rank(&outcome.findings) > Findings::rank(&b.findings)
+                });
+                if better {
+                    best = Some((candidate, outcome));
+                }
+            }
+            match best {
+                Some((signer, outcome)) => {
+                    judged = Some(outcome);
+                    let ignored = candidates
+                        .iter()
+                        .filter(|c| c.fingerprint != signer.fingerprint)
+                        .count();
+                    if ignored > 0 {
+                        warnings.push(Warning {
+                            code: "CERTIFICATE_IGNORED",
+                            message: format!(
+                                "{ignored} other certificate(s) match the signer identifier but do not verify the signature or have a worse path; they were ignored"
+                            ),
+                        });
+                    }
+                    certificate = Some(signer);
+                }
+                None => findings.0.extend(first_failure),
+            }
+        }
+
+        if let (Some(certificate), Some(digest)) = (certificate, signature_digest)
+            && !algorithms::digest_fits_key(digest, &certificate.public_key)
+        {
+            findings.push(Error::AlgorithmMismatch(format!(
+                "{} is not a hash of the signer's key family",
+                digest.name
+            )));
         }
 
         let signing_time = self.signing_time(info, &mut findings);
@@ -320,7 +377,7 @@ impl Context<'_> {
                             ),
                         });
                     }
-                let outcome = self.judge_paths(certificate);
+                let outcome = judged.unwrap_or_else(|| self.judge_paths(certificate));
                 chain = outcome.chain;
                 revocation = outcome.revocation;
                 warnings.extend(outcome.warnings);
@@ -340,6 +397,19 @@ impl Context<'_> {
             warnings.push(Warning {
                 code: "IIN_CHECKSUM",
                 message: "the IIN in the certificate does not pass the IIN check digit (as in NCA RK's test PKI)".to_owned(),
+            });
+        }
+        if self.budget.exhausted() {
+            findings.push(Error::BudgetExceeded(
+                "the verification's budget of signature checks and path-building steps is spent (the CMS holds more candidate certificates or CRLs than an honest one)".to_owned(),
+            ));
+        }
+        if warnings.len() > MAX_WARNINGS {
+            let more = warnings.len() - MAX_WARNINGS;
+            warnings.truncate(MAX_WARNINGS);
+            warnings.push(Warning {
+                code: "MORE_WARNINGS",
+                message: format!("{more} more"),
             });
         }
         let first = findings.first();
@@ -385,24 +455,32 @@ impl Context<'_> {
         }
     }
 
-    /// RFC 5652 §5.3: the certificate named by issuerAndSerialNumber or subjectKeyIdentifier,
-    /// among the CMS's certificates, then the configured ones.
-    fn find_certificate(&self, sid: &SignerIdentifier<'_>) -> Option<&Certificate> {
-        let mut candidates = self
+    /// RFC 5652 §5.3: every certificate named by issuerAndSerialNumber or
+    /// subjectKeyIdentifier, among the configured ones and the CMS's: configured first, then
+    /// by fingerprint (never in the CMS's order, which whoever adds certificates chooses).
+    fn find_certificates(&self, sid: &SignerIdentifier<'_>) -> Vec<&'a Certificate> {
+        let all = self
             .pool
             .intermediates
             .iter()
-            .chain(&self.pool.anchors)
-            .copied();
-        match sid {
+            .enumerate()
+            .map(|(i, c)| (i < self.pool.configured, *c))
+            .chain(self.pool.anchors.iter().map(|c| (true, *c)));
+        let mut found: Vec<(bool, &Certificate)> = match sid {
             SignerIdentifier::IssuerAndSerial { issuer, serial } => {
-                let issuer = Name::parse(issuer).ok()?;
-                candidates.find(|c| c.serial == *serial && c.issuer == issuer)
+                let Ok(issuer) = Name::parse(issuer) else {
+                    return Vec::new();
+                };
+                all.filter(|(_, c)| c.serial == *serial && c.issuer == issuer)
+                    .collect()
             }
-            SignerIdentifier::SubjectKeyId(id) => {
-                candidates.find(|c| c.subject_key_id.as_deref() == Some(*id))
-            }
-        }
+            SignerIdentifier::SubjectKeyId(id) => all
+                .filter(|(_, c)| c.subject_key_id.as_deref() == Some(*id))
+                .collect(),
+        };
+        found.sort_by_key(|(configured, c)| (!configured, c.fingerprint));
+        found.dedup_by_key(|(_, c)| c.fingerprint);
+        found.into_iter().map(|(_, c)| c).collect()
     }
 
     /// The signed content: the encapsulated one, or the caller's for a detached CMS.
@@ -485,7 +563,7 @@ impl Context<'_> {
     /// Builds every candidate path, judges each completely, and keeps the best outcome (the
     /// one whose first failure comes latest; a valid one if any).
     fn judge_paths(&self, certificate: &Certificate) -> PathOutcome {
-        let paths = match chain::build_paths(certificate, self.pool, self.cache) {
+        let paths = match chain::build_paths(certificate, self.pool, self.cache, self.budget) {
             Ok(paths) => paths,
             Err(e) => {
                 return PathOutcome {
@@ -543,6 +621,7 @@ impl Context<'_> {
             return outcome;
         };
         let mut unchecked = Vec::new();
+        let mut notes = Vec::new();
         for pair in path.certificates.windows(2) {
             let [certificate, issuer] = pair else {
                 continue;
@@ -552,7 +631,7 @@ impl Context<'_> {
                 issuer,
                 anchor,
             };
-            match self.source.status(&subject, self.at, &mut outcome.findings) {
+            match self.source.status(&subject, self.at, &mut notes) {
                 Status::Good => {}
                 Status::Revoked(e) => {
                     if let Error::Revoked {
@@ -577,6 +656,14 @@ impl Context<'_> {
                 }
                 Status::Unknown => unchecked.push(certificate.subject.to_string()),
             }
+        }
+        notes.sort();
+        notes.dedup();
+        for note in notes {
+            outcome.warnings.push(Warning {
+                code: "CRL_IGNORED",
+                message: note,
+            });
         }
         if !unchecked.is_empty() {
             outcome.warnings.push(Warning {

@@ -159,6 +159,11 @@ fn the_revoked_key_is_revoked_by_the_nca_crl() {
         parse_rfc3339("2022-01-18T04:40:24Z").expect("a time")
     );
 
+    // After the CRL's nextUpdate (2022-03-29 + its period) the permanent revocation it lists
+    // still counts (RFC 5280 §6.3): staleness only weakens "not revoked".
+    let stale = verifier.verify(&revoked, None, &at("2022-10-01T00:00:00Z"));
+    assert_eq!(stale.code, Code::Revoked, "{}", stale.to_json());
+
     // Before its revocation date the same signature was good.
     let before = verifier.verify(&revoked, None, &at("2022-01-18T04:40:00Z"));
     assert!(before.valid, "{}", before.to_json());

@@ -14,6 +14,7 @@ mod algorithms;
 mod chain;
 mod distribution_points;
 mod envelope;
+mod hostile;
 mod name_constraints;
 mod profile;
 mod revocation;

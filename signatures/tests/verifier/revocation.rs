@@ -104,14 +104,25 @@ fn a_crl_issued_after_the_validation_time_still_counts() {
 }
 
 #[test]
-fn a_stale_crl_is_not_revocation_data() {
+fn a_stale_crl_still_revokes_permanently_but_says_nothing_of_the_unlisted() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
-    let stale = pki
+    let stale_revoking = pki
         .crl()
         .this_update(datetime!(2021-02-01 0:00 UTC))
         .next_update(Some(datetime!(2021-03-01 0:00 UTC)))
         .revoke(&leaf.serial, datetime!(2021-02-01 0:00 UTC), None)
+        .build();
+    // RFC 5280 §6.3: a permanent revocation counts whatever the CRL's nextUpdate.
+    for options in [at(AT), required(AT)] {
+        let report = verify_with_crls(&pki, &leaf, std::slice::from_ref(&stale_revoking), &options);
+        assert_code(&report, Code::Revoked);
+    }
+    // A stale CRL that lists nothing for the certificate is no proof that it is good.
+    let stale = pki
+        .crl()
+        .this_update(datetime!(2021-02-01 0:00 UTC))
+        .next_update(Some(datetime!(2021-03-01 0:00 UTC)))
         .build();
     let report = verify_with_crls(&pki, &leaf, &[stale.clone(), root_crl(&pki)], &at(AT));
     assert_code(&report, Code::Ok);
@@ -214,16 +225,28 @@ fn only_crls_signed_by_an_authorised_key_count() {
 }
 
 #[test]
-fn a_weak_crl_in_use_is_weak() {
+fn a_weak_crl_is_no_crl_and_says_so() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);
     let sha1 = pki
         .crl()
         .signature_scheme(SignatureScheme::RsaPkcs1(Digest::Sha1))
+        .revoke(&leaf.serial, BEFORE_AT, None)
         .build();
+    // One unusable CRL counts as no CRL for the certificates it would cover.
+    let report = verify_with_crls(&pki, &leaf, std::slice::from_ref(&sha1), &at(AT));
+    assert_code(&report, Code::Ok);
+    assert!(
+        report.signers[0]
+            .warnings
+            .iter()
+            .any(|w| w.code == "CRL_IGNORED" && w.message.contains("SHA-1")),
+        "{}",
+        report.to_json()
+    );
     assert_code(
-        &verify_with_crls(&pki, &leaf, &[sha1], &at(AT)),
-        Code::WeakAlgorithm,
+        &verify_with_crls(&pki, &leaf, &[sha1, root_crl(&pki)], &required(AT)),
+        Code::RevocationUnknown,
     );
 }
 
