@@ -30,6 +30,9 @@ pub enum StartupError {
     Redis(#[from] redis::RedisError),
 }
 
+/// Told of every SQL statement the application runs.
+pub type StatementObserver = Arc<dyn Fn(&sea_orm::Statement) + Send + Sync>;
+
 /// A bound, not yet running server.
 pub struct Application {
     port: u16,
@@ -56,6 +59,16 @@ impl Application {
         settings: Settings,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
+        Self::build_observed(settings, clock, None).await
+    }
+
+    /// The same, with every SQL statement the application's own connection runs reported to
+    /// `observer` (tests count statements with it).
+    pub async fn build_observed(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        observer: Option<StatementObserver>,
+    ) -> Result<Self, StartupError> {
         let trust = TrustStore::load(&settings.trust_config(), clock.now())?;
         if trust.uses_demo_anchor {
             tracing::warn!(
@@ -63,7 +76,10 @@ impl Application {
                  This is the development profile; never expose it."
             );
         }
-        let db = database::connect(settings.database_url.expose()).await?;
+        let mut db = database::connect(settings.database_url.expose()).await?;
+        if let Some(observer) = observer {
+            db.set_metric_callback(move |info| observer(info.statement));
+        }
         database::migrate(&db).await?;
         if settings.profile == Profile::Development {
             match registration_core::registries::import::load_demo_data_if_empty(&db, clock.now())
@@ -114,6 +130,14 @@ impl Application {
                 .app_data(web::Data::new(schema.clone()))
                 .route("/graphql", web::post().to(http::graphql::post))
                 .route("/graphql", web::get().to(http::graphql::get))
+                .route(
+                    "/graphiql/{fingerprint}/{name}",
+                    web::get().to(http::graphiql::asset),
+                )
+                .route(
+                    "/graphiql/{fingerprint}/{name}",
+                    web::head().to(http::graphiql::asset),
+                )
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
         })

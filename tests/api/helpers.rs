@@ -131,6 +131,28 @@ pub async fn spawn_app_with_clock(
     TestApp { port, database_url }
 }
 
+/// Starts the application with every SQL statement it runs counted (background tasks off, so
+/// that only requests run statements).
+pub async fn spawn_app_counting(
+    backend: Backend,
+) -> (TestApp, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let (settings, database_url) = settings(backend, &[("BACKGROUND_TASKS", "false")]).await;
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&count);
+    let application = Application::build_observed(
+        settings,
+        std::sync::Arc::new(api::core::SystemClock),
+        Some(std::sync::Arc::new(move |_: &sea_orm::Statement| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })),
+    )
+    .await
+    .expect("the application starts");
+    let port = application.port();
+    actix_web::rt::spawn(application.run_until_stopped());
+    (TestApp { port, database_url }, count)
+}
+
 /// Starts the application with extra settings.
 pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     let (settings, database_url) = settings(backend, extra).await;

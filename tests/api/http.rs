@@ -98,9 +98,7 @@ async fn bodies_over_the_limit_are_refused_before_they_are_read_whole() {
     assert_eq!(response.status, 413);
     assert_eq!(limit_of(&response), "BODY_SIZE");
     // Declared as 50 MB: refused from the header alone, nothing sent.
-    let head = format!(
-        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\nConnection: close\r\n\r\n"
-    );
+    let head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\nConnection: close\r\n\r\n".to_owned();
     let answer = raw(app.port, head, Vec::new(), true).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     // Chunked, with no length declared: refused once the limit is passed.

@@ -17,4 +17,5 @@ mod migrations;
 mod revocation;
 mod schema;
 mod sign_in;
+mod statements;
 mod walkthrough;

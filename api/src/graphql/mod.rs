@@ -8,6 +8,7 @@ pub mod enums;
 pub mod errors;
 pub mod ids;
 pub mod limits;
+pub mod loaders;
 pub mod locale;
 pub mod pagination;
 pub mod person;

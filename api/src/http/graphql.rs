@@ -398,10 +398,10 @@ async fn execute(
             MediaType::Json => StatusCode::OK,
             MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
         };
-        let mut body = json!({ "errors": errors });
-        if media == MediaType::Json {
-            body["data"] = Value::Null;
-        }
+        let body = match media {
+            MediaType::Json => json!({ "data": null, "errors": errors }),
+            MediaType::GraphqlResponse => json!({ "errors": errors }),
+        };
         HttpResponse::build(status)
             .content_type(media.content_type())
             .body(body.to_string())
@@ -473,6 +473,7 @@ async fn execute(
                 .body(serde_json::to_string(&response).unwrap_or_default());
         }
     };
+    request = request.data(graphql::loaders::for_request(&state.service));
     request = request.data(RequestContext {
         principal,
         locale,
@@ -517,16 +518,13 @@ async fn execute(
         .body(serde_json::to_string(&response).unwrap_or_default())
 }
 
-/// GraphiQL, where integrators read the schema's documentation.
+/// GraphiQL, where integrators read the schema's documentation: our own page, which loads
+/// everything from this server ([`super::graphiql`]).
 fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::VARY, "Accept"))
-        .body(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .finish(),
-        )
+    let mut page = super::graphiql::page();
+    page.headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+    page
 }
 
 #[cfg(test)]

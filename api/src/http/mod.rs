@@ -2,5 +2,6 @@
 //! `async_graphql::Schema`, since the stock actix integration answers every request with one
 //! status and content type), with the body read under a size limit and a deadline.
 
+pub mod graphiql;
 pub mod graphql;
 pub mod prescan;

@@ -1,6 +1,6 @@
 //! The shipped registries: the local mirror tables that the import fills.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entities::{person, real_estate_object, real_estate_owner};
 use sea_orm::{
@@ -58,6 +58,59 @@ impl PropertyRegistry for LocalRegistries {
         // The importer lists an owner once per object, but a join must not be what decides it.
         objects.dedup_by_key(|object| object.id);
         Ok(with_owners(&self.db, objects).await?)
+    }
+
+    async fn known_rkas(&self, rkas: &[Rka]) -> Result<HashSet<Rka>, RegistryError> {
+        if rkas.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let found: Vec<String> = real_estate_object::Entity::find()
+            .filter(real_estate_object::Column::Rka.is_in(rkas.iter().map(Rka::as_str)))
+            .select_only()
+            .column(real_estate_object::Column::Rka)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rkas
+            .iter()
+            .filter(|rka| found.iter().any(|f| f == rka.as_str()))
+            .cloned()
+            .collect())
+    }
+
+    async fn known_owner_areas(
+        &self,
+        pairs: &[(Iin, Area)],
+    ) -> Result<HashSet<(Iin, Area)>, RegistryError> {
+        if pairs.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let mut any = sea_orm::Condition::any();
+        for (iin, area) in pairs {
+            any = any.add(
+                sea_orm::Condition::all()
+                    .add(real_estate_owner::Column::OwnerIin.eq(iin.as_str()))
+                    .add(real_estate_object::Column::AreaHundredths.eq(area.hundredths())),
+            );
+        }
+        let found: Vec<(Option<String>, i64)> = real_estate_object::Entity::find()
+            .inner_join(real_estate_owner::Entity)
+            .filter(any)
+            .select_only()
+            .column(real_estate_owner::Column::OwnerIin)
+            .column(real_estate_object::Column::AreaHundredths)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(pairs
+            .iter()
+            .filter(|(iin, area)| {
+                found
+                    .iter()
+                    .any(|(o, a)| o.as_deref() == Some(iin.as_str()) && *a == area.hundredths())
+            })
+            .cloned()
+            .collect())
     }
 }
 

@@ -17,6 +17,7 @@ mod local;
 mod property;
 
 use async_trait::async_trait;
+use std::collections::HashSet;
 
 use crate::domain::{Area, Iin, PhoneNumber, Rka};
 
@@ -51,6 +52,17 @@ pub trait PropertyRegistry: Send + Sync + std::fmt::Debug {
         owner: &Iin,
         area: &Area,
     ) -> Result<Vec<Property>, RegistryError>;
+
+    /// Which of these address registration codes the registry has: one question for a whole
+    /// page of applications.
+    async fn known_rkas(&self, rkas: &[Rka]) -> Result<HashSet<Rka>, RegistryError>;
+
+    /// Which of these (owner, area) pairs the registry has an object for.
+    // DOMAIN: owner check by owner IIN + area of the real-estate object
+    async fn known_owner_areas(
+        &self,
+        pairs: &[(Iin, Area)],
+    ) -> Result<HashSet<(Iin, Area)>, RegistryError>;
 }
 
 /// The population registry: natural persons by IIN.

@@ -12,6 +12,7 @@ use entities::{application, property_lookup};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
+use std::collections::HashMap;
 use time::Duration;
 use uuid::Uuid;
 
@@ -52,6 +53,40 @@ pub async fn address_exists(
         None => Ok(None),
         Some(address) => Ok(Some(find(ctx, &address).await?.is_some())),
     }
+}
+
+/// Whether each address is in the registry: two questions to the registry however many
+/// addresses (one by RKA, one by owner and area), for a page of applications.
+pub async fn addresses_exist(
+    ctx: &ServiceContext,
+    addresses: &[AddressChoice],
+) -> Result<HashMap<AddressChoice, bool>, InternalError> {
+    let rkas: Vec<Rka> = addresses
+        .iter()
+        .filter_map(|a| match a {
+            AddressChoice::ByRka(rka) => Some(rka.clone()),
+            AddressChoice::ByOwner(..) => None,
+        })
+        .collect();
+    let pairs: Vec<(Iin, Area)> = addresses
+        .iter()
+        .filter_map(|a| match a {
+            AddressChoice::ByOwner(iin, area) => Some((iin.clone(), *area)),
+            AddressChoice::ByRka(_) => None,
+        })
+        .collect();
+    let known_rkas = ctx.properties.known_rkas(&rkas).await?;
+    let known_pairs = ctx.properties.known_owner_areas(&pairs).await?;
+    Ok(addresses
+        .iter()
+        .map(|a| {
+            let known = match a {
+                AddressChoice::ByRka(rka) => known_rkas.contains(rka),
+                AddressChoice::ByOwner(iin, area) => known_pairs.contains(&(iin.clone(), *area)),
+            };
+            (a.clone(), known)
+        })
+        .collect())
 }
 
 /// What a lookup may tell.

@@ -116,9 +116,11 @@ impl ApplicationQuery {
             after,
             locale,
             |after, limit| async move {
-                applications::page_of_mine(service(ctx)?, viewer, after, limit)
+                let rows = applications::page_of_mine(service(ctx)?, viewer, after, limit)
                     .await
-                    .map_err(|e| internal(e, locale))
+                    .map_err(|e| internal(e, locale))?;
+                crate::graphql::loaders::prime_for_applications(ctx, &rows).await?;
+                Ok(rows)
             },
             |row: &application::Model| Cursor {
                 at: row.created_at,

@@ -7,8 +7,9 @@ use crate::graphql::context::{request, service};
 use crate::graphql::enums::{
     ActorRole, ApplicationStatus, RefusalGround, RegistrationKind, Representation, RequirementCode,
 };
-use crate::graphql::errors::{UserError, internal};
+use crate::graphql::errors::{ApiErrorCode, UserError, api_error, internal};
 use crate::graphql::ids;
+use crate::graphql::loaders::{FirstHistory, RequestLoaders};
 use crate::graphql::pagination::{Cursor, PageInfo};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entities::{application, application_status_change};
@@ -179,9 +180,16 @@ impl Application {
     ) -> async_graphql::Result<Vec<MissingRequirement>> {
         let locale = request(ctx)?.locale;
         let service = service(ctx)?;
-        let address_found = property::address_exists(service, &self.0)
-            .await
-            .map_err(|e| internal(e, locale))?;
+        let address_found = match property::address_of(&self.0) {
+            None => None,
+            Some(address) => Some(
+                ctx.data::<RequestLoaders>()?
+                    .load_one(address)
+                    .await
+                    .map_err(|_| api_error(ApiErrorCode::Internal, locale))?
+                    .unwrap_or(false),
+            ),
+        };
         let today = service.clock.now();
         let missing = missing_requirements(
             &self.0,
@@ -218,6 +226,19 @@ impl Application {
             after,
             locale,
             |after, limit| async move {
+                if after.is_none() {
+                    // The first page of every application on the page, in one statement.
+                    let key = FirstHistory {
+                        application: id,
+                        limit,
+                    };
+                    let rows = ctx
+                        .data::<RequestLoaders>()?
+                        .load_one(key)
+                        .await
+                        .map_err(|_| api_error(ApiErrorCode::Internal, locale))?;
+                    return Ok(rows.map(|r| r.as_ref().clone()).unwrap_or_default());
+                }
                 applications::page_of_history(service(ctx)?, id, after, limit)
                     .await
                     .map_err(|e| internal(e, locale))

@@ -263,7 +263,7 @@ pub fn missing_requirements(
 }
 
 /// An address as the applicant gives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressChoice {
     ByRka(Rka),
     ByOwner(Iin, Area),

@@ -432,6 +432,50 @@ pub async fn page_of_history(
         .await?)
 }
 
+/// The first `per_application` status changes of each application, oldest first: one statement
+/// for a whole page of applications (`ROW_NUMBER() OVER (PARTITION BY …)`, which SQLite has
+/// since 3.25 and PostgreSQL always had).
+pub async fn first_history_of_each(
+    ctx: &ServiceContext,
+    application_ids: &[Uuid],
+    per_application: u64,
+) -> Result<std::collections::HashMap<Uuid, Vec<application_status_change::Model>>, InternalError> {
+    let mut by_application: std::collections::HashMap<Uuid, Vec<_>> =
+        application_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if application_ids.is_empty() {
+        return Ok(by_application);
+    }
+    let backend = ctx.db.get_database_backend();
+    let placeholder = |n: usize| match backend {
+        sea_orm::DatabaseBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let list: Vec<String> = (1..=application_ids.len()).map(placeholder).collect();
+    let limit = placeholder(application_ids.len() + 1);
+    let sql = format!(
+        "SELECT id, application_id, from_status, to_status, actor_person_id, actor_role, reason, at \
+         FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY application_id ORDER BY at, id) AS position \
+               FROM application_status_change c WHERE application_id IN ({})) ranked \
+         WHERE position <= {limit} ORDER BY application_id, at, id",
+        list.join(", ")
+    );
+    let mut values: Vec<sea_orm::Value> = application_ids.iter().map(|id| (*id).into()).collect();
+    values.push(i64::try_from(per_application).unwrap_or(i64::MAX).into());
+    let rows = application_status_change::Entity::find()
+        .from_raw_sql(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .all(&ctx.db)
+        .await?;
+    for row in rows {
+        by_application
+            .entry(row.application_id)
+            .or_default()
+            .push(row);
+    }
+    Ok(by_application)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,153 @@
+//! DataLoaders, made per request: nested lists and per-node lookups of a page cost a constant
+//! number of SQL statements, not one or two per node. Loaders only load; whether the caller may
+//! see a parent was decided by the policy before the parent was resolved.
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entities::application_status_change;
+use registration_core::ServiceContext;
+use registration_core::service::applications::{self, draft::AddressChoice};
+use registration_core::service::property;
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A loader failed; the cause is logged where it happened.
+#[derive(Debug, Clone)]
+pub struct LoadFailed;
+
+/// The first changes of an application's history (a page that starts at the beginning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FirstHistory {
+    pub application: Uuid,
+    /// How many changes, the page size plus one (to learn whether another page follows).
+    pub limit: u64,
+}
+
+/// Loads history pages and registry answers for one request.
+#[derive(Debug)]
+pub struct Loaders {
+    service: ServiceContext,
+}
+
+impl Loader<FirstHistory> for Loaders {
+    type Value = Arc<Vec<application_status_change::Model>>;
+    type Error = LoadFailed;
+
+    async fn load(
+        &self,
+        keys: &[FirstHistory],
+    ) -> Result<HashMap<FirstHistory, Self::Value>, Self::Error> {
+        let mut by_limit: HashMap<u64, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            by_limit.entry(key.limit).or_default().push(key.application);
+        }
+        let mut loaded = HashMap::new();
+        // One statement per distinct page size: in practice one.
+        for (limit, ids) in by_limit {
+            let pages = applications::first_history_of_each(&self.service, &ids, limit)
+                .await
+                .map_err(|error| {
+                    tracing::error!(error = %error.chain(), "loading histories failed");
+                    LoadFailed
+                })?;
+            for (application, rows) in pages {
+                loaded.insert(FirstHistory { application, limit }, Arc::new(rows));
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+impl Loader<AddressChoice> for Loaders {
+    type Value = bool;
+    type Error = LoadFailed;
+
+    async fn load(
+        &self,
+        keys: &[AddressChoice],
+    ) -> Result<HashMap<AddressChoice, bool>, LoadFailed> {
+        property::addresses_exist(&self.service, keys)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error.chain(), "looking addresses up failed");
+                LoadFailed
+            })
+    }
+}
+
+/// The request's loaders.
+pub type RequestLoaders = DataLoader<Loaders, async_graphql::dataloader::HashMapCache>;
+
+/// New loaders for one request.
+pub fn for_request(service: &ServiceContext) -> RequestLoaders {
+    // With a cache (for this request only), so that what a parent primed is not loaded again.
+    DataLoader::with_cache(
+        Loaders {
+            service: service.clone(),
+        },
+        actix_web::rt::spawn,
+        async_graphql::dataloader::HashMapCache::default(),
+    )
+}
+
+/// Primes the loaders for a page of applications, from what the query selects below it: the
+/// registry's answers for every address, and the first page of every history. The loaders
+/// would batch these too, but a batch closes after a short delay, so how many statements a page
+/// costs would depend on how fast its nodes resolve; primed, it is constant.
+pub async fn prime_for_applications(
+    ctx: &async_graphql::Context<'_>,
+    rows: &[entities::application::Model],
+) -> async_graphql::Result<()> {
+    let (Ok(loaders), Ok(request)) = (
+        ctx.data::<RequestLoaders>(),
+        ctx.data::<crate::graphql::context::RequestContext>(),
+    ) else {
+        return Ok(());
+    };
+    let locale = request.locale;
+    let service = &loaders.loader().service;
+    let node = ctx.look_ahead().field("edges").field("node");
+    if node.field("missingRequirements").exists() {
+        let addresses: Vec<AddressChoice> = rows
+            .iter()
+            .filter_map(property::address_of)
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .collect();
+        let found = property::addresses_exist(service, &addresses)
+            .await
+            .map_err(|e| crate::graphql::errors::internal(e, locale))?;
+        loaders.feed_many(found).await;
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    for history in node.field("history").selection_fields() {
+        let arguments = history.arguments()?;
+        if arguments
+            .iter()
+            .any(|(name, value)| name.as_str() == "after" && *value != async_graphql::Value::Null)
+        {
+            continue;
+        }
+        let first = arguments
+            .iter()
+            .find(|(name, _)| name.as_str() == "first")
+            .and_then(|(_, value)| match value {
+                async_graphql::Value::Number(n) => n.as_u64(),
+                _ => None,
+            })
+            .unwrap_or(20)
+            .clamp(1, 100);
+        let limit = first + 1;
+        let pages = applications::first_history_of_each(service, &ids, limit)
+            .await
+            .map_err(|e| crate::graphql::errors::internal(e, locale))?;
+        loaders
+            .feed_many(
+                pages.into_iter().map(|(application, rows)| {
+                    (FirstHistory { application, limit }, Arc::new(rows))
+                }),
+            )
+            .await;
+    }
+    Ok(())
+}
