@@ -1,7 +1,11 @@
 //! CMS `SignedData` (RFC 5652 §5), read without copying: every field borrows the input, and the
 //! signed attributes keep the exact bytes that were signed.
+//!
+//! The input is BER (RFC 5652 allows it outside the signed attributes), turned into DER by
+//! `ber` first; the signed attributes must have been received in DER.
 
 use crate::algorithms::AlgorithmIdentifier;
+use crate::ber::Der;
 use crate::der::{Reader, Tlv, integer_content, oid_to_string, tag};
 use crate::error::Error;
 use crate::oid;
@@ -69,9 +73,9 @@ impl SignerInfo<'_> {
     }
 }
 
-/// Parses a DER `ContentInfo` holding `SignedData`.
-pub(crate) fn parse(der: &[u8]) -> Result<SignedData<'_>, Error> {
-    let mut top = Reader::new(der);
+/// Parses a `ContentInfo` holding `SignedData`, from its DER form (see `ber::to_der`).
+pub(crate) fn parse<'a>(input: &'a Der<'_>) -> Result<SignedData<'a>, Error> {
+    let mut top = Reader::new(input.bytes());
     let mut content_info = top.read_nested(tag::SEQUENCE, "ContentInfo")?;
     top.finish("ContentInfo")?;
     let content_type = read_oid(&mut content_info, "contentType")?;
@@ -120,7 +124,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<SignedData<'_>, Error> {
         if signers.len() == MAX_SIGNERS {
             return Err(Error::malformed(format!("more than {MAX_SIGNERS} signers")));
         }
-        signers.push(parse_signer_info(&mut signer_set)?);
+        signers.push(parse_signer_info(&mut signer_set, input)?);
     }
     if signers.is_empty() {
         return Err(Error::malformed("no signer"));
@@ -140,21 +144,11 @@ fn read_oid(reader: &mut Reader<'_>, what: &str) -> Result<String, Error> {
         .ok_or_else(|| Error::malformed(format!("{what}: bad object identifier")))
 }
 
-/// An OCTET STRING, primitive (DER) or constructed from primitive segments (BER, as some
-/// producers write eContent even inside otherwise definite-length encodings).
+/// The eContent OCTET STRING. A constructed one (BER, as streaming producers write it) was
+/// joined into a primitive one by `ber::to_der`.
 fn read_octet_string<'a>(reader: &mut Reader<'a>) -> Result<Cow<'a, [u8]>, Error> {
     match reader.peek_tag() {
         Some(tag::OCTET_STRING) => Ok(Cow::Borrowed(reader.read_any()?.value)),
-        Some(0x24) => {
-            let depth = reader.depth();
-            let mut segments = reader.read_any()?.contents(depth)?;
-            let mut content = Vec::new();
-            while !segments.is_empty() {
-                content
-                    .extend_from_slice(segments.read(tag::OCTET_STRING, "eContent segment")?.value);
-            }
-            Ok(Cow::Owned(content))
-        }
         _ => Err(Error::malformed("eContent is not an OCTET STRING")),
     }
 }
@@ -176,7 +170,7 @@ fn sequences<'a>(set: Tlv<'a>, depth: usize, what: &str) -> Result<Vec<&'a [u8]>
     Ok(out)
 }
 
-fn parse_signer_info<'a>(set: &mut Reader<'a>) -> Result<SignerInfo<'a>, Error> {
+fn parse_signer_info<'a>(set: &mut Reader<'a>, input: &Der<'_>) -> Result<SignerInfo<'a>, Error> {
     let mut info = set.read_nested(tag::SEQUENCE, "SignerInfo")?;
     info.read_small_uint("SignerInfo version")?;
     let sid = match info.peek_tag() {
@@ -197,7 +191,16 @@ fn parse_signer_info<'a>(set: &mut Reader<'a>) -> Result<SignerInfo<'a>, Error> 
     };
     let digest_algorithm = AlgorithmIdentifier::parse(&mut info, "digestAlgorithm")?;
     let signed_attributes = match info.read_optional(tag::context_constructed(0))? {
-        Some(tlv) => Some(signed_attributes(tlv, info.depth())?),
+        Some(tlv) => {
+            // RFC 5652 §5.4: the signature covers the DER encoding of the attributes, hashed
+            // here as received, so they must have arrived in DER (never re-encoded).
+            if !input.is_verbatim(tlv.raw) {
+                return Err(Error::malformed(
+                    "the signed attributes are not DER (RFC 5652 §5.4)",
+                ));
+            }
+            Some(signed_attributes(tlv, info.depth())?)
+        }
         None => None,
     };
     let signature_algorithm = AlgorithmIdentifier::parse(&mut info, "signatureAlgorithm")?;

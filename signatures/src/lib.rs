@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 mod algorithms;
+mod ber;
 mod budget;
 mod cache;
 mod cert;

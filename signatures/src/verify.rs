@@ -112,6 +112,10 @@ impl Verifier {
                 at,
             );
         };
+        let der = match crate::ber::to_der(&der) {
+            Ok(der) => der,
+            Err(e) => return Report::failed(&e, at),
+        };
         let signed = match cms::parse(&der) {
             Ok(signed) => signed,
             Err(e) => return Report::failed(&e, at),
@@ -210,6 +214,7 @@ impl Verifier {
 pub fn encapsulated_content(signature: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     let der = encoding::decode_cms(signature)
         .ok_or_else(|| Error::malformed("the signature is not DER, PEM or base64"))?;
+    let der = crate::ber::to_der(&der)?;
     Ok(cms::parse(&der)?.content.map(|c| c.into_owned()))
 }
 

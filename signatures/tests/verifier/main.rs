@@ -11,6 +11,7 @@
 mod support;
 
 mod algorithms;
+mod ber;
 mod chain;
 mod distribution_points;
 mod envelope;
