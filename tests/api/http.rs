@@ -314,3 +314,43 @@ async fn a_saturated_verifier_answers_503_with_retry_after() {
         "SERVICE_UNAVAILABLE"
     );
 }
+
+#[actix_web::test]
+async fn multipart_requests_need_a_preflight_header_and_have_a_limit_of_their_own() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let boundary = "----registration";
+    let part = |name: &str, body: &str| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{body}\r\n")
+    };
+    let body = format!(
+        "{}{}--{boundary}--\r\n",
+        part("operations", r#"{"query":"{ __typename }"}"#),
+        part("map", "{}")
+    );
+    let headers = |preflight: bool| {
+        let mut headers = vec![
+            (
+                "Content-Type".to_owned(),
+                format!("multipart/form-data; boundary={boundary}"),
+            ),
+            ("Accept".to_owned(), "application/json".to_owned()),
+        ];
+        if preflight {
+            headers.push(("GraphQL-Preflight".to_owned(), "1".to_owned()));
+        }
+        headers
+    };
+    // Without the header a browser would send it cross-site without asking: refused (CSRF).
+    let bare = request(app.port, "POST", "/graphql", headers(false), body.clone()).await;
+    assert_eq!(bare.status, 400, "{}", bare.body);
+    let preflighted = request(app.port, "POST", "/graphql", headers(true), body).await;
+    assert_eq!(preflighted.status, 200, "{}", preflighted.body);
+    assert_eq!(preflighted.json()["data"]["__typename"], "Query");
+    // Over the multipart limit (10 MiB): 413 from the declared length.
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nGraphQL-Preflight: 1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        11 << 20
+    );
+    let answer = raw(app.port, head, Vec::new(), true).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}

@@ -116,7 +116,11 @@ mod tests {
                 assert!(name.starts_with("LICENSE."), "{name} is not served");
                 continue;
             };
-            assert_eq!(sha256_hex(asset.body), sum, "{name} differs from SHA256SUMS");
+            assert_eq!(
+                sha256_hex(asset.body),
+                sum,
+                "{name} differs from SHA256SUMS"
+            );
             checked += 1;
         }
         assert_eq!(checked, 4, "four third-party files are served");
@@ -159,7 +163,11 @@ mod tests {
             headers.get(header::CACHE_CONTROL).unwrap(),
             ASSET_CACHE_CONTROL
         );
-        let css = asset(web::Path::from((current.clone(), "graphiql.min.css".to_owned()))).await;
+        let css = asset(web::Path::from((
+            current.clone(),
+            "graphiql.min.css".to_owned(),
+        )))
+        .await;
         assert_eq!(css.headers().get(header::CONTENT_TYPE).unwrap(), CSS);
         let stale = asset(web::Path::from((
             "0000000000000000".to_owned(),

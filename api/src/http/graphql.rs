@@ -2,7 +2,8 @@
 //!
 //! - `Accept` is parsed with q-values; missing or `*/*` means `application/json`;
 //!   `application/graphql-response+json` is served when preferred; anything else is 406.
-//! - POST needs `Content-Type: application/json` (else 415). The body is read chunk by chunk:
+//! - POST needs `Content-Type: application/json` (else 415), or `multipart/form-data` (the
+//!   GraphQL multipart request spec) with a preflight-forcing header and a limit of its own. The body is read chunk by chunk:
 //!   over [`MAX_BODY_BYTES`] it is 413 (`extensions.limit: BODY_SIZE`) before it is read whole,
 //!   and a body that does not arrive within the configured time is 408.
 //! - A malformed request (not JSON, no `query`, parameters of the wrong type) is 400 with a JSON
@@ -119,24 +120,25 @@ enum BodyError {
     Broken,
 }
 
-async fn read_body(
+async fn read_limited(
     http: &HttpRequest,
     payload: &mut web::Payload,
     timeout: Duration,
+    max: usize,
 ) -> Result<web::Bytes, BodyError> {
     let declared = http
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+    if declared.is_some_and(|length| length > max) {
         return Err(BodyError::TooLarge);
     }
     let read = async {
         let mut body = web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|_| BodyError::Broken)?;
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
+            if body.len() + chunk.len() > max {
                 return Err(BodyError::TooLarge);
             }
             body.extend_from_slice(&chunk);
@@ -146,6 +148,33 @@ async fn read_body(
     match actix_web::rt::time::timeout(timeout, read).await {
         Ok(result) => result,
         Err(_) => Err(BodyError::TimedOut),
+    }
+}
+
+/// The answer to a body that could not be read.
+fn body_error(error: BodyError, media: MediaType) -> HttpResponse {
+    match error {
+        BodyError::TooLarge => request_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            "LIMIT_EXCEEDED",
+            Some("BODY_SIZE"),
+            "the request body is too large",
+        ),
+        BodyError::TimedOut => request_error(
+            StatusCode::REQUEST_TIMEOUT,
+            media,
+            "LIMIT_EXCEEDED",
+            Some("TIMEOUT"),
+            "the request body did not arrive in time",
+        ),
+        BodyError::Broken => request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "BAD_USER_INPUT",
+            None,
+            "the request body could not be read",
+        ),
     }
 }
 
@@ -179,6 +208,26 @@ fn parameters(object: &Map<String, Value>) -> Result<Parameters, &'static str> {
         variables: map("variables").map_err(|()| "`variables` must be an object")?,
         extensions: map("extensions").map_err(|()| "`extensions` must be an object")?,
     })
+}
+
+impl Parameters {
+    fn into_request(self) -> async_graphql::Request {
+        let mut request = async_graphql::Request::new(self.query);
+        if let Some(name) = self.operation_name {
+            request = request.operation_name(name);
+        }
+        if let Some(variables) = self.variables {
+            request = request.variables(Variables::from_json(variables));
+        }
+        if let Some(Value::Object(extensions)) = self.extensions {
+            for (name, value) in extensions {
+                if let Ok(value) = async_graphql::Value::from_json(value) {
+                    request.extensions.insert(name, value);
+                }
+            }
+        }
+        request
+    }
 }
 
 /// The type of the operation a request would run, when the document parses and names it.
@@ -224,6 +273,9 @@ pub async fn post(
         .unwrap_or_default()
         .trim()
         .to_owned();
+    if essence == "multipart/form-data" {
+        return multipart(&state, &schema, &http, &mut payload, media).await;
+    }
     if essence != "application/json" {
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -234,35 +286,9 @@ pub async fn post(
         );
     }
     let timeout = Duration::from_secs(u64::from(state.settings.body_timeout_seconds));
-    let body = match read_body(&http, &mut payload, timeout).await {
+    let body = match read_limited(&http, &mut payload, timeout, MAX_BODY_BYTES).await {
         Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            return request_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                media,
-                "LIMIT_EXCEEDED",
-                Some("BODY_SIZE"),
-                "the request body is larger than 1 MiB",
-            );
-        }
-        Err(BodyError::TimedOut) => {
-            return request_error(
-                StatusCode::REQUEST_TIMEOUT,
-                media,
-                "LIMIT_EXCEEDED",
-                Some("TIMEOUT"),
-                "the request body did not arrive in time",
-            );
-        }
-        Err(BodyError::Broken) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                "BAD_USER_INPUT",
-                None,
-                "the request body could not be read",
-            );
-        }
+        Err(error) => return body_error(error, media),
     };
     let parsed = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(object)) => parameters(&object),
@@ -279,13 +305,79 @@ pub async fn post(
         Err(_) => Err("the body is not JSON"),
     };
     match parsed {
-        Ok(parameters) => execute(&state, &schema, &http, parameters, media, false).await,
+        Ok(parameters) => {
+            execute(
+                &state,
+                &schema,
+                &http,
+                parameters.into_request(),
+                media,
+                false,
+            )
+            .await
+        }
         Err(message) => request_error(
             StatusCode::BAD_REQUEST,
             media,
             "BAD_USER_INPUT",
             None,
             message,
+        ),
+    }
+}
+
+/// Largest multipart request (the GraphQL multipart request spec, for uploads), all files
+/// together.
+pub const MAX_MULTIPART_BYTES: usize = 10 * 1024 * 1024;
+/// Most files in one multipart request.
+const MAX_FILES: usize = 5;
+
+/// A multipart request (the GraphQL multipart request specification). Browsers send
+/// `multipart/form-data` cross-origin without a preflight, so a header they never send on their
+/// own (`GraphQL-Preflight` or `Apollo-Require-Preflight`) is required: without it a page on
+/// another site could make a signed-in citizen's browser post a mutation (CSRF).
+async fn multipart(
+    state: &AppState,
+    schema: &AppSchema,
+    http: &HttpRequest,
+    payload: &mut web::Payload,
+    media: MediaType,
+) -> HttpResponse {
+    let preflighted = ["graphql-preflight", "apollo-require-preflight"]
+        .iter()
+        .any(|name| http.headers().contains_key(*name));
+    if !preflighted {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "BAD_USER_INPUT",
+            None,
+            "a multipart request needs the GraphQL-Preflight header",
+        );
+    }
+    let timeout = Duration::from_secs(u64::from(state.settings.body_timeout_seconds));
+    let body = match read_limited(http, payload, timeout, MAX_MULTIPART_BYTES).await {
+        Ok(body) => body,
+        Err(error) => return body_error(error, media),
+    };
+    let options = async_graphql::http::MultipartOptions::default()
+        .max_file_size(MAX_MULTIPART_BYTES)
+        .max_num_files(MAX_FILES);
+    let content_type = header_text(http, header::CONTENT_TYPE).map(str::to_owned);
+    match async_graphql::http::receive_body(
+        content_type,
+        futures_util::io::Cursor::new(body.to_vec()),
+        options,
+    )
+    .await
+    {
+        Ok(request) => execute(state, schema, http, request, media, false).await,
+        Err(_) => request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "BAD_USER_INPUT",
+            None,
+            "the multipart request cannot be read",
         ),
     }
 }
@@ -369,7 +461,17 @@ pub async fn get(
         variables,
         extensions,
     };
-    with_vary(execute(&state, &schema, &http, parameters, media, true).await)
+    with_vary(
+        execute(
+            &state,
+            &schema,
+            &http,
+            parameters.into_request(),
+            media,
+            true,
+        )
+        .await,
+    )
 }
 
 fn with_vary(mut response: HttpResponse) -> HttpResponse {
@@ -388,7 +490,7 @@ async fn execute(
     state: &AppState,
     schema: &AppSchema,
     http: &HttpRequest,
-    parameters: Parameters,
+    mut request: async_graphql::Request,
     media: MediaType,
     over_get: bool,
 ) -> HttpResponse {
@@ -406,19 +508,19 @@ async fn execute(
             .content_type(media.content_type())
             .body(body.to_string())
     };
-    if prescan::nests_deeper_than(&parameters.query, prescan::MAX_NESTING) {
+    if prescan::nests_deeper_than(&request.query, prescan::MAX_NESTING) {
         return validation_failed(vec![graphql::limits::limit_error(
             "VALUE_DEPTH",
             "the GraphQL document nests too deep",
         )]);
     }
-    if parameters.query.len() > MAX_DOCUMENT_BYTES {
+    if request.query.len() > MAX_DOCUMENT_BYTES {
         return validation_failed(vec![graphql::limits::limit_error(
             "DOCUMENT_SIZE",
             "the GraphQL document is longer than 64 KiB",
         )]);
     }
-    let operation = operation_type(&parameters.query, parameters.operation_name.as_deref());
+    let operation = operation_type(&request.query, request.operation_name.as_deref());
     if over_get
         && matches!(
             operation,
@@ -436,20 +538,6 @@ async fn execute(
             .headers_mut()
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
-    }
-    let mut request = async_graphql::Request::new(parameters.query);
-    if let Some(name) = parameters.operation_name {
-        request = request.operation_name(name);
-    }
-    if let Some(variables) = parameters.variables {
-        request = request.variables(Variables::from_json(variables));
-    }
-    if let Some(Value::Object(extensions)) = parameters.extensions {
-        for (name, value) in extensions {
-            if let Ok(value) = async_graphql::Value::from_json(value) {
-                request.extensions.insert(name, value);
-            }
-        }
     }
     let origin = header_text(http, header::ORIGIN)
         .unwrap_or_default()
