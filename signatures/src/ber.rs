@@ -19,6 +19,9 @@ use std::borrow::Cow;
 
 /// Deepest nesting followed, as the DER reader's: a CMS needs about 10 levels.
 const MAX_DEPTH: usize = 32;
+/// The length recorded for a definite-length element whose contents are not BER, kept as
+/// they are (see `Scan::element`).
+const OPAQUE: u32 = u32::MAX;
 /// The constructed-form bit of an identifier octet (X.690 §8.1.2.5).
 const CONSTRUCTED: u8 = 0x20;
 /// Universal OCTET STRING, the segment type of every string this module joins (X.690 §8.7.3.2;
@@ -235,8 +238,55 @@ impl Scan<'_> {
         let slot = self.lengths.len();
         self.lengths.push(0);
         let joined = header.is_joined_string();
+        let changed_before = self.changed;
         self.changed |= joined;
-        let end = match header.length {
+        let contents_start = self.position;
+        let contents = match (
+            self.contents(joined, depth, limit, header.length),
+            header.length,
+        ) {
+            (Ok(contents), _) => contents,
+            // A definite length bounds the element whatever its contents: when they are not
+            // BER (a certificate or CRL carried in the CMS may hold anything its own parser
+            // accepts), the element is kept as it is, for whoever reads it to judge. A string
+            // is not, since its parent needs its value.
+            (Err(_), Length::Definite(length)) if !joined => {
+                self.lengths.truncate(slot + 1);
+                if let Some(recorded) = self.lengths.get_mut(slot) {
+                    *recorded = OPAQUE;
+                }
+                self.changed = changed_before | !header.minimal;
+                self.position = contents_start + length;
+                return Ok(Scanned {
+                    size: der_size(length),
+                    payload: length,
+                });
+            }
+            (Err(e), _) => return Err(e),
+        };
+        let recorded = u32::try_from(contents)
+            .ok()
+            .filter(|&length| length != OPAQUE)
+            .ok_or_else(|| Error::malformed("length too large"))?;
+        if let Some(length) = self.lengths.get_mut(slot) {
+            *length = recorded;
+        }
+        Ok(Scanned {
+            size: der_size(contents),
+            payload: contents,
+        })
+    }
+
+    /// Scans the children of a constructed element whose header was just read; the DER
+    /// length of its contents (for a joined string, of its value).
+    fn contents(
+        &mut self,
+        joined: bool,
+        depth: usize,
+        limit: usize,
+        length: Length,
+    ) -> Result<usize, Error> {
+        let end = match length {
             Length::Definite(length) => Some(self.position + length),
             Length::Indefinite => None,
         };
@@ -266,14 +316,7 @@ impl Scan<'_> {
                 .checked_add(if joined { child.payload } else { child.size })
                 .ok_or_else(|| Error::malformed("length too large"))?;
         }
-        let recorded = u32::try_from(contents).map_err(|_| Error::malformed("length too large"))?;
-        if let Some(length) = self.lengths.get_mut(slot) {
-            *length = recorded;
-        }
-        Ok(Scanned {
-            size: der_size(contents),
-            payload: contents,
-        })
+        Ok(contents)
     }
 }
 
@@ -314,6 +357,14 @@ impl Write<'_, '_> {
             return Ok(());
         }
         let length = self.next_length()?;
+        if length == OPAQUE as usize {
+            let Length::Definite(length) = header.length else {
+                return Err(Error::malformed("internal BER conversion error"));
+            };
+            self.out.push(header.tag);
+            encode_length(length, &mut self.out);
+            return self.copy(length);
+        }
         if header.is_joined_string() {
             self.out.push(header.tag & !CONSTRUCTED);
             encode_length(length, &mut self.out);
@@ -447,18 +498,37 @@ mod tests {
             &[0x30, 0x80, 0x05, 0x00],
             // Indefinite primitive.
             &[0x04, 0x80, 0x00, 0x00],
-            // End-of-contents in a definite length.
-            &[0x30, 0x02, 0x00, 0x00],
+            // A zero tag that is not an end-of-contents, inside indefinite lengths.
+            &[0x30, 0x80, 0x30, 0x80, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00],
             // A segment that is not an OCTET STRING.
             &[0x24, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00],
             // A segment longer than its string.
             &[0x24, 0x03, 0x04, 0x05, 0x01, 0x02, 0x03, 0x04, 0x05],
-            // A child overrunning its definite parent.
-            &[0x30, 0x02, 0x04, 0x02, 0x01, 0x02],
+            // A child overrunning its indefinite parent's input.
+            &[0x30, 0x80, 0x04, 0x05, 0x01, 0x02],
         ];
         for case in cases {
             assert!(to_der(case).is_err(), "{case:02x?}");
         }
+    }
+
+    #[test]
+    fn definite_elements_that_are_not_ber_are_kept_as_they_are() {
+        // SEQUENCE (indefinite) { SEQUENCE (definite) { 00 00, a high tag }, NULL }: the
+        // definite SEQUENCE is left for its own parser to judge.
+        let input = [
+            0x30, 0x80, 0x30, 0x04, 0x00, 0x00, 0x1f, 0x00, 0x05, 0x00, 0x00, 0x00,
+        ];
+        let converted = to_der(&input).expect("converts");
+        let bytes = converted.bytes();
+        assert_eq!(
+            bytes,
+            [0x30, 0x08, 0x30, 0x04, 0x00, 0x00, 0x1f, 0x00, 0x05, 0x00]
+        );
+        assert!(converted.is_verbatim(&bytes[2..8]));
+        // The same, definite throughout: returned as it is.
+        let definite = [0x30, 0x06, 0x00, 0x00, 0x1f, 0x00, 0x05, 0x00];
+        assert_eq!(to_der(&definite).expect("converts").bytes(), definite);
     }
 
     #[test]

@@ -133,6 +133,48 @@ fn signed_attributes_that_are_not_der_are_malformed() {
     assert_code(&verifier(&pki).verify(&one, None, &at(AT)), Code::Malformed);
 }
 
+#[test]
+fn a_carried_crl_that_is_not_ber_inside_is_left_to_its_own_parser() {
+    // Found by the fuzz target `crl`: a CRL whose TBS signature algorithm holds a zero tag
+    // (not BER) where x509-parser reads only what it needs made the whole CMS MALFORMED. Its
+    // definite length bounds it, so it is kept as it is and judged by the CRL parser alone.
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    let crl = pki.crl().build();
+    let (_, body, _) = der::read_tlv(&crl).expect("a CRL");
+    let (_, tbs_contents, after) = der::read_tlv(body).expect("a TBS");
+    let tbs = &body[..body.len() - after.len()];
+    assert!(!tbs_contents.is_empty());
+    // sha256WithRSAEncryption's NULL parameters become a zero tag.
+    let tbs = patch(
+        tbs,
+        &[0x01, 0x01, 0x0b, 0x05, 0x00],
+        &[0x01, 0x01, 0x0b, 0x00, 0x00],
+    );
+    let scheme = pki.intermediate.key.default_scheme();
+    let odd = der::sequence(&[
+        tbs.clone(),
+        scheme.algorithm_identifier(),
+        der::bit_string(&pki.intermediate.key.sign(scheme, &tbs)),
+    ]);
+    assert!(
+        signatures::Crl::from_der(&odd).is_ok(),
+        "the CRL parser accepts it"
+    );
+    let der = testing::CmsBuilder::new(CONTENT)
+        .certificate(&leaf)
+        .crl(odd)
+        .signer(testing::SignerSpec::new(&leaf))
+        .build();
+    let ber = to_ber(&der, &mut Vec::new(), &|path| {
+        path.starts_with(SIGNED_ATTRIBUTES) || path == [0x30, 0xa0, 0x30, 0xa1, 0x30]
+    });
+    for cms in [der, ber] {
+        let report = verifier(&pki).verify(&cms, None, &at(AT));
+        assert_ne!(report.code, Code::Malformed, "{}", report.to_json());
+    }
+}
+
 /// A scratch directory for one test's files.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("signatures-ber-{}-{name}", std::process::id()));
