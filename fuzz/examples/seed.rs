@@ -2,6 +2,9 @@
 //! `corpus/certificate/`), from a freshly generated test PKI. The keys are random, so the
 //! trust store and the generated seeds are always written together.
 //!
+//! `cargo run --example seed -- --crl-only` writes only `corpus/crl/` (the `crl` target
+//! signs its CRLs with a PKI of its own, so its seeds need no trust store).
+//!
 //! `cargo run --example seed [-- NCA_TEST_VECTORS_DIR]`: with a directory, its `*.p7s`,
 //! `*.crt`, `*.cer` and `*.crl` files are copied into the corpora as well (the corpora are
 //! git-ignored; never commit those files).
@@ -17,6 +20,9 @@ use signatures::testing::{
 };
 use time::macros::datetime;
 
+#[path = "../fuzz_targets/crl_pki.rs"]
+mod crl_pki;
+
 const SIGNING_TIME: time::OffsetDateTime = datetime!(2021-05-31 12:00 UTC);
 const CONTENT: &[u8] = br#"{"iin":"123456789011","address":"Astana"}"#;
 
@@ -29,6 +35,10 @@ const REQUIRE_REVOCATION: u8 = 1 << 5;
 
 fn main() -> std::io::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // `--crl-only`: the `crl` target's seeds alone (its PKI is its own: trust/ is untouched).
+    if std::env::args().nth(1).as_deref() == Some("--crl-only") {
+        return seed_crl(&root);
+    }
     let trust = root.join("trust");
     let verify = root.join("corpus/verify");
     let certificate = root.join("corpus/certificate");
@@ -40,6 +50,8 @@ fn main() -> std::io::Result<()> {
         seed_pki(name, &pki, &trust, &verify, &certificate)?;
     }
 
+    seed_crl(&root)?;
+
     if let Some(nca) = std::env::args().nth(1) {
         copy_nca(Path::new(&nca), &verify, &certificate)?;
     }
@@ -49,6 +61,17 @@ fn main() -> std::io::Result<()> {
         verify.display(),
         certificate.display()
     );
+    Ok(())
+}
+
+/// The `crl` target's seeds (`corpus/crl/`): CRL bodies that its own PKI signs at run time.
+fn seed_crl(root: &Path) -> std::io::Result<()> {
+    let crl_corpus = root.join("corpus/crl");
+    fs::create_dir_all(&crl_corpus)?;
+    for (name, input) in crl_pki::Pki::new().seeds() {
+        fs::write(crl_corpus.join(name), input)?;
+    }
+    println!("wrote {}", crl_corpus.display());
     Ok(())
 }
 

@@ -18,10 +18,11 @@
 //! }
 //! ```
 //!
-//! Module map: [`der`](crate) reads DER, `cms` the SignedData envelope, `cert` and `crl` the
-//! X.509 objects, `algorithms` holds the one algorithm table, `chain` builds and validates
-//! paths, `revocation` checks CRLs, `profile` reads NCA RK's certificate profile, `verify`
-//! ties them together and `report` is what comes out.
+//! Module map: `ber` turns a BER CMS into DER, [`der`](crate) reads DER, `cms` the SignedData
+//! envelope, `cert` and `crl` the X.509 objects, `algorithms` holds the one algorithm table,
+//! `chain` builds and validates paths (`name_constraints` for every name form), `revocation`
+//! checks CRLs (`distribution_point` decides which apply), `profile` reads NCA RK's
+//! certificate profile, `verify` ties them together and `report` is what comes out.
 #![deny(missing_docs)]
 
 mod algorithms;
