@@ -174,3 +174,45 @@ async fn graphql_over_http_media_types_are_served() {
         "{content_type}"
     );
 }
+
+#[actix_web::test]
+async fn one_unusable_crl_file_never_makes_the_others_unusable() {
+    let dir = std::env::temp_dir().join(format!("crls-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let (leaf_crl, root_crl, broken) =
+        (dir.join("nca.crl"), dir.join("root.crl"), dir.join("x.crl"));
+    std::fs::write(&leaf_crl, current_crl(&pki().intermediate, 1, None)).expect("written");
+    std::fs::write(&root_crl, current_crl(&pki().root, 1, None)).expect("written");
+    std::fs::write(&broken, b"not a CRL").expect("written");
+    let crls = format!(
+        "{},{},{}",
+        broken.display(),
+        leaf_crl.display(),
+        root_crl.display()
+    );
+    let (settings, database_url) = settings(
+        Backend::Sqlite,
+        &[("APP_ENV", "production"), ("EDS_CRLS", &crls)],
+    )
+    .await;
+    let application = Application::build(settings)
+        .await
+        .expect("starts despite the bad file");
+    let port = application.port();
+    actix_web::rt::spawn(application.run_until_stopped());
+    let app = TestApp { port, database_url };
+    let good = app.login_with(&auth_certificate("910520300017")).await;
+    assert!(good["token"].is_string(), "{good}");
+    let ready = request(port, "GET", "/readyz", vec![], String::new()).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    let body = ready.json();
+    let crls = body["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == "crls").cloned())
+        .expect("a crls check");
+    assert_eq!(crls["status"], "degraded", "{body}");
+    assert!(
+        crls["error"].as_str().is_some_and(|e| e.contains("x.crl")),
+        "{body}"
+    );
+}

@@ -50,6 +50,15 @@ struct Loaded {
     verifier: Arc<Verifier>,
     crl_files: Arc<Vec<Vec<u8>>>,
     crl_stamps: Vec<Option<SystemTime>>,
+    /// Each configured file's last good content and CRLs (`None`: never loaded).
+    per_file: Vec<Option<GoodFile>>,
+}
+
+/// A CRL file as last loaded successfully.
+#[derive(Clone)]
+struct GoodFile {
+    bytes: Vec<u8>,
+    crls: Vec<Crl>,
 }
 
 /// How the CRL files fared at their last check, for readiness.
@@ -105,21 +114,43 @@ fn read_certificates(paths: &[PathBuf], what: &str) -> Result<Vec<Certificate>, 
     Ok(all)
 }
 
-type LoadedCrls = (Vec<Crl>, Vec<Vec<u8>>, Vec<Option<SystemTime>>);
-
-fn read_crls(paths: &[PathBuf]) -> Result<LoadedCrls, TrustError> {
-    let mut crls = Vec::new();
+/// Reads every configured CRL file. One unusable file never makes the others unusable: it
+/// keeps its last good content when it had one (`previous`), else it counts as no CRL for the
+/// certificates it would cover; the errors are returned for the logs and readiness.
+fn read_crls(
+    paths: &[PathBuf],
+    previous: &[Option<GoodFile>],
+) -> (Vec<Option<GoodFile>>, Vec<Option<SystemTime>>, Vec<String>) {
     let mut files = Vec::new();
     let mut stamps = Vec::new();
-    for path in paths {
+    let mut errors = Vec::new();
+    for (index, path) in paths.iter().enumerate() {
         stamps.push(std::fs::metadata(path).and_then(|m| m.modified()).ok());
-        let bytes =
-            std::fs::read(path).map_err(|e| TrustError(format!("CRL {}: {e}", path.display())))?;
         let source = format!("CRL {}", path.display());
-        crls.extend(Verifier::crls_from(&bytes, &source).map_err(|e| TrustError(e.to_string()))?);
-        files.push(bytes);
+        let loaded = std::fs::read(path)
+            .map_err(|e| format!("{source}: {e}"))
+            .and_then(|bytes| match Verifier::crls_from(&bytes, &source) {
+                Ok(crls) => Ok(GoodFile { bytes, crls }),
+                Err(e) => Err(e.to_string()),
+            });
+        match loaded {
+            Ok(good) => files.push(Some(good)),
+            Err(error) => {
+                errors.push(error);
+                files.push(previous.get(index).cloned().flatten());
+            }
+        }
     }
-    Ok((crls, files, stamps))
+    (files, stamps, errors)
+}
+
+/// The CRLs and raw files in force, from each file's last good content.
+fn in_force(files: &[Option<GoodFile>]) -> (Vec<Crl>, Vec<Vec<u8>>) {
+    let good = files.iter().flatten();
+    (
+        good.clone().flat_map(|f| f.crls.iter().cloned()).collect(),
+        good.map(|f| f.bytes.clone()).collect(),
+    )
 }
 
 impl TrustStore {
@@ -151,7 +182,11 @@ impl TrustStore {
             ));
         }
         intermediates.extend(read_certificates(&settings.intermediates, "intermediate")?);
-        let (crls, crl_files, crl_stamps) = read_crls(&settings.crls)?;
+        let (per_file, crl_stamps, errors) = read_crls(&settings.crls, &[]);
+        for error in &errors {
+            tracing::error!(%error, "a CRL file could not be loaded; it counts as no CRL");
+        }
+        let (crls, crl_files) = in_force(&per_file);
         let earliest_next_update = crls.iter().filter_map(Crl::next_update).min();
         let verifier = Verifier::new(anchors.clone())
             .with_intermediates(intermediates.clone())
@@ -167,9 +202,10 @@ impl TrustStore {
                 verifier: Arc::new(verifier),
                 crl_files: Arc::new(crl_files),
                 crl_stamps,
+                per_file,
             }),
             status: Mutex::new(CrlStatus {
-                error: None,
+                error: (!errors.is_empty()).then(|| errors.join("; ")),
                 last_good_at: Some(now),
                 earliest_next_update,
                 files: settings.crls.len(),
@@ -219,34 +255,33 @@ impl TrustStore {
         if stamps == self.loaded.load().crl_stamps {
             return;
         }
-        let outcome = read_crls(&self.crl_paths);
+        let current = self.loaded.load();
+        let (per_file, stamps, errors) = read_crls(&self.crl_paths, &current.per_file);
+        let (crls, files) = in_force(&per_file);
+        let earliest_next_update = crls.iter().filter_map(Crl::next_update).min();
+        let verifier = Verifier::new(self.anchors.clone())
+            .with_intermediates(self.intermediates.clone())
+            .with_crls(crls);
+        self.loaded.store(Arc::new(Loaded {
+            verifier: Arc::new(verifier),
+            crl_files: Arc::new(files),
+            crl_stamps: stamps,
+            per_file,
+        }));
         let mut status = match self.status.lock() {
             Ok(status) => status,
             Err(poisoned) => poisoned.into_inner(),
         };
-        match outcome {
-            Ok((crls, files, stamps)) => {
-                let earliest_next_update = crls.iter().filter_map(Crl::next_update).min();
-                let verifier = Verifier::new(self.anchors.clone())
-                    .with_intermediates(self.intermediates.clone())
-                    .with_crls(crls);
-                self.loaded.store(Arc::new(Loaded {
-                    verifier: Arc::new(verifier),
-                    crl_files: Arc::new(files),
-                    crl_stamps: stamps,
-                }));
-                *status = CrlStatus {
-                    error: None,
-                    last_good_at: Some(now),
-                    earliest_next_update,
-                    files: self.crl_paths.len(),
-                };
-                tracing::info!("CRLs reloaded");
+        status.earliest_next_update = earliest_next_update;
+        if errors.is_empty() {
+            status.error = None;
+            status.last_good_at = Some(now);
+            tracing::info!("CRLs reloaded");
+        } else {
+            for error in &errors {
+                tracing::error!(%error, "a changed CRL file could not be loaded; keeping its previous CRLs");
             }
-            Err(e) => {
-                tracing::error!(error = %e, "a changed CRL file could not be loaded; keeping the previous CRLs");
-                status.error = Some(e.to_string());
-            }
+            status.error = Some(errors.join("; "));
         }
     }
 }
