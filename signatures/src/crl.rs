@@ -241,6 +241,25 @@ impl Crl {
     }
 }
 
+/// Whether `der` has the shape of a CRL (RFC 5280 §5.1: a SEQUENCE of a TBSCertList, an
+/// AlgorithmIdentifier and a BIT STRING, the TBSCertList holding an optional version, the
+/// signature algorithm, the issuer and then thisUpdate, a time), whatever its contents. A
+/// certificate differs: its fourth TBS field is the validity, a SEQUENCE.
+pub(crate) fn has_crl_shape(der: &[u8]) -> bool {
+    let shape = || -> Result<bool, Error> {
+        let mut outer = Reader::new(der);
+        let mut envelope = outer.read_nested(tag::SEQUENCE, "CRL")?;
+        let mut tbs = envelope.read_nested(tag::SEQUENCE, "tbsCertList")?;
+        envelope.read(tag::SEQUENCE, "CRL signature algorithm")?;
+        envelope.read(tag::BIT_STRING, "CRL signature")?;
+        tbs.read_optional(tag::INTEGER)?;
+        tbs.read(tag::SEQUENCE, "CRL signature algorithm")?;
+        tbs.read(tag::SEQUENCE, "CRL issuer")?;
+        Ok(matches!(tbs.peek_tag(), Some(0x17 | 0x18)))
+    };
+    shape().unwrap_or(false)
+}
+
 /// The name of a CRL reason code (RFC 5280 §5.3.1), as reports show it.
 pub(crate) fn reason_name(code: Option<u8>) -> &'static str {
     match code {

@@ -58,4 +58,4 @@ pub use error::{Code, ConfigError, Error};
 pub use profile::{Purpose, Role, Signer, check_digit_holds};
 pub use report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};
 pub use times::{parse_rfc3339, rfc3339};
-pub use verify::{Options, Verifier, encapsulated_content};
+pub use verify::{CrlFile, Options, Verifier, encapsulated_content};

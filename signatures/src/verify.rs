@@ -207,6 +207,41 @@ impl Verifier {
             .map(|der| Crl::from_der(der).map_err(|e| ConfigError::new(source, e.to_string())))
             .collect()
     }
+
+    /// Reads the CRLs of one configured file (PEM or DER), named `file` in errors and notes.
+    /// A CRL that has the shape of one but cannot be read counts as no CRL: it is left out and
+    /// said in [`CrlFile::ignored`], so it never makes the file's other CRLs, or other files,
+    /// unusable. A file holding nothing shaped like a CRL is an error. The CRLs read carry
+    /// `file` as their source, so the reports that ignore one (bad signature, unsupported
+    /// algorithm, …) name it.
+    pub fn crl_file(bytes: &[u8], file: &str) -> Result<CrlFile, ConfigError> {
+        let what = format!("CRL {file}");
+        let objects = encoding::der_objects(bytes, &["X509 CRL"]);
+        if objects.is_empty() {
+            return Err(ConfigError::new(what, "no CRL found (expected PEM or DER)"));
+        }
+        let mut read = CrlFile::default();
+        for der in &objects {
+            match Crl::from_der(der) {
+                Ok(crl) => read.crls.push(crl.with_source(file)),
+                Err(e) if crate::crl::has_crl_shape(der) => read
+                    .ignored
+                    .push(format!("the CRL file {file} is ignored: {e}")),
+                Err(e) => return Err(ConfigError::new(what, e.to_string())),
+            }
+        }
+        Ok(read)
+    }
+}
+
+/// What [`Verifier::crl_file`] read from one file.
+#[derive(Debug, Default)]
+pub struct CrlFile {
+    /// The CRLs that could be read (each still verified before use).
+    pub crls: Vec<Crl>,
+    /// Why each CRL that could not be read is ignored, for the report's warnings
+    /// (`CRL_IGNORED`).
+    pub ignored: Vec<String>,
 }
 
 /// The content encapsulated in a CMS (`None` for a detached one), so a caller can compare it

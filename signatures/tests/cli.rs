@@ -409,3 +409,126 @@ fn eds_sign_signs_like_ncalayer_and_eds_verify_accepts_it() {
     let no_key = sign(&[&content]);
     assert_eq!(no_key.status.code(), Some(2));
 }
+
+/// Warnings of the first signer with this code.
+fn warnings_with(report: &Value, code: &str) -> Vec<String> {
+    report["signers"][0]["warnings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|w| w["code"] == code)
+        .filter_map(|w| w["message"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn an_unusable_crl_file_is_ignored_with_a_warning_and_never_hides_the_others() {
+    let f = files();
+    let leaf = rsa_signer(&f.pki);
+    let signature = write(&f.dir, "signed.p7s", signed_by(&leaf));
+    let revoking = f
+        .pki
+        .crl()
+        .revoke(&leaf.serial, AT - time::Duration::days(1), None)
+        .build();
+    let root_crl = write(
+        &f.dir,
+        "root.crl",
+        crl::pem(&signatures::testing::CrlBuilder::new(&f.pki.root).build()),
+    );
+    // The signature BIT STRING is the last TLV: its first content octet is the unused-bits count.
+    let mut unused_bits = revoking.clone();
+    let position = unused_bits.len() - 257;
+    assert_eq!(unused_bits[position], 0, "the unused-bits octet");
+    unused_bits[position] = 1;
+    let unused_bits = write(&f.dir, "unused-bits.crl", unused_bits);
+    // Shaped like a CRL, but its thisUpdate is no time: it cannot be read.
+    let mut unreadable = revoking.clone();
+    let time_at = unreadable
+        .windows(2)
+        .position(|w| w == [0x17, 0x0d])
+        .expect("a UTCTime");
+    unreadable[time_at + 3] = b'X';
+    let unreadable = write(&f.dir, "unreadable.crl", unreadable);
+    let revoking = write(&f.dir, "revoking.crl", revoking);
+    let base = [
+        "--trust",
+        f.root.as_str(),
+        "--intermediate",
+        f.intermediate.as_str(),
+        "--at",
+        AT_ARG,
+    ];
+
+    // The CRL with unused bits parses and is ignored as a CRL whose signature does not
+    // verify: it counts as no CRL for the leaf, so revocation is unknown, not a usage error.
+    let output = eds_verify(
+        &[
+            &base[..],
+            &[
+                "--crl",
+                &unused_bits,
+                "--crl",
+                &root_crl,
+                "--require-revocation",
+                &signature,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let required = report(&output);
+    assert_eq!(required["code"], "REVOCATION_UNKNOWN");
+    let ignored = warnings_with(&required, "CRL_IGNORED");
+    assert!(
+        ignored.iter().any(|m| m.contains("unused-bits.crl")),
+        "{required}"
+    );
+    let output = eds_verify(
+        &[
+            &base[..],
+            &["--crl", &unused_bits, "--crl", &root_crl, &signature],
+        ]
+        .concat(),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let optional = report(&output);
+    assert!(
+        warnings_with(&optional, "CRL_IGNORED")
+            .iter()
+            .any(|m| m.contains("unused-bits.crl")),
+        "{optional}"
+    );
+
+    // An unreadable CRL, in any position, leaves the others in force: the leaf is revoked.
+    for order in [
+        [&unreadable, &unused_bits, &revoking, &root_crl],
+        [&root_crl, &revoking, &unused_bits, &unreadable],
+    ] {
+        let crls: Vec<&str> = order
+            .iter()
+            .flat_map(|file| ["--crl", file.as_str()])
+            .collect();
+        let output =
+            eds_verify(&[&base[..], &crls[..], &["--require-revocation", &signature]].concat());
+        assert_eq!(output.status.code(), Some(1));
+        let revoked = report(&output);
+        assert_eq!(revoked["code"], "REVOKED", "{revoked}");
+        let ignored = warnings_with(&revoked, "CRL_IGNORED");
+        assert!(
+            ignored.iter().any(|m| m.contains("unreadable.crl")),
+            "{revoked}"
+        );
+    }
+
+    // A file that is no CRL at all (a DER certificate) stays a usage error.
+    let output = eds_verify(
+        &[
+            &base[..],
+            &["--crl", &f.intermediate, "--crl", &root_crl, &signature],
+        ]
+        .concat(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+}

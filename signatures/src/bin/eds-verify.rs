@@ -10,7 +10,7 @@
 //! Without `--at` the validation time is the system time: `main` reads the clock (the only
 //! place in this crate that does) and passes it to the library as `Options::now`.
 
-use signatures::{Options, Purpose, Verifier, parse_rfc3339};
+use signatures::{Options, Purpose, Verifier, Warning, parse_rfc3339};
 use std::process::ExitCode;
 use time::OffsetDateTime;
 
@@ -105,12 +105,15 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
     };
     let anchors = load_certificates(&arguments.trust, "trust anchor")?;
     let intermediates = load_certificates(&arguments.intermediates, "intermediate")?;
+    // A file that holds no CRL is a usage error; a CRL that cannot be read or used counts as
+    // no CRL and is named in the report's warnings (CRL_IGNORED), never hiding the others.
     let mut crls = Vec::new();
+    let mut ignored = Vec::new();
     for path in &arguments.crls {
         let bytes = read(path, "CRL")?;
-        crls.extend(
-            Verifier::crls_from(&bytes, &format!("CRL {path}")).map_err(|e| e.to_string())?,
-        );
+        let file = Verifier::crl_file(&bytes, path).map_err(|e| e.to_string())?;
+        crls.extend(file.crls);
+        ignored.extend(file.ignored);
     }
     let content = arguments
         .content
@@ -123,7 +126,14 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
     let verifier = Verifier::new(anchors)
         .with_intermediates(intermediates)
         .with_crls(crls);
-    let report = verifier.verify(&signature, content.as_deref(), &arguments.options(now));
+    let mut report = verifier.verify(&signature, content.as_deref(), &arguments.options(now));
+    for signer in &mut report.signers {
+        let notes = ignored.iter().map(|note| Warning {
+            code: "CRL_IGNORED",
+            message: note.clone(),
+        });
+        signer.warnings.splice(0..0, notes);
+    }
     println!("{}", report.to_json());
     Ok(report.valid)
 }
