@@ -93,6 +93,9 @@ pub struct Settings {
     pub verification_wait_milliseconds: u32,
     /// `VERIFICATION_SLOTS`: how many verifications run at once (default: one per core).
     pub verification_slots: Option<u32>,
+    /// `BATCH_MAX`: how many operations one batched request may hold (0, the default: batches
+    /// are refused).
+    pub batch_max: u32,
     /// `BACKGROUND_TASKS`: whether this instance runs the background tasks (CRL reload,
     /// clean-up); `false` only for tests that count statements.
     pub background_tasks: bool,
@@ -120,6 +123,7 @@ struct FileSettings {
     query_timeout_seconds: Option<u32>,
     verification_wait_milliseconds: Option<u32>,
     verification_slots: Option<u32>,
+    batch_max: Option<u32>,
     log_format: Option<LogFormat>,
 }
 
@@ -252,6 +256,7 @@ impl Settings {
                 Some(_) => Some(number("VERIFICATION_SLOTS", None, 0)?),
                 None => file.verification_slots,
             },
+            batch_max: number("BATCH_MAX", file.batch_max, 0)?,
             background_tasks: match text("BACKGROUND_TASKS", None).as_deref() {
                 None | Some("true") => true,
                 Some("false") => false,

@@ -354,3 +354,17 @@ async fn multipart_requests_need_a_preflight_header_and_have_a_limit_of_their_ow
     let answer = raw(app.port, head, Vec::new(), true).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 }
+
+#[actix_web::test]
+async fn batches_run_only_when_a_setting_allows_them_and_within_its_limit() {
+    let app = spawn_app_with(Backend::Sqlite, &[("BATCH_MAX", "2")]).await;
+    let one = json!({ "query": "{ __typename }" });
+    let two = post(&app, "application/json", json!([one, one]).to_string()).await;
+    assert_eq!(two.status, 200, "{}", two.body);
+    let answers = two.json();
+    assert_eq!(answers[0]["data"]["__typename"], "Query");
+    assert_eq!(answers[1]["data"]["__typename"], "Query");
+    let three = post(&app, "application/json", json!([one, one, one]).to_string()).await;
+    assert_eq!(three.status, 400);
+    assert_eq!(limit_of(&three), "BATCH");
+}

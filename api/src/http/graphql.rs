@@ -292,14 +292,23 @@ pub async fn post(
     };
     let parsed = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(object)) => parameters(&object),
-        Ok(Value::Array(_)) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                "LIMIT_EXCEEDED",
-                Some("BATCH"),
-                "batched requests are not accepted: send one operation per request",
-            );
+        Ok(Value::Array(operations)) => {
+            let max = state.settings.batch_max as usize;
+            if operations.len() > max || operations.is_empty() {
+                let message = if max == 0 {
+                    "batched requests are not accepted: send one operation per request".to_owned()
+                } else {
+                    format!("a batch holds 1 to {max} operations")
+                };
+                return request_error(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    "LIMIT_EXCEEDED",
+                    Some("BATCH"),
+                    &message,
+                );
+            }
+            return batch(&state, &schema, &http, operations, media).await;
         }
         Ok(_) => Err("the body must be a JSON object"),
         Err(_) => Err("the body is not JSON"),
@@ -324,6 +333,58 @@ pub async fn post(
             message,
         ),
     }
+}
+
+/// A batch (allowed by `BATCH_MAX`): each operation runs in turn, with every limit of a single
+/// request, and the answers come back as an array in the same order.
+async fn batch(
+    state: &AppState,
+    schema: &AppSchema,
+    http: &HttpRequest,
+    operations: Vec<Value>,
+    media: MediaType,
+) -> HttpResponse {
+    let mut answers = Vec::with_capacity(operations.len());
+    let mut unavailable = false;
+    for operation in operations {
+        let response = match &operation {
+            Value::Object(object) => match parameters(object) {
+                Ok(parameters) => {
+                    execute(state, schema, http, parameters.into_request(), media, false).await
+                }
+                Err(message) => request_error(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    "BAD_USER_INPUT",
+                    None,
+                    message,
+                ),
+            },
+            _ => request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                None,
+                "each operation of a batch must be a JSON object",
+            ),
+        };
+        unavailable |= response.status() == StatusCode::SERVICE_UNAVAILABLE;
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap_or_default();
+        answers.push(serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null));
+    }
+    let mut response = if unavailable {
+        HttpResponse::ServiceUnavailable()
+    } else {
+        HttpResponse::Ok()
+    };
+    if unavailable {
+        response.insert_header((header::RETRY_AFTER, "1"));
+    }
+    response
+        .content_type(media.content_type())
+        .body(Value::Array(answers).to_string())
 }
 
 /// Largest multipart request (the GraphQL multipart request spec, for uploads), all files
