@@ -42,9 +42,11 @@ pub(crate) const CERTIFICATE_HOLD: u8 = 6;
 pub(crate) struct RevokedEntry {
     pub revoked_at: OffsetDateTime,
     pub reason: Option<u8>,
-    /// The issuer of the revoked certificate: the CRL issuer, unless an indirect CRL's
-    /// certificateIssuer entry extension (RFC 5280 §5.3.3) named another.
-    pub certificate_issuer: Name,
+    /// The issuer of the revoked certificate, as an index into [`Crl::certificate_issuers`]:
+    /// the CRL issuer (index 0), unless an indirect CRL's certificateIssuer entry extension
+    /// (RFC 5280 §5.3.3) named another. An index, so that no entry copies a name: a CRL with a
+    /// large issuer name and many entries costs the name once.
+    pub certificate_issuer: usize,
 }
 
 /// A parsed CRL.
@@ -65,6 +67,9 @@ pub struct Crl {
     pub(crate) issuer_alt_names: Vec<GeneralName>,
     /// Entries by the serial of the revoked certificate, as INTEGER contents (sign kept).
     pub(crate) entries: HashMap<Vec<u8>, Vec<RevokedEntry>>,
+    /// The issuers that entries name: the CRL issuer first, then each certificateIssuer of an
+    /// indirect CRL (one per extension, however many entries follow it).
+    pub(crate) certificate_issuers: Vec<Name>,
     /// A critical extension (of the CRL or an entry) this crate does not process.
     pub(crate) unsupported_critical: Option<String>,
     /// Whether the signature BIT STRING has unused bits (the signature then never verifies).
@@ -136,6 +141,7 @@ impl Crl {
             issuing_distribution_point: None,
             issuer_alt_names: Vec::new(),
             entries: HashMap::new(),
+            certificate_issuers: Vec::new(),
             unsupported_critical: None,
             signature_unused_bits,
             source: None,
@@ -173,13 +179,14 @@ impl Crl {
 
         // RFC 5280 §5.3.3: in an indirect CRL, a certificateIssuer entry extension names the
         // issuer for that entry and every following one until the next such extension.
-        let mut current_issuer = issuer;
+        parsed.certificate_issuers.push(issuer);
+        let mut current_issuer = 0;
         for entry in &list.revoked_certificates {
             for extension in entry.extensions() {
                 let id = extension.oid.to_id_string();
                 if id == oid::EXT_CERTIFICATE_ISSUER {
                     let names = extensions::parse_general_names(extension.value)?;
-                    current_issuer = names
+                    let named = names
                         .into_iter()
                         .find_map(|n| match n {
                             GeneralName::Directory(name) => Some(name),
@@ -188,6 +195,10 @@ impl Crl {
                         .ok_or_else(|| {
                             Error::malformed("CRL certificate issuer has no directory name")
                         })?;
+                    if parsed.certificate_issuers.get(current_issuer) != Some(&named) {
+                        current_issuer = parsed.certificate_issuers.len();
+                        parsed.certificate_issuers.push(named);
+                    }
                 }
                 if extension.critical && !PROCESSED_ENTRY_EXTENSIONS.contains(&id.as_str()) {
                     parsed.unsupported_critical = Some(id);
@@ -202,7 +213,7 @@ impl Crl {
                 .push(RevokedEntry {
                     revoked_at: to_datetime(entry.revocation_date.timestamp())?,
                     reason,
-                    certificate_issuer: current_issuer.clone(),
+                    certificate_issuer: current_issuer,
                 });
         }
         Ok(parsed)

@@ -432,7 +432,7 @@ fn entries_for<'c>(
         .get(&certificate.serial)
         .into_iter()
         .flatten()
-        .filter(|e| e.certificate_issuer == certificate.issuer)
+        .filter(|e| crl.certificate_issuers.get(e.certificate_issuer) == Some(&certificate.issuer))
 }
 
 /// §6.3.3 (i), (j) for holds, in the newest CRL of a scope: a certificateHold at or before
