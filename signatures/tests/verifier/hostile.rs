@@ -209,3 +209,44 @@ fn a_crl_signature_with_unused_bits_parses_and_is_an_invalid_crl() {
         report.to_json()
     );
 }
+
+#[test]
+fn many_certificates_named_like_the_crl_issuer_cost_a_bounded_number_of_checks() {
+    // The CRL-signer lookup worst case: the CMS carries 126 CAs named like the intermediate
+    // (its key identifier too, keys that verify nothing), then the intermediate itself, and
+    // the CRLs that cover the path. The path's own issuer is tried first as the CRL's signer,
+    // so the CRLs cost their own two checks and no path step, where a fresh path per
+    // look-alike would cost 126 paths; the look-alikes cost the signer's path building one
+    // check each, all from the verification's one budget.
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    let mut builder = CmsBuilder::new(CONTENT);
+    for _ in 0..126 {
+        builder = builder.certificate(&look_alike(&pki, Some(rsa_spki(2048, 65_537))));
+    }
+    let builder = builder.certificate(&pki.intermediate).certificate(&leaf);
+    let without_crls = builder.clone().signer(SignerSpec::new(&leaf)).build();
+    let with_crls = builder
+        .crl(pki.crl().build())
+        .crl(CrlBuilder::new(&pki.root).build())
+        .signer(SignerSpec::new(&leaf))
+        .build();
+    // The intermediate configured, or found among the look-alikes.
+    let configured = verifier(&pki);
+    let lone = Verifier::new(vec![parse(&pki.root)]);
+    for (name, verifier) in [("configured", &configured), ("lone", &lone)] {
+        let base = verifier.verify(&without_crls, None, &at(AT)).work;
+        let report = verifier.verify(&with_crls, None, &required());
+        assert_code(&report, Code::Ok);
+        let work = report.work;
+        assert!(
+            work.signature_checks <= 132 && work.path_steps <= 130,
+            "{name}: {work:?}"
+        );
+        assert!(
+            work.signature_checks - base.signature_checks <= 2
+                && work.path_steps - base.path_steps <= 2,
+            "{name}: the CRLs cost {work:?} against {base:?} without them"
+        );
+    }
+}
