@@ -250,3 +250,127 @@ fn many_certificates_named_like_the_crl_issuer_cost_a_bounded_number_of_checks()
         );
     }
 }
+
+/// Verifies a CMS carrying `certificates` in the order `cert_order`, with the CRLs in the
+/// order `crl_order`, each configured or embedded as `embed` says; the verdict.
+fn verdict_in_order(
+    pki: &TestPki,
+    leaf: &signatures::testing::Certificate,
+    certificates: &[signatures::testing::Certificate],
+    crls: &[Vec<u8>],
+    (cert_order, crl_order, embed): &(Vec<usize>, Vec<usize>, Vec<bool>),
+) -> (bool, Code) {
+    let mut builder = CmsBuilder::new(CONTENT);
+    for &i in cert_order {
+        builder = builder.certificate(&certificates[i]);
+    }
+    let mut configured = Vec::new();
+    for (&i, &embedded) in crl_order.iter().zip(embed) {
+        if embedded {
+            builder = builder.crl(crls[i].clone());
+        } else {
+            configured.push(parse_crl(&crls[i]));
+        }
+    }
+    let cms = builder.signer(SignerSpec::new(leaf)).build();
+    let report = Verifier::new(vec![parse(&pki.root)])
+        .with_crls(configured)
+        .verify(&cms, None, &required());
+    (report.valid, report.code)
+}
+
+#[test]
+fn shuffling_certificates_and_crls_never_changes_the_verdict() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    let impostor = pki
+        .individual_sign(IIN)
+        .serial(&leaf.serial)
+        .issued_by(&look_alike(&pki, None));
+    let certificates = vec![
+        leaf.clone(),
+        pki.intermediate.clone(),
+        impostor,
+        look_alike(&pki, Some(rsa_spki(2048, 65_537))),
+        look_alike(&pki, None),
+    ];
+    let root = CrlBuilder::new(&pki.root).build();
+    let sha1 = pki
+        .crl()
+        .signature_scheme(SignatureScheme::RsaPkcs1(Digest::Sha1))
+        .build();
+    let forged = CrlBuilder::new(&pki.intermediate)
+        .number(9)
+        .this_update(datetime!(2021-05-25 0:00 UTC))
+        .signed_by(cached_rsa_2048(5))
+        .build();
+    let crl = |number, this_update, revocation: Option<(time::OffsetDateTime, Reason)>| {
+        let builder = pki.crl().number(number).this_update(this_update);
+        match revocation {
+            Some((at, reason)) => builder.revoke(&leaf.serial, at, Some(reason)),
+            None => builder,
+        }
+        .build()
+    };
+    let scenarios = [
+        // An older CRL that does not list the leaf, a newer one that revokes it: revoked.
+        (
+            vec![
+                crl(1, datetime!(2021-04-01 0:00 UTC), None),
+                crl(
+                    2,
+                    datetime!(2021-05-15 0:00 UTC),
+                    Some((datetime!(2021-05-01 0:00 UTC), Reason::KeyCompromise)),
+                ),
+                root.clone(),
+                sha1.clone(),
+                forged.clone(),
+            ],
+            Code::Revoked,
+        ),
+        // A hold that the newest CRL of its scope lifts: valid.
+        (
+            vec![
+                crl(
+                    3,
+                    datetime!(2021-05-01 0:00 UTC),
+                    Some((datetime!(2021-04-20 0:00 UTC), Reason::CertificateHold)),
+                ),
+                crl(4, datetime!(2021-05-20 0:00 UTC), None),
+                root,
+                sha1,
+                forged,
+            ],
+            Code::Ok,
+        ),
+    ];
+    for (crls, expected) in scenarios {
+        let canonical = (
+            (0..certificates.len()).collect::<Vec<_>>(),
+            (0..crls.len()).collect::<Vec<_>>(),
+            vec![true; crls.len()],
+        );
+        let reference = verdict_in_order(&pki, &leaf, &certificates, &crls, &canonical);
+        assert_eq!(reference.1, expected);
+        let orders = (
+            Just(canonical.0.clone()).prop_shuffle(),
+            Just(canonical.1.clone()).prop_shuffle(),
+            proptest::collection::vec(any::<bool>(), crls.len()),
+        );
+        let mut runner = TestRunner::new(Config {
+            cases: 12,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&orders, |order| {
+                let verdict = verdict_in_order(&pki, &leaf, &certificates, &crls, &order);
+                prop_assert_eq!(verdict, reference, "order {:?}", order);
+                Ok(())
+            })
+            .unwrap();
+    }
+}
