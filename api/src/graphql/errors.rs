@@ -86,9 +86,10 @@ pub fn api_error_with(code: UserErrorCode, locale: Locale, detail: &str) -> asyn
         .extend_with(|_, extensions| extensions.set("code", "BAD_USER_INPUT"))
 }
 
-/// Gives GraphQL's own errors (parsing, validation, input coercion, limits) an
-/// `extensions.code` like every other top-level error: `LIMIT_EXCEEDED` for the depth and
-/// complexity limits, `BAD_USER_INPUT` for the rest (a malformed document or value).
+/// Gives GraphQL's own errors (parsing, validation, input coercion) an `extensions.code` like
+/// every other top-level error: `BAD_USER_INPUT` (a malformed document or value), or
+/// `LIMIT_EXCEEDED` for async-graphql's recursion limit, the one limit it raises itself (ours set
+/// their code and `extensions.limit` where they arise, in `limits.rs` and the HTTP handler).
 pub fn classify(errors: &mut [async_graphql::ServerError]) {
     for error in errors {
         let has_code = error
@@ -98,10 +99,7 @@ pub fn classify(errors: &mut [async_graphql::ServerError]) {
         if has_code {
             continue;
         }
-        let code = if error.message.contains("nested too deep")
-            || error.message.contains("too complex")
-            || error.message.contains("recursion")
-        {
+        let code = if error.message.contains("recursion") {
             "LIMIT_EXCEEDED"
         } else {
             "BAD_USER_INPUT"

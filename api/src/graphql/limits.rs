@@ -5,13 +5,23 @@
 //! Every limit error carries `extensions.code: LIMIT_EXCEEDED` and `extensions.limit`, set
 //! where the error arises.
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::ValidationResult;
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{ServerError, ServerResult, Variables};
 use std::collections::HashSet;
 use std::sync::Arc;
+
+/// Deepest query accepted: the schema's real nesting is under 10 levels.
+pub const MAX_DEPTH: usize = 12;
+/// Most complex query accepted: each field costs 1 and a connection its page size times its
+/// selection, so fifty applications with five history entries each (about 1,500) pass and a
+/// hundred times a hundred do not.
+pub const MAX_COMPLEXITY: usize = 5_000;
 
 /// Most aliases in one operation: a form needs a handful; a million aliases of `__typename`
 /// (18 MiB) once took 8 s and 785 MiB.
@@ -158,6 +168,29 @@ impl Extension for DocumentLimits {
         let document = next.run(ctx, query, variables).await?;
         check(&document)?;
         Ok(document)
+    }
+
+    /// Depth and complexity, from async-graphql's own calculation during validation, with the
+    /// limit named here where the error arises.
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if result.depth > MAX_DEPTH {
+            return Err(vec![limit_error(
+                "DEPTH",
+                format!("the query is nested deeper than {MAX_DEPTH} levels"),
+            )]);
+        }
+        if result.complexity > MAX_COMPLEXITY {
+            return Err(vec![limit_error(
+                "COMPLEXITY",
+                format!("the query costs more than {MAX_COMPLEXITY}"),
+            )]);
+        }
+        Ok(result)
     }
 }
 
