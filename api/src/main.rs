@@ -97,7 +97,15 @@ async fn run(args: Vec<String>) -> Result<(), String> {
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()).await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(
+        args.first().map(String::as_str),
+        Some("--help" | "-h" | "help")
+    ) {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("registration-api: {message}");

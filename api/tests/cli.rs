@@ -124,6 +124,11 @@ fn officers_and_integrators_are_added() {
 #[test]
 fn unknown_commands_and_bad_configuration_are_usage_errors() {
     let db = scratch().join("db.sqlite");
+    for flag in ["--help", "-h", "help"] {
+        let help = run(&db, &[flag]);
+        assert_eq!(help.status.code(), Some(0), "{flag}");
+        assert!(text(&help.stdout).starts_with("usage:"), "{flag}");
+    }
     let unknown = run(&db, &["frobnicate"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("usage"));

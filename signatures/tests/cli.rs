@@ -532,3 +532,50 @@ fn an_unusable_crl_file_is_ignored_with_a_warning_and_never_hides_the_others() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn help_exits_0_with_usage_on_stdout_and_a_usage_error_exits_2_with_it_on_stderr() {
+    for binary in [
+        env!("CARGO_BIN_EXE_eds-verify"),
+        env!("CARGO_BIN_EXE_eds-sign"),
+    ] {
+        for flag in ["--help", "-h"] {
+            let help = Command::new(binary).arg(flag).output().expect("runs");
+            assert_eq!(help.status.code(), Some(0), "{binary} {flag}");
+            assert!(String::from_utf8_lossy(&help.stdout).starts_with("usage:"));
+        }
+        let wrong = Command::new(binary)
+            .arg("--frobnicate")
+            .output()
+            .expect("runs");
+        assert_eq!(wrong.status.code(), Some(2), "{binary}");
+        assert!(String::from_utf8_lossy(&wrong.stderr).contains("usage:"));
+    }
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_makes_no_panic() {
+    let f = files();
+    let leaf = rsa_signer(&f.pki);
+    let signature = write(&f.dir, "signed.p7s", signed_by(&leaf));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eds-verify"))
+        .args([
+            "--trust",
+            &f.root,
+            "--intermediate",
+            &f.intermediate,
+            "--at",
+            AT_ARG,
+        ])
+        .arg(&signature)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // `| head -c 0`: the reading end is closed before the report is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

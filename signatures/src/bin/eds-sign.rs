@@ -13,6 +13,7 @@ use base64::engine::general_purpose::STANDARD;
 use openssl::cms::{CMSOptions, CmsContentInfo};
 use openssl::pkey::PKey;
 use openssl::x509::X509;
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str =
@@ -72,9 +73,15 @@ fn run(args: Vec<String>) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    match run(args) {
         Ok(output) => {
-            println!("{output}");
+            // A reader that closed the pipe early is not an error of ours.
+            let _ = writeln!(std::io::stdout().lock(), "{output}");
             ExitCode::SUCCESS
         }
         Err(message) => {

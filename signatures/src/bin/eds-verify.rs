@@ -11,8 +11,12 @@
 //! place in this crate that does) and passes it to the library as `Options::now`.
 
 use signatures::{Options, Purpose, Verifier, Warning, parse_rfc3339};
+use std::io::Write;
 use std::process::ExitCode;
 use time::OffsetDateTime;
+
+/// What `parse_arguments` returns for `--help`.
+const HELP: &str = "\u{0}help";
 
 const USAGE: &str = "usage: eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
 [--content FILE] [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE";
@@ -65,7 +69,7 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
                 parsed.purpose = Some(purpose);
             }
             "--require-revocation" => parsed.require_revocation = true,
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Err(HELP.to_owned()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             file => {
                 if parsed.signature.replace(file.to_owned()).is_some() {
@@ -134,13 +138,23 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
         });
         signer.warnings.splice(0..0, notes);
     }
-    println!("{}", report.to_json());
+    // A reader that closed the pipe early (`| head -c 1`) is not an error of ours.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = writeln!(stdout, "{}", report.to_json())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing the report: {error}"));
+    }
     Ok(report.valid)
 }
 
 fn main() -> ExitCode {
     let arguments = match parse_arguments(std::env::args().skip(1)) {
         Ok(arguments) => arguments,
+        Err(message) if message == HELP => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             if !message.is_empty() {
                 eprintln!("eds-verify: {message}");
