@@ -36,3 +36,29 @@ pub use keys::{
     cached_rsa_2048, rsa_spki, rsa_spki_with_exponent,
 };
 pub use nca::TestPki;
+
+/// The folder of real NCA RK test vectors, from `NCA_TEST_VECTORS`. They are public test
+/// material of the NCA RK (published in NCANode's `src/test/resources` and gokalkan's
+/// `internal/testdata`), kept beside the repository, never in it.
+///
+/// Without them the interop tests do not run: this says so once per test binary, with how to
+/// enable them, and returns `None`. With `NCA_TEST_VECTORS_REQUIRED=1` (which `.ci/run`
+/// exports) a missing folder is a failure instead, so CI always runs them.
+pub fn nca_vectors() -> Option<std::path::PathBuf> {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let dir = std::env::var_os("NCA_TEST_VECTORS")
+        .map(std::path::PathBuf::from)
+        .filter(|dir| dir.is_dir());
+    if dir.is_none() {
+        let required = std::env::var("NCA_TEST_VECTORS_REQUIRED").is_ok_and(|v| v == "1");
+        let how = "set NCA_TEST_VECTORS to a folder of the NCA RK's public test vectors \
+                   (NCANode's src/test/resources, gokalkan's internal/testdata; on the team's \
+                   machines ../shared/nca-test-vectors)";
+        assert!(
+            !required,
+            "NCA_TEST_VECTORS_REQUIRED=1 but no vectors: {how}"
+        );
+        SAID.call_once(|| eprintln!("NOTE: the NCA RK interop tests did not run: {how}"));
+    }
+    dir
+}
