@@ -90,3 +90,46 @@ async fn readiness_lists_redis_and_stays_ready_without_it() {
         assert_eq!(redis["status"], if up { "up" } else { "down" }, "{body}");
     }
 }
+
+#[actix_web::test]
+async fn a_test_app_leaves_nothing_behind() {
+    use sea_orm::ConnectionTrait;
+    let sqlite = spawn_app(crate::helpers::Backend::Sqlite).await;
+    let file = sqlite
+        .database_url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let dir = std::path::PathBuf::from(&file)
+        .parent()
+        .expect("a scratch folder")
+        .to_path_buf();
+    assert!(dir.is_dir());
+    drop(sqlite);
+    assert!(!dir.exists(), "{} is left behind", dir.display());
+
+    let postgres = spawn_app(crate::helpers::Backend::Postgres).await;
+    let name = postgres
+        .database_url
+        .rsplit('/')
+        .next()
+        .expect("a name")
+        .to_owned();
+    drop(postgres);
+    let admin = sea_orm::Database::connect(
+        std::env::var("TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned()),
+    )
+    .await
+    .expect("PostgreSQL answers");
+    let left = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            format!("SELECT datname FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("pg_database");
+    assert!(left.is_empty(), "{name} is left behind");
+}

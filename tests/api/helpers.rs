@@ -58,29 +58,90 @@ pub fn pki() -> &'static TestPki {
     PKI.get_or_init(TestPki::ec_p256)
 }
 
+/// The scratch directory of the app whose id is `id`.
+fn scratch_dir(id: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("registration-e2e-{id}"))
+}
+
 /// A scratch directory for one app.
 fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("registration-e2e-{}", Uuid::new_v4()));
+    scratch_with(&Uuid::new_v4().simple().to_string())
+}
+
+fn scratch_with(id: &str) -> PathBuf {
+    let dir = scratch_dir(id);
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     dir
 }
 
-/// A running application.
+/// A running application. Dropping it (when its test ends, passed or failed) removes what its
+/// test made: the scratch folder of a SQLite app, the database of a PostgreSQL one.
 #[derive(Debug)]
 pub struct TestApp {
     pub port: u16,
     pub database_url: String,
 }
 
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        remove_test_database(&self.database_url);
+    }
+}
+
+/// Removes a test's scratch folder (SQLite) or database (PostgreSQL), named as [`settings`]
+/// names them; anything else is left alone.
+pub fn remove_test_database(database_url: &str) {
+    if let Some(path) = database_url.strip_prefix("sqlite://") {
+        let file = PathBuf::from(path.split('?').next().unwrap_or_default());
+        if let Some(dir) = file.parent().filter(|dir| {
+            dir.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("registration-e2e-"))
+        }) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        return;
+    }
+    let Some(name) = database_url
+        .strip_prefix("postgres")
+        .and_then(|url| url.rsplit('/').next())
+        .filter(|name| {
+            name.starts_with("test_")
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    if let Some(id) = name.rsplit('_').next() {
+        let _ = std::fs::remove_dir_all(scratch_dir(id));
+    }
+    // Drop runs outside any async context the test may still be in: a thread of its own with
+    // a runtime of its own. FORCE ends the connections the app still holds.
+    let _ = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                let _ = admin.close().await;
+            }
+        });
+    })
+    .join();
+}
+
 /// Settings for a test app: the variables given, over a fresh database, port 0 and the test
 /// PKI as trust anchor.
 pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, String) {
-    let dir = scratch();
+    // One id names both the scratch folder and the PostgreSQL database, so that dropping the
+    // app finds both.
+    let id = Uuid::new_v4().simple().to_string();
+    let dir = scratch_with(&id);
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()),
         Backend::Postgres => {
             let now = now().unix_timestamp();
-            let name = format!("test_{now}_{}", Uuid::new_v4().simple());
+            let name = format!("test_{now}_{id}");
             let admin = Database::connect(postgres_admin_url())
                 .await
                 .expect("PostgreSQL answers");
