@@ -177,19 +177,30 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
     (settings, database_url)
 }
 
+/// Builds the application as production does (on `clock`, with an optional statement
+/// observer) over fresh test settings, and runs it in the background of the test's runtime.
+async fn start(
+    backend: Backend,
+    extra: &[(&str, &str)],
+    clock: std::sync::Arc<dyn api::core::Clock>,
+    observer: Option<api::startup::StatementObserver>,
+) -> TestApp {
+    let (settings, database_url) = settings(backend, extra).await;
+    let application = Application::build_observed(settings, clock, observer)
+        .await
+        .expect("the application starts");
+    let port = application.port();
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp { port, database_url }
+}
+
 /// Starts the application on a clock the test moves.
 pub async fn spawn_app_with_clock(
     backend: Backend,
     extra: &[(&str, &str)],
     clock: std::sync::Arc<api::core::ManualClock>,
 ) -> TestApp {
-    let (settings, database_url) = settings(backend, extra).await;
-    let application = Application::build_with_clock(settings, clock)
-        .await
-        .expect("the application starts");
-    let port = application.port();
-    actix_web::rt::spawn(application.run_until_stopped());
-    TestApp { port, database_url }
+    start(backend, extra, clock, None).await
 }
 
 /// Starts the application with every SQL statement it runs counted (background tasks off, so
@@ -197,43 +208,36 @@ pub async fn spawn_app_with_clock(
 pub async fn spawn_app_counting(
     backend: Backend,
 ) -> (TestApp, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    let (settings, database_url) = settings(backend, &[("BACKGROUND_TASKS", "false")]).await;
     let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = std::sync::Arc::clone(&count);
-    let application = Application::build_observed(
-        settings,
-        std::sync::Arc::new(api::core::SystemClock),
-        Some(std::sync::Arc::new(move |_: &sea_orm::Statement| {
+    let observer: api::startup::StatementObserver =
+        std::sync::Arc::new(move |_: &sea_orm::Statement| {
             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        })),
+        });
+    let app = start(
+        backend,
+        &[("BACKGROUND_TASKS", "false")],
+        std::sync::Arc::new(api::core::SystemClock),
+        Some(observer),
     )
-    .await
-    .expect("the application starts");
-    let port = application.port();
-    actix_web::rt::spawn(application.run_until_stopped());
-    (TestApp { port, database_url }, count)
+    .await;
+    (app, count)
 }
 
 /// Starts the application with extra settings.
 pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    let (settings, database_url) = settings(backend, extra).await;
-    let application = Application::build(settings)
-        .await
-        .expect("the application starts");
-    let port = application.port();
-    actix_web::rt::spawn(application.run_until_stopped());
-    TestApp { port, database_url }
+    start(
+        backend,
+        extra,
+        std::sync::Arc::new(api::core::SystemClock),
+        None,
+    )
+    .await
 }
 
 /// Starts the application in the background of the test's runtime.
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    let (settings, database_url) = settings(backend, &[]).await;
-    let application = Application::build(settings)
-        .await
-        .expect("the application starts");
-    let port = application.port();
-    actix_web::rt::spawn(application.run_until_stopped());
-    TestApp { port, database_url }
+    spawn_app_with(backend, &[]).await
 }
 
 /// An HTTP response.

@@ -2,7 +2,6 @@
 //! they change.
 
 use crate::helpers::*;
-use api::startup::Application;
 use sea_orm::ConnectionTrait;
 use signatures::testing::{CrlBuilder, Reason};
 use time::Duration;
@@ -39,24 +38,17 @@ async fn production_requires_revocation_data_and_reloads_changed_crls() {
     let certificate = auth_certificate("910520300017");
 
     // Without CRLs, production refuses a certificate whose revocation status is unknown.
-    let (without_crls, _) = settings(Backend::Sqlite, &[("APP_ENV", "production")]).await;
-    let application = Application::build(without_crls).await.expect("starts");
-    let port = application.port();
-    actix_web::rt::spawn(application.run_until_stopped());
-    let without = TestApp {
-        port,
-        database_url: String::new(),
-    };
+    let without = spawn_app_with(Backend::Sqlite, &[("APP_ENV", "production")]).await;
     assert_eq!(
         codes(&without.login_with(&certificate).await),
         ["REVOCATION_UNKNOWN"]
     );
     // A required revocation source without current data: this instance cannot do its work.
-    let ready = request(port, "GET", "/readyz", vec![], String::new()).await;
+    let ready = request(without.port, "GET", "/readyz", vec![], String::new()).await;
     assert_eq!(ready.status, 503, "{}", ready.body);
 
     // With current CRLs it signs in; once the CRL file lists the certificate, it does not.
-    let (with_crls, database_url) = settings(
+    let app = spawn_app_with(
         Backend::Sqlite,
         &[
             ("APP_ENV", "production"),
@@ -65,10 +57,7 @@ async fn production_requires_revocation_data_and_reloads_changed_crls() {
         ],
     )
     .await;
-    let application = Application::build(with_crls).await.expect("starts");
-    let port = application.port();
-    actix_web::rt::spawn(application.run_until_stopped());
-    let app = TestApp { port, database_url };
+    let port = app.port;
     let good = app.login_with(&certificate).await;
     assert!(good["token"].is_string(), "{good}");
     // The signature is kept with the CRLs its verification relied on, each stored once under
@@ -190,17 +179,13 @@ async fn one_unusable_crl_file_never_makes_the_others_unusable() {
         leaf_crl.display(),
         root_crl.display()
     );
-    let (settings, database_url) = settings(
+    // It starts despite the bad file.
+    let app = spawn_app_with(
         Backend::Sqlite,
         &[("APP_ENV", "production"), ("EDS_CRLS", &crls)],
     )
     .await;
-    let application = Application::build(settings)
-        .await
-        .expect("starts despite the bad file");
-    let port = application.port();
-    actix_web::rt::spawn(application.run_until_stopped());
-    let app = TestApp { port, database_url };
+    let port = app.port;
     let good = app.login_with(&auth_certificate("910520300017")).await;
     assert!(good["token"].is_string(), "{good}");
     let ready = request(port, "GET", "/readyz", vec![], String::new()).await;

@@ -160,30 +160,14 @@ mod tests {
         let mut subject = stranger.clone();
         subject.iin = "061211600012".to_owned();
         let now = time::macros::datetime!(2026-12-01 10:00 UTC);
-        let application = application::Model {
-            id: Uuid::new_v4(),
-            number: "26-AAAA-AAAA".to_owned(),
-            applicant_person_id: applicant.person_id,
-            subject_iin: Some("061211600012".to_owned()),
-            kind: None,
-            period_months: None,
-            address_rka: None,
-            address_owner_iin: None,
-            address_area_hundredths: None,
-            representation: entities::enums::Representation::LegalRepresentativeOfChild,
-            representation_document: None,
-            arrival_from_abroad: None,
-            refugee: false,
-            personal_data_consent: None,
-            status: entities::enums::ApplicationStatus::Draft,
-            refusal_ground: None,
-            version: 1,
-            idempotency_key: None,
-            idempotency_digest: None,
-            created_at: now,
-            updated_at: now,
-            submitted_at: None,
-        };
+        let mut application = crate::service::applications::draft::blank(
+            "26-AAAA-AAAA".to_owned(),
+            applicant.person_id,
+            &applicant.iin,
+            now,
+        );
+        application.subject_iin = Some("061211600012".to_owned());
+        application.representation = entities::enums::Representation::LegalRepresentativeOfChild;
         assert!(may_read(&applicant, &application) && may_change(&applicant, &application));
         assert!(may_read(&subject, &application) && !may_change(&subject, &application));
         assert!(may_read(&officer, &application) && !may_change(&officer, &application));

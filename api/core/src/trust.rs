@@ -213,11 +213,6 @@ impl TrustStore {
         })
     }
 
-    /// The verifier in force.
-    pub fn verifier(&self) -> Arc<Verifier> {
-        self.snapshot().verifier
-    }
-
     /// The verifier in force with the CRL files it was built from.
     pub fn snapshot(&self) -> TrustSnapshot {
         let loaded = self.loaded.load();

@@ -133,13 +133,6 @@ pub fn limit_exceeded(limit: &str, locale: Locale) -> async_graphql::Error {
         .extend_with(move |_, extensions| extensions.set("limit", limit.as_str()))
 }
 
-/// The input path of a draft field that a missing requirement names.
-pub fn field_path_of_missing(
-    field: registration_core::service::applications::draft::DraftField,
-) -> &'static [&'static str] {
-    super::application::field_path(field)
-}
-
 /// A signature refusal as a user error's code and the verifier's detail.
 pub fn signature_refusal(refusal: &SignatureRefusal) -> (UserErrorCode, Option<String>) {
     match refusal {

@@ -1,10 +1,11 @@
 //! The signing contract in GraphQL: `SigningRequest` (what to sign, for any subject),
 //! `prepareSigning` and `submitApplication`.
 
+use super::application::field_path;
 use super::application::{Application, ApplicationPayload, KIND as APPLICATION};
 use super::context::{request, service, signed_in};
 use super::enums::{KeyPurpose, SigningMethod};
-use super::errors::{UserError, UserErrorCode, field_path_of_missing, internal, sign_error};
+use super::errors::{UserError, UserErrorCode, internal, sign_error};
 use super::ids;
 use super::person::Node;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -196,9 +197,7 @@ impl SigningMutation {
                 }
                 Err(PrepareError::RequirementsMissing(missing)) => {
                     let codes: Vec<_> = missing.iter().map(|m| m.code).collect();
-                    let field = missing
-                        .first()
-                        .map_or(&[][..], |m| field_path_of_missing(m.field));
+                    let field = missing.first().map_or(&[][..], |m| field_path(m.field));
                     refused(
                         UserErrorCode::RequirementsMissing,
                         field,
@@ -258,7 +257,7 @@ impl SigningMutation {
             Ok(app) => {
                 tracing::info!(
                     number = %app.number,
-                    status = %submission::status_name(app.status),
+                    status = ?app.status,
                     "application submitted"
                 );
                 Ok(ApplicationPayload {

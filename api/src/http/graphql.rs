@@ -113,6 +113,17 @@ fn request_error(
         .body(json!({ "errors": [{ "message": message, "extensions": extensions }] }).to_string())
 }
 
+/// 406: `Accept` names nothing this endpoint serves.
+fn not_acceptable() -> HttpResponse {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        "NOT_ACCEPTABLE",
+        None,
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
 /// Why a body could not be read.
 enum BodyError {
     TooLarge,
@@ -255,13 +266,7 @@ pub async fn post(
     let media = match negotiate(header_text(&http, header::ACCEPT)) {
         Preference::Graphql(media) => media,
         Preference::Html | Preference::Unacceptable => {
-            return request_error(
-                StatusCode::NOT_ACCEPTABLE,
-                MediaType::Json,
-                "NOT_ACCEPTABLE",
-                None,
-                "accept application/graphql-response+json or application/json",
-            );
+            return not_acceptable();
         }
     };
     let content_type = header_text(&http, header::CONTENT_TYPE)
@@ -476,13 +481,7 @@ pub async fn get(
         Preference::Graphql(media) => media,
         Preference::Html => MediaType::Json,
         Preference::Unacceptable => {
-            return request_error(
-                StatusCode::NOT_ACCEPTABLE,
-                MediaType::Json,
-                "NOT_ACCEPTABLE",
-                None,
-                "accept application/graphql-response+json or application/json",
-            );
+            return not_acceptable();
         }
     };
     let Some(query) = param("query") else {

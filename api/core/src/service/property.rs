@@ -44,17 +44,6 @@ pub fn address_of(draft: &application::Model) -> Option<AddressChoice> {
     Some(AddressChoice::ByOwner(iin, area))
 }
 
-/// Whether an application's address is in the registry (`None` when it gives none).
-pub async fn address_exists(
-    ctx: &ServiceContext,
-    draft: &application::Model,
-) -> Result<Option<bool>, InternalError> {
-    match address_of(draft) {
-        None => Ok(None),
-        Some(address) => Ok(Some(find(ctx, &address).await?.is_some())),
-    }
-}
-
 /// Whether each address is in the registry: two questions to the registry however many
 /// addresses (one by RKA, one by owner and area), for a page of applications.
 pub async fn addresses_exist(

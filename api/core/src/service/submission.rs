@@ -334,8 +334,3 @@ pub async fn submit(
 ) -> Result<application::Model, SubmitError> {
     signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ApplicationSubmission).await
 }
-
-/// The stored form of a status, for logs.
-pub fn status_name(status: stored::ApplicationStatus) -> String {
-    status.to_value()
-}

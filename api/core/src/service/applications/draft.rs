@@ -327,6 +327,39 @@ impl DraftChanges {
     }
 }
 
+/// A new, empty draft: the applicant registers themself, nothing else is answered yet.
+pub fn blank(
+    number: String,
+    applicant_person_id: uuid::Uuid,
+    applicant_iin: &str,
+    now: time::OffsetDateTime,
+) -> application::Model {
+    application::Model {
+        id: uuid::Uuid::new_v4(),
+        number,
+        applicant_person_id,
+        subject_iin: Some(applicant_iin.to_owned()),
+        kind: None,
+        period_months: None,
+        address_rka: None,
+        address_owner_iin: None,
+        address_area_hundredths: None,
+        representation: stored::Representation::SelfApplicant,
+        representation_document: None,
+        arrival_from_abroad: None,
+        refugee: false,
+        personal_data_consent: None,
+        status: stored::ApplicationStatus::Draft,
+        refusal_ground: None,
+        version: 1,
+        idempotency_key: None,
+        idempotency_digest: None,
+        created_at: now,
+        updated_at: now,
+        submitted_at: None,
+    }
+}
+
 /// A draft that contradicts itself, whatever else it lacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inconsistency {
@@ -366,31 +399,12 @@ mod tests {
     use uuid::Uuid;
 
     fn draft() -> application::Model {
-        let now = time::macros::datetime!(2026-11-25 10:00 UTC);
-        application::Model {
-            id: Uuid::new_v4(),
-            number: "26-AAAA-AAAA".to_owned(),
-            applicant_person_id: Uuid::new_v4(),
-            subject_iin: Some("871008401427".to_owned()),
-            kind: None,
-            period_months: None,
-            address_rka: None,
-            address_owner_iin: None,
-            address_area_hundredths: None,
-            representation: stored::Representation::SelfApplicant,
-            representation_document: None,
-            arrival_from_abroad: None,
-            refugee: false,
-            personal_data_consent: None,
-            status: stored::ApplicationStatus::Draft,
-            refusal_ground: None,
-            version: 1,
-            idempotency_key: None,
-            idempotency_digest: None,
-            created_at: now,
-            updated_at: now,
-            submitted_at: None,
-        }
+        blank(
+            "26-AAAA-AAAA".to_owned(),
+            Uuid::new_v4(),
+            "871008401427",
+            time::macros::datetime!(2026-11-25 10:00 UTC),
+        )
     }
 
     fn codes(missing: &[Missing]) -> Vec<RequirementCode> {

@@ -10,7 +10,6 @@ use crate::domain::{ActorRole, ApplicationStatus, MultilineText, RefusalGround};
 use crate::policy;
 use crate::service::InternalError;
 use draft::{DraftChanges, DraftField, Inconsistency};
-use entities::enums as stored;
 use entities::{application, application_status_change, signing_request};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -116,30 +115,8 @@ pub async fn create(
 ) -> Result<application::Model, DraftError> {
     let db = &ctx.db;
     let now = ctx.clock.now();
-    let mut draft = application::Model {
-        id: Uuid::new_v4(),
-        number: new_number(now)?,
-        applicant_person_id: viewer.person_id,
-        subject_iin: Some(viewer.iin.clone()),
-        kind: None,
-        period_months: None,
-        address_rka: None,
-        address_owner_iin: None,
-        address_area_hundredths: None,
-        representation: stored::Representation::SelfApplicant,
-        representation_document: None,
-        arrival_from_abroad: None,
-        refugee: false,
-        personal_data_consent: None,
-        status: ApplicationStatus::Draft.into(),
-        refusal_ground: None,
-        version: 1,
-        idempotency_key: idempotency_key.clone(),
-        idempotency_digest: None,
-        created_at: now,
-        updated_at: now,
-        submitted_at: None,
-    };
+    let mut draft = draft::blank(new_number(now)?, viewer.person_id, &viewer.iin, now);
+    draft.idempotency_key = idempotency_key.clone();
     changes.apply(&mut draft, &viewer.iin);
     let digest = draft::content_digest(&draft);
     draft.idempotency_digest = idempotency_key.as_ref().map(|_| digest.clone());
