@@ -40,7 +40,8 @@ pub enum Code {
     BudgetExceeded,
     /// The CMS is detached, and no content was given to verify it against.
     ContentMissing,
-    /// An algorithm in the signer's path is unknown or not implemented (e.g. GOST until its module lands).
+    /// An algorithm in the signer's path is unknown or not implemented (e.g. a GOST parameter
+    /// set other than NCA RK's, or GOST 2015-256, which no NCA sample names yet).
     UnsupportedAlgorithm,
     /// SHA-1, MD5 or a too-short RSA key anywhere in the signer's path.
     WeakAlgorithm,

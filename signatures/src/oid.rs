@@ -33,6 +33,24 @@ pub const ECDSA_WITH_SHA512: &str = "1.2.840.10045.4.3.4";
 pub const CURVE_P256: &str = "1.2.840.10045.3.1.7";
 pub const CURVE_P384: &str = "1.3.132.0.34";
 
+// GOST, in NCA RK's arc 1.2.398.3.10 (see `algorithms/gost.rs` and the NCA vectors' README).
+pub const GOST94: &str = "1.2.398.3.10.1.3.1";
+pub const STREEBOG_256: &str = "1.2.398.3.10.1.3.2";
+pub const STREEBOG_512: &str = "1.2.398.3.10.1.3.3";
+/// GOST 34.310-2004 public key, and its CryptoPro-A parameter set.
+pub const GOST_2004_KEY: &str = "1.2.398.3.10.1.1.1.1";
+pub const GOST_2004_PARAMSET_A: &str = "1.2.398.3.10.1.1.1.1.1";
+/// GOST 34.310-2004 with GOST 34.311-95.
+pub const GOST_2004_SIGNATURE: &str = "1.2.398.3.10.1.1.1.2";
+/// GOST R 34.10-2015 512-bit public key, and its parameter set (= tc26 512 paramSetA).
+pub const GOST_2015_512_KEY: &str = "1.2.398.3.10.1.1.2.2";
+pub const GOST_2015_512_PARAMSET_A: &str = "1.2.398.3.10.1.1.2.2.1";
+/// GOST R 34.10-2015 with Streebog-256 (no NCA sample: not accepted yet).
+#[cfg(test)]
+pub const GOST_2015_256_SIGNATURE: &str = "1.2.398.3.10.1.1.2.3.1";
+/// GOST R 34.10-2015 with Streebog-512.
+pub const GOST_2015_512_SIGNATURE: &str = "1.2.398.3.10.1.1.2.3.2";
+
 // Certificate and CRL extensions (RFC 5280 §4.2, §5.2, §5.3).
 pub const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";
 pub const EXT_KEY_USAGE: &str = "2.5.29.15";

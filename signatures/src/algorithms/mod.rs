@@ -1,10 +1,10 @@
 //! The algorithm table: which (digest, signature scheme, key type) combinations this crate
 //! verifies, and with which implementation.
 //!
-//! Algorithms come in modules ([`AlgorithmModule`]): [`standard`] holds RSA PKCS#1 v1.5 and PSS,
-//! ECDSA and SHA-2. Kazakhstan's GOST algorithms (GOST 34.310-2004, GOST R 34.10-2015 with
-//! Streebog) will be one more module, `gost.rs`, named in [`MODULES`]; until then their OIDs
-//! are unknown here and give `UNSUPPORTED_ALGORITHM`.
+//! Algorithms come in modules ([`AlgorithmModule`]), named in [`MODULES`]: [`standard`] holds
+//! RSA PKCS#1 v1.5 and PSS, ECDSA and SHA-2; [`gost`] Kazakhstan's GOST algorithms
+//! (GOST R 34.10-2015 512-bit with Streebog-512, GOST 34.310-2004 with GOST 34.311-95), in NCA
+//! RK's OIDs and parameter sets only (any other parameter set is `UNSUPPORTED_ALGORITHM`).
 //!
 //! `ring` is used wherever it can: RSA PKCS#1 v1.5 and PSS from 2048 to 8192 bits (PSS only with
 //! MGF1 over the same hash and salt length equal to the hash length), ECDSA P-256/P-384 with
@@ -14,6 +14,7 @@
 //! are recognised only to be refused (`WEAK_ALGORITHM`), and RSA keys shorter than 2048 bits
 //! likewise (NIST SP 800-131A).
 
+pub(crate) mod gost;
 mod standard;
 
 use crate::der::{Reader, tag};
@@ -26,7 +27,7 @@ use openssl::sign::{RsaPssSaltlen, Verifier};
 use ring::signature as rs;
 
 /// Every algorithm module, consulted in order.
-static MODULES: &[&AlgorithmModule] = &[&standard::MODULE];
+static MODULES: &[&AlgorithmModule] = &[&standard::MODULE, &gost::MODULE];
 
 /// What one module contributes to the table.
 #[derive(Debug)]
@@ -116,8 +117,7 @@ fn weak(algorithm: &str, what: &str) -> Error {
     }
 }
 
-/// Finds a digest by OID: weak ones are `WEAK_ALGORITHM`, unknown ones (GOST included, until
-/// its module lands) `UNSUPPORTED_ALGORITHM`.
+/// Finds a digest by OID: weak ones are `WEAK_ALGORITHM`, unknown ones `UNSUPPORTED_ALGORITHM`.
 pub(crate) fn digest_by_oid(oid: &str, what: &str) -> Result<&'static DigestAlgorithm, Error> {
     match digests().find(|d| d.oid == oid) {
         Some(digest) if digest.is_weak() => Err(weak(digest.name, what)),
@@ -397,6 +397,12 @@ fn check_rsa_limits(bits: usize, exponent: Option<u64>, what: &str) -> Result<()
 
 /// A verifier a module implements itself (GOST: no library here implements it).
 pub(crate) trait SignatureVerifier: Sync + std::fmt::Debug {
+    /// Whether the module accepts this key's parameters (e.g. a GOST parameter set), before any
+    /// arithmetic: an algorithm-level verdict (`UNSUPPORTED_ALGORITHM`), for paths too.
+    fn check_key(&self, _key: &PublicKey, _what: &str) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// Whether `signature` is `key`'s signature over `message` (the module hashes it).
     fn verify(&self, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool;
 }
@@ -409,11 +415,7 @@ pub(crate) enum Backend {
     RingEcdsa(&'static rs::EcdsaVerificationAlgorithm),
     /// OpenSSL's EVP interface.
     OpenSsl,
-    /// A module's own implementation (the GOST module's; the seam is tested with a stand-in).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "constructed by the GOST module to come")
-    )]
+    /// A module's own implementation (the GOST module's).
     Module(&'static dyn SignatureVerifier),
 }
 
@@ -424,10 +426,6 @@ pub(crate) enum KeyKind {
     EcP256,
     EcP384,
     /// Keys whose [`KeyType::Other`] OID is this.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "constructed by the GOST module to come")
-    )]
     Named(&'static str),
 }
 
@@ -452,7 +450,8 @@ pub(crate) fn check_algorithm(
 }
 
 /// Whether a hash is of the key's family: some entry of the table pairs this key type with
-/// it (SHA-2 for RSA and ECDSA keys; Streebog for GOST 2015 keys once their module lands).
+/// it (SHA-2 for RSA and ECDSA keys; Streebog-512 for GOST 2015 keys, GOST 34.311-95 for GOST
+/// 2004 keys).
 /// NCALayer's `digested` mode signs a hash the caller computed: it must be that family's.
 pub(crate) fn digest_fits_key(digest: &DigestAlgorithm, key: &PublicKey) -> bool {
     MODULES
@@ -495,14 +494,18 @@ fn lookup(
         };
         return Err(unsupported(oid, what));
     }
-    for_key
+    let entry = for_key
         .find(|e| e.digest == digest.oid && e.scheme == scheme.kind)
         .ok_or_else(|| {
             unsupported(
                 &format!("{} for this key type", scheme.describe(digest)),
                 what,
             )
-        })
+        })?;
+    if let Backend::Module(verifier) = entry.backend {
+        verifier.check_key(key, what)?;
+    }
+    Ok(entry)
 }
 
 /// Verifies `signature` over `message` with `key` under `scheme` and `digest`. Algorithm-level
@@ -574,7 +577,7 @@ fn verify_openssl(
 
 #[cfg(test)]
 mod tests {
-    //! The module seam, exercised the way the GOST module will use it.
+    //! The module seam, exercised with a stand-in module, and the GOST rows of the table.
     use super::*;
 
     /// Stands in for a national algorithm: "signs" by reversing the message's digest.
@@ -589,8 +592,9 @@ mod tests {
         }
     }
 
-    const KEY_OID: &str = "1.2.398.3.10.1.1.2.2";
-    const SIGNATURE_OID: &str = "1.2.398.3.10.1.1.2.3.2";
+    // A private arc no real algorithm uses.
+    const KEY_OID: &str = "1.3.6.1.4.1.99999.1.1";
+    const SIGNATURE_OID: &str = "1.3.6.1.4.1.99999.1.2";
 
     static MODULE: AlgorithmModule = AlgorithmModule {
         digests: &[],
@@ -651,17 +655,32 @@ mod tests {
     }
 
     #[test]
-    fn gost_oids_are_unsupported_until_their_module_lands() {
+    fn gost_oids_name_their_scheme_and_gost_2015_256_is_not_accepted_yet() {
+        for (signature, digest) in [
+            (oid::GOST_2015_512_SIGNATURE, oid::STREEBOG_512),
+            (oid::GOST_2004_SIGNATURE, oid::GOST94),
+        ] {
+            // NCA RK writes NULL parameters (certificates) or none (SignerInfos).
+            for parameters in [None, Some(vec![tag::NULL, 0])] {
+                let algorithm = AlgorithmIdentifier {
+                    oid: signature.to_owned(),
+                    parameters,
+                };
+                let scheme = signature_scheme(&algorithm, "test").unwrap();
+                assert_eq!(scheme.digest.map(|d| d.oid), Some(digest));
+                assert_eq!(scheme.kind, SchemeKind::Named(signature));
+            }
+        }
+        for digest in [oid::STREEBOG_512, oid::STREEBOG_256, oid::GOST94] {
+            assert!(digest_by_oid(digest, "test").is_ok(), "{digest}");
+        }
+        // No NCA sample or profile names GOST 2015-256's parameters (see gost.rs).
         let algorithm = AlgorithmIdentifier {
-            oid: SIGNATURE_OID.to_owned(),
+            oid: oid::GOST_2015_256_SIGNATURE.to_owned(),
             parameters: None,
         };
         assert!(matches!(
             signature_scheme(&algorithm, "test"),
-            Err(Error::UnsupportedAlgorithm { .. })
-        ));
-        assert!(matches!(
-            digest_by_oid("1.2.398.3.10.1.3.3", "test"),
             Err(Error::UnsupportedAlgorithm { .. })
         ));
         assert!(matches!(

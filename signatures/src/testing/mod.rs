@@ -25,6 +25,7 @@ pub mod cert;
 pub mod cms;
 pub mod crl;
 pub mod der;
+pub mod gost;
 pub mod keys;
 pub mod nca;
 
