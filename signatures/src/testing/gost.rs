@@ -81,3 +81,68 @@ pub fn public_key(curve: Curve, d: &BigNumRef) -> Vec<u8> {
 pub fn sign_digest(curve: Curve, d: &BigNumRef, digest: &[u8]) -> Vec<u8> {
     signing::sign(curve.inner(), d, digest).expect("OpenSSL signs")
 }
+
+/// The GOST hash functions, as the verifier computes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hash {
+    /// Streebog-512 (GOST R 34.11-2012), OID 1.2.398.3.10.1.3.3.
+    Streebog512,
+    /// Streebog-256, OID 1.2.398.3.10.1.3.2.
+    Streebog256,
+    /// GOST 34.311-95 (GOST R 34.11-94, test S-box), OID 1.2.398.3.10.1.3.1.
+    Gost94,
+}
+
+impl Hash {
+    /// The NCA RK OID of the hash.
+    pub fn oid(self) -> &'static str {
+        self.algorithm().oid
+    }
+
+    /// Hashes `data`.
+    pub fn compute(self, data: &[u8]) -> Vec<u8> {
+        self.algorithm()
+            .digest(data)
+            .expect("GOST hashes are computed")
+    }
+
+    fn algorithm(self) -> &'static crate::algorithms::DigestAlgorithm {
+        match self {
+            Hash::Streebog512 => &gost::STREEBOG_512,
+            Hash::Streebog256 => &gost::STREEBOG_256,
+            Hash::Gost94 => &gost::GOST94,
+        }
+    }
+}
+
+/// Whether OpenSSL's GOST engine (Debian's `libengine-gost-openssl`) is available to the
+/// `openssl` command, for the interoperability tests and the bench.
+///
+/// Without it they do not run: this says so once per process, with how to install it, and
+/// returns `false`. With `REAL_PEERS_REQUIRED=1` (which `.ci/run` exports, and installs the
+/// engine before) a missing engine is a failure instead.
+pub fn gost_engine() -> bool {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let available = std::process::Command::new("openssl")
+        .args(["engine", "-t", "gost"])
+        .output()
+        .is_ok_and(|o| {
+            o.status.success() && String::from_utf8_lossy(&o.stdout).contains("[ available ]")
+        });
+    if !available {
+        let required = std::env::var("REAL_PEERS_REQUIRED").is_ok_and(|v| v == "1");
+        let how = "install OpenSSL's GOST engine (Debian: apt-get install libengine-gost-openssl)";
+        assert!(
+            !required,
+            "REAL_PEERS_REQUIRED=1 but the GOST engine is missing: {how}"
+        );
+        SAID.call_once(|| {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "NOTE: the OpenSSL GOST engine interop tests did not run: {how}"
+            );
+        });
+    }
+    available
+}
