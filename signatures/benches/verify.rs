@@ -1,8 +1,12 @@
 //! Verification of one attached CMS (signer → intermediate → root, chain depth 2): our
 //! verifier cold (link-signature cache emptied before each call) and warm, against OpenSSL's
-//! `CMS_verify` on the same bytes, for an RSA-2048 and an ECDSA P-256 test PKI.
+//! `CMS_verify` on the same bytes, for an RSA-2048 and an ECDSA P-256 test PKI; the same CMS
+//! signed with GOST R 34.10-2015 512-bit (Streebog-512) and GOST 34.310-2004 (GOST 34.311-95),
+//! beside raw EVP verification of one signature in TC26's encoding by OpenSSL's GOST engine
+//! (OpenSSL cannot read NCA RK's OIDs, so no `CMS_verify` there); and the hash rates.
 //!
-//! Run: `cargo bench -p signatures --bench verify`.
+//! Run: `OPENSSL_CONF=signatures/benches/gost-engine.cnf cargo bench -p signatures --bench
+//! verify` (without `OPENSSL_CONF`, or without the engine, the engine baseline is left out).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,7 +16,7 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use openssl::cms::{CMSOptions, CmsContentInfo};
 use openssl::x509::store::{X509Store, X509StoreBuilder};
 use openssl::x509::verify::X509VerifyParam;
@@ -115,9 +119,159 @@ fn bench_pki(c: &mut Criterion, name: &str, pki: &TestPki) {
     group.finish();
 }
 
+/// The GOST PKIs: ours cold and warm (a warm verification is one GOST check, the signer's;
+/// the links come from the cache and the content and attributes are hashed once each).
+fn bench_gost_pki(c: &mut Criterion, name: &str, pki: &TestPki, engine: Option<(&str, &str)>) {
+    let content: Vec<u8> = b"{\"iin\":\"123456789011\"}"
+        .iter()
+        .copied()
+        .cycle()
+        .take(CONTENT_LEN)
+        .collect();
+    let leaf = pki
+        .individual_sign("123456789011")
+        .issued_by(&pki.intermediate);
+    let cms = CmsBuilder::new(&content)
+        .certificate(&leaf)
+        .signer(SignerSpec::new(&leaf).signing_time(SIGNING_TIME))
+        .build();
+    let root = Certificate::from_der(&pki.root.der).expect("root parses");
+    let intermediate = Certificate::from_der(&pki.intermediate.der).expect("intermediate parses");
+    let ours = Verifier::new(vec![root]).with_intermediates(vec![intermediate]);
+    let options = Options::new(AT);
+    let report = ours.verify(&cms, None, &options);
+    assert!(report.valid, "{}", report.to_json());
+    let mut group = c.benchmark_group(name);
+    group.bench_function("ours_cold", |b| {
+        b.iter(|| {
+            ours.clear_cache();
+            ours.verify(black_box(&cms), None, &options)
+        });
+    });
+    ours.verify(&cms, None, &options);
+    group.bench_function("ours_warm", |b| {
+        b.iter(|| ours.verify(black_box(&cms), None, &options))
+    });
+    if let Some((algorithm, paramset)) = engine
+        && let Some(raw) = EngineCase::new(algorithm, paramset)
+    {
+        group.bench_function("openssl_engine_evp_verify", |b| {
+            b.iter(|| assert!(raw.verify()))
+        });
+    }
+    group.finish();
+}
+
+/// One signature in TC26's encoding (RFC 9215), made by the engine (`openssl pkeyutl`), and
+/// verified in this process through EVP with the engine loaded by `OPENSSL_CONF`: the cost of
+/// the engine's own GOST verification, digest given.
+struct EngineCase {
+    key: openssl::pkey::PKey<openssl::pkey::Public>,
+    digest: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+impl EngineCase {
+    fn new(algorithm: &str, paramset: &str) -> Option<Self> {
+        if std::env::var_os("OPENSSL_CONF").is_none() || !signatures::testing::gost::gost_engine() {
+            eprintln!(
+                "NOTE: no GOST engine baseline: run with OPENSSL_CONF=signatures/benches/gost-engine.cnf and libengine-gost-openssl installed"
+            );
+            return None;
+        }
+        let dir = std::env::temp_dir().join(format!("gost-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = dir.join("key.pem");
+        let run = |args: &[&str]| {
+            let output = std::process::Command::new("openssl")
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            output.stdout
+        };
+        let key_path = key.to_str().unwrap();
+        run(&[
+            "genpkey",
+            "-engine",
+            "gost",
+            "-algorithm",
+            algorithm,
+            "-pkeyopt",
+            &format!("paramset:{paramset}"),
+            "-out",
+            key_path,
+        ]);
+        let spki = run(&[
+            "pkey", "-engine", "gost", "-pubout", "-outform", "DER", "-in", key_path,
+        ]);
+        let digest = if algorithm == "gost2001" {
+            signatures::testing::gost::Hash::Gost94.compute(b"bench")
+        } else {
+            signatures::testing::gost::Hash::Streebog512.compute(b"bench")
+        };
+        let digest_path = dir.join("digest.bin");
+        std::fs::write(&digest_path, &digest).unwrap();
+        let signature = run(&[
+            "pkeyutl",
+            "-engine",
+            "gost",
+            "-sign",
+            "-inkey",
+            key_path,
+            "-in",
+            digest_path.to_str().unwrap(),
+        ]);
+        let _ = std::fs::remove_dir_all(&dir);
+        let key = openssl::pkey::PKey::public_key_from_der(&spki).ok()?;
+        let case = EngineCase {
+            key,
+            digest,
+            signature,
+        };
+        case.verify().then_some(case)
+    }
+
+    fn verify(&self) -> bool {
+        let mut ctx = openssl::pkey_ctx::PkeyCtx::new(&self.key).unwrap();
+        ctx.verify_init().unwrap();
+        ctx.verify(black_box(&self.digest), &self.signature)
+            .unwrap_or(false)
+    }
+}
+
+/// Hash rates over 1 MiB: the GOST hashes against SHA-256 (`ring`).
+fn bench_hashes(c: &mut Criterion) {
+    use signatures::testing::Digest;
+    let data = vec![0x5au8; 1 << 20];
+    let mut group = c.benchmark_group("hash_1MiB");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    for (name, digest) in [
+        ("streebog512", Digest::Streebog512),
+        ("streebog256", Digest::Streebog256),
+        ("gost94_test", Digest::Gost94),
+        ("sha256_openssl", Digest::Sha256),
+    ] {
+        group.bench_function(name, |b| b.iter(|| digest.compute(black_box(&data))));
+    }
+    group.finish();
+}
+
 fn verify(c: &mut Criterion) {
     bench_pki(c, "rsa2048", &TestPki::rsa());
     bench_pki(c, "p256", &TestPki::ec_p256());
+    bench_gost_pki(
+        c,
+        "gost2015_512",
+        &TestPki::gost2015(),
+        Some(("gost2012_512", "A")),
+    );
+    bench_gost_pki(c, "gost2004", &TestPki::gost2004(), Some(("gost2001", "A")));
+    bench_hashes(c);
 }
 
 criterion_group!(benches, verify);

@@ -17,6 +17,7 @@ use crate::profile::{self, Purpose, Signer};
 use crate::report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};
 use crate::revocation::{CrlSource, RevocationSource, Status, Subject};
 use crate::times::{parse_asn1_time, rfc3339};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
@@ -164,6 +165,7 @@ impl Verifier {
             budget: &budget,
             options,
             at,
+            content_digests: RefCell::default(),
         };
         let signers = signed
             .signers
@@ -267,7 +269,13 @@ struct Context<'a> {
     budget: &'a Budget,
     options: &'a Options,
     at: OffsetDateTime,
+    /// The content's digest under each algorithm some signer named: the content is hashed once
+    /// per digest algorithm, however many signers use it (GOST and RSA co-signers use two).
+    content_digests: RefCell<Vec<ContentDigest>>,
 }
+
+/// A digest algorithm's OID and the content's digest under it (`None` for a weak one).
+type ContentDigest = (&'static str, Option<Vec<u8>>);
 
 /// Most warnings a signer's report holds; the rest are counted in one more.
 const MAX_WARNINGS: usize = 16;
@@ -548,7 +556,7 @@ impl<'a> Context<'a> {
         &self,
         info: &SignerInfo<'_>,
         content: &[u8],
-        digest: &DigestAlgorithm,
+        digest: &'static DigestAlgorithm,
         findings: &mut Findings,
     ) {
         if info.signed_attributes.is_none() {
@@ -573,7 +581,7 @@ impl<'a> Context<'a> {
             .attribute(oid::ATTR_MESSAGE_DIGEST)
             .filter(|v| v.tag == tag::OCTET_STRING)
             .map(|v| v.value);
-        match (claimed, digest.digest(content)) {
+        match (claimed, self.content_digest(digest, content)) {
             (Some(claimed), Some(actual)) if claimed == actual.as_slice() => {}
             (None, _) => findings.push(Error::malformed(
                 "the message-digest attribute is not an OCTET STRING",
@@ -582,6 +590,17 @@ impl<'a> Context<'a> {
                 what: "the message-digest attribute does not match the content's digest",
             }),
         }
+    }
+
+    /// The content's digest under `digest`, computed on first use.
+    fn content_digest(&self, digest: &'static DigestAlgorithm, content: &[u8]) -> Option<Vec<u8>> {
+        let mut known = self.content_digests.borrow_mut();
+        if let Some((_, value)) = known.iter().find(|(oid, _)| *oid == digest.oid) {
+            return value.clone();
+        }
+        let value = digest.digest(content);
+        known.push((digest.oid, value.clone()));
+        value
     }
 
     /// RFC 5652 §11.3: the signer's claimed signing time.

@@ -429,6 +429,57 @@ fn eds_sign_signs_like_ncalayer_and_eds_verify_accepts_it() {
     assert_eq!(no_key.status.code(), Some(2));
 }
 
+#[test]
+fn eds_sign_signs_with_gost_2015_keys_and_eds_verify_accepts_them() {
+    let pki = TestPki::gost2015();
+    let dir = scratch();
+    let leaf = pki.individual_sign(IIN).issued_by(&pki.intermediate);
+    let key_file = write(
+        &dir,
+        "gost.pem",
+        format!("{}{}", leaf.pem(), leaf.key.private_key_pem()),
+    );
+    let content = write(&dir, "content.bin", CONTENT);
+    let root = write(&dir, "root.pem", pki.root.pem());
+    let intermediate = write(&dir, "intermediate.pem", pki.intermediate.pem());
+    for detached in [false, true] {
+        let mut args = vec!["--key", key_file.as_str()];
+        if detached {
+            args.push("--detached");
+        }
+        args.push(&content);
+        let signed = Command::new(env!("CARGO_BIN_EXE_eds-sign"))
+            .args(&args)
+            .output()
+            .expect("eds-sign runs");
+        assert!(
+            signed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&signed.stderr)
+        );
+        let signature = write(&dir, "gost.p7s", signed.stdout);
+        let mut verify = vec![
+            "--trust",
+            root.as_str(),
+            "--intermediate",
+            intermediate.as_str(),
+            "--at",
+            AT_ARG,
+        ];
+        if detached {
+            verify.extend(["--content", content.as_str()]);
+        }
+        verify.push(&signature);
+        let output = eds_verify(&verify);
+        let verdict = report(&output);
+        assert_eq!(output.status.code(), Some(0), "{verdict}");
+        assert_eq!(
+            verdict["signers"][0]["signatureAlgorithm"],
+            "GOST R 34.10-2015 (512 bits) with Streebog-512"
+        );
+    }
+}
+
 /// Warnings of the first signer with this code.
 fn warnings_with(report: &Value, code: &str) -> Vec<String> {
     report["signers"][0]["warnings"]

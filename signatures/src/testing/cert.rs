@@ -124,6 +124,31 @@ impl Name {
         self.attr(OID_ORG_UNIT, value)
     }
 
+    /// Reads a DER `Name` whose RDNs hold one attribute each (as [`Name::to_der`] writes
+    /// them, and NCA RK's certificates have): `None` for anything else.
+    pub fn from_der(name: &[u8]) -> Option<Self> {
+        let (tag, mut rest, after) = der::read_tlv(name)?;
+        if tag != 0x30 || !after.is_empty() {
+            return None;
+        }
+        let mut out = Name::new();
+        while !rest.is_empty() {
+            let (set_tag, set, next) = der::read_tlv(rest)?;
+            let (seq_tag, attribute, set_rest) = der::read_tlv(set)?;
+            if set_tag != 0x31 || seq_tag != 0x30 || !set_rest.is_empty() {
+                return None;
+            }
+            let (oid_tag, oid, value) = der::read_tlv(attribute)?;
+            let (_, _, value_rest) = der::read_tlv(value)?;
+            if oid_tag != 0x06 || !value_rest.is_empty() {
+                return None;
+            }
+            out = out.attr_der(&crate::der::oid_to_string(oid)?, value.to_vec());
+            rest = next;
+        }
+        Some(out)
+    }
+
     /// The DER `Name` (RDNSequence).
     pub fn to_der(&self) -> Vec<u8> {
         let rdns: Vec<Vec<u8>> = self
@@ -318,6 +343,35 @@ impl Certificate {
     /// The PEM encoding (`-----BEGIN CERTIFICATE-----`).
     pub fn pem(&self) -> String {
         pem_armor("CERTIFICATE", &self.der)
+    }
+
+    /// A certificate made elsewhere (e.g. by `examples/demo_pki.rs`), with its subject's key,
+    /// so that a [`super::CmsBuilder`] can sign with it: reads the serial, issuer and subject
+    /// (RDNs of one attribute each). `None` when the DER is not such a certificate.
+    pub fn from_der(certificate: &[u8], key: KeyPair) -> Option<Self> {
+        let (_, content, _) = der::read_tlv(certificate)?;
+        let (_, tbs, _) = der::read_tlv(content)?;
+        let mut members = Vec::new();
+        let mut rest = tbs;
+        while !rest.is_empty() {
+            let (tag, value, next) = der::read_tlv(rest)?;
+            members.push((tag, value, &rest[..rest.len() - next.len()]));
+            rest = next;
+        }
+        // [0] version, serial, signature, issuer, validity, subject, …
+        let skip = usize::from(members.first()?.0 == 0xa0);
+        let (_, serial, serial_der) = *members.get(skip)?;
+        let (_, _, issuer) = *members.get(skip + 2)?;
+        let (_, _, subject) = *members.get(skip + 4)?;
+        Some(Certificate {
+            der: certificate.to_vec(),
+            key,
+            subject: Name::from_der(subject)?,
+            issuer: Name::from_der(issuer)?,
+            serial: serial.to_vec(),
+            serial_der: serial_der.to_vec(),
+            subject_key_id: None,
+        })
     }
 
     /// Parses the certificate with OpenSSL (handy for cross-checks).

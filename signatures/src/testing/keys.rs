@@ -11,6 +11,9 @@ use openssl::rsa::{Padding, Rsa};
 use openssl::sign::{RsaPssSaltlen, Signer};
 
 use super::der;
+use super::gost::{self, Curve, Hash};
+use openssl::bn::BigNum;
+use std::sync::Arc;
 
 /// The kinds of key the generator makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +24,68 @@ pub enum KeyKind {
     EcP256,
     /// ECDSA on NIST P-384 (secp384r1).
     EcP384,
+    /// GOST R 34.10-2015, 512 bits, NCA RK's parameter set (tc26-512-paramSetA).
+    Gost2015_512,
+    /// GOST 34.310-2004 on CryptoPro-A.
+    Gost2004,
 }
 
-/// A private key. Cloning is cheap: OpenSSL keys are reference counted.
+/// NCA RK's OIDs of a GOST key: (key, parameter set, digest parameter set).
+fn gost_oids(kind: KeyKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        KeyKind::Gost2015_512 => (
+            "1.2.398.3.10.1.1.2.2",
+            "1.2.398.3.10.1.1.2.2.1",
+            "1.2.398.3.10.1.3.3",
+        ),
+        KeyKind::Gost2004 => (
+            "1.2.398.3.10.1.1.1.1",
+            "1.2.398.3.10.1.1.1.1.1",
+            "1.2.398.3.10.1.3.1.1.0",
+        ),
+        other => panic!("{other:?} is not a GOST key"),
+    }
+}
+
+/// The SubjectPublicKeyInfo (and PKCS#8) AlgorithmIdentifier of a GOST key, as NCA RK writes
+/// it: the key OID, then its parameter set and digest parameter set.
+fn gost_algorithm(kind: KeyKind) -> Vec<u8> {
+    let (key, set, digest) = gost_oids(kind);
+    der::sequence(&[
+        der::oid(key),
+        der::sequence(&[der::oid(set), der::oid(digest)]),
+    ])
+}
+
+/// A GOST private key: the scalar d of its curve (for tests only: see [`gost`]).
+#[derive(Debug, Clone)]
+struct GostKey {
+    kind: KeyKind,
+    d: Arc<BigNum>,
+}
+
+impl GostKey {
+    fn curve(&self) -> Curve {
+        match self.kind {
+            KeyKind::Gost2015_512 => Curve::Tc26_512A,
+            _ => Curve::CryptoProA,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Inner {
+    OpenSsl(PKey<Private>),
+    Gost(GostKey),
+}
+
+/// A private key. Cloning is cheap: OpenSSL keys are reference counted, GOST keys shared.
+///
+/// GOST keys (NCA RK's GOST 2015-512 and GOST 2004) are signed with [`gost`]'s test signer:
+/// OpenSSL knows neither NCA RK's OIDs nor its little-endian encodings.
 #[derive(Debug, Clone)]
 pub struct KeyPair {
-    pkey: PKey<Private>,
+    inner: Inner,
 }
 
 impl KeyPair {
@@ -46,6 +105,96 @@ impl KeyPair {
         Self::ec(Nid::SECP384R1)
     }
 
+    /// Generates a GOST R 34.10-2015 512-bit key on NCA RK's parameter set.
+    pub fn gost2015_512() -> Self {
+        Self::gost(KeyKind::Gost2015_512)
+    }
+
+    /// Generates a GOST 34.310-2004 key on CryptoPro-A.
+    pub fn gost2004() -> Self {
+        Self::gost(KeyKind::Gost2004)
+    }
+
+    fn gost(kind: KeyKind) -> Self {
+        let curve = match kind {
+            KeyKind::Gost2015_512 => Curve::Tc26_512A,
+            _ => Curve::CryptoProA,
+        };
+        let d = gost::private_key(curve);
+        Self {
+            inner: Inner::Gost(GostKey {
+                kind,
+                d: Arc::new(d),
+            }),
+        }
+    }
+
+    /// The PKCS#8 PEM (`PRIVATE KEY`) of the key. For GOST keys, NCA RK's form: the key's
+    /// AlgorithmIdentifier as in its certificates, and d as a little-endian OCTET STRING
+    /// (TC26's form, RFC 9215, with NCA RK's OIDs). For tests and development tools only.
+    pub fn private_key_pem(&self) -> String {
+        match &self.inner {
+            Inner::OpenSsl(pkey) => String::from_utf8(
+                pkey.private_key_to_pem_pkcs8()
+                    .expect("OpenSSL writes PKCS#8"),
+            )
+            .expect("PEM is text"),
+            Inner::Gost(key) => {
+                let size = key.curve().size();
+                let mut d = key
+                    .d
+                    .to_vec_padded(i32::try_from(size).expect("small"))
+                    .expect("d fits its curve");
+                d.reverse();
+                let info = der::sequence(&[
+                    der::integer_i64(0),
+                    gost_algorithm(key.kind),
+                    der::octet_string(&der::octet_string(&d)),
+                ]);
+                super::cert::pem_armor("PRIVATE KEY", &info)
+            }
+        }
+    }
+
+    /// Reads a PKCS#8 PEM private key: one OpenSSL reads, or a GOST key in the form
+    /// [`KeyPair::private_key_pem`] writes. `None` when it is neither.
+    pub fn from_private_key_pem(pem: &[u8]) -> Option<Self> {
+        if let Ok(pkey) = PKey::private_key_from_pem(pem) {
+            return matches!(pkey.id(), Id::RSA | Id::EC).then(|| Self {
+                inner: Inner::OpenSsl(pkey),
+            });
+        }
+        let text = std::str::from_utf8(pem).ok()?;
+        let body = text
+            .split("-----BEGIN PRIVATE KEY-----")
+            .nth(1)?
+            .split("-----END PRIVATE KEY-----")
+            .next()?;
+        let body: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        use base64::Engine as _;
+        let info = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .ok()?;
+        let (_, content, _) = der::read_tlv(&info)?;
+        let (_, _, rest) = der::read_tlv(content)?; // version
+        let algorithm = &rest[..rest.len() - der::read_tlv(rest)?.2.len()];
+        let (_, _, rest) = der::read_tlv(rest)?;
+        let (_, outer, _) = der::read_tlv(rest)?;
+        let (_, d, _) = der::read_tlv(outer)?;
+        let kind = [KeyKind::Gost2015_512, KeyKind::Gost2004]
+            .into_iter()
+            .find(|k| gost_algorithm(*k) == algorithm)?;
+        let mut big_endian = d.to_vec();
+        big_endian.reverse();
+        let d = BigNum::from_slice(&big_endian).ok()?;
+        Some(Self {
+            inner: Inner::Gost(GostKey {
+                kind,
+                d: Arc::new(d),
+            }),
+        })
+    }
+
     fn ec(curve: Nid) -> Self {
         let group = EcGroup::from_curve_name(curve).expect("OpenSSL does not know the curve");
         let key = EcKey::generate(&group).expect("OpenSSL failed to generate an EC key");
@@ -57,22 +206,34 @@ impl KeyPair {
     /// # Panics
     /// When the key is not RSA, P-256 or P-384, so that [`KeyPair::key_kind`] is total.
     pub fn from_pkey(pkey: PKey<Private>) -> Self {
-        let key = Self { pkey };
+        let key = Self {
+            inner: Inner::OpenSsl(pkey),
+        };
         key.key_kind();
         key
     }
 
     /// The OpenSSL key.
+    ///
+    /// # Panics
+    /// For a GOST key, which OpenSSL does not hold.
     pub fn pkey(&self) -> &PKey<Private> {
-        &self.pkey
+        match &self.inner {
+            Inner::OpenSsl(pkey) => pkey,
+            Inner::Gost(_) => panic!("a GOST key has no OpenSSL key"),
+        }
     }
 
     /// What kind of key this is.
     pub fn key_kind(&self) -> KeyKind {
-        match self.pkey.id() {
+        let pkey = match &self.inner {
+            Inner::OpenSsl(pkey) => pkey,
+            Inner::Gost(key) => return key.kind,
+        };
+        match pkey.id() {
             Id::RSA => KeyKind::Rsa,
             Id::EC => {
-                let ec = self.pkey.ec_key().expect("an EC pkey holds an EC key");
+                let ec = pkey.ec_key().expect("an EC pkey holds an EC key");
                 match ec.group().curve_name() {
                     Some(Nid::X9_62_PRIME256V1) => KeyKind::EcP256,
                     Some(Nid::SECP384R1) => KeyKind::EcP384,
@@ -85,9 +246,16 @@ impl KeyPair {
 
     /// The DER SubjectPublicKeyInfo of the public half.
     pub fn spki_der(&self) -> Vec<u8> {
-        self.pkey
-            .public_key_to_der()
-            .expect("OpenSSL failed to encode a SubjectPublicKeyInfo")
+        match &self.inner {
+            Inner::OpenSsl(pkey) => pkey
+                .public_key_to_der()
+                .expect("OpenSSL failed to encode a SubjectPublicKeyInfo"),
+            // NCA RK's form: x‖y little-endian in an OCTET STRING (see algorithms/gost.rs).
+            Inner::Gost(key) => der::sequence(&[
+                gost_algorithm(key.kind),
+                der::bit_string(&der::octet_string(&gost::public_key(key.curve(), &key.d))),
+            ]),
+        }
     }
 
     /// The content of the subjectPublicKey BIT STRING (without the unused-bits octet):
@@ -108,6 +276,8 @@ impl KeyPair {
             KeyKind::Rsa => SignatureScheme::RsaPkcs1(Digest::Sha256),
             KeyKind::EcP256 => SignatureScheme::Ecdsa(Digest::Sha256),
             KeyKind::EcP384 => SignatureScheme::Ecdsa(Digest::Sha384),
+            KeyKind::Gost2015_512 => SignatureScheme::Gost2015,
+            KeyKind::Gost2004 => SignatureScheme::Gost2004,
         }
     }
 
@@ -117,8 +287,31 @@ impl KeyPair {
     /// # Panics
     /// When the scheme does not fit the key (e.g. ECDSA with an RSA key).
     pub fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Vec<u8> {
+        let pkey = match &self.inner {
+            Inner::OpenSsl(pkey) => pkey,
+            Inner::Gost(key) => {
+                // Either GOST scheme over the key's curve (the other one makes the "wrong
+                // algorithm for the key" cases); r‖s little-endian, as NCA RK writes it.
+                assert!(
+                    matches!(
+                        scheme,
+                        SignatureScheme::Gost2015 | SignatureScheme::Gost2004
+                    ),
+                    "a GOST key signs only with a GOST scheme, not {scheme:?}"
+                );
+                let digest = scheme.digest().compute(message);
+                return gost::sign_digest(key.curve(), &key.d, &digest);
+            }
+        };
+        assert!(
+            !matches!(
+                scheme,
+                SignatureScheme::Gost2015 | SignatureScheme::Gost2004
+            ),
+            "a GOST scheme needs a GOST key"
+        );
         let md = scheme.digest().message_digest();
-        let mut signer = Signer::new(md, &self.pkey).expect("OpenSSL failed to create a signer");
+        let mut signer = Signer::new(md, pkey).expect("OpenSSL failed to create a signer");
         match scheme {
             SignatureScheme::RsaPkcs1(_) => signer
                 .set_rsa_padding(Padding::PKCS1)
@@ -139,6 +332,9 @@ impl KeyPair {
                 KeyKind::Rsa,
                 "ECDSA needs an EC key, got RSA"
             ),
+            SignatureScheme::Gost2015 | SignatureScheme::Gost2004 => {
+                unreachable!("refused above")
+            }
         }
         signer
             .sign_oneshot_to_vec(message)
@@ -159,6 +355,12 @@ pub enum Digest {
     Sha384,
     /// SHA-512 (2.16.840.1.101.3.4.2.3).
     Sha512,
+    /// Streebog-512 (1.2.398.3.10.1.3.3).
+    Streebog512,
+    /// Streebog-256 (1.2.398.3.10.1.3.2).
+    Streebog256,
+    /// GOST 34.311-95 with the test S-box (1.2.398.3.10.1.3.1).
+    Gost94,
 }
 
 impl Digest {
@@ -170,6 +372,9 @@ impl Digest {
             Self::Sha256 => "2.16.840.1.101.3.4.2.1",
             Self::Sha384 => "2.16.840.1.101.3.4.2.2",
             Self::Sha512 => "2.16.840.1.101.3.4.2.3",
+            Self::Streebog512 => Hash::Streebog512.oid(),
+            Self::Streebog256 => Hash::Streebog256.oid(),
+            Self::Gost94 => Hash::Gost94.oid(),
         }
     }
 
@@ -181,6 +386,9 @@ impl Digest {
     }
 
     /// The OpenSSL digest.
+    ///
+    /// # Panics
+    /// For the GOST hashes, which OpenSSL does not have without its GOST engine.
     pub fn message_digest(&self) -> MessageDigest {
         match self {
             Self::Md5 => MessageDigest::md5(),
@@ -188,11 +396,20 @@ impl Digest {
             Self::Sha256 => MessageDigest::sha256(),
             Self::Sha384 => MessageDigest::sha384(),
             Self::Sha512 => MessageDigest::sha512(),
+            Self::Streebog512 | Self::Streebog256 | Self::Gost94 => {
+                panic!("OpenSSL has no {self:?}")
+            }
         }
     }
 
     /// Hashes `data`.
     pub fn compute(&self, data: &[u8]) -> Vec<u8> {
+        match self {
+            Self::Streebog512 => return Hash::Streebog512.compute(data),
+            Self::Streebog256 => return Hash::Streebog256.compute(data),
+            Self::Gost94 => return Hash::Gost94.compute(data),
+            _ => {}
+        }
         hash(self.message_digest(), data)
             .expect("OpenSSL failed to hash")
             .to_vec()
@@ -213,6 +430,10 @@ pub enum SignatureScheme {
     },
     /// ECDSA.
     Ecdsa(Digest),
+    /// GOST R 34.10-2015 512-bit with Streebog-512 (1.2.398.3.10.1.1.2.3.2).
+    Gost2015,
+    /// GOST 34.310-2004 with GOST 34.311-95 (1.2.398.3.10.1.1.1.2).
+    Gost2004,
 }
 
 /// id-RSASSA-PSS.
@@ -227,6 +448,8 @@ impl SignatureScheme {
     pub fn digest(&self) -> Digest {
         match *self {
             Self::RsaPkcs1(digest) | Self::Ecdsa(digest) | Self::RsaPss { digest, .. } => digest,
+            Self::Gost2015 => Digest::Streebog512,
+            Self::Gost2004 => Digest::Gost94,
         }
     }
 
@@ -247,6 +470,9 @@ impl SignatureScheme {
             Self::Ecdsa(Digest::Sha256) => "1.2.840.10045.4.3.2",
             Self::Ecdsa(Digest::Sha384) => "1.2.840.10045.4.3.3",
             Self::Ecdsa(Digest::Sha512) => "1.2.840.10045.4.3.4",
+            Self::RsaPkcs1(gost) | Self::Ecdsa(gost) => panic!("no RSA or ECDSA with {gost:?}"),
+            Self::Gost2015 => "1.2.398.3.10.1.1.2.3.2",
+            Self::Gost2004 => "1.2.398.3.10.1.1.1.2",
         }
     }
 
@@ -278,6 +504,8 @@ impl SignatureScheme {
                 der::sequence(&[der::oid(OID_RSASSA_PSS), der::sequence(&params)])
             }
             Self::Ecdsa(_) => der::sequence(&[der::oid(self.oid())]),
+            // NULL parameters, as NCA RK writes them.
+            Self::Gost2015 | Self::Gost2004 => der::sequence(&[der::oid(self.oid()), der::null()]),
         }
     }
 }
@@ -313,6 +541,18 @@ pub fn cached_ec_p256(slot: usize) -> &'static KeyPair {
 pub fn cached_ec_p384(slot: usize) -> &'static KeyPair {
     static CACHE: KeyCache = [const { OnceLock::new() }; CACHE_SLOTS];
     cached(&CACHE, slot, KeyPair::ec_p384)
+}
+
+/// A process-wide GOST 2015-512 key for `slot` (0..8), generated on first use.
+pub fn cached_gost2015_512(slot: usize) -> &'static KeyPair {
+    static CACHE: KeyCache = [const { OnceLock::new() }; CACHE_SLOTS];
+    cached(&CACHE, slot, KeyPair::gost2015_512)
+}
+
+/// A process-wide GOST 2004 key for `slot` (0..8), generated on first use.
+pub fn cached_gost2004(slot: usize) -> &'static KeyPair {
+    static CACHE: KeyCache = [const { OnceLock::new() }; CACHE_SLOTS];
+    cached(&CACHE, slot, KeyPair::gost2004)
 }
 
 /// A process-wide RSA-1024 key, for tests that weak keys are refused.

@@ -33,8 +33,8 @@ pub use cert::{Certificate, CertificateBuilder, KeyUsageBit, Name};
 pub use cms::{CmsBuilder, SignerSpec};
 pub use crl::{CrlBuilder, Idp, Reason};
 pub use keys::{
-    Digest, KeyKind, KeyPair, SignatureScheme, cached_ec_p256, cached_ec_p384, cached_rsa_1024,
-    cached_rsa_2048, rsa_spki, rsa_spki_with_exponent,
+    Digest, KeyKind, KeyPair, SignatureScheme, cached_ec_p256, cached_ec_p384, cached_gost2004,
+    cached_gost2015_512, cached_rsa_1024, cached_rsa_2048, rsa_spki, rsa_spki_with_exponent,
 };
 pub use nca::TestPki;
 

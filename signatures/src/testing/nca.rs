@@ -5,7 +5,7 @@ use time::macros::datetime;
 
 use super::cert::{Certificate, CertificateBuilder, KeyUsageBit, Name};
 use super::crl::CrlBuilder;
-use super::keys::{KeyPair, cached_ec_p256, cached_rsa_2048};
+use super::keys::{KeyPair, cached_ec_p256, cached_gost2004, cached_gost2015_512, cached_rsa_2048};
 
 /// NCA's policy OID of its issuing CA.
 pub const POLICY_NCA_CA: &str = "1.2.398.3.3.1.1";
@@ -68,6 +68,31 @@ impl TestPki {
             cached_ec_p256(INTERMEDIATE_SLOT),
             cached_ec_p256(LEAF_SLOT),
             "http://test.pki.gov.kz/crl/nca_ec_test.crl",
+        )
+    }
+
+    /// The PKI with GOST R 34.10-2015 512-bit keys on NCA RK's parameter set, signing with
+    /// Streebog-512 ("НЕГІЗГІ КО TEST (GOST 2015)" → "ҰКО 3.0 (GOST 2015 TEST)"): how NCA RK
+    /// has issued keys since April 2024. Its signer is for tests only (see [`super::gost`]).
+    pub fn gost2015() -> Self {
+        Self::build(
+            "GOST 2015",
+            cached_gost2015_512(ROOT_SLOT),
+            cached_gost2015_512(INTERMEDIATE_SLOT),
+            cached_gost2015_512(LEAF_SLOT),
+            "http://test.pki.gov.kz/crl/nca_gost2015_test.crl",
+        )
+    }
+
+    /// The PKI with GOST 34.310-2004 keys on CryptoPro-A, signing with GOST 34.311-95
+    /// ("НЕГІЗГІ КО TEST (GOST)" → "ҰКО 3.0 (GOST TEST)").
+    pub fn gost2004() -> Self {
+        Self::build(
+            "GOST",
+            cached_gost2004(ROOT_SLOT),
+            cached_gost2004(INTERMEDIATE_SLOT),
+            cached_gost2004(LEAF_SLOT),
+            "http://test.pki.gov.kz/crl/nca_gost_test.crl",
         )
     }
 
