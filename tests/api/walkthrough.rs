@@ -1,15 +1,16 @@
-//! The README's walk-through, step by step, on the embedded default: a demo citizen signs in
-//! with her demo key, files a draft, signs it and submits it. `demo/walkthrough.sh` makes the
-//! same calls with curl and `eds-sign`.
+//! The README's walk-through on the embedded default: a demo citizen signs in with her demo key,
+//! files a draft, signs it and submits it. Once through the API from Rust, and once by running
+//! the real `demo/walkthrough.sh` (curl, python3 and `eds-sign`) against a live server.
 
-use crate::helpers::spawn_demo_app;
+use crate::helpers::{peer_available, spawn_demo_app};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use openssl::cms::{CMSOptions, CmsContentInfo};
 use openssl::pkey::PKey;
 use openssl::x509::X509;
-use serde_json::json;
-use std::path::Path;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 /// Signs like `eds-sign --key demo/pki/NAME.pem --base64 PAYLOAD` (NCALayer with `decode: true`).
 fn eds_sign(key_file: &str, payload_base64: &str) -> String {
@@ -109,4 +110,305 @@ async fn a_demo_citizen_goes_from_sign_in_to_a_submitted_application() {
         "{submitted}"
     );
     assert_eq!(submitted["application"]["number"], application["number"]);
+}
+
+/// The repository's root (the walk-through script runs from there).
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What the script needs besides `eds-sign`, or `None` when all is there.
+fn missing_tools() -> Option<String> {
+    ["bash", "python3", "curl"]
+        .into_iter()
+        .find(|tool| {
+            Command::new(tool)
+                .arg("--version")
+                .output()
+                .map_or(true, |output| !output.status.success())
+        })
+        .map(|tool| {
+            format!("{tool} is not installed (demo/walkthrough.sh needs bash, python3 and curl)")
+        })
+}
+
+/// `eds-sign` of this build: beside the test binary's profile folder (`…/target/debug/deps/api-…`
+/// → `…/target/debug/eds-sign`). `cargo test --workspace` builds it (signatures/tests/cli.rs runs
+/// it); when it is missing (`cargo test --test api` alone), it is built here with the same target
+/// folder and profile. `Err` says why there is none.
+fn eds_sign_binary() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("no path to the test binary: {e}"))?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| format!("{} is not in a target folder", exe.display()))?;
+    let binary = profile_dir.join(format!("eds-sign{}", std::env::consts::EXE_SUFFIX));
+    if binary.is_file() {
+        return Ok(binary);
+    }
+    let target_dir = profile_dir
+        .parent()
+        .filter(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .ok_or_else(|| {
+            format!(
+                "{} is missing and {} is not a cargo target folder to build it in",
+                binary.display(),
+                profile_dir.display()
+            )
+        })?;
+    // Cargo's folder `debug` is the `dev` profile; any other folder is named after its profile.
+    let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
+        Some("debug") => "dev".to_owned(),
+        Some(name) => name.to_owned(),
+        None => return Err(format!("{} has no profile name", profile_dir.display())),
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let build = Command::new(&cargo)
+        .args([
+            "build",
+            "-p",
+            "signatures",
+            "--bin",
+            "eds-sign",
+            "--profile",
+            &profile,
+        ])
+        .env("CARGO_TARGET_DIR", target_dir)
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("{cargo} did not run: {e}"))?;
+    if !build.status.success() || !binary.is_file() {
+        return Err(format!(
+            "`cargo build -p signatures --bin eds-sign --profile {profile}` did not make {}: {}",
+            binary.display(),
+            String::from_utf8_lossy(&build.stderr)
+        ));
+    }
+    Ok(binary)
+}
+
+/// Runs `demo/walkthrough.sh BASE_URL` with `eds_sign` as `EDS_SIGN`, off the server's thread.
+async fn run_walkthrough(base_url: String, eds_sign: PathBuf) -> Output {
+    actix_web::rt::task::spawn_blocking(move || {
+        Command::new("bash")
+            .arg(root().join("demo/walkthrough.sh"))
+            .arg(base_url)
+            .env("EDS_SIGN", eds_sign)
+            .env_remove("CARGO_TARGET_DIR")
+            // The server is on loopback: no proxy in between.
+            .env_remove("http_proxy")
+            .env_remove("HTTP_PROXY")
+            .env_remove("all_proxy")
+            .env_remove("ALL_PROXY")
+            .current_dir(std::env::temp_dir())
+            .output()
+    })
+    .await
+    .expect("the script's task")
+    .expect("bash runs")
+}
+
+/// One step of the script's output: its number, how many steps there are, its title, and the
+/// JSON responses printed under it (one per line).
+#[derive(Debug)]
+struct Step {
+    number: usize,
+    of: usize,
+    title: String,
+    responses: Vec<Value>,
+}
+
+/// The script's stdout as steps: a `== step N/M: TITLE` line opens each; every line under it that
+/// starts with `{` is one JSON response and must parse.
+fn steps(stdout: &str) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    for line in stdout.lines() {
+        if let Some(header) = line.strip_prefix("== step ") {
+            let (counts, title) = header.split_once(": ").expect("== step N/M: TITLE");
+            let (number, of) = counts.split_once('/').expect("N/M");
+            steps.push(Step {
+                number: number.parse().expect("a step number"),
+                of: of.parse().expect("a step count"),
+                title: title.to_owned(),
+                responses: Vec::new(),
+            });
+        } else if line.starts_with('{') {
+            let response: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("a response that is not JSON ({e}): {line}"));
+            steps
+                .last_mut()
+                .unwrap_or_else(|| panic!("JSON before the first step: {line}"))
+                .responses
+                .push(response);
+        }
+    }
+    steps
+}
+
+/// The one response a step printed.
+fn response(step: &Step) -> &Value {
+    assert_eq!(step.responses.len(), 1, "step {}: {step:?}", step.number);
+    &step.responses[0]
+}
+
+/// Whether the tools the script needs are here; says so (or fails under
+/// `REAL_PEERS_REQUIRED=1`) when not. `Some` holds eds-sign.
+fn script_prerequisites(test: &str) -> Option<PathBuf> {
+    if !peer_available(test, missing_tools()) {
+        return None;
+    }
+    match eds_sign_binary() {
+        Ok(binary) => Some(binary),
+        Err(missing) => {
+            peer_available(test, Some(missing));
+            None
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
+    let Some(eds_sign) = script_prerequisites("the walk-through script") else {
+        return;
+    };
+    let app = spawn_demo_app().await;
+    let output = run_walkthrough(format!("http://127.0.0.1:{}", app.port), eds_sign).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the script failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+
+    let steps = steps(&stdout);
+    let numbers: Vec<(usize, usize)> = steps.iter().map(|s| (s.number, s.of)).collect();
+    assert_eq!(
+        numbers,
+        (1..=7).map(|n| (n, 7)).collect::<Vec<_>>(),
+        "{stdout}"
+    );
+    for step in &steps {
+        let response = response(step);
+        assert!(
+            response.get("errors").is_none(),
+            "step {}: {response}",
+            step.number
+        );
+        let payload = response["data"]
+            .as_object()
+            .and_then(|data| data.values().next())
+            .unwrap_or_else(|| panic!("step {}: no data: {response}", step.number));
+        assert!(
+            payload.get("userErrors").is_none_or(|e| e == &json!([])),
+            "step {}: {response}",
+            step.number
+        );
+    }
+    let login = &response(&steps[1])["data"]["loginWithSignature"];
+    assert_eq!(login["person"]["iin"], "871008401427", "{login}");
+    let created = &response(&steps[3])["data"]["createApplication"]["application"];
+    assert_eq!(created["status"], "DRAFT", "{created}");
+    let submitted = &response(&steps[5])["data"]["submitApplication"]["application"];
+    assert_eq!(submitted["status"], "SUBMITTED", "{submitted}");
+
+    // The last step reads the application back: submitted, with its history.
+    let last = steps.last().expect("a last step");
+    assert!(last.title.starts_with("application:"), "{}", last.title);
+    let application = &response(last)["data"]["application"];
+    assert_eq!(application["status"], "SUBMITTED", "{application}");
+    assert_eq!(application["number"], created["number"], "{application}");
+    let history: Vec<&Value> = application["history"]["edges"]
+        .as_array()
+        .expect("history edges")
+        .iter()
+        .map(|edge| &edge["node"]["to"])
+        .collect();
+    assert_eq!(
+        history,
+        [&json!("DRAFT"), &json!("SUBMITTED")],
+        "{application}"
+    );
+}
+
+/// A scratch folder, removed when the test ends (passed or failed).
+#[derive(Debug)]
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "registration-e2e-walkthrough-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        Self(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[actix_web::test]
+async fn the_walkthrough_script_stops_at_the_first_user_error() {
+    let Some(eds_sign) = script_prerequisites("the walk-through script's stop") else {
+        return;
+    };
+    // An eds-sign that always signs with Aigerim's SIGNATURE key: the sign-in (step 2) must
+    // refuse it with KEY_PURPOSE, and the script must stop there.
+    let dir = Scratch::new();
+    let wrong_key = dir.0.join("eds-sign-wrong-key");
+    std::fs::write(
+        &wrong_key,
+        format!(
+            "#!/usr/bin/env bash\nexec '{}' --key '{}' \"${{@:3}}\"\n",
+            eds_sign.display(),
+            root().join("demo/pki/aigerim.sign.pem").display()
+        ),
+    )
+    .expect("the wrapper written");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrong_key, std::fs::Permissions::from_mode(0o755))
+            .expect("the wrapper executable");
+    }
+    let app = spawn_demo_app().await;
+    let output = run_walkthrough(format!("http://127.0.0.1:{}", app.port), wrong_key).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    let steps = steps(&stdout);
+    assert_eq!(steps.len(), 2, "{stdout}");
+    assert_eq!(
+        response(&steps[1])["data"]["loginWithSignature"]["userErrors"][0]["code"],
+        "KEY_PURPOSE",
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("loginWithSignature refused: KEY_PURPOSE"),
+        "{stderr}"
+    );
+}
+
+#[actix_web::test]
+async fn the_walkthrough_script_says_how_to_build_a_missing_eds_sign() {
+    if !peer_available("the walk-through script's eds-sign check", missing_tools()) {
+        return;
+    }
+    let missing = std::env::temp_dir().join("no-such-folder-for-eds-sign/eds-sign");
+    let output = run_walkthrough("http://127.0.0.1:1".to_owned(), missing.clone()).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("eds-sign not found at {}", missing.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cargo build --release -p signatures"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing ran before the check");
 }
