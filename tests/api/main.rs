@@ -10,6 +10,7 @@
 
 mod applications;
 mod authorisation;
+mod conventions;
 mod health;
 mod helpers;
 mod http;

@@ -58,6 +58,29 @@ impl Loader<FirstHistory> for Loaders {
     }
 }
 
+/// How many status changes an application has (its history's `totalCount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HistoryCount(pub Uuid);
+
+impl Loader<HistoryCount> for Loaders {
+    type Value = u64;
+    type Error = LoadFailed;
+
+    async fn load(&self, keys: &[HistoryCount]) -> Result<HashMap<HistoryCount, u64>, LoadFailed> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let counts = applications::history_counts(&self.service, &ids)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error.chain(), "counting histories failed");
+                LoadFailed
+            })?;
+        Ok(counts
+            .into_iter()
+            .map(|(application, count)| (HistoryCount(application), count))
+            .collect())
+    }
+}
+
 impl Loader<AddressChoice> for Loaders {
     type Value = bool;
     type Error = LoadFailed;
@@ -91,7 +114,8 @@ pub fn for_request(service: &ServiceContext) -> RequestLoaders {
 }
 
 /// Primes the loaders for a page of applications, from what the query selects below it: the
-/// registry's answers for every address, and the first page of every history. The loaders
+/// registry's answers for every address, the first page of every history and every history's
+/// length. The loaders
 /// would batch these too, but a batch closes after a short delay, so how many statements a page
 /// costs would depend on how fast its nodes resolve; primed, it is constant.
 pub async fn prime_for_applications(
@@ -120,6 +144,18 @@ pub async fn prime_for_applications(
         loaders.feed_many(found).await;
     }
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    if node.field("history").field("totalCount").exists() {
+        let counts = applications::history_counts(service, &ids)
+            .await
+            .map_err(|e| crate::graphql::errors::internal(e, locale))?;
+        loaders
+            .feed_many(
+                counts
+                    .into_iter()
+                    .map(|(id, count)| (HistoryCount(id), count)),
+            )
+            .await;
+    }
     for history in node.field("history").selection_fields() {
         let arguments = history.arguments()?;
         if arguments

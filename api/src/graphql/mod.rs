@@ -10,6 +10,7 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod locale;
+pub mod order;
 pub mod pagination;
 pub mod person;
 pub mod query;
@@ -38,6 +39,7 @@ pub fn build(state: Option<AppState>) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_recursive_depth(32)
         .extension(limits::DocumentLimits)
+        .extension(order::SelectionOrder)
         .register_output_type::<person::Node>();
     if let Some(state) = state {
         builder = builder.data(state);

@@ -145,6 +145,8 @@ pub struct SubmitApplicationInput {
     pub signing_request_id: ID,
     /// The signature over its payload.
     pub signature: SignatureInput,
+    /// Echoed back in the payload.
+    pub client_mutation_id: Option<String>,
 }
 
 /// Longest CMS accepted, in characters.
@@ -216,63 +218,64 @@ impl SigningMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signing request and its signature.")] input: SubmitApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let viewer = signed_in(ctx, Operation::SubmitApplication)?;
-        let locale = request(ctx)?.locale;
-        let refused = |code, field: &[&str], detail: Option<&str>| ApplicationPayload {
-            application: None,
-            user_errors: vec![UserError::new(code, field, locale, detail)],
-        };
-        let Some(id) = ids::decode_kind(&input.signing_request_id, KIND) else {
+        let echo = input.client_mutation_id.clone();
+        Ok(submit(ctx, input).await?.echoing(echo))
+    }
+}
+
+async fn submit(
+    ctx: &Context<'_>,
+    input: SubmitApplicationInput,
+) -> async_graphql::Result<ApplicationPayload> {
+    let viewer = signed_in(ctx, Operation::SubmitApplication)?;
+    let locale = request(ctx)?.locale;
+    let refused = |code, field: &[&str], detail: Option<&str>| {
+        ApplicationPayload::refused(vec![UserError::new(code, field, locale, detail)])
+    };
+    let Some(id) = ids::decode_kind(&input.signing_request_id, KIND) else {
+        return Ok(refused(
+            UserErrorCode::NotFound,
+            &["input", "signingRequestId"],
+            None,
+        ));
+    };
+    let cms = match (input.signature.cms, input.signature.otp) {
+        (Some(cms), None) => cms,
+        (None, Some(_)) => {
             return Ok(refused(
-                UserErrorCode::NotFound,
-                &["input", "signingRequestId"],
-                None,
-            ));
-        };
-        let cms = match (input.signature.cms, input.signature.otp) {
-            (Some(cms), None) => cms,
-            (None, Some(_)) => {
-                return Ok(refused(
-                    UserErrorCode::OtpNotAvailable,
-                    &["input", "signature", "otp"],
-                    None,
-                ));
-            }
-            _ => {
-                return Ok(refused(
-                    UserErrorCode::SignatureMissing,
-                    &["input", "signature"],
-                    None,
-                ));
-            }
-        };
-        if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
-            return Ok(refused(
-                UserErrorCode::BadUserInput,
-                &["input", "signature", "cms"],
+                UserErrorCode::OtpNotAvailable,
+                &["input", "signature", "otp"],
                 None,
             ));
         }
-        match submission::submit(service(ctx)?, viewer, id, &cms).await {
-            Ok(app) => {
-                tracing::info!(
-                    number = %app.number,
-                    status = ?app.status,
-                    "application submitted"
-                );
-                Ok(ApplicationPayload {
-                    application: Some(Application(app)),
-                    user_errors: Vec::new(),
-                })
-            }
-            Err(error) => {
-                let user_error = sign_error(error, locale)?;
-                tracing::info!(code = ?user_error.code, "submission refused");
-                Ok(ApplicationPayload {
-                    application: None,
-                    user_errors: vec![user_error],
-                })
-            }
+        _ => {
+            return Ok(refused(
+                UserErrorCode::SignatureMissing,
+                &["input", "signature"],
+                None,
+            ));
+        }
+    };
+    if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
+        return Ok(refused(
+            UserErrorCode::BadUserInput,
+            &["input", "signature", "cms"],
+            None,
+        ));
+    }
+    match submission::submit(service(ctx)?, viewer, id, &cms).await {
+        Ok(app) => {
+            tracing::info!(
+                number = %app.number,
+                status = ?app.status,
+                "application submitted"
+            );
+            Ok(ApplicationPayload::done(app))
+        }
+        Err(error) => {
+            let user_error = sign_error(error, locale)?;
+            tracing::info!(code = ?user_error.code, "submission refused");
+            Ok(ApplicationPayload::refused(vec![user_error]))
         }
     }
 }

@@ -80,6 +80,8 @@ pub struct CreateApplicationInput {
     pub personal_data_consent: Option<bool>,
     /// A key of the client's choosing: a retry with the same key returns the same draft.
     pub idempotency_key: Option<String>,
+    /// Echoed back in the payload, for clients that match answers to requests.
+    pub client_mutation_id: Option<String>,
 }
 
 /// Input of `updateApplication`: fields left out stay as they are; fields set to null are cleared.
@@ -103,6 +105,8 @@ pub struct UpdateApplicationInput {
     pub refugee: Option<bool>,
     /// Consent to access restricted personal data.
     pub personal_data_consent: MaybeUndefined<bool>,
+    /// Echoed back in the payload, for clients that match answers to requests.
+    pub client_mutation_id: Option<String>,
 }
 
 /// Input of `withdrawApplication`.
@@ -114,6 +118,8 @@ pub struct WithdrawApplicationInput {
     pub version: i32,
     /// Why, optionally.
     pub reason: Option<String>,
+    /// Echoed back in the payload, for clients that match answers to requests.
+    pub client_mutation_id: Option<String>,
 }
 
 /// Collects validation errors while parsing an input.

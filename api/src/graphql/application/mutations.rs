@@ -5,7 +5,7 @@ use super::inputs::{
     CreateApplicationInput, UpdateApplicationInput, Validation, WithdrawApplicationInput, maybe,
 };
 use super::messages::field_path;
-use super::types::{Application, ApplicationPayload};
+use super::types::ApplicationPayload;
 use crate::graphql::context::{request, service, signed_in};
 use crate::graphql::errors::{UserError, UserErrorCode, internal};
 use crate::graphql::ids;
@@ -45,13 +45,6 @@ fn draft_error(error: DraftError, locale: Locale) -> async_graphql::Result<UserE
     Ok(UserError::new(code, field, locale, None))
 }
 
-fn refused(errors: Vec<UserError>) -> ApplicationPayload {
-    ApplicationPayload {
-        application: None,
-        user_errors: errors,
-    }
-}
-
 /// Longest idempotency key accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 64;
 
@@ -68,35 +61,8 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What is known so far.")] input: CreateApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let viewer = signed_in(ctx, Operation::CreateApplication)?;
-        let locale = request(ctx)?.locale;
-        let mut v = Validation::new(ctx, locale)?;
-        let key = input
-            .idempotency_key
-            .as_deref()
-            .and_then(|k| v.text(&["input", "idempotencyKey"], k, MAX_IDEMPOTENCY_KEY))
-            .map(Text::into_string);
-        let changes = DraftChanges {
-            kind: Some(input.kind.map(Into::into)),
-            period: Some(v.period(input.period_months)),
-            address: Some(input.address.and_then(|a| v.address(a))),
-            representation: input.representation.and_then(|r| v.representation(r)),
-            arrival: Some(input.arrival_from_abroad.and_then(|a| v.arrival(a))),
-            refugee: input.refugee,
-            personal_data_consent: Some(input.personal_data_consent),
-        };
-        if !v.errors.is_empty() {
-            return Ok(refused(v.errors));
-        }
-        Ok(
-            match applications::create(service(ctx)?, viewer, changes, key).await {
-                Ok(created) => ApplicationPayload {
-                    application: Some(Application(created)),
-                    user_errors: Vec::new(),
-                },
-                Err(error) => refused(vec![draft_error(error, locale)?]),
-            },
-        )
+        let echo = input.client_mutation_id.clone();
+        Ok(create(ctx, input).await?.echoing(echo))
     }
 
     /// Changes a draft. Fields left out stay; fields set to null are cleared. A stale
@@ -106,40 +72,8 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let viewer = signed_in(ctx, Operation::UpdateApplication)?;
-        let locale = request(ctx)?.locale;
-        let Some(id) = ids::decode_kind(&input.id, KIND) else {
-            return Ok(refused(vec![draft_error(DraftError::NotFound, locale)?]));
-        };
-        let mut v = Validation::new(ctx, locale)?;
-        let period = maybe(input.period_months, |m| v.period(Some(m)));
-        let address = maybe(input.address, |a| v.address(a));
-        let arrival = maybe(input.arrival_from_abroad, |a| v.arrival(a));
-        let representation = input.representation.and_then(|r| v.representation(r));
-        let (Ok(period), Ok(address), Ok(arrival)) = (period, address, arrival) else {
-            return Ok(refused(v.errors));
-        };
-        if !v.errors.is_empty() {
-            return Ok(refused(v.errors));
-        }
-        let changes = DraftChanges {
-            kind: maybe(input.kind, |k| Some(k.into())).unwrap_or(None),
-            period,
-            address,
-            representation,
-            arrival,
-            refugee: input.refugee,
-            personal_data_consent: maybe(input.personal_data_consent, Some).unwrap_or(None),
-        };
-        Ok(
-            match applications::update(service(ctx)?, viewer, id, input.version, changes).await {
-                Ok(updated) => ApplicationPayload {
-                    application: Some(Application(updated)),
-                    user_errors: Vec::new(),
-                },
-                Err(error) => refused(vec![draft_error(error, locale)?]),
-            },
-        )
+        let echo = input.client_mutation_id.clone();
+        Ok(update(ctx, input).await?.echoing(echo))
     }
 
     /// Withdraws an application before a decision.
@@ -148,28 +82,108 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which application, at which version.")] input: WithdrawApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let viewer = signed_in(ctx, Operation::WithdrawApplication)?;
-        let locale = request(ctx)?.locale;
-        let Some(id) = ids::decode_kind(&input.id, KIND) else {
-            return Ok(refused(vec![draft_error(DraftError::NotFound, locale)?]));
-        };
-        let mut v = Validation::new(ctx, locale)?;
-        let reason = input.reason.as_deref().and_then(|r| {
-            MultilineText::parse(r, 2000)
-                .map_err(|e| v.bad(&["input", "reason"], e))
-                .ok()
-        });
-        if !v.errors.is_empty() {
-            return Ok(refused(v.errors));
-        }
-        Ok(
-            match applications::withdraw(service(ctx)?, viewer, id, input.version, reason).await {
-                Ok(updated) => ApplicationPayload {
-                    application: Some(Application(updated)),
-                    user_errors: Vec::new(),
-                },
-                Err(error) => refused(vec![draft_error(error, locale)?]),
-            },
-        )
+        let echo = input.client_mutation_id.clone();
+        Ok(withdraw(ctx, input).await?.echoing(echo))
     }
+}
+
+async fn create(
+    ctx: &Context<'_>,
+    input: CreateApplicationInput,
+) -> async_graphql::Result<ApplicationPayload> {
+    let viewer = signed_in(ctx, Operation::CreateApplication)?;
+    let locale = request(ctx)?.locale;
+    let mut v = Validation::new(ctx, locale)?;
+    let key = input
+        .idempotency_key
+        .as_deref()
+        .and_then(|k| v.text(&["input", "idempotencyKey"], k, MAX_IDEMPOTENCY_KEY))
+        .map(Text::into_string);
+    let changes = DraftChanges {
+        kind: Some(input.kind.map(Into::into)),
+        period: Some(v.period(input.period_months)),
+        address: Some(input.address.and_then(|a| v.address(a))),
+        representation: input.representation.and_then(|r| v.representation(r)),
+        arrival: Some(input.arrival_from_abroad.and_then(|a| v.arrival(a))),
+        refugee: input.refugee,
+        personal_data_consent: Some(input.personal_data_consent),
+    };
+    if !v.errors.is_empty() {
+        return Ok(ApplicationPayload::refused(v.errors));
+    }
+    Ok(
+        match applications::create(service(ctx)?, viewer, changes, key).await {
+            Ok(created) => ApplicationPayload::done(created),
+            Err(error) => ApplicationPayload::refused(vec![draft_error(error, locale)?]),
+        },
+    )
+}
+
+async fn update(
+    ctx: &Context<'_>,
+    input: UpdateApplicationInput,
+) -> async_graphql::Result<ApplicationPayload> {
+    let viewer = signed_in(ctx, Operation::UpdateApplication)?;
+    let locale = request(ctx)?.locale;
+    let Some(id) = ids::decode_kind(&input.id, KIND) else {
+        return Ok(ApplicationPayload::refused(vec![draft_error(
+            DraftError::NotFound,
+            locale,
+        )?]));
+    };
+    let mut v = Validation::new(ctx, locale)?;
+    let period = maybe(input.period_months, |m| v.period(Some(m)));
+    let address = maybe(input.address, |a| v.address(a));
+    let arrival = maybe(input.arrival_from_abroad, |a| v.arrival(a));
+    let representation = input.representation.and_then(|r| v.representation(r));
+    let (Ok(period), Ok(address), Ok(arrival)) = (period, address, arrival) else {
+        return Ok(ApplicationPayload::refused(v.errors));
+    };
+    if !v.errors.is_empty() {
+        return Ok(ApplicationPayload::refused(v.errors));
+    }
+    let changes = DraftChanges {
+        kind: maybe(input.kind, |k| Some(k.into())).unwrap_or(None),
+        period,
+        address,
+        representation,
+        arrival,
+        refugee: input.refugee,
+        personal_data_consent: maybe(input.personal_data_consent, Some).unwrap_or(None),
+    };
+    Ok(
+        match applications::update(service(ctx)?, viewer, id, input.version, changes).await {
+            Ok(updated) => ApplicationPayload::done(updated),
+            Err(error) => ApplicationPayload::refused(vec![draft_error(error, locale)?]),
+        },
+    )
+}
+
+async fn withdraw(
+    ctx: &Context<'_>,
+    input: WithdrawApplicationInput,
+) -> async_graphql::Result<ApplicationPayload> {
+    let viewer = signed_in(ctx, Operation::WithdrawApplication)?;
+    let locale = request(ctx)?.locale;
+    let Some(id) = ids::decode_kind(&input.id, KIND) else {
+        return Ok(ApplicationPayload::refused(vec![draft_error(
+            DraftError::NotFound,
+            locale,
+        )?]));
+    };
+    let mut v = Validation::new(ctx, locale)?;
+    let reason = input.reason.as_deref().and_then(|r| {
+        MultilineText::parse(r, 2000)
+            .map_err(|e| v.bad(&["input", "reason"], e))
+            .ok()
+    });
+    if !v.errors.is_empty() {
+        return Ok(ApplicationPayload::refused(v.errors));
+    }
+    Ok(
+        match applications::withdraw(service(ctx)?, viewer, id, input.version, reason).await {
+            Ok(updated) => ApplicationPayload::done(updated),
+            Err(error) => ApplicationPayload::refused(vec![draft_error(error, locale)?]),
+        },
+    )
 }

@@ -3,21 +3,23 @@
 use super::KIND;
 use super::messages::{field_path, requirement_message};
 use crate::graphql::connection::{self, Page};
-use crate::graphql::context::{request, service};
+use crate::graphql::context::{request, service, signed_in};
 use crate::graphql::enums::{
     ActorRole, ApplicationStatus, RefusalGround, RegistrationKind, Representation, RequirementCode,
 };
 use crate::graphql::errors::{ApiErrorCode, UserError, api_error, internal};
 use crate::graphql::ids;
-use crate::graphql::loaders::{FirstHistory, RequestLoaders};
+use crate::graphql::loaders::{FirstHistory, HistoryCount, RequestLoaders};
 use crate::graphql::pagination::{Cursor, PageInfo};
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use entities::{application, application_status_change};
 use registration_core::domain::{self, Area};
+use registration_core::policy::Operation;
 use registration_core::service::applications;
 use registration_core::service::applications::draft::{self, missing_requirements};
 use registration_core::service::property;
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 /// An application for registration at the place of residence.
 #[derive(Debug, Clone)]
@@ -71,11 +73,29 @@ pub struct StatusChangeEdge {
 
 /// A page of the status history, oldest first.
 #[derive(SimpleObject, Debug)]
+#[graphql(complex)]
 pub struct StatusChangeConnection {
     /// The changes on this page.
     pub edges: Vec<StatusChangeEdge>,
     /// Paging information.
     pub page_info: PageInfo,
+    #[graphql(skip)]
+    pub application: Uuid,
+}
+
+#[ComplexObject]
+impl StatusChangeConnection {
+    /// How many status changes the application has in all, on every page.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let locale = request(ctx)?.locale;
+        let count = ctx
+            .data::<RequestLoaders>()?
+            .load_one(HistoryCount(self.application))
+            .await
+            .map_err(|_| api_error(ApiErrorCode::Internal, locale))?
+            .unwrap_or(0);
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
 }
 
 /// An application for registration at the place of residence.
@@ -253,7 +273,11 @@ impl Application {
             },
         )
         .await?;
-        Ok(StatusChangeConnection { edges, page_info })
+        Ok(StatusChangeConnection {
+            edges,
+            page_info,
+            application: id,
+        })
     }
 }
 
@@ -318,11 +342,25 @@ pub struct ApplicationEdge {
 
 /// A page of applications.
 #[derive(SimpleObject, Debug)]
+#[graphql(complex)]
 pub struct ApplicationConnection {
     /// The applications on this page.
     pub edges: Vec<ApplicationEdge>,
     /// Paging information.
     pub page_info: PageInfo,
+}
+
+#[ComplexObject]
+impl ApplicationConnection {
+    /// How many applications the signed-in person has filed in all, on every page.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let viewer = signed_in(ctx, Operation::ListOwnApplications)?;
+        let locale = request(ctx)?.locale;
+        let count = applications::count_mine(service(ctx)?, viewer)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
 }
 
 /// Result of an application mutation.
@@ -332,4 +370,34 @@ pub struct ApplicationPayload {
     pub application: Option<Application>,
     /// Why the mutation was refused.
     pub user_errors: Vec<UserError>,
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+}
+
+impl ApplicationPayload {
+    /// The mutation succeeded: the application as it is now.
+    pub fn done(application: application::Model) -> Self {
+        ApplicationPayload {
+            application: Some(Application(application)),
+            user_errors: Vec::new(),
+            client_mutation_id: None,
+        }
+    }
+
+    /// The mutation was refused, and why.
+    pub fn refused(user_errors: Vec<UserError>) -> Self {
+        ApplicationPayload {
+            application: None,
+            user_errors,
+            client_mutation_id: None,
+        }
+    }
+
+    /// The payload with the input's `clientMutationId` echoed.
+    pub fn echoing(self, client_mutation_id: Option<String>) -> Self {
+        ApplicationPayload {
+            client_mutation_id,
+            ..self
+        }
+    }
 }

@@ -14,7 +14,7 @@ use entities::{application, application_status_change, signing_request};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -380,6 +380,41 @@ pub async fn page_of_mine(
         .limit(limit)
         .all(&ctx.db)
         .await?)
+}
+
+/// How many applications the viewer has filed (a connection's `totalCount`).
+pub async fn count_mine(ctx: &ServiceContext, viewer: &SignedIn) -> Result<u64, InternalError> {
+    Ok(application::Entity::find()
+        .filter(application::Column::ApplicantPersonId.eq(viewer.person_id))
+        .count(&ctx.db)
+        .await?)
+}
+
+/// How many status changes each application has: one statement for a whole page of
+/// applications (`GROUP BY`); an application without changes is 0.
+pub async fn history_counts(
+    ctx: &ServiceContext,
+    application_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, u64>, InternalError> {
+    use application_status_change::Column;
+    let mut counts: std::collections::HashMap<Uuid, u64> =
+        application_ids.iter().map(|id| (*id, 0)).collect();
+    if application_ids.is_empty() {
+        return Ok(counts);
+    }
+    let rows: Vec<(Uuid, i64)> = application_status_change::Entity::find()
+        .select_only()
+        .column(Column::ApplicationId)
+        .column_as(Column::Id.count(), "changes")
+        .filter(Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .group_by(Column::ApplicationId)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    for (application, changes) in rows {
+        counts.insert(application, u64::try_from(changes).unwrap_or(0));
+    }
+    Ok(counts)
 }
 
 /// A page of an application's status history, oldest first, after the cursor `(at, id)`.
