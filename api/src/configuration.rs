@@ -101,6 +101,9 @@ pub struct Settings {
     pub background_tasks: bool,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `CORS_ALLOWED_ORIGINS`: the web origins (`https://host[:port]`) whose pages may call the
+    /// API from a browser; none by default.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// The optional file's shape: every key optional, named like the variables in lowercase.
@@ -125,6 +128,7 @@ struct FileSettings {
     verification_slots: Option<u32>,
     batch_max: Option<u32>,
     log_format: Option<LogFormat>,
+    cors_allowed_origins: Option<Vec<String>>,
 }
 
 /// A configuration error, said so that an operator can fix it.
@@ -267,6 +271,10 @@ impl Settings {
                 }
             },
             log_format,
+            cors_allowed_origins: origins(
+                text("CORS_ALLOWED_ORIGINS", None),
+                file.cors_allowed_origins,
+            )?,
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
             return Err(ConfigurationError(
@@ -317,6 +325,64 @@ impl Settings {
             property_lookups_per_hour: self.property_lookups_per_hour,
         }
     }
+}
+
+/// `CORS_ALLOWED_ORIGINS`, comma-separated (or a TOML array), each a serialized origin as
+/// browsers send it in `Origin` (RFC 6454 §6.2): scheme, host and optional port, nothing else.
+fn origins(
+    variable: Option<String>,
+    file: Option<Vec<String>>,
+) -> Result<Vec<String>, ConfigurationError> {
+    let listed: Vec<String> = match variable {
+        Some(value) => value
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        None => file.unwrap_or_default(),
+    };
+    for origin in &listed {
+        if !is_serialized_origin(origin) {
+            return Err(ConfigurationError(format!(
+                "CORS_ALLOWED_ORIGINS: {origin:?} is not an origin like https://app.example.kz \
+                 (scheme, lowercase host and optional port; no path, no trailing slash, no *)"
+            )));
+        }
+    }
+    Ok(listed)
+}
+
+/// Whether `origin` is `http(s)://host[:port]`, lowercase, as browsers serialize it.
+pub fn is_serialized_origin(origin: &str) -> bool {
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let (host, port) = match authority.strip_prefix('[') {
+        // An IPv6 literal: `[…]` then an optional port.
+        Some(rest) => match rest.split_once(']') {
+            Some((address, after)) if !address.is_empty() => (
+                address,
+                match after.strip_prefix(':') {
+                    Some(port) => Some(port),
+                    None if after.is_empty() => None,
+                    None => return false,
+                },
+            ),
+            _ => return false,
+        },
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | ':'))
+        && port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -405,6 +471,38 @@ mod tests {
                 error.0.contains(name) || error.0.contains("positive"),
                 "{name}: {error}"
             );
+        }
+    }
+
+    #[test]
+    fn allowed_origins_are_serialized_origins() {
+        let settings = load(&[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://app.example.kz, http://127.0.0.1:3000,http://[::1]:8080",
+        )])
+        .unwrap();
+        assert_eq!(
+            settings.cors_allowed_origins,
+            [
+                "https://app.example.kz",
+                "http://127.0.0.1:3000",
+                "http://[::1]:8080"
+            ]
+        );
+        assert!(load(&[]).unwrap().cors_allowed_origins.is_empty());
+        for bad in [
+            "*",
+            "app.example.kz",
+            "https://app.example.kz/",
+            "https://app.example.kz/path",
+            "https://App.example.kz",
+            "ftp://example.kz",
+            "https://example.kz:",
+            "https://example.kz:99999x",
+            "https://[::1",
+        ] {
+            let error = load(&[("CORS_ALLOWED_ORIGINS", bad)]).unwrap_err();
+            assert!(error.0.contains("CORS_ALLOWED_ORIGINS"), "{bad}: {error}");
         }
     }
 }

@@ -27,6 +27,15 @@ fn flag(args: &[String], name: &str) -> Result<String, String> {
         .ok_or_else(|| format!("{name} is required"))
 }
 
+/// The database, migrated, and how many migrations that applied.
+async fn migrated(settings: &Settings) -> Result<(sea_orm::DatabaseConnection, usize), String> {
+    let db = database::connect(settings.database_url.expose())
+        .await
+        .map_err(|e| e.to_string())?;
+    let applied = database::migrate(&db).await.map_err(|e| e.to_string())?;
+    Ok((db, applied))
+}
+
 async fn run(args: Vec<String>) -> Result<(), String> {
     let command: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
     if command.first() == Some(&"print-schema") {
@@ -34,7 +43,15 @@ async fn run(args: Vec<String>) -> Result<(), String> {
         return Ok(());
     }
     let settings = Settings::load().map_err(|e| e.to_string())?;
-    telemetry::init(settings.log_format);
+    let serving = matches!(command.as_slice(), [] | ["serve", ..]);
+    telemetry::init(
+        settings.log_format,
+        if serving {
+            telemetry::SERVER_FILTER
+        } else {
+            telemetry::COMMAND_FILTER
+        },
+    );
     match command.as_slice() {
         [] | ["serve", ..] => {
             let application = Application::build(settings)
@@ -47,47 +64,48 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         }
         ["migrate", ..] => {
-            let db = database::connect(settings.database_url.expose())
-                .await
-                .map_err(|e| e.to_string())?;
-            database::migrate(&db).await.map_err(|e| e.to_string())?;
-            println!("migrations applied");
+            let (_, applied) = migrated(&settings).await?;
+            tracing::info!(applied, "migrations applied");
             Ok(())
         }
         ["officers", "add"] => {
-            let db = database::connect(settings.database_url.expose())
-                .await
-                .map_err(|e| e.to_string())?;
-            database::migrate(&db).await.map_err(|e| e.to_string())?;
             let (iin, body) = (flag(&args, "--iin")?, flag(&args, "--body")?);
-            admin::add_officer(&db, &iin, &body, SystemClock.now()).await?;
-            println!("officer added");
+            let (db, _) = migrated(&settings).await?;
+            let masked = registration_core::domain::Iin::from_certificate(&iin)
+                .map(|iin| iin.masked())
+                .unwrap_or_default();
+            match admin::add_officer(&db, &iin, &body, SystemClock.now()).await? {
+                admin::OfficerAdded::Added => {
+                    tracing::info!(officer = %masked, body = %body, "officer added")
+                }
+                admin::OfficerAdded::AlreadyListed => tracing::info!(
+                    officer = %masked,
+                    body = %body,
+                    "officer already listed for this body: nothing changed"
+                ),
+            }
             Ok(())
         }
         ["import", file] => {
             let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-            let db = database::connect(settings.database_url.expose())
-                .await
-                .map_err(|e| e.to_string())?;
-            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            let (db, _) = migrated(&settings).await?;
             let report =
                 registration_core::registries::import::import(&db, &text, SystemClock.now())
                     .await
                     .map_err(|e| e.to_string())?;
-            println!("{report}");
             if report.is_ok() {
+                tracing::info!("{report}");
                 Ok(())
             } else {
+                println!("{report}");
                 Err("nothing was imported: fix the rows above".to_owned())
             }
         }
         ["integrators", "add"] => {
-            let db = database::connect(settings.database_url.expose())
-                .await
-                .map_err(|e| e.to_string())?;
-            database::migrate(&db).await.map_err(|e| e.to_string())?;
-            let key =
-                admin::add_integrator(&db, &flag(&args, "--name")?, SystemClock.now()).await?;
+            let name = flag(&args, "--name")?;
+            let (db, _) = migrated(&settings).await?;
+            let key = admin::add_integrator(&db, &name, SystemClock.now()).await?;
+            tracing::info!(integrator = %name.trim(), "integrator added: its API key is on stdout, shown this once");
             println!("{key}");
             Ok(())
         }

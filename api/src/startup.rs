@@ -20,6 +20,11 @@ use std::time::Duration;
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error("database: {0}")]
@@ -69,6 +74,13 @@ impl Application {
         clock: Arc<dyn Clock>,
         observer: Option<StatementObserver>,
     ) -> Result<Self, StartupError> {
+        // First, so that a taken port is said before anything is written to disk (the SQLite
+        // file, migrations, the demo data).
+        let listener =
+            TcpListener::bind(settings.bind_addr).map_err(|source| StartupError::Bind {
+                address: settings.bind_addr,
+                source,
+            })?;
         let trust = TrustStore::load(&settings.trust_config(), clock.now())?;
         if trust.uses_demo_anchor {
             tracing::warn!(
@@ -80,7 +92,10 @@ impl Application {
         if let Some(observer) = observer {
             db.set_metric_callback(move |info| observer(info.statement));
         }
-        database::migrate(&db).await?;
+        let applied = database::migrate(&db).await?;
+        if applied > 0 {
+            tracing::info!(applied, "migrations applied");
+        }
         if settings.profile == Profile::Development {
             match registration_core::registries::import::load_demo_data_if_empty(&db, clock.now())
                 .await?
@@ -97,7 +112,6 @@ impl Application {
             .as_ref()
             .map(|url| redis::Client::open(url.expose()))
             .transpose()?;
-        let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let service = ServiceContext {
             properties: Arc::new(LocalRegistries::new(db.clone())),
@@ -125,6 +139,7 @@ impl Application {
         let schema = graphql::build(Some(state.clone()));
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(http::cors::middleware))
                 .wrap(actix_web::middleware::from_fn(telemetry::with_request_id))
                 .app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(schema.clone()))

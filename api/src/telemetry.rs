@@ -14,14 +14,26 @@ use tracing::Instrument;
 /// The header carrying the request id, in and out.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// The server's log filter when `RUST_LOG` is unset: our INFO lines, without the migration
+/// library's line per migration (start-up logs one line for all of them).
+pub const SERVER_FILTER: &str = "info,sea_orm_migration=warn";
+/// The administration commands' filter when `RUST_LOG` is unset: the one line a command logs
+/// about what it did, and warnings.
+pub const COMMAND_FILTER: &str = "warn,registration_api=info";
+
 /// Installs the global subscriber (once per process; later calls are ignored, as tests spawn
-/// many applications in one process).
-pub fn init(format: LogFormat) {
+/// many applications in one process). `default_filter` applies when `RUST_LOG` is unset.
+pub fn init(format: LogFormat, default_filter: &str) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
+    // Colours only for a person at a terminal (and never under NO_COLOR): a file, a pipe or a
+    // log collector gets plain text.
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     // Logs go to stderr: stdout is the commands' output (a new API key, an import report).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),

@@ -10,10 +10,40 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn scratch() -> PathBuf {
+/// A scratch folder, removed when the test ends, passed or failed.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch() -> Scratch {
     let dir = std::env::temp_dir().join(format!("registration-cli-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
+    Scratch(dir)
+}
+
+/// The lines a command logged at INFO (stderr), checked to carry no terminal colours: stderr
+/// is a pipe here, not a terminal.
+fn info_lines(output: &Output) -> Vec<String> {
+    let stderr = text(&output.stderr);
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "ANSI escapes in a pipe: {stderr:?}"
+    );
+    stderr
+        .lines()
+        .filter(|line| line.contains(" INFO "))
+        .map(str::to_owned)
+        .collect()
 }
 
 fn run(database: &Path, args: &[&str]) -> Output {
@@ -25,6 +55,8 @@ fn run(database: &Path, args: &[&str]) -> Output {
         )
         .env_remove("APP_ENV")
         .env_remove("EDS_TRUST_ANCHORS")
+        .env_remove("RUST_LOG")
+        .env_remove("LOG_FORMAT")
         .output()
         .expect("registration-api runs")
 }
@@ -35,7 +67,8 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn print_schema_prints_the_committed_sdl() {
-    let output = run(&scratch().join("db.sqlite"), &["print-schema"]);
+    let dir = scratch();
+    let output = run(&dir.join("db.sqlite"), &["print-schema"]);
     assert!(output.status.success());
     let committed =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql"))
@@ -47,27 +80,35 @@ fn print_schema_prints_the_committed_sdl() {
 fn migrate_and_import_are_idempotent_and_bad_rows_are_reported_by_line() {
     let dir = scratch();
     let db = dir.join("db.sqlite");
-    assert!(run(&db, &["migrate"]).status.success());
+    let first = run(&db, &["migrate"]);
+    assert!(first.status.success());
+    let lines = info_lines(&first);
+    assert_eq!(lines.len(), 1, "one line says what was done: {lines:?}");
+    assert!(lines[0].contains("migrations applied"), "{lines:?}");
+    assert!(!lines[0].contains("applied=0"), "{lines:?}");
+    let again = run(&db, &["migrate"]);
+    assert!(again.status.success(), "migrating twice is harmless");
+    let lines = info_lines(&again);
     assert!(
-        run(&db, &["migrate"]).status.success(),
-        "migrating twice is harmless"
+        lines.len() == 1 && lines[0].contains("applied=0"),
+        "{lines:?}"
     );
 
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/data.jsonl");
     let demo = demo.to_str().expect("a path");
     let first = run(&db, &["import", demo]);
     assert!(first.status.success(), "{}", text(&first.stderr));
+    let lines = info_lines(&first);
     assert!(
-        text(&first.stdout).contains("created"),
-        "{}",
-        text(&first.stdout)
+        lines.len() == 1 && lines[0].contains("persons 7 created"),
+        "{lines:?}"
     );
     let second = run(&db, &["import", demo]);
     assert!(second.status.success());
+    let lines = info_lines(&second);
     assert!(
-        text(&second.stdout).contains("persons 0 created, 0 updated"),
-        "{}",
-        text(&second.stdout)
+        lines.len() == 1 && lines[0].contains("persons 0 created, 0 updated"),
+        "{lines:?}"
     );
 
     let bad = dir.join("bad.jsonl");
@@ -93,7 +134,8 @@ fn migrate_and_import_are_idempotent_and_bad_rows_are_reported_by_line() {
 
 #[test]
 fn officers_and_integrators_are_added() {
-    let db = scratch().join("db.sqlite");
+    let dir = scratch();
+    let db = dir.join("db.sqlite");
     let officer = run(
         &db,
         &[
@@ -106,6 +148,32 @@ fn officers_and_integrators_are_added() {
         ],
     );
     assert!(officer.status.success(), "{}", text(&officer.stderr));
+    let lines = info_lines(&officer);
+    assert!(
+        lines.len() == 1 && lines[0].contains("officer added"),
+        "{lines:?}"
+    );
+    assert!(
+        !lines[0].contains("850315300019"),
+        "no full IIN in logs: {lines:?}"
+    );
+    let again = run(
+        &db,
+        &[
+            "officers",
+            "add",
+            "--iin",
+            "850315300019",
+            "--body",
+            "940140000385",
+        ],
+    );
+    assert!(again.status.success());
+    let lines = info_lines(&again);
+    assert!(
+        lines.len() == 1 && lines[0].contains("already listed"),
+        "{lines:?}"
+    );
     let bad_body = run(
         &db,
         &["officers", "add", "--iin", "850315300019", "--body", "123"],
@@ -123,7 +191,8 @@ fn officers_and_integrators_are_added() {
 
 #[test]
 fn unknown_commands_and_bad_configuration_are_usage_errors() {
-    let db = scratch().join("db.sqlite");
+    let dir = scratch();
+    let db = dir.join("db.sqlite");
     for flag in ["--help", "-h", "help"] {
         let help = run(&db, &[flag]);
         assert_eq!(help.status.code(), Some(0), "{flag}");
@@ -145,4 +214,29 @@ fn unknown_commands_and_bad_configuration_are_usage_errors() {
         "production fails closed: {}",
         text(&bad.stderr)
     );
+}
+
+#[test]
+fn a_taken_port_is_said_before_anything_is_written() {
+    let dir = scratch();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let address = taken.local_addr().expect("its address").to_string();
+    let db = dir.join("db.sqlite");
+    let output = Command::new(env!("CARGO_BIN_EXE_registration-api"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", db.display()),
+        )
+        .env("BIND_ADDR", &address)
+        .env_remove("APP_ENV")
+        .env_remove("EDS_TRUST_ANCHORS")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {address}")),
+        "{stderr}"
+    );
+    assert!(!db.exists(), "no database file was created");
 }

@@ -197,9 +197,10 @@ pub enum Error {
     #[error("the signer's key usage does not allow digital signatures")]
     KeyUsage,
     /// See [`Code::KeyPurpose`].
-    #[error("the signer's key is not a {required} key")]
+    #[error("the signer's key is not {required}")]
     KeyPurpose {
-        /// The purpose the caller required ("sign" or "auth").
+        /// The purpose the caller required, as a phrase ("a signing key", "an authentication
+        /// key").
         required: &'static str,
     },
     /// See [`Code::Revoked`].

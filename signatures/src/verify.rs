@@ -673,7 +673,10 @@ impl<'a> Context<'a> {
             && !profile::serves(signer, purpose)
         {
             outcome.findings.push(Error::KeyPurpose {
-                required: purpose.as_str(),
+                required: match purpose {
+                    profile::Purpose::Sign => "a signing key",
+                    profile::Purpose::Auth => "an authentication key",
+                },
             });
         }
         let Some(anchor) = path.anchor() else {

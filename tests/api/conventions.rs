@@ -269,3 +269,63 @@ async fn connections_count_the_whole_list() {
         assert_eq!(theirs["data"]["myApplications"]["totalCount"], 0);
     }
 }
+
+/// A Latin-script word of 3 letters or more, other than names of programs and codes: an
+/// English internal in a Kazakh or Russian message.
+fn english_in(text: &str) -> Option<String> {
+    const ALLOWED: &[&str] = &[
+        "NCALayer", "base64", "decode", "true", "AUTH", "SIGN", "RSA", "GOST", "ISO", "SMS",
+    ];
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| word.chars().filter(char::is_ascii_alphabetic).count() >= 3)
+        .find(|word| !ALLOWED.contains(word))
+        .map(str::to_owned)
+}
+
+#[actix_web::test]
+async fn messages_are_whole_sentences_in_the_requests_language() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = signed_in(&app, AIGERIM).await;
+    for language in ["kk", "ru"] {
+        let headers = [("Accept-Language", language)];
+        // A domain rule's own sentence, not the generic one with an English aside.
+        let period = app
+            .graphql_with(
+                "mutation { createApplication(input: { kind: TEMPORARY, periodMonths: 40 }) { userErrors { code field message detail } } }",
+                json!({}),
+                Some(&token),
+                &headers,
+            )
+            .await;
+        let error = &period["data"]["createApplication"]["userErrors"][0];
+        assert_eq!(error["code"], "BAD_USER_INPUT", "{period}");
+        assert_eq!(error["field"], json!(["input", "periodMonths"]));
+        let message = error["message"].as_str().expect("a message");
+        assert_eq!(english_in(message), None, "{language}: {message}");
+        assert!(
+            message.contains("12"),
+            "{language}: the rule itself: {message}"
+        );
+
+        // The verifier's findings go to `detail`, in English, never into the message.
+        let (challenge, payload) = app.challenge(None).await;
+        let signing_key = sign_certificate(AIGERIM);
+        let cms = signatures::testing::cms::base64(
+            &signatures::testing::CmsBuilder::new(&payload)
+                .certificate(&signing_key)
+                .signer(signatures::testing::SignerSpec::new(&signing_key))
+                .build(),
+        );
+        let wrong_key = app.login(&challenge, &cms, &headers).await;
+        let error = &wrong_key["userErrors"][0];
+        assert_eq!(error["code"], "KEY_PURPOSE", "{wrong_key}");
+        let message = error["message"].as_str().expect("a message");
+        assert_eq!(english_in(message), None, "{language}: {message}");
+        let (challenge, _) = app.challenge(None).await;
+        let garbage = app.login(&challenge, "AAAAAAAA", &headers).await;
+        let error = &garbage["userErrors"][0];
+        assert_eq!(error["code"], "MALFORMED", "{garbage}");
+        let message = error["message"].as_str().expect("a message");
+        assert_eq!(english_in(message), None, "{language}: {message}");
+    }
+}

@@ -6,6 +6,7 @@
 //!   without internals.
 
 use super::locale::Locale;
+use super::sentences::Sentence;
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
 use registration_core::service::InternalError;
 use registration_core::service::signing::{SignError, SignatureRefusal};
@@ -79,10 +80,10 @@ pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
 }
 
 /// A top-level error for a bad argument of a query (queries have no payload for user errors):
-/// `extensions.code` is `BAD_USER_INPUT`, like GraphQL's own validation errors.
-pub fn api_error_with(code: UserErrorCode, locale: Locale, detail: &str) -> async_graphql::Error {
-    let message = format!("{} ({detail})", code.message(locale));
-    async_graphql::Error::new(message)
+/// `extensions.code` is `BAD_USER_INPUT`, like GraphQL's own validation errors; the message is
+/// a sentence in the request's language.
+pub fn bad_argument(message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message.into())
         .extend_with(|_, extensions| extensions.set("code", "BAD_USER_INPUT"))
 }
 
@@ -352,8 +353,8 @@ impl UserErrorCode {
                 "Sign with your own individual key.",
             ),
             C::SignatureMissing => (
-                "cms немесе otp біреуін ғана беріңіз.",
-                "Передайте ровно одно из: cms или otp.",
+                "Қолтаңбаны бір тәсілмен ғана беріңіз: ЭЦҚ немесе SMS-код.",
+                "Передайте подпись одним способом: ЭЦП или SMS-код.",
                 "Give exactly one of cms and otp.",
             ),
             C::OtpNotAvailable => (
@@ -498,22 +499,81 @@ pub struct UserError {
     pub code: UserErrorCode,
     /// The path of the input field at fault, e.g. `["input", "cms"]`; null when no one field is.
     pub field: Option<Vec<String>>,
-    /// What went wrong, for people, in the request's language.
+    /// What went wrong, for people: whole sentences in the request's language.
     pub message: String,
+    /// A technical detail for developers, in English (e.g. the signature verifier's finding);
+    /// not for people, and not stable: branch on `code`.
+    pub detail: Option<String>,
 }
 
 impl UserError {
-    /// A user error about `field` (a path under `input`), with the code's localised sentence
-    /// and, when given, a detail (the verifier's own explanation, in English).
+    /// A user error about `field` (a path under `input`), with the code's sentence in the
+    /// request's language and, when given, a technical detail (in English) beside it.
     pub fn new(code: UserErrorCode, field: &[&str], locale: Locale, detail: Option<&str>) -> Self {
-        let sentence = code.message(locale);
         UserError {
             code,
-            field: (!field.is_empty()).then(|| field.iter().map(|f| (*f).to_owned()).collect()),
-            message: match detail {
-                Some(detail) => format!("{sentence} ({detail})"),
-                None => sentence.to_owned(),
-            },
+            field: path(field),
+            message: code.message(locale).to_owned(),
+            detail: detail.map(str::to_owned),
         }
+    }
+
+    /// A user error whose message is a more precise sentence than the code's own.
+    pub fn explained(
+        code: UserErrorCode,
+        field: &[&str],
+        locale: Locale,
+        sentence: Sentence,
+    ) -> Self {
+        UserError {
+            code,
+            field: path(field),
+            message: sentence.pick(locale).to_owned(),
+            detail: None,
+        }
+    }
+}
+
+fn path(field: &[&str]) -> Option<Vec<String>> {
+    (!field.is_empty()).then(|| field.iter().map(|f| (*f).to_owned()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graphql::sentences::leaks_english;
+    use async_graphql::resolver_utils::EnumType;
+
+    #[test]
+    fn every_code_has_whole_sentences_in_each_language() {
+        for item in UserErrorCode::items() {
+            for locale in [Locale::Kk, Locale::Ru, Locale::En] {
+                let message = item.value.message(locale);
+                assert!(
+                    message.chars().next().is_some_and(char::is_uppercase)
+                        && message.ends_with('.'),
+                    "{}: not a whole sentence: {message}",
+                    item.name
+                );
+                if locale != Locale::En {
+                    assert_eq!(leaks_english(message), None, "{}: {message}", item.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_detail_never_reaches_the_message() {
+        let error = UserError::new(
+            UserErrorCode::Malformed,
+            &["input", "cms"],
+            Locale::Ru,
+            Some("ContentInfo: expected tag 0x30, found 0x00"),
+        );
+        assert_eq!(error.message, UserErrorCode::Malformed.message(Locale::Ru));
+        assert_eq!(
+            error.detail.as_deref(),
+            Some("ContentInfo: expected tag 0x30, found 0x00")
+        );
     }
 }

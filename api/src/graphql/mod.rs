@@ -14,6 +14,7 @@ pub mod order;
 pub mod pagination;
 pub mod person;
 pub mod query;
+pub mod sentences;
 pub mod signing;
 
 use crate::state::AppState;

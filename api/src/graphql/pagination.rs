@@ -1,8 +1,9 @@
 //! Relay cursor connections: opaque cursors over a stable order `(timestamp, id)`, so pages
 //! neither skip nor repeat rows when new ones arrive.
 
-use super::errors::{UserErrorCode, api_error_with};
+use super::errors::bad_argument;
 use super::locale::Locale;
+use super::sentences;
 use async_graphql::SimpleObject;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -72,13 +73,7 @@ impl Cursor {
                     id: Uuid::parse_str(id).ok()?,
                 })
             });
-        parsed.ok_or_else(|| {
-            api_error_with(
-                UserErrorCode::BadUserInput,
-                locale,
-                "after: not a cursor from this list",
-            )
-        })
+        parsed.ok_or_else(|| bad_argument(sentences::CURSOR_NOT_FROM_LIST.pick(locale)))
     }
 }
 
@@ -86,11 +81,7 @@ impl Cursor {
 pub fn page_size(first: Option<i32>, locale: Locale) -> async_graphql::Result<u64> {
     let first = first.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&first) {
-        return Err(api_error_with(
-            UserErrorCode::BadUserInput,
-            locale,
-            "first: 1 to 100",
-        ));
+        return Err(bad_argument(sentences::PAGE_SIZE.pick(locale)));
     }
     Ok(u64::try_from(first).unwrap_or(20))
 }

@@ -2,6 +2,7 @@
 //! `async_graphql::Schema`, since the stock actix integration answers every request with one
 //! status and content type), with the body read under a size limit and a deadline.
 
+pub mod cors;
 pub mod graphiql;
 pub mod graphql;
 pub mod prescan;

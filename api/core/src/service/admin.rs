@@ -14,7 +14,7 @@ pub async fn add_officer(
     iin: &str,
     body: &str,
     now: OffsetDateTime,
-) -> Result<(), String> {
+) -> Result<OfficerAdded, String> {
     let iin = Iin::from_certificate(iin).map_err(|e| format!("--iin: {e}"))?;
     let body = Bin::parse(body).map_err(|e| format!("--body: {e}"))?;
     let exists = officer::Entity::find()
@@ -33,8 +33,19 @@ pub async fn add_officer(
         .insert(db)
         .await
         .map_err(|e| e.to_string())?;
+        Ok(OfficerAdded::Added)
+    } else {
+        Ok(OfficerAdded::AlreadyListed)
     }
-    Ok(())
+}
+
+/// What `add_officer` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficerAdded {
+    /// The officer is now listed for the body.
+    Added,
+    /// The officer was listed for the body already; nothing changed.
+    AlreadyListed,
 }
 
 /// Registers an integrator and returns its API key (shown once; only its hash is stored).

@@ -7,6 +7,7 @@ use crate::graphql::enums::{
 };
 use crate::graphql::errors::{UserError, UserErrorCode};
 use crate::graphql::locale::Locale;
+use crate::graphql::sentences::{self, Sentence};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined};
 use registration_core::domain::{self, Area, CountryCode, Iin, RegistrationPeriod, Rka, Text};
 use registration_core::service::applications::draft::{
@@ -141,13 +142,12 @@ impl Validation {
 }
 
 impl Validation {
-    pub(super) fn bad(&mut self, field: &[&str], detail: impl std::fmt::Display) {
-        let detail = detail.to_string();
-        self.errors.push(UserError::new(
+    pub(super) fn bad(&mut self, field: &[&str], why: impl Into<Sentence>) {
+        self.errors.push(UserError::explained(
             UserErrorCode::BadUserInput,
             field,
             self.locale,
-            Some(&detail),
+            why.into(),
         ));
     }
 
@@ -174,10 +174,7 @@ impl Validation {
                 Some(AddressChoice::ByOwner(iin?, area?))
             }
             _ => {
-                self.bad(
-                    &["input", "address"],
-                    "give either rka, or ownerIin and area",
-                );
+                self.bad(&["input", "address"], sentences::ADDRESS_ONE_WAY);
                 None
             }
         }
@@ -202,7 +199,7 @@ impl Validation {
             (draft::Representation::SelfApplicant, Some(_)) => {
                 self.bad(
                     &["input", "representation", "subjectIin"],
-                    "only a representative names another person",
+                    sentences::SUBJECT_ONLY_FOR_REPRESENTATIVES,
                 );
                 return None;
             }
@@ -254,7 +251,7 @@ impl Validation {
             Ok(_) => {
                 self.bad(
                     &["input", "arrivalFromAbroad", "country"],
-                    "the country of former residence cannot be Kazakhstan",
+                    sentences::COUNTRY_NOT_KAZAKHSTAN,
                 );
                 None
             }

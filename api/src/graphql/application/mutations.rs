@@ -10,6 +10,7 @@ use crate::graphql::context::{request, service, signed_in};
 use crate::graphql::errors::{UserError, UserErrorCode, internal};
 use crate::graphql::ids;
 use crate::graphql::locale::Locale;
+use crate::graphql::sentences;
 use async_graphql::{Context, Object};
 use registration_core::domain::{MultilineText, Text};
 use registration_core::policy::Operation;
@@ -29,15 +30,11 @@ fn draft_error(error: DraftError, locale: Locale) -> async_graphql::Result<UserE
             &["input", "idempotencyKey"],
         ),
         DraftError::Inconsistent(field, draft::Inconsistency::PeriodForPermanent) => {
-            return Ok(UserError::new(
+            return Ok(UserError::explained(
                 UserErrorCode::BadUserInput,
                 field_path(field),
                 locale,
-                Some(locale.pick(
-                    "тұрақты тіркеудің мерзімі болмайды",
-                    "у постоянной регистрации нет срока",
-                    "a permanent registration has no period",
-                )),
+                sentences::NO_PERIOD_FOR_PERMANENT,
             ));
         }
         DraftError::Internal(error) => return Err(internal(error, locale)),

@@ -5,9 +5,7 @@ use super::inputs::{AddressInput, Validation};
 use super::types::{Application, ApplicationConnection, ApplicationEdge, PropertyLookupResult};
 use crate::graphql::connection::{self, Page};
 use crate::graphql::context::{request, service, signed_in};
-use crate::graphql::errors::{
-    UserErrorCode, api_error_with, internal, limit_exceeded, rate_limited,
-};
+use crate::graphql::errors::{UserErrorCode, bad_argument, internal, limit_exceeded, rate_limited};
 use crate::graphql::ids;
 use crate::graphql::pagination::Cursor;
 use async_graphql::{Context, ID, Object};
@@ -59,12 +57,11 @@ impl ApplicationQuery {
         }
         let mut v = Validation::new(ctx, locale)?;
         let Some(address) = v.address(input) else {
-            let detail = v
-                .errors
-                .first()
-                .map(|e| e.message.clone())
-                .unwrap_or_default();
-            return Err(api_error_with(UserErrorCode::BadUserInput, locale, &detail));
+            let message = v.errors.first().map_or_else(
+                || UserErrorCode::BadUserInput.message(locale).to_owned(),
+                |e| e.message.clone(),
+            );
+            return Err(bad_argument(message));
         };
         let answer = match property::lookup(service(ctx)?, viewer, &address).await {
             Ok(answer) => answer,
