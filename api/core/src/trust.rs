@@ -2,7 +2,8 @@
 //! intermediates and CRLs, with CRL files reloaded when they change.
 //!
 //! In the development profile with no anchors configured, the demo PKI shipped in `demo/pki/`
-//! is trusted, with a loud warning; the production profile refuses it.
+//! (its RSA and its GOST 2015-512 hierarchy) is trusted, with a loud warning; the production
+//! profile refuses it.
 
 use arc_swap::ArcSwap;
 use signatures::{Certificate, Crl, Verifier};
@@ -11,9 +12,34 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
-/// The demo PKI's root and intermediate (test-only keys, in the repository).
+/// The demo PKI's RSA root (test-only keys, in the repository).
 pub const DEMO_ROOT_PEM: &str = include_str!("../../../demo/pki/root.pem");
-const DEMO_INTERMEDIATE_PEM: &str = include_str!("../../../demo/pki/intermediate.pem");
+/// The demo PKI's GOST 2015-512 root, beside the RSA one (its people's `<name>.gost.pem` keys
+/// sign documents and sign in, as NCA RK's GOST 2015 keys do).
+pub const DEMO_GOST_ROOT_PEM: &str = include_str!("../../../demo/pki/root.gost.pem");
+/// The demo intermediates: RSA, then GOST 2015-512.
+const DEMO_INTERMEDIATE_PEMS: [(&str, &str); 2] = [
+    (
+        include_str!("../../../demo/pki/intermediate.pem"),
+        "demo intermediate",
+    ),
+    (
+        include_str!("../../../demo/pki/intermediate.gost.pem"),
+        "demo GOST intermediate",
+    ),
+];
+
+/// Reads the demo PKI's certificates (`(PEM, what)` pairs).
+fn demo_certificates(pems: &[(&str, &str)]) -> Result<Vec<Certificate>, TrustError> {
+    let mut all = Vec::new();
+    for (pem, what) in pems {
+        all.extend(
+            Verifier::certificates_from(pem.as_bytes(), what)
+                .map_err(|e| TrustError(e.to_string()))?,
+        );
+    }
+    Ok(all)
+}
 
 /// Why the trust configuration cannot be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -156,18 +182,18 @@ fn in_force(files: &[Option<GoodFile>]) -> (Vec<Crl>, Vec<Vec<u8>>) {
 impl TrustStore {
     /// Loads the configured files (or, in development without anchors, the demo PKI), at `now`.
     pub fn load(settings: &TrustConfig, now: OffsetDateTime) -> Result<Self, TrustError> {
-        let demo_root = Verifier::certificates_from(DEMO_ROOT_PEM.as_bytes(), "demo root")
-            .map_err(|e| TrustError(e.to_string()))?;
+        let demo_roots = demo_certificates(&[
+            (DEMO_ROOT_PEM, "demo root"),
+            (DEMO_GOST_ROOT_PEM, "demo GOST root"),
+        ])?;
+        let demo_intermediates = demo_certificates(&DEMO_INTERMEDIATE_PEMS)?;
         let (anchors, mut intermediates, uses_demo_anchor) = if settings.trust_anchors.is_empty() {
             if settings.production {
                 return Err(TrustError(
                     "the production profile needs EDS_TRUST_ANCHORS".to_owned(),
                 ));
             }
-            let demo_intermediate =
-                Verifier::certificates_from(DEMO_INTERMEDIATE_PEM.as_bytes(), "demo intermediate")
-                    .map_err(|e| TrustError(e.to_string()))?;
-            (demo_root.clone(), demo_intermediate, true)
+            (demo_roots.clone(), demo_intermediates.clone(), true)
         } else {
             (
                 read_certificates(&settings.trust_anchors, "trust anchor")?,
@@ -175,10 +201,14 @@ impl TrustStore {
                 false,
             )
         };
-        let demo_der: Vec<&[u8]> = demo_root.iter().map(Certificate::der).collect();
+        let demo_der: Vec<&[u8]> = demo_roots
+            .iter()
+            .chain(&demo_intermediates)
+            .map(Certificate::der)
+            .collect();
         if settings.production && anchors.iter().any(|a| demo_der.contains(&a.der())) {
             return Err(TrustError(
-                "the demo PKI's root is configured as a trust anchor: the production profile refuses it".to_owned(),
+                "a certificate of the demo PKI is configured as a trust anchor: the production profile refuses it".to_owned(),
             ));
         }
         intermediates.extend(read_certificates(&settings.intermediates, "intermediate")?);

@@ -15,6 +15,8 @@ pub const POLICY_LEGAL_ENTITY_SIGN: &str = "1.2.398.3.3.2.1";
 pub const POLICY_INDIVIDUAL_SIGN: &str = "1.2.398.3.3.2.3";
 /// Policy of an individual's authentication certificate.
 pub const POLICY_INDIVIDUAL_AUTH: &str = "1.2.398.3.3.2.4";
+/// The one policy NCA RK's GOST 2015 certificates carry, its CAs' included (1.2.398.3.3.2).
+pub const POLICY_GOST2015: &str = "1.2.398.3.3.2";
 /// Extended key usage marking an individual.
 pub const EKU_INDIVIDUAL: &str = "1.2.398.3.3.4.1.1";
 /// Extended key usage marking a legal entity's employee.
@@ -27,6 +29,14 @@ pub const ROLE_EMPLOYEE: &str = "1.2.398.3.3.4.1.2.5";
 pub const EKU_EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
 /// id-kp-clientAuth.
 pub const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+/// The keyUsage of NCA RK's GOST 2015 end-entity keys (a critical digitalSignature,
+/// nonRepudiation and keyEncipherment): one key that both signs documents and signs in, where
+/// RSA and GOST 2004 holders get two.
+pub const COMBINED_KEY_USAGE: [KeyUsageBit; 3] = [
+    KeyUsageBit::DigitalSignature,
+    KeyUsageBit::NonRepudiation,
+    KeyUsageBit::KeyEncipherment,
+];
 
 /// Key cache slots: the root, the intermediate and end entities get distinct keys.
 const ROOT_SLOT: usize = 0;
@@ -194,6 +204,32 @@ impl TestPki {
             .key_usage(&[KeyUsageBit::DigitalSignature, KeyUsageBit::NonRepudiation])
             .ext_key_usage(&[EKU_EMAIL_PROTECTION, EKU_LEGAL_ENTITY, role_oid])
             .policies(&[POLICY_LEGAL_ENTITY_SIGN])
+    }
+
+    /// An individual's combined key as NCA RK issues GOST 2015 keys (see
+    /// `individual_valid_2015_gost.p12` in the vectors): [`COMBINED_KEY_USAGE`], EKU
+    /// emailProtection and the individual's role, policy [`POLICY_GOST2015`]. It serves both
+    /// `sign` and `auth`. Finish with `.issued_by(&pki.intermediate)`.
+    pub fn individual_combined(&self, iin: &str) -> CertificateBuilder {
+        self.end_entity(Self::individual_name(iin))
+            .key_usage(&COMBINED_KEY_USAGE)
+            .ext_key_usage(&[EKU_EMAIL_PROTECTION, EKU_INDIVIDUAL])
+            .policies(&[POLICY_GOST2015])
+    }
+
+    /// A legal entity employee's combined key, as NCA RK issues GOST 2015 keys (see
+    /// `ceo_revoked_2015.p12`): like [`TestPki::legal_entity_sign`] with
+    /// [`COMBINED_KEY_USAGE`] and policy [`POLICY_GOST2015`]. Finish with
+    /// `.issued_by(&pki.intermediate)`.
+    pub fn legal_entity_combined(
+        &self,
+        iin: &str,
+        bin: &str,
+        role_oid: &str,
+    ) -> CertificateBuilder {
+        self.legal_entity_sign(iin, bin, role_oid)
+            .key_usage(&COMBINED_KEY_USAGE)
+            .policies(&[POLICY_GOST2015])
     }
 
     /// A CRL of the intermediate, thisUpdate 2021-06-01, nextUpdate 2022-12-01.
