@@ -1195,3 +1195,114 @@ async fn a_signing_request_is_a_node_its_applicant_can_fetch() {
         .await;
     assert!(hidden["data"]["node"].is_null(), "{hidden}");
 }
+
+/// How the verifier names a GOST 2015-512 signature (the stored report's `signatureAlgorithm`).
+const GOST_2015: &str = "GOST R 34.10-2015 (512 bits) with Streebog-512";
+
+/// Signs in with `key`, files a complete draft for Aigerim's flat, prepares it and returns the
+/// token and the signing request.
+async fn gost_draft_prepared(app: &TestApp, key: &testing::Certificate) -> (String, Value) {
+    let login = app.login_with(key).await;
+    let token = login["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("signed in: {login}"))
+        .to_owned();
+    let created = create(app, &token, complete()).await;
+    let draft = &created["application"];
+    assert_eq!(draft["missingRequirements"], json!([]), "{created}");
+    let prepared = prepare(app, &token, draft).await;
+    assert_eq!(codes(&prepared), Vec::<String>::new(), "{prepared}");
+    (token, prepared["signingRequest"].clone())
+}
+
+/// The stored signatures are a sign-in and an application by `iin` with the same GOST 2015
+/// key, each reported with its algorithm.
+fn assert_signed_in_and_submitted_with_one_gost_key(
+    stored: &[(String, Option<String>, String, Value)],
+    iin: &str,
+) {
+    let purposes: Vec<&str> = stored.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(purposes, ["SIGN_IN", "APPLICATION"]);
+    for (purpose, signer_iin, serial, report) in stored {
+        assert_eq!(signer_iin.as_deref(), Some(iin), "{purpose}");
+        assert_eq!(serial, &stored[0].2, "{purpose}: one key for both");
+        let signer = &report["signers"][0];
+        assert_eq!(report["valid"], true, "{purpose}: {report}");
+        assert_eq!(signer["signatureAlgorithm"], GOST_2015, "{purpose}");
+        assert_eq!(signer["digestAlgorithm"], "Streebog-512", "{purpose}");
+    }
+}
+
+#[actix_web::test]
+async fn a_citizen_signs_in_and_submits_with_one_gost_2015_key() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let key = gost_certificate(AIGERIM);
+        let (token, request) = gost_draft_prepared(&app, &key).await;
+        // What NCALayer is asked for, NCA RK's combined GOST 2015 key has: a signing key with
+        // emailProtection.
+        assert_eq!(
+            request["keyRequirements"],
+            json!({ "purpose": "SIGN", "extendedKeyUsageOids": [testing::nca::EKU_EMAIL_PROTECTION], "iin": AIGERIM })
+        );
+        let bytes = payload_bytes(&request);
+
+        // Someone else's GOST key, or the base64 text signed with hers, are refused as with RSA.
+        let other = sign(&gost_certificate(NURLAN), &bytes);
+        let other = submit(&app, &token, &request["id"], &other).await;
+        assert_eq!(codes(&other), ["SIGNER_MISMATCH"], "{backend:?}");
+        let text = sign(&key, STANDARD.encode(&bytes).as_bytes());
+        let text = submit(&app, &token, &request["id"], &text).await;
+        assert_eq!(codes(&text), ["PAYLOAD_TEXT_SIGNED"], "{backend:?}");
+
+        let submitted = submit(&app, &token, &request["id"], &sign(&key, &bytes)).await;
+        assert_eq!(
+            codes(&submitted),
+            Vec::<String>::new(),
+            "{backend:?}: {submitted}"
+        );
+        assert_eq!(submitted["application"]["status"], "SUBMITTED");
+        assert_signed_in_and_submitted_with_one_gost_key(&stored_signatures(&app).await, AIGERIM);
+    }
+}
+
+#[actix_web::test]
+async fn a_demo_citizen_signs_in_and_submits_with_her_gost_demo_key() {
+    let app = spawn_demo_app().await;
+    let key = demo_key("aigerim.gost.pem");
+    let (token, request) = gost_draft_prepared(&app, &key).await;
+    let bytes = payload_bytes(&request);
+    let submitted = submit(&app, &token, &request["id"], &sign(&key, &bytes)).await;
+    assert_eq!(codes(&submitted), Vec::<String>::new(), "{submitted}");
+    assert_eq!(submitted["application"]["status"], "SUBMITTED");
+    let stored = stored_signatures(&app).await;
+    assert_signed_in_and_submitted_with_one_gost_key(&stored, AIGERIM);
+    // The path runs to the GOST demo root, which the development profile trusts beside the
+    // RSA one.
+    let chain: Vec<&str> = stored[1].3["signers"][0]["chain"]
+        .as_array()
+        .expect("a chain")
+        .iter()
+        .filter_map(|entry| entry["subject"].as_str())
+        .collect();
+    assert_eq!(chain.len(), 3, "{chain:?}");
+    assert!(chain[1].contains("DEMO NCA GOST 2015"), "{chain:?}");
+    assert!(chain[2].contains("DEMO ROOT GOST 2015"), "{chain:?}");
+
+    // Her GOST key is one key: it cannot be passed off as her RSA one, and her RSA signing key
+    // still does not sign in.
+    let rsa_sign = app.login_with(&demo_key("aigerim.sign.pem")).await;
+    assert_eq!(codes(&rsa_sign), ["KEY_PURPOSE"], "{rsa_sign}");
+
+    // The demo officer's GOST key signs him in for his body once he is listed.
+    let officer = demo_key("officer.gost.pem");
+    assert_eq!(codes(&app.login_with(&officer).await), ["NOT_AN_OFFICER"]);
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the demo database");
+    api::core::service::admin::add_officer(&db, "850315300019", "940140000385", now())
+        .await
+        .expect("listed");
+    let signed_in = app.login_with(&officer).await;
+    assert!(signed_in["token"].is_string(), "{signed_in}");
+}

@@ -58,6 +58,13 @@ pub fn pki() -> &'static TestPki {
     PKI.get_or_init(TestPki::ec_p256)
 }
 
+/// A GOST 2015-512 test PKI, trusted by test apps beside [`pki`]: how NCA RK has issued keys
+/// since 2024 (see [`gost_certificate`]).
+pub fn gost_pki() -> &'static TestPki {
+    static PKI: OnceLock<TestPki> = OnceLock::new();
+    PKI.get_or_init(TestPki::gost2015)
+}
+
 /// The scratch directory of the app whose id is `id`.
 fn scratch_dir(id: &str) -> PathBuf {
     std::env::temp_dir().join(format!("registration-e2e-{id}"))
@@ -160,14 +167,22 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
     std::fs::write(&root, pki().root.pem()).expect("root written");
     let intermediate = dir.join("intermediate.pem");
     std::fs::write(&intermediate, pki().intermediate.pem()).expect("intermediate written");
+    let gost_root = dir.join("gost-root.pem");
+    std::fs::write(&gost_root, gost_pki().root.pem()).expect("GOST root written");
+    let gost_intermediate = dir.join("gost-intermediate.pem");
+    std::fs::write(&gost_intermediate, gost_pki().intermediate.pem())
+        .expect("GOST intermediate written");
     let mut env: HashMap<String, String> = HashMap::from([
         ("BIND_ADDR".to_owned(), "127.0.0.1:0".to_owned()),
         ("DATABASE_URL".to_owned(), database_url.clone()),
         ("APP_ENV".to_owned(), "development".to_owned()),
-        ("EDS_TRUST_ANCHORS".to_owned(), root.display().to_string()),
+        (
+            "EDS_TRUST_ANCHORS".to_owned(),
+            format!("{},{}", root.display(), gost_root.display()),
+        ),
         (
             "EDS_INTERMEDIATES".to_owned(),
-            intermediate.display().to_string(),
+            format!("{},{}", intermediate.display(), gost_intermediate.display()),
         ),
     ]);
     for (name, value) in extra {
@@ -411,7 +426,7 @@ impl TestApp {
     pub async fn login(&self, challenge_id: &str, cms: &str, headers: &[(&str, &str)]) -> Value {
         let response = self
             .graphql_with(
-                "mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token expiresAt person { id iin surname givenName patronymic } userErrors { code field message } } }",
+                "mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token expiresAt person { id iin surname givenName patronymic } userErrors { code field message detail } } }",
                 json!({ "input": { "challengeId": challenge_id, "cms": cms } }),
                 None,
                 headers,
@@ -550,4 +565,74 @@ pub fn peer_available(test: &str, missing: Option<String>) -> bool {
     // Written to the real stderr, past the test harness's capture, so that it shows.
     let _ = writeln!(std::io::stderr(), "NOTE: {test} did not run: {missing}");
     false
+}
+
+/// An individual's GOST 2015-512 key from [`gost_pki`], as NCA RK issues them: one key that
+/// both signs documents and signs in (keyUsage digitalSignature, nonRepudiation and
+/// keyEncipherment; EKU emailProtection and the individual's role).
+pub fn gost_certificate(iin: &str) -> testing::Certificate {
+    gost_pki()
+        .individual_combined(iin)
+        .validity(
+            now() - time::Duration::days(30),
+            now() + time::Duration::days(365),
+        )
+        .issued_by(&gost_pki().intermediate)
+}
+
+/// The demo officer's GOST 2015-512 key from [`gost_pki`]: a legal entity's employee of the
+/// body 940140000385, one key for signing and signing in.
+pub fn gost_officer_certificate() -> testing::Certificate {
+    use signatures::testing::nca;
+    gost_pki()
+        .legal_entity_combined("850315300019", "940140000385", nca::ROLE_EMPLOYEE)
+        .validity(
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
+        )
+        .issued_by(&gost_pki().intermediate)
+}
+
+/// A key of the demo PKI, `demo/pki/<file>` (certificate and private key in one PEM, RSA or
+/// GOST), to sign with through [`CmsBuilder`] as `eds-sign` does.
+pub fn demo_key(file: &str) -> testing::Certificate {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("demo/pki")
+        .join(file);
+    let pem = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let key = testing::KeyPair::from_private_key_pem(&pem).expect("a private key");
+    let der = openssl::x509::X509::from_pem(&pem)
+        .and_then(|c| c.to_der())
+        .expect("a certificate");
+    testing::Certificate::from_der(&der, key).expect("a readable certificate")
+}
+
+/// The signatures an app stored, oldest first: their purpose (`SIGN_IN`, `APPLICATION`), the
+/// signer's IIN and serial, and the verifier's report.
+pub async fn stored_signatures(app: &TestApp) -> Vec<(String, Option<String>, String, Value)> {
+    let db = Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT purpose, signer_iin, signer_serial, report FROM stored_signature \
+             ORDER BY received_at",
+        ))
+        .await
+        .expect("the stored signatures");
+    let signatures = rows
+        .iter()
+        .map(|row| {
+            let report: String = row.try_get("", "report").expect("a report");
+            (
+                row.try_get("", "purpose").expect("a purpose"),
+                row.try_get("", "signer_iin").expect("an IIN column"),
+                row.try_get("", "signer_serial").expect("a serial"),
+                serde_json::from_str(&report).expect("the report is JSON"),
+            )
+        })
+        .collect();
+    let _ = db.close().await;
+    signatures
 }

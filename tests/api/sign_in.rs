@@ -419,3 +419,258 @@ async fn an_expired_session_is_unauthenticated() {
         "{response}"
     );
 }
+
+/// How the verifier names a GOST 2015-512 signature (the stored report's `signatureAlgorithm`).
+const GOST_2015: &str = "GOST R 34.10-2015 (512 bits) with Streebog-512";
+
+#[actix_web::test]
+async fn a_citizen_signs_in_with_a_combined_gost_2015_key() {
+    for backend in BACKENDS {
+        let app = spawn_app(backend).await;
+        let certificate = gost_certificate(IIN);
+        let payload = app.login_with(&certificate).await;
+        assert_eq!(
+            codes(&payload),
+            Vec::<String>::new(),
+            "{backend:?}: {payload}"
+        );
+        assert_eq!(payload["person"]["iin"], IIN);
+        assert_eq!(payload["person"]["surname"], "ТЕСТОВ");
+        assert_eq!(payload["person"]["givenName"], "ТЕСТ");
+        assert_eq!(payload["person"]["patronymic"], "ТЕСТОВИЧ");
+        let token = payload["token"].as_str().expect("a token");
+        let viewer = app
+            .graphql("{ viewer { iin } }", json!({}), Some(token))
+            .await;
+        assert_eq!(
+            viewer["data"]["viewer"]["iin"], IIN,
+            "{backend:?}: {viewer}"
+        );
+
+        // The same person signs in with an authentication key of the other PKI: one person.
+        let other = app.login_with(&auth_certificate(IIN)).await;
+        assert_eq!(other["person"]["id"], payload["person"]["id"], "{other}");
+
+        // Each sign-in is stored with the verifier's report, naming its algorithm.
+        let stored = stored_signatures(&app).await;
+        assert_eq!(stored.len(), 2, "{backend:?}");
+        let (purpose, iin, serial, report) = &stored[0];
+        assert_eq!(purpose, "SIGN_IN");
+        assert_eq!(iin.as_deref(), Some(IIN));
+        let signer = &report["signers"][0];
+        assert_eq!(report["valid"], true, "{report}");
+        assert_eq!(signer["signatureAlgorithm"], GOST_2015, "{report}");
+        assert_eq!(signer["digestAlgorithm"], "Streebog-512");
+        assert_eq!(signer["serialNumber"], serial.as_str());
+        assert_eq!(signer["purposes"], json!(["sign", "auth"]));
+        assert_eq!(
+            stored[1].3["signers"][0]["signatureAlgorithm"], "ECDSA with SHA-256",
+            "{}",
+            stored[1].3
+        );
+    }
+}
+
+#[actix_web::test]
+async fn gost_signatures_that_do_not_authenticate_are_refused_with_their_own_codes() {
+    use signatures::testing::{CertificateBuilder, Digest, KeyPair, KeyUsageBit};
+    let app = spawn_app(Backend::Sqlite).await;
+    let combined = gost_certificate(IIN);
+    // A GOST key that only signs (no keyEncipherment, no clientAuth): not for signing in.
+    let signing_only = gost_pki()
+        .individual_sign(IIN)
+        .validity(
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
+        )
+        .issued_by(&gost_pki().intermediate);
+    // An impostor CA named like the trusted GOST intermediate, with another key.
+    let impostor_root =
+        CertificateBuilder::new(gost_pki().root.subject.clone(), &KeyPair::gost2015_512())
+            .ca(None)
+            .key_usage(&[KeyUsageBit::KeyCertSign, KeyUsageBit::CrlSign])
+            .validity(
+                now() - time::Duration::days(30),
+                now() + time::Duration::days(365),
+            )
+            .self_signed();
+    let impostor = CertificateBuilder::new(
+        gost_pki().intermediate.subject.clone(),
+        &KeyPair::gost2015_512(),
+    )
+    .ca(Some(0))
+    .key_usage(&[KeyUsageBit::KeyCertSign, KeyUsageBit::CrlSign])
+    .validity(
+        now() - time::Duration::days(30),
+        now() + time::Duration::days(365),
+    )
+    .issued_by(&impostor_root);
+    let untrusted = gost_pki()
+        .individual_combined(IIN)
+        .validity(
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
+        )
+        .issued_by(&impostor);
+    let signed = |certificate: &testing::Certificate, spec: SignerSpec, content: &[u8]| {
+        testing::cms::base64(
+            &CmsBuilder::new(content)
+                .certificate(certificate)
+                .signer(spec)
+                .build(),
+        )
+    };
+    let cases: Vec<(&str, SignPayload, &str)> = vec![
+        (
+            "a GOST signing-only key",
+            Box::new(move |p: &[u8]| signed(&signing_only, SignerSpec::new(&signing_only), p)),
+            "KEY_PURPOSE",
+        ),
+        (
+            "a GOST key of an impostor CA",
+            Box::new(move |p: &[u8]| signed(&untrusted, SignerSpec::new(&untrusted), p)),
+            "UNTRUSTED_CHAIN",
+        ),
+        (
+            "a corrupt GOST signature",
+            {
+                let c = combined.clone();
+                Box::new(move |p: &[u8]| signed(&c, SignerSpec::new(&c).corrupt_signature(), p))
+            },
+            "SIGNATURE_INVALID",
+        ),
+        (
+            "GOST 2015 over SHA-256",
+            {
+                let c = combined.clone();
+                Box::new(move |p: &[u8]| signed(&c, SignerSpec::new(&c).digest(Digest::Sha256), p))
+            },
+            "ALGORITHM_MISMATCH",
+        ),
+        (
+            "the base64 text signed with a GOST key",
+            {
+                let c = combined.clone();
+                Box::new(move |p: &[u8]| {
+                    let text =
+                        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, p);
+                    signed(&c, SignerSpec::new(&c), text.as_bytes())
+                })
+            },
+            "PAYLOAD_TEXT_SIGNED",
+        ),
+    ];
+    for (name, make, expected) in cases {
+        let (id, payload) = app.challenge(None).await;
+        let response = app.login(&id, &make(&payload), &[]).await;
+        assert_eq!(codes(&response), [expected], "{name}: {response}");
+        assert!(response["token"].is_null(), "{name}");
+    }
+    assert!(
+        stored_signatures(&app).await.is_empty(),
+        "nothing refused is stored"
+    );
+    // A detached GOST signature over the payload itself signs in.
+    let (id, payload) = app.challenge(None).await;
+    let detached = testing::cms::base64(
+        &CmsBuilder::new(&payload)
+            .detached()
+            .certificate(&combined)
+            .signer(SignerSpec::new(&combined))
+            .build(),
+    );
+    let response = app.login(&id, &detached, &[]).await;
+    assert!(response["token"].is_string(), "{response}");
+}
+
+#[actix_web::test]
+async fn officers_sign_in_with_a_combined_gost_key_of_a_listed_body() {
+    let app = spawn_app(Backend::Postgres).await;
+    let certificate = gost_officer_certificate();
+    assert_eq!(
+        codes(&app.login_with(&certificate).await),
+        ["NOT_AN_OFFICER"]
+    );
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    api::core::service::admin::add_officer(&db, "850315300019", "940140000385", now())
+        .await
+        .expect("listed");
+    let payload = app.login_with(&certificate).await;
+    assert!(payload["token"].is_string(), "{payload}");
+}
+
+#[actix_web::test]
+async fn production_checks_gost_keys_against_gost_signed_crls() {
+    use signatures::testing::{CrlBuilder, Reason};
+    let certificate = gost_certificate(IIN);
+    let crl = |issuer: &testing::Certificate, revoked: Option<&[u8]>| {
+        let mut crl = CrlBuilder::new(issuer)
+            .number(1)
+            .this_update(now() - time::Duration::hours(1))
+            .next_update(Some(now() + time::Duration::days(7)));
+        if let Some(serial) = revoked {
+            crl = crl.revoke(
+                serial,
+                now() - time::Duration::minutes(30),
+                Some(Reason::KeyCompromise),
+            );
+        }
+        crl.build()
+    };
+    let dir = std::env::temp_dir().join(format!("gost-crls-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let root_crl = dir.join("gost-root.crl");
+    std::fs::write(&root_crl, crl(&gost_pki().root, None)).expect("written");
+    let clean = dir.join("gost-nca.crl");
+    std::fs::write(&clean, crl(&gost_pki().intermediate, None)).expect("written");
+    let listing = dir.join("gost-nca-revoked.crl");
+    std::fs::write(
+        &listing,
+        crl(&gost_pki().intermediate, Some(&certificate.serial)),
+    )
+    .expect("written");
+    for (crl_file, expected) in [(&clean, None), (&listing, Some("REVOKED"))] {
+        let crls = format!("{},{}", crl_file.display(), root_crl.display());
+        let app = spawn_app_with(
+            Backend::Sqlite,
+            &[("APP_ENV", "production"), ("EDS_CRLS", &crls)],
+        )
+        .await;
+        let payload = app.login_with(&certificate).await;
+        match expected {
+            None => {
+                assert!(payload["token"].is_string(), "{payload}");
+                let stored = stored_signatures(&app).await;
+                let signer = &stored[0].3["signers"][0];
+                assert_eq!(signer["signatureAlgorithm"], GOST_2015);
+                // Both GOST-signed CRLs were used: nothing unchecked, nothing revoked.
+                assert_eq!(signer["warnings"], json!([]), "{signer}");
+                assert!(signer["revocation"].is_null());
+            }
+            Some(code) => assert_eq!(codes(&payload), [code], "{payload}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[actix_web::test]
+async fn the_production_profile_refuses_the_gost_demo_anchor_too() {
+    let dir = std::env::temp_dir().join(format!("demo-anchor-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let demo = dir.join("demo-gost-root.pem");
+    std::fs::write(&demo, api::core::trust::DEMO_GOST_ROOT_PEM).expect("written");
+    let demo = demo.display().to_string();
+    let (settings, database_url) = settings(
+        Backend::Sqlite,
+        &[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", &demo)],
+    )
+    .await;
+    let error = api::startup::Application::build(settings)
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("demo PKI"), "{error}");
+    remove_test_database(&database_url);
+    let _ = std::fs::remove_dir_all(&dir);
+}
