@@ -11,6 +11,7 @@
 mod applications;
 mod authorisation;
 mod conventions;
+mod cors;
 mod health;
 mod helpers;
 mod http;

@@ -287,7 +287,14 @@ async fn signatures_that_do_not_authenticate_are_refused_with_their_own_codes() 
 
 #[actix_web::test]
 async fn the_challenge_must_be_known_and_come_back_from_its_origin() {
-    let app = spawn_app(Backend::Sqlite).await;
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://app.example,https://evil.example",
+        )],
+    )
+    .await;
     let certificate = auth_certificate(IIN);
     let unknown = app
         .login(

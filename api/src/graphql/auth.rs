@@ -109,6 +109,21 @@ impl AuthMutation {
         #[graphql(desc = "Options of the challenge.")] input: Option<CreateAuthChallengeInput>,
     ) -> async_graphql::Result<CreateAuthChallengePayload> {
         let request = request(ctx)?;
+        let client_mutation_id = input.and_then(|i| i.client_mutation_id);
+        // A challenge is bound to the origin it was made for: a page of another site could
+        // otherwise have a citizen sign our challenge and relay it.
+        if !request.origin.is_empty() && !request.origin_accepted {
+            return Ok(CreateAuthChallengePayload {
+                challenge: None,
+                user_errors: vec![UserError::new(
+                    UserErrorCode::OriginNotAllowed,
+                    &[],
+                    request.locale,
+                    None,
+                )],
+                client_mutation_id,
+            });
+        }
         let (id, challenge) = sign_in::create_challenge(service(ctx)?, &request.origin)
             .await
             .map_err(|e| internal(e, request.locale))?;
@@ -120,7 +135,7 @@ impl AuthMutation {
                 expires_at: challenge.expires_at,
             }),
             user_errors: Vec::new(),
-            client_mutation_id: input.and_then(|i| i.client_mutation_id),
+            client_mutation_id,
         })
     }
 

@@ -17,6 +17,9 @@ pub struct RequestContext {
     pub locale: Locale,
     /// The `Origin` header, or empty for non-browser clients.
     pub origin: String,
+    /// Whether that origin may use the API from a browser: one of `CORS_ALLOWED_ORIGINS`, or
+    /// the server's own (see `http::cors::origin_accepted`).
+    pub origin_accepted: bool,
     /// How many property lookups this request has asked for (at most one runs).
     pub property_lookups: Arc<AtomicU32>,
 }

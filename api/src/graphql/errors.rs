@@ -215,6 +215,8 @@ pub enum UserErrorCode {
     ChallengeUsed,
     /// The request comes from another web origin than the challenge's.
     OriginMismatch,
+    /// The request comes from a web origin that may not use the API (`CORS_ALLOWED_ORIGINS`).
+    OriginNotAllowed,
     /// The signed content is not what was asked to be signed.
     ContentMismatch,
     /// The base64 text of the payload was signed instead of its bytes (NCALayer's `decode`
@@ -381,6 +383,11 @@ impl UserErrorCode {
                 "Сұрау басқа сайттан келді.",
                 "Запрос пришёл с другого сайта.",
                 "The request comes from another origin.",
+            ),
+            C::OriginNotAllowed => (
+                "Бұл сайттан кіруге болмайды.",
+                "С этого сайта вход невозможен.",
+                "Sign-in is not possible from this site.",
             ),
             C::ContentMismatch => (
                 "Қол қойылған мазмұн сұралғанмен сәйкес емес.",

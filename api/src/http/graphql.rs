@@ -622,10 +622,16 @@ async fn execute(
         }
     };
     request = request.data(graphql::loaders::for_request(&state.service));
+    let origin_accepted = super::cors::origin_accepted(
+        &origin,
+        &state.settings.cors_allowed_origins,
+        header_text(http, header::HOST),
+    );
     request = request.data(RequestContext {
         principal,
         locale,
         origin,
+        origin_accepted,
         property_lookups: Default::default(),
     });
     let timeout = Duration::from_secs(u64::from(state.settings.query_timeout_seconds));
