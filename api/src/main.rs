@@ -4,6 +4,7 @@
 //! registration-api [serve]                      run the server (the default)
 //! registration-api migrate                      apply pending migrations and exit
 //! registration-api print-schema                 print the GraphQL SDL
+//! registration-api print-error-codes            print the error catalogue (docs/frontend.md)
 //! registration-api import FILE                   load registry data, a JSON array or JSON Lines
 //!                                               (idempotent; reports bad rows by line)
 //! registration-api officers add --iin IIN --body BIN
@@ -17,7 +18,7 @@ use registration_core::service::admin;
 use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -40,6 +41,10 @@ async fn run(args: Vec<String>) -> Result<(), String> {
     let command: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
     if command.first() == Some(&"print-schema") {
         println!("{}", graphql::sdl());
+        return Ok(());
+    }
+    if command.first() == Some(&"print-error-codes") {
+        print!("{}", graphql::catalogue::markdown());
         return Ok(());
     }
     let settings = Settings::load().map_err(|e| e.to_string())?;

@@ -73,3 +73,17 @@ async fn graphqls_own_errors_carry_codes_and_limits_hold() {
         );
     }
 }
+
+#[test]
+fn the_error_catalogue_in_docs_is_complete_and_current() {
+    use api::graphql::catalogue::{BEGIN, END, markdown};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/frontend.md");
+    let docs = std::fs::read_to_string(&path).expect("docs/frontend.md");
+    let begin = docs.find(BEGIN).expect("the begin marker") + BEGIN.len();
+    let end = docs.find(END).expect("the end marker");
+    assert!(
+        docs[begin..end].trim() == markdown().trim(),
+        "docs/frontend.md's error catalogue is stale: replace it with \
+         `cargo run -p api -- print-error-codes`"
+    );
+}

@@ -14,6 +14,9 @@ use registration_core::service::signing::{SignError, SignatureRefusal};
 /// Codes of top-level errors (`extensions.code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiErrorCode {
+    /// A malformed request, document or argument: GraphQL's own parse and validation errors,
+    /// input values that do not coerce, a bad page size or cursor.
+    BadUserInput,
     /// No valid session or API key.
     Unauthenticated,
     /// Signed in, but not allowed to do this.
@@ -29,8 +32,50 @@ pub enum ApiErrorCode {
 }
 
 impl ApiErrorCode {
-    fn as_str(self) -> &'static str {
+    /// Every code, for the catalogue in docs/frontend.md.
+    pub const ALL: [ApiErrorCode; 7] = [
+        ApiErrorCode::BadUserInput,
+        ApiErrorCode::Unauthenticated,
+        ApiErrorCode::Forbidden,
+        ApiErrorCode::RateLimited,
+        ApiErrorCode::LimitExceeded,
+        ApiErrorCode::ServiceUnavailable,
+        ApiErrorCode::Internal,
+    ];
+
+    /// What the code means, for the catalogue.
+    pub fn meaning(self) -> &'static str {
         match self {
+            ApiErrorCode::BadUserInput => {
+                "A malformed request, document or argument: GraphQL's own parse and validation \
+                 errors, values that do not coerce, a bad page size or cursor. Fix the request."
+            }
+            ApiErrorCode::Unauthenticated => {
+                "No valid session token or API key: sign in again (`Authorization: Bearer …`)."
+            }
+            ApiErrorCode::Forbidden => "Signed in, but this role may not do this.",
+            ApiErrorCode::RateLimited => {
+                "Too many requests of this kind: `extensions.retryAfterSeconds` says when to try \
+                 again."
+            }
+            ApiErrorCode::LimitExceeded => {
+                "A limit of one request was exceeded: `extensions.limit` names it (see the README's \
+                 HTTP section)."
+            }
+            ApiErrorCode::ServiceUnavailable => {
+                "Signature verification is saturated: HTTP 503 with `Retry-After`; retry after it."
+            }
+            ApiErrorCode::Internal => {
+                "A bug or an unavailable dependency; the server log has the details under the \
+                 response's `X-Request-Id`."
+            }
+        }
+    }
+
+    /// The code as `extensions.code` carries it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiErrorCode::BadUserInput => "BAD_USER_INPUT",
             ApiErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ApiErrorCode::Forbidden => "FORBIDDEN",
             ApiErrorCode::RateLimited => "RATE_LIMITED",
@@ -44,6 +89,7 @@ impl ApiErrorCode {
 /// A top-level error with its code.
 pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
     let message = match code {
+        ApiErrorCode::BadUserInput => UserErrorCode::BadUserInput.message(locale),
         ApiErrorCode::Unauthenticated => locale.pick(
             "Жүйеге кіру қажет.",
             "Требуется вход в систему.",
@@ -84,7 +130,7 @@ pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
 /// a sentence in the request's language.
 pub fn bad_argument(message: impl Into<String>) -> async_graphql::Error {
     async_graphql::Error::new(message.into())
-        .extend_with(|_, extensions| extensions.set("code", "BAD_USER_INPUT"))
+        .extend_with(|_, extensions| extensions.set("code", ApiErrorCode::BadUserInput.as_str()))
 }
 
 /// Gives GraphQL's own errors (parsing, validation, input coercion) an `extensions.code` like
@@ -101,14 +147,14 @@ pub fn classify(errors: &mut [async_graphql::ServerError]) {
             continue;
         }
         let code = if error.message.contains("recursion") {
-            "LIMIT_EXCEEDED"
+            ApiErrorCode::LimitExceeded
         } else {
-            "BAD_USER_INPUT"
+            ApiErrorCode::BadUserInput
         };
         error
             .extensions
             .get_or_insert_with(Default::default)
-            .set("code", code);
+            .set("code", code.as_str());
     }
 }
 

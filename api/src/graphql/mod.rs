@@ -2,6 +2,7 @@
 
 pub mod application;
 pub mod auth;
+pub mod catalogue;
 pub mod connection;
 pub mod context;
 pub mod enums;
