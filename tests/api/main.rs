@@ -12,6 +12,7 @@ mod applications;
 mod authorisation;
 mod conventions;
 mod cors;
+mod example_client;
 mod health;
 mod helpers;
 mod http;

@@ -136,7 +136,7 @@ fn missing_tools() -> Option<String> {
 /// → `…/target/debug/eds-sign`). `cargo test --workspace` builds it (signatures/tests/cli.rs runs
 /// it); when it is missing (`cargo test --test api` alone), it is built here with the same target
 /// folder and profile. `Err` says why there is none.
-fn eds_sign_binary() -> Result<PathBuf, String> {
+pub(crate) fn eds_sign_binary() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("no path to the test binary: {e}"))?;
     let profile_dir = exe
         .parent()
