@@ -18,8 +18,24 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::*;
 
+/// A test's scratch folder, removed when the test ends (passed or failed).
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A fresh directory for one test's files.
-fn scratch() -> PathBuf {
+fn scratch() -> Scratch {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "eds-verify-test-{}-{}",
@@ -27,7 +43,7 @@ fn scratch() -> PathBuf {
         COUNTER.fetch_add(1, Ordering::SeqCst)
     ));
     std::fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
+    Scratch(dir)
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> String {
@@ -61,7 +77,7 @@ fn report(output: &Output) -> Value {
 }
 
 struct Files {
-    dir: PathBuf,
+    dir: Scratch,
     root: String,
     intermediate: String,
     pki: TestPki,

@@ -69,8 +69,9 @@ async fn readiness_lists_redis_and_stays_ready_without_it() {
         ("redis://127.0.0.1:6379", true),
         ("redis://127.0.0.1:1", false),
     ] {
-        let (settings, _) =
+        let (settings, database_url) =
             crate::helpers::settings(crate::helpers::Backend::Sqlite, &[("REDIS_URL", url)]).await;
+        let _cleanup = crate::helpers::RemoveDatabase(database_url);
         let application = api::startup::Application::build(settings)
             .await
             .expect("starts");

@@ -636,3 +636,24 @@ pub async fn stored_signatures(app: &TestApp) -> Vec<(String, Option<String>, St
     let _ = db.close().await;
     signatures
 }
+
+/// Removes, when dropped (the test passed or failed), what [`settings`] made for a test that
+/// builds its application itself.
+#[derive(Debug)]
+pub struct RemoveDatabase(pub String);
+
+impl Drop for RemoveDatabase {
+    fn drop(&mut self) {
+        remove_test_database(&self.0);
+    }
+}
+
+/// Removes a folder a test made, when dropped.
+#[derive(Debug)]
+pub struct RemoveFolder(pub PathBuf);
+
+impl Drop for RemoveFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,13 +1,14 @@
 //! The migrations run unchanged on both databases, and can be rolled back and re-applied.
 
 use crate::helpers::now;
-use crate::helpers::{BACKENDS, settings};
+use crate::helpers::{BACKENDS, RemoveDatabase, settings};
 use migrations::{Migrator, MigratorTrait};
 
 #[actix_web::test]
 async fn migrations_apply_roll_back_and_reapply_on_both_backends() {
     for backend in BACKENDS {
-        let (settings, _) = settings(backend, &[]).await;
+        let (settings, database_url) = settings(backend, &[]).await;
+        let _cleanup = RemoveDatabase(database_url);
         let db = api::core::database::connect(settings.database_url.expose())
             .await
             .expect("connects");

@@ -389,14 +389,16 @@ async fn officers_sign_in_with_a_legal_entity_key_of_a_listed_body() {
 async fn the_production_profile_refuses_the_demo_anchor() {
     let dir = std::env::temp_dir().join(format!("demo-anchor-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("a directory");
+    let _folder = RemoveFolder(dir.clone());
     let demo = dir.join("demo-root.pem");
     std::fs::write(&demo, api::core::trust::DEMO_ROOT_PEM).expect("written");
     let demo = demo.display().to_string();
-    let (settings, _) = settings(
+    let (settings, database_url) = settings(
         Backend::Sqlite,
         &[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", &demo)],
     )
     .await;
+    let _cleanup = RemoveDatabase(database_url);
     let error = api::startup::Application::build(settings)
         .await
         .expect_err("refused");
@@ -628,6 +630,7 @@ async fn production_checks_gost_keys_against_gost_signed_crls() {
     };
     let dir = std::env::temp_dir().join(format!("gost-crls-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("a directory");
+    let _folder = RemoveFolder(dir.clone());
     let root_crl = dir.join("gost-root.crl");
     std::fs::write(&root_crl, crl(&gost_pki().root, None)).expect("written");
     let clean = dir.join("gost-nca.crl");
@@ -666,6 +669,7 @@ async fn production_checks_gost_keys_against_gost_signed_crls() {
 async fn the_production_profile_refuses_the_gost_demo_anchor_too() {
     let dir = std::env::temp_dir().join(format!("demo-anchor-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("a directory");
+    let _folder = RemoveFolder(dir.clone());
     let demo = dir.join("demo-gost-root.pem");
     std::fs::write(&demo, api::core::trust::DEMO_GOST_ROOT_PEM).expect("written");
     let demo = demo.display().to_string();
@@ -674,10 +678,9 @@ async fn the_production_profile_refuses_the_gost_demo_anchor_too() {
         &[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", &demo)],
     )
     .await;
+    let _cleanup = RemoveDatabase(database_url);
     let error = api::startup::Application::build(settings)
         .await
         .expect_err("refused");
     assert!(error.to_string().contains("demo PKI"), "{error}");
-    remove_test_database(&database_url);
-    let _ = std::fs::remove_dir_all(&dir);
 }

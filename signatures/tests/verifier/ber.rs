@@ -175,11 +175,26 @@ fn a_carried_crl_that_is_not_ber_inside_is_left_to_its_own_parser() {
     }
 }
 
-/// A scratch directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
+/// A scratch directory for one test's files, removed when it is dropped.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("signatures-ber-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
+    Scratch(dir)
 }
 
 /// Signs `CONTENT` with `openssl cms -sign -stream` (BER: indefinite lengths, the content in
@@ -219,7 +234,7 @@ fn openssl_stream_sign(leaf: &testing::Certificate, attached: bool) -> Vec<u8> {
     let status = command.status().expect("openssl runs");
     assert!(status.success(), "openssl cms -sign failed");
     let cms = std::fs::read(&out).expect("openssl wrote the CMS");
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     cms
 }
 
