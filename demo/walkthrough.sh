@@ -13,6 +13,11 @@
 # stderr and exit status 1; a missing tool or an unreachable server is exit status 2.
 set -euo pipefail
 
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+    sed -n '2,13s/^# \{0,1\}//p' "$0"
+    exit 0
+fi
+
 die() { # die STATUS LINE...: the first line says what is wrong, the others what to do
     local status=$1
     printf 'walkthrough: %s\n' "$2" >&2
