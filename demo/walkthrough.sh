@@ -5,8 +5,12 @@
 #   demo/walkthrough.sh [BASE_URL]          BASE_URL defaults to http://127.0.0.1:8080
 #
 # Needs: a server on the embedded default (`cargo run --release -p api`: development profile,
-# demo data, demo PKI trusted), `eds-sign` (`cargo build --release -p signatures`), python3 and
-# curl. eds-sign is taken from $EDS_SIGN, else ${CARGO_TARGET_DIR:-target}/release/eds-sign.
+# demo data, demo PKI trusted), `eds-sign` (`cargo build --release -p signatures --features
+# testing`), python3 and curl. eds-sign is taken from $EDS_SIGN, else
+# ${CARGO_TARGET_DIR:-target}/release/eds-sign. She signs with her GOST 2015-512 key, one key for
+# sign-in and signing as NCA RK issues them since 2024 (eds-sign signs GOST only when built with
+# the testing feature); DEMO_KEYS=rsa uses her RSA keys instead (aigerim.auth.pem to sign in,
+# aigerim.sign.pem to sign).
 #
 # Each step prints a line saying what it does ("== step N/7: …"), then the server's response as
 # one line of JSON. On a top-level error or any userErrors the script stops with a message on
@@ -14,7 +18,7 @@
 set -euo pipefail
 
 if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
-    sed -n '2,13s/^# \{0,1\}//p' "$0"
+    sed -n '2,17s/^# \{0,1\}//p' "$0"
     exit 0
 fi
 
@@ -49,11 +53,16 @@ BASE=${BASE%/}
 API=$BASE/graphql
 TOKEN=""
 STEPS=7
+case ${DEMO_KEYS:-gost} in
+    gost) AUTH_KEY=aigerim.gost.pem SIGN_KEY=aigerim.gost.pem ;;
+    rsa) AUTH_KEY=aigerim.auth.pem SIGN_KEY=aigerim.sign.pem ;;
+    *) die 2 "DEMO_KEYS=$DEMO_KEYS: expected gost or rsa." ;;
+esac
 
 command -v python3 >/dev/null || die 2 "python3 is needed (it reads and writes the JSON)."
 command -v curl >/dev/null || die 2 "curl is needed (it sends the requests)."
 [ -x "$SIGN" ] || die 2 "eds-sign not found at $SIGN ($SIGN_FROM)." \
-    "Build it with:  cargo build --release -p signatures" \
+    "Build it with:  cargo build --release -p signatures --features testing" \
     "(it lands in \${CARGO_TARGET_DIR:-target}/release/), or set EDS_SIGN to an eds-sign binary."
 curl -sS -o /dev/null --max-time 10 "$BASE/healthz" 2>/dev/null ||
     die 2 "no server answers at $BASE." \
@@ -131,8 +140,8 @@ step 1 "createAuthChallenge: a sign-in challenge, to be signed with an AUTHENTIC
 R=$(gql 'mutation { createAuthChallenge { challenge { id payload text expiresAt } userErrors { code field message } } }')
 show "$R" createAuthChallenge
 CHALLENGE_ID=$(field "$R" data.createAuthChallenge.challenge.id)
-CMS=$(sign aigerim.auth.pem "$(field "$R" data.createAuthChallenge.challenge.payload)")
-echo "   (signed the decoded payload with demo/pki/aigerim.auth.pem: ${#CMS} characters of base64 CMS)"
+CMS=$(sign "$AUTH_KEY" "$(field "$R" data.createAuthChallenge.challenge.payload)")
+echo "   (signed the decoded payload with demo/pki/$AUTH_KEY: ${#CMS} characters of base64 CMS)"
 
 step 2 "loginWithSignature: sign in with the signed challenge; the token goes in 'authorization: Bearer'"
 R=$(gql 'mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token expiresAt person { iin surname givenName } userErrors { code field message } } }' \
@@ -160,8 +169,8 @@ R=$(gql 'mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) 
     "$(json_py 'print(json.dumps({"input": {"applicationId": sys.argv[1], "version": int(sys.argv[2])}}))' "$APPLICATION_ID" "$VERSION")")
 show "$R" prepareSigning
 SIGNING_REQUEST_ID=$(field "$R" data.prepareSigning.signingRequest.id)
-CMS=$(sign aigerim.sign.pem "$(field "$R" data.prepareSigning.signingRequest.payload)")
-echo "   (signed the decoded payload with demo/pki/aigerim.sign.pem: ${#CMS} characters of base64 CMS)"
+CMS=$(sign "$SIGN_KEY" "$(field "$R" data.prepareSigning.signingRequest.payload)")
+echo "   (signed the decoded payload with demo/pki/$SIGN_KEY: ${#CMS} characters of base64 CMS)"
 
 step 6 "submitApplication: submit the application with that signature"
 R=$(gql 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id number status statusLabel submittedAt } userErrors { code field message } } }' \

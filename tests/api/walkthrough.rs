@@ -170,6 +170,10 @@ pub(crate) fn eds_sign_binary() -> Result<PathBuf, String> {
             "signatures",
             "--bin",
             "eds-sign",
+            // The walk-through signs with a GOST demo key, which eds-sign signs with only
+            // under the testing feature.
+            "--features",
+            "testing",
             "--profile",
             &profile,
         ])
@@ -311,6 +315,14 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
     assert_eq!(created["status"], "DRAFT", "{created}");
     let submitted = &response(&steps[5])["data"]["submitApplication"]["application"];
     assert_eq!(submitted["status"], "SUBMITTED", "{submitted}");
+    // As most citizens now do: with a GOST 2015-512 key, for sign-in and signing alike.
+    assert_eq!(
+        stdout
+            .matches("signed the decoded payload with demo/pki/aigerim.gost.pem")
+            .count(),
+        2,
+        "{stdout}"
+    );
 
     // The last step reads the application back: submitted, with its history.
     let last = steps.last().expect("a last step");
