@@ -166,15 +166,15 @@ pub(crate) fn build_paths<'a>(
             ));
         }
         let failures = builder.failures.into_inner();
-        let reason = if let Some(failure) = failures.first() {
-            failure.clone()
-        } else {
-            format!(
-                "no issuer certificate for {} among the trusted and supplied certificates",
-                leaf.issuer
-            )
-        };
-        return Err(Error::UntrustedChain(reason));
+        // An issuer that names itself but whose key does not verify the certificate: the
+        // certificate (or its issuer) is tampered or forged, which is not a missing issuer.
+        if let Some(failure) = failures.first() {
+            return Err(Error::CertificateSignatureInvalid(failure.clone()));
+        }
+        return Err(Error::UntrustedChain(format!(
+            "no issuer certificate for {} among the trusted and supplied certificates",
+            leaf.issuer
+        )));
     }
     Ok(paths)
 }

@@ -50,7 +50,9 @@ pub enum Code {
     AlgorithmMismatch,
     /// The content's digest differs from the signed message-digest (or content-type differs).
     DigestMismatch,
-    /// The signature value does not verify with the signer's public key.
+    /// The signature value does not verify with the signer's public key; or a certificate's
+    /// named issuer does not verify it and no other path to an anchor exists (tampered or
+    /// forged, not merely unknown).
     SignatureInvalid,
     /// No path from the signer's certificate to a configured trust anchor.
     UntrustedChain,
@@ -162,6 +164,11 @@ pub enum Error {
     /// See [`Code::SignatureInvalid`].
     #[error("the signature value does not verify with the signer's public key")]
     SignatureInvalid,
+    /// See [`Code::SignatureInvalid`]: a certificate names an issuer whose key does not verify
+    /// its signature, and no other path to an anchor exists (a tampered or forged
+    /// certificate, rather than a missing issuer).
+    #[error("no trusted certificate path: {0}")]
+    CertificateSignatureInvalid(String),
     /// See [`Code::UntrustedChain`].
     #[error("no trusted certificate path: {0}")]
     UntrustedChain(String),
@@ -234,7 +241,9 @@ impl Error {
             Error::WeakAlgorithm { .. } => Code::WeakAlgorithm,
             Error::AlgorithmMismatch(_) => Code::AlgorithmMismatch,
             Error::DigestMismatch { .. } => Code::DigestMismatch,
-            Error::SignatureInvalid => Code::SignatureInvalid,
+            Error::SignatureInvalid | Error::CertificateSignatureInvalid(_) => {
+                Code::SignatureInvalid
+            }
             Error::UntrustedChain(_) => Code::UntrustedChain,
             Error::UnsupportedCriticalExtension { .. } => Code::UnsupportedCriticalExtension,
             Error::CertNotYetValid { .. } => Code::CertNotYetValid,
