@@ -55,6 +55,8 @@ pub struct Certificate {
     pub(crate) basic_constraints: Option<BasicConstraints>,
     pub(crate) key_usage: Option<KeyUsage>,
     pub(crate) extended_key_usage: Option<Vec<String>>,
+    /// Whether the extKeyUsage extension is critical (RFC 3161 §2.3 requires it of a TSA).
+    pub(crate) extended_key_usage_critical: bool,
     pub(crate) policies: Vec<String>,
     pub(crate) subject_key_id: Option<Vec<u8>>,
     pub(crate) authority_key_id: Option<Vec<u8>>,
@@ -140,6 +142,7 @@ impl Certificate {
             basic_constraints: None,
             key_usage: None,
             extended_key_usage: None,
+            extended_key_usage_critical: false,
             policies: Vec::new(),
             subject_key_id: None,
             authority_key_id: None,
@@ -190,6 +193,7 @@ impl Certificate {
                     });
                 }
                 (oid::EXT_EXTENDED_KEY_USAGE, _) => {
+                    self.extended_key_usage_critical = extension.critical;
                     self.extended_key_usage = Some(extensions::parse_oid_sequence(
                         extension.value,
                         "extended key usage",

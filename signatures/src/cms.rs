@@ -15,7 +15,7 @@ use std::borrow::Cow;
 /// carries a handful; a few hundred would only be a way to make the verifier work.
 const MAX_SIGNERS: usize = 64;
 /// Most certificates (and, separately, CRLs) accepted in one CMS, for the same reason.
-const MAX_EMBEDDED: usize = 128;
+pub(crate) const MAX_EMBEDDED: usize = 128;
 
 /// A parsed `SignedData`.
 #[derive(Debug)]
@@ -59,6 +59,8 @@ pub(crate) struct SignerInfo<'a> {
     pub signed_attributes: Option<(Vec<Attribute<'a>>, Vec<u8>)>,
     pub signature_algorithm: AlgorithmIdentifier,
     pub signature: &'a [u8],
+    /// The unsigned attributes (RFC 5652 §5.3), e.g. RFC 3161 signatureTimeStampToken.
+    pub unsigned_attributes: Vec<Attribute<'a>>,
 }
 
 impl SignerInfo<'_> {
@@ -205,8 +207,12 @@ fn parse_signer_info<'a>(set: &mut Reader<'a>, input: &Der<'_>) -> Result<Signer
     };
     let signature_algorithm = AlgorithmIdentifier::parse(&mut info, "signatureAlgorithm")?;
     let signature = info.read(tag::OCTET_STRING, "signature")?.value;
-    // Unsigned attributes (e.g. an RFC 3161 timestamp) are not interpreted yet.
-    info.read_optional(tag::context_constructed(1))?;
+    // RFC 5652 §5.3: unsignedAttrs [1] IMPLICIT SET OF Attribute (RFC 3161 timestamps; the
+    // verifier interprets the ones it knows).
+    let unsigned_attributes = match info.read_optional(tag::context_constructed(1))? {
+        Some(tlv) => attributes(tlv, info.depth(), "unsigned attribute")?,
+        None => Vec::new(),
+    };
     info.finish("SignerInfo")?;
     Ok(SignerInfo {
         sid,
@@ -214,7 +220,29 @@ fn parse_signer_info<'a>(set: &mut Reader<'a>, input: &Der<'_>) -> Result<Signer
         signed_attributes,
         signature_algorithm,
         signature,
+        unsigned_attributes,
     })
+}
+
+/// A `SET OF Attribute`: each attribute's type and the raw encodings of its values.
+fn attributes<'a>(tlv: Tlv<'a>, depth: usize, what: &str) -> Result<Vec<Attribute<'a>>, Error> {
+    let mut reader = tlv.contents(depth)?;
+    let mut out = Vec::new();
+    while !reader.is_empty() {
+        let mut attribute = reader.read_nested(tag::SEQUENCE, what)?;
+        let attribute_oid = read_oid(&mut attribute, "attribute type")?;
+        let mut value_set = attribute.read_nested(tag::SET, "attribute values")?;
+        attribute.finish(what)?;
+        let mut values = Vec::new();
+        while !value_set.is_empty() {
+            values.push(value_set.read_any()?);
+        }
+        out.push(Attribute {
+            oid: attribute_oid,
+            values,
+        });
+    }
+    Ok(out)
 }
 
 /// RFC 5652 §5.3 and §11: the attributes, and the DER to sign (tag 0x31 instead of 0xA0).

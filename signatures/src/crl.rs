@@ -42,6 +42,9 @@ pub(crate) const CERTIFICATE_HOLD: u8 = 6;
 pub(crate) struct RevokedEntry {
     pub revoked_at: OffsetDateTime,
     pub reason: Option<u8>,
+    /// The invalidityDate entry extension (RFC 5280 §5.3.2): when the key is known or
+    /// suspected to have been compromised, possibly before `revoked_at`.
+    pub invalidity_date: Option<OffsetDateTime>,
     /// The issuer of the revoked certificate, as an index into [`Crl::certificate_issuers`]:
     /// the CRL issuer (index 0), unless an indirect CRL's certificateIssuer entry extension
     /// (RFC 5280 §5.3.3) named another. An index, so that no entry copies a name: a CRL with a
@@ -213,6 +216,10 @@ impl Crl {
                 .push(RevokedEntry {
                     revoked_at: to_datetime(entry.revocation_date.timestamp())?,
                     reason,
+                    invalidity_date: entry
+                        .invalidity_date()
+                        .map(|(_, t)| to_datetime(t.timestamp()))
+                        .transpose()?,
                     certificate_issuer: current_issuer,
                 });
         }

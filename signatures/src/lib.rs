@@ -45,6 +45,7 @@ mod profile;
 mod report;
 mod revocation;
 mod times;
+mod timestamp;
 mod verify;
 
 #[cfg(feature = "testing")]
@@ -56,6 +57,8 @@ pub use crl::Crl;
 pub use encoding::{MAX_INPUT_LEN, decode_cms};
 pub use error::{Code, ConfigError, Error};
 pub use profile::{Purpose, Role, Signer, check_digit_holds};
-pub use report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};
+pub use report::{
+    ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
+};
 pub use times::{parse_rfc3339, rfc3339};
 pub use verify::{CrlFile, Options, Verifier, encapsulated_content};

@@ -7,6 +7,12 @@ pub const ATTR_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
 pub const ATTR_MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
 pub const ATTR_SIGNING_TIME: &str = "1.2.840.113549.1.9.5";
 
+// RFC 3161 timestamps and the ESS signing-certificate attributes (RFC 2634 §5.4, RFC 5035).
+pub const CT_TST_INFO: &str = "1.2.840.113549.1.9.16.1.4";
+pub const ATTR_TIMESTAMP_TOKEN: &str = "1.2.840.113549.1.9.16.2.14";
+pub const ATTR_SIGNING_CERTIFICATE: &str = "1.2.840.113549.1.9.16.2.12";
+pub const ATTR_SIGNING_CERTIFICATE_V2: &str = "1.2.840.113549.1.9.16.2.47";
+
 // Digests.
 pub const MD5: &str = "1.2.840.113549.2.5";
 pub const SHA1: &str = "1.3.14.3.2.26";
@@ -74,6 +80,7 @@ pub const EXT_AUTHORITY_INFO_ACCESS: &str = "1.3.6.1.5.5.7.1.1";
 // Extended key usages.
 pub const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 pub const EKU_EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
+pub const EKU_TIME_STAMPING: &str = "1.3.6.1.5.5.7.3.8";
 
 // Attribute types in names (X.520).
 pub const AT_COMMON_NAME: &str = "2.5.4.3";

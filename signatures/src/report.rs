@@ -31,7 +31,8 @@ pub struct Report {
     pub code: Code,
     /// A human-readable summary of `code`.
     pub message: String,
-    /// The validation time used.
+    /// The validation time used where no timestamp decides: `Options::at` when given,
+    /// otherwise `Options::now` (each signer's `validatedAt` says the time it was judged at).
     #[serde(serialize_with = "time_rfc3339")]
     pub validation_time: OffsetDateTime,
     /// One entry per SignerInfo, in order.
@@ -173,6 +174,54 @@ pub struct SignerReport {
     pub chain: Vec<ChainEntry>,
     /// Set when `code` is `REVOKED`.
     pub revocation: Option<Revocation>,
+    /// The time this signer's certificates were judged at.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub validated_at: OffsetDateTime,
+    /// Why that time: a valid timestamp's, the caller's given time, or now.
+    pub time_source: TimeSource,
+    /// The valid RFC 3161 timestamp tokens of this signer (earliest first; the first decides
+    /// `validatedAt` unless a time was given), with their DER for the caller to keep as
+    /// evidence.
+    pub timestamps: Vec<Timestamp>,
+}
+
+/// Where a signer's validation time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TimeSource {
+    /// The earliest valid RFC 3161 timestamp on the signature.
+    Timestamp,
+    /// The time the caller forced (`Options::at`).
+    Given,
+    /// The caller's current time (`Options::now`).
+    Now,
+}
+
+/// A verified RFC 3161 timestamp token.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timestamp {
+    /// Its genTime, to the second.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub time: OffsetDateTime,
+    /// The TSA: the subject of the certificate that signed it (named by signingCertificate).
+    pub tsa: String,
+    /// That certificate's serial (lowercase hex).
+    pub tsa_serial_number: String,
+    /// The TSA policy OID it was issued under.
+    pub policy: String,
+    /// The token's own serial (lowercase hex).
+    pub serial_number: String,
+    /// The hash of its message imprint.
+    pub imprint_algorithm: String,
+    /// The token (DER), base64 in JSON.
+    #[serde(serialize_with = "base64_bytes")]
+    pub token: Vec<u8>,
+}
+
+fn base64_bytes<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    use base64::Engine;
+    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
 /// One failure, for programs that want them all.

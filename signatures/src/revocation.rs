@@ -12,6 +12,9 @@ use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::chain::{self, Pool};
 use crate::crl::{CERTIFICATE_HOLD, Crl, REMOVE_FROM_CRL, RevokedEntry, reason_name};
+
+/// The reason code `keyCompromise` (RFC 5280 §5.3.1).
+const KEY_COMPROMISE: u8 = 1;
 use crate::distribution_point::scope;
 use crate::error::Error;
 use crate::extensions::{ALL_REASONS, DistributionPoint, compare_numbers};
@@ -39,6 +42,11 @@ pub(crate) struct Subject<'a> {
     pub issuer: &'a Certificate,
     /// The trust anchor of the path: a CRL issuer must chain to the same one (§6.3.3 (f)).
     pub anchor: &'a Certificate,
+    /// Whether the validation time is a timestamp's (a past time proven by a TSA) rather than
+    /// the caller's now or a given time. Then only data issued at or after it (a CRL's
+    /// thisUpdate) proves the certificate not revoked at that time, and a hold leaves its
+    /// status unknown (it may have been lifted or made permanent since).
+    pub timestamped: bool,
 }
 
 /// A source of revocation status.
@@ -50,11 +58,12 @@ pub(crate) trait RevocationSource {
     fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, notes: &mut Vec<String>) -> Status;
 }
 
-/// A CRL signer, by fingerprints: (certificate, anchor).
-type SignerKey = ([u8; 32], [u8; 32]);
+/// A CRL signer, by fingerprints: (certificate, anchor), and the time it was validated at.
+type SignerKey = ([u8; 32], [u8; 32], OffsetDateTime, bool);
 
-/// A certificate in a path, by fingerprints: (certificate, issuer, anchor).
-type PathLink = ([u8; 32], [u8; 32], [u8; 32]);
+/// A certificate in a path, by fingerprints: (certificate, issuer, anchor), and the time its
+/// status was decided at (signers with timestamps are judged at different times).
+type PathLink = ([u8; 32], [u8; 32], [u8; 32], OffsetDateTime, bool);
 
 /// How deep the validation of CRL signers may nest (a CRL signer's own revocation is checked
 /// against CRLs whose signers are validated in turn): RFC 5280 §6.3.3 (f) asks for the CRL
@@ -109,6 +118,8 @@ impl RevocationSource for CrlSource<'_> {
             subject.certificate.fingerprint,
             subject.issuer.fingerprint,
             subject.anchor.fingerprint,
+            at,
+            subject.timestamped,
         );
         if let Some((status, earlier_notes)) = self.decided.borrow().get(&key) {
             notes.extend(earlier_notes.iter().cloned());
@@ -186,7 +197,7 @@ impl CrlSource<'_> {
             if !self.check_crl_signature(crl, subject, at, notes) {
                 continue;
             }
-            let current = is_current(crl, at);
+            let current = proves_status(crl, at, subject.timestamped);
             let delta = if current {
                 self.delta_for(crl, subject, at, notes)
             } else {
@@ -195,7 +206,7 @@ impl CrlSource<'_> {
             for list in std::iter::once(crl).chain(delta) {
                 for entry in entries_for(list, certificate) {
                     if is_permanent(entry)
-                        && entry.revoked_at <= at
+                        && effective_revocation(entry) <= at
                         && permanent.is_none_or(|p| {
                             (entry.revoked_at, entry.reason) < (p.revoked_at, p.reason)
                         })
@@ -226,6 +237,10 @@ impl CrlSource<'_> {
         }
         for (crl, delta) in newest {
             if let Some(entry) = hold(crl, delta, certificate, at) {
+                // At a timestamp's time a hold proves neither revocation nor its absence.
+                if subject.timestamped {
+                    return Status::Unknown;
+                }
                 return revoked(entry);
             }
         }
@@ -314,7 +329,12 @@ impl CrlSource<'_> {
             // The path's own issuer is validated with the path; the anchor is trusted.
             return true;
         }
-        let key = (signer.fingerprint, subject.anchor.fingerprint);
+        let key = (
+            signer.fingerprint,
+            subject.anchor.fingerprint,
+            at,
+            subject.timestamped,
+        );
         if let Some(&valid) = self.signers.borrow().get(&key) {
             return valid;
         }
@@ -340,6 +360,7 @@ impl CrlSource<'_> {
                             certificate,
                             issuer,
                             anchor: subject.anchor,
+                            timestamped: subject.timestamped,
                         };
                         !matches!(self.status(&link, at, &mut Vec::new()), Status::Revoked(_))
                     })
@@ -399,7 +420,7 @@ impl CrlSource<'_> {
                 && delta.issuing_distribution_point == complete.issuing_distribution_point
                 && compare_numbers(base, complete_number) != Ordering::Greater
                 && compare_numbers(number, complete_number) == Ordering::Greater
-                && is_current(delta, at)
+                && proves_status(delta, at, subject.timestamped)
                 && delta.unsupported_critical.is_none();
             if !applies {
                 continue;
@@ -421,6 +442,26 @@ impl CrlSource<'_> {
 /// issued after `at` still counts: its entries say what was revoked by then.
 fn is_current(crl: &Crl, at: OffsetDateTime) -> bool {
     crl.next_update.is_none_or(|next| next >= at)
+}
+
+/// Whether a CRL can prove a certificate not revoked at `at`: when current at `at`, or, at a
+/// timestamp's time, only when issued at or after it (its thisUpdate): a CRL issued earlier
+/// says nothing of a revocation between its issue and the timestamp.
+fn proves_status(crl: &Crl, at: OffsetDateTime, timestamped: bool) -> bool {
+    if timestamped {
+        crl.this_update >= at
+    } else {
+        is_current(crl, at)
+    }
+}
+
+/// When a permanent revocation takes effect: its revocationDate, or, for keyCompromise, the
+/// invalidityDate when earlier (RFC 5280 §5.3.2: the key was compromised from then on).
+fn effective_revocation(entry: &RevokedEntry) -> OffsetDateTime {
+    match entry.invalidity_date {
+        Some(invalid) if entry.reason == Some(KEY_COMPROMISE) => invalid.min(entry.revoked_at),
+        _ => entry.revoked_at,
+    }
 }
 
 /// The entries of `crl` for the certificate (its serial, and its issuer for indirect CRLs).

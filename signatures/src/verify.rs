@@ -14,9 +14,12 @@ use crate::error::{Code, ConfigError, Error};
 use crate::name::Name;
 use crate::oid;
 use crate::profile::{self, Purpose, Signer};
-use crate::report::{ChainEntry, ErrorEntry, Report, Revocation, SignerReport, Warning};
+use crate::report::{
+    ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
+};
 use crate::revocation::{CrlSource, RevocationSource, Status, Subject};
 use crate::times::{parse_asn1_time, rfc3339};
+use crate::timestamp;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use time::OffsetDateTime;
@@ -125,6 +128,18 @@ impl Verifier {
             Ok(certificates) => certificates,
             Err(e) => return Report::failed(&e, at),
         };
+        // The certificates that timestamp tokens carry (their TSAs'), for their paths: as many
+        // as one CMS may carry; a token's certificate that cannot be read is left out (the
+        // token then fails alone, with a warning).
+        embedded.extend(
+            signed
+                .signers
+                .iter()
+                .flat_map(|info| timestamp::tokens(info).into_iter().take(timestamp::MAX_TOKENS))
+                .flat_map(timestamp::certificates)
+                .take(cms::MAX_EMBEDDED)
+                .filter_map(|der| Certificate::from_der(&der).ok()),
+        );
         let mut embedded_crls = match parse_all(&signed.crls, Crl::from_der) {
             Ok(crls) => crls,
             Err(e) => return Report::failed(&e, at),
@@ -176,6 +191,46 @@ impl Verifier {
         let mut report = Report::from_signers(signers, at);
         report.work = budget.work();
         report
+    }
+
+    /// Verifies one RFC 3161 timestamp token on its own (DER): its signature, its TSA's
+    /// certificate and path at its time (revocation from the configured CRLs), as the
+    /// verification of a CMS does for the tokens of its signers. With `stamped` (the signature
+    /// value it should stamp) its message imprint must be that value's hash; without, the
+    /// imprint is not checked. `Err` says why the token does not count.
+    pub fn verify_timestamp_token(
+        &self,
+        token: &[u8],
+        stamped: Option<&[u8]>,
+        options: &Options,
+    ) -> Result<(Timestamp, Vec<Warning>), String> {
+        let mut seen: HashSet<[u8; 32]> = self
+            .anchors
+            .iter()
+            .chain(&self.intermediates)
+            .map(|c| c.fingerprint)
+            .collect();
+        let mut carried: Vec<Certificate> = timestamp::certificates(token)
+            .iter()
+            .take(cms::MAX_EMBEDDED)
+            .filter_map(|der| Certificate::from_der(der).ok())
+            .collect();
+        carried.retain(|c| seen.insert(c.fingerprint));
+        let pool = Pool {
+            anchors: self.anchors.iter().collect(),
+            intermediates: self.intermediates.iter().chain(&carried).collect(),
+            configured: self.intermediates.len(),
+        };
+        let budget = Budget::default();
+        let source = CrlSource::new(self.crls.iter().collect(), &pool, &self.cache, &budget);
+        let env = timestamp::Env {
+            pool: &pool,
+            cache: &self.cache,
+            budget: &budget,
+            source: &source,
+            now: options.now,
+        };
+        timestamp::verify(token, stamped, &env).map(|v| (v.timestamp, v.warnings))
     }
 
     /// Reads certificates from a file's bytes: PEM (one or many `CERTIFICATE` blocks) or DER.
@@ -311,6 +366,8 @@ impl<'a> Context<'a> {
         // Until the signature says which one is the signer's, the most likely candidate.
         let mut certificate = candidates.first().copied();
         let mut judged: Option<PathOutcome> = None;
+        let mut timestamps = Vec::new();
+        let mut when: Option<When> = None;
 
         let digest = digest_by_oid(&info.digest_algorithm.oid, "the signer's digest algorithm")
             .map_err(|e| findings.push(e))
@@ -346,6 +403,8 @@ impl<'a> Context<'a> {
         if let (Some(scheme), Some(digest), Some(message)) = (scheme, signature_digest, message) {
             let mut first_failure = None;
             let mut verified = Vec::new();
+            // Every candidate is judged at the same time: it depends on the signature value.
+            when = Some(self.signer_time(info, &mut timestamps, &mut warnings));
             for &candidate in &candidates {
                 if !self.budget.signature_check() {
                     break;
@@ -370,7 +429,7 @@ impl<'a> Context<'a> {
             // Of the certificates whose key verifies, the one with the best path is the signer's.
             let mut best: Option<(&Certificate, PathOutcome)> = None;
             for &candidate in &verified {
-                let outcome = self.judge_paths(candidate);
+                let outcome = self.judge_paths(candidate, when.unwrap_or(self.default_when()));
                 let better = best.as_ref().is_none_or(|(_, b)| {
                     Findings::rank(&outcome.findings) > Findings::rank(&b.findings)
                 });
@@ -425,7 +484,10 @@ impl<'a> Context<'a> {
                             ),
                         });
                     }
-                let outcome = judged.unwrap_or_else(|| self.judge_paths(certificate));
+                let when = *when.get_or_insert_with(|| {
+                    self.signer_time(info, &mut timestamps, &mut warnings)
+                });
+                let outcome = judged.unwrap_or_else(|| self.judge_paths(certificate, when));
                 chain = outcome.chain;
                 revocation = outcome.revocation;
                 warnings.extend(outcome.warnings);
@@ -460,6 +522,7 @@ impl<'a> Context<'a> {
                 message: format!("{more} more"),
             });
         }
+        let when = when.unwrap_or_else(|| self.signer_time(info, &mut timestamps, &mut warnings));
         let first = findings.first();
         let code = first.map_or(Code::Ok, Error::code);
         let mut errors: Vec<ErrorEntry> = findings
@@ -500,6 +563,73 @@ impl<'a> Context<'a> {
             warnings,
             chain,
             revocation,
+            validated_at: when.at,
+            time_source: when.source,
+            timestamps,
+        }
+    }
+
+    /// The validation time when no timestamp decides: the given time, or now.
+    fn default_when(&self) -> When {
+        When {
+            at: self.at,
+            source: if self.options.at.is_some() {
+                TimeSource::Given
+            } else {
+                TimeSource::Now
+            },
+        }
+    }
+
+    /// RFC 3161 Appendix A: the signer's signatureTimeStampToken attributes. Each valid token
+    /// goes into `timestamps` (earliest first); one that does not verify is ignored with a
+    /// warning. The earliest valid one decides the validation time unless the caller gave one.
+    fn signer_time(
+        &self,
+        info: &SignerInfo<'_>,
+        timestamps: &mut Vec<Timestamp>,
+        warnings: &mut Vec<Warning>,
+    ) -> When {
+        let tokens = timestamp::tokens(info);
+        if tokens.len() > timestamp::MAX_TOKENS {
+            warnings.push(Warning {
+                code: "TIMESTAMP_IGNORED",
+                message: format!(
+                    "{} timestamp tokens beyond the first {} were ignored",
+                    tokens.len() - timestamp::MAX_TOKENS,
+                    timestamp::MAX_TOKENS
+                ),
+            });
+        }
+        let env = timestamp::Env {
+            pool: self.pool,
+            cache: self.cache,
+            budget: self.budget,
+            source: self.source,
+            now: self.options.now,
+        };
+        let mut valid = Vec::new();
+        for (index, token) in tokens.into_iter().take(timestamp::MAX_TOKENS).enumerate() {
+            match timestamp::verify(token, Some(info.signature), &env) {
+                Ok(verified) => {
+                    warnings.extend(verified.warnings);
+                    valid.push(verified.timestamp);
+                }
+                Err(why) => warnings.push(Warning {
+                    code: "TIMESTAMP_IGNORED",
+                    message: format!("timestamp token {} was ignored: {why}", index + 1),
+                }),
+            }
+        }
+        valid.sort_by_key(|t| t.time);
+        let earliest = valid.first().map(|t| t.time);
+        *timestamps = valid;
+        match earliest {
+            Some(time) if self.options.at.is_none() => When {
+                at: time,
+                source: TimeSource::Timestamp,
+            },
+            _ => self.default_when(),
         }
     }
 
@@ -621,7 +751,7 @@ impl<'a> Context<'a> {
 
     /// Builds every candidate path, judges each completely, and keeps the best outcome (the
     /// one whose first failure comes latest; a valid one if any).
-    fn judge_paths(&self, certificate: &Certificate) -> PathOutcome {
+    fn judge_paths(&self, certificate: &Certificate, when: When) -> PathOutcome {
         let paths = match chain::build_paths(certificate, self.pool, self.cache, self.budget) {
             Ok(paths) => paths,
             Err(e) => {
@@ -634,7 +764,7 @@ impl<'a> Context<'a> {
         };
         let mut best: Option<PathOutcome> = None;
         for path in &paths {
-            let outcome = self.judge(path);
+            let outcome = self.judge(path, when);
             let better = best
                 .as_ref()
                 .is_none_or(|b| Findings::rank(&outcome.findings) > Findings::rank(&b.findings));
@@ -649,9 +779,9 @@ impl<'a> Context<'a> {
         best.unwrap_or_default()
     }
 
-    fn judge(&self, path: &Path<'_>) -> PathOutcome {
+    fn judge(&self, path: &Path<'_>, when: When) -> PathOutcome {
         let mut outcome = PathOutcome {
-            findings: chain::validate(path, self.at),
+            findings: chain::validate(path, when.at),
             chain: path
                 .certificates
                 .iter()
@@ -692,8 +822,9 @@ impl<'a> Context<'a> {
                 certificate,
                 issuer,
                 anchor,
+                timestamped: when.source == TimeSource::Timestamp,
             };
-            match self.source.status(&subject, self.at, &mut notes) {
+            match self.source.status(&subject, when.at, &mut notes) {
                 Status::Good => {}
                 Status::Revoked(e) => {
                     if let Error::Revoked {
@@ -735,6 +866,13 @@ impl<'a> Context<'a> {
         }
         outcome
     }
+}
+
+/// The time a signer is judged at, and why.
+#[derive(Debug, Clone, Copy)]
+struct When {
+    at: OffsetDateTime,
+    source: TimeSource,
 }
 
 #[derive(Default)]

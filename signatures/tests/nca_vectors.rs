@@ -564,3 +564,44 @@ fn the_nca_profiles_are_read() {
     let gost_intermediate = certificates("nca_gost2015_test.cer");
     assert_eq!(gost_intermediate.len(), 1);
 }
+
+#[test]
+fn the_nca_timestamp_token_verifies_with_sha1_warnings() {
+    if signatures::testing::nca_vectors().is_none() {
+        return;
+    }
+    // RFC 3161: the NCA TSA's token. Its signature (GOST 2004) and its ESSCertID (SHA-1)
+    // verify, and its TSA chains to ҰКО 3.0 (GOST TEST) at its genTime. The signature it
+    // stamped is not among the vectors, so its imprint is not checked here.
+    let token = read("tsp_token.bin");
+    let (timestamp, warnings) = gost2004_verifier()
+        .verify_timestamp_token(&token, None, &Options::new(NOW))
+        .expect("the token verifies");
+    assert_eq!(
+        timestamp.time,
+        parse_rfc3339("2022-09-18T13:20:14Z").expect("a time")
+    );
+    assert_eq!(timestamp.policy, "1.2.398.3.3.2.6.1");
+    assert!(timestamp.tsa.contains("СЕРВИС МЕТКИ ВРЕМЕНИ"), "{}", timestamp.tsa);
+    assert_eq!(timestamp.tsa_serial_number, "622ddd64fc75397c61d228530beefe9e1cf87094");
+    assert_eq!(timestamp.imprint_algorithm, "SHA-1");
+    assert_eq!(timestamp.token, token);
+    assert!(
+        warnings.iter().any(|w| w.code == "TIMESTAMP_SHA1"),
+        "{warnings:?}"
+    );
+    // Stamping anything else fails on the imprint; a flipped byte of its signature fails.
+    let other = gost2004_verifier().verify_timestamp_token(&token, Some(b"other"), &Options::new(NOW));
+    assert!(other.is_err_and(|e| e.contains("imprint")));
+    let mut forged = token.clone();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    assert!(
+        gost2004_verifier()
+            .verify_timestamp_token(&forged, None, &Options::new(NOW))
+            .is_err()
+    );
+    // Not before its own time.
+    let early = Options::new(parse_rfc3339("2022-09-18T13:00:00Z").expect("a time"));
+    assert!(gost2004_verifier().verify_timestamp_token(&token, None, &early).is_err());
+}

@@ -36,6 +36,8 @@ pub struct SignerSpec {
     extra_signed_attributes: Vec<Vec<u8>>,
     corrupt_signature: bool,
     content_override: Option<Vec<u8>>,
+    unsigned_attributes: Vec<Vec<u8>>,
+    timestamps: Vec<super::tsp::TimestampSpec>,
 }
 
 impl SignerSpec {
@@ -56,7 +58,22 @@ impl SignerSpec {
             extra_signed_attributes: Vec::new(),
             corrupt_signature: false,
             content_override: None,
+            unsigned_attributes: Vec::new(),
+            timestamps: Vec::new(),
         }
+    }
+
+    /// Adds an unsigned attribute with one value (DER), written after the timestamps.
+    pub fn unsigned_attribute(mut self, oid: &str, value_der: Vec<u8>) -> Self {
+        self.unsigned_attributes.push(attribute(oid, value_der));
+        self
+    }
+
+    /// Adds a signatureTimeStampToken attribute (RFC 3161 Appendix A): the token is made
+    /// over this signer's signature value when the CMS is built. One attribute per token.
+    pub fn timestamp(mut self, token: super::tsp::TimestampSpec) -> Self {
+        self.timestamps.push(token);
+        self
     }
 
     /// Sets the signature scheme (default: the signing key's
@@ -203,6 +220,15 @@ impl SignerSpec {
         };
         fields.push(signature_algorithm);
         fields.push(der::octet_string(&signature));
+        let mut unsigned: Vec<Vec<u8>> = self
+            .timestamps
+            .iter()
+            .map(|t| attribute(super::tsp::OID_ATTR_TIMESTAMP_TOKEN, t.token(&signature)))
+            .collect();
+        unsigned.extend(self.unsigned_attributes.iter().cloned());
+        if !unsigned.is_empty() {
+            fields.push(der::implicit(1, true, der::set_unsorted(&unsigned)));
+        }
         der::sequence(&fields)
     }
 

@@ -28,6 +28,7 @@ pub mod der;
 pub mod gost;
 pub mod keys;
 pub mod nca;
+pub mod tsp;
 
 pub use cert::{Certificate, CertificateBuilder, KeyUsageBit, Name};
 pub use cms::{CmsBuilder, SignerSpec};
@@ -37,6 +38,7 @@ pub use keys::{
     cached_gost2015_512, cached_rsa_1024, cached_rsa_2048, rsa_spki, rsa_spki_with_exponent,
 };
 pub use nca::TestPki;
+pub use tsp::{EssVersion, TimestampSpec};
 
 /// The folder of real NCA RK test vectors, from `NCA_TEST_VECTORS`. They are public test
 /// material of the NCA RK (published in NCANode's `src/test/resources` and gokalkan's

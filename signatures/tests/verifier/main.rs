@@ -21,3 +21,4 @@ mod name_constraints;
 mod profile;
 mod revocation;
 mod serials;
+mod timestamps;
