@@ -269,6 +269,7 @@ pub fn run(pki: &Pki, data: &[u8]) -> Option<(Report, Report)> {
     let options = Options {
         at: Some(TIMES[usize::from((flags >> 1) & 3)]),
         require_revocation: flags & 1 != 0,
+        ocsp: Default::default(),
         ..Options::new(datetime!(2030-01-01 0:00 UTC))
     };
     let cms = if flags & 8 != 0 {

@@ -82,6 +82,7 @@ fuzz_target!(|data: &[u8]| {
             _ => None,
         },
         require_revocation: flags & 0x20 != 0,
+        ocsp: Default::default(),
     };
     VERIFIER.clear_cache();
     let cold = VERIFIER.verify(signature, content, &options);

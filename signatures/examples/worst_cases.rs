@@ -50,6 +50,7 @@ fn main() {
     };
     let required = Options {
         require_revocation: true,
+        ocsp: Default::default(),
         ..options.clone()
     };
     let configured =

@@ -222,6 +222,15 @@ pub enum Error {
         /// The CRL reason code, e.g. "keyCompromise", "certificateHold", "unspecified".
         reason: String,
     },
+    /// See [`Code::Revoked`]: the issuer's OCSP responder says the certificate was never
+    /// issued (RFC 6960 §2.2: revoked, certificateHold, 1970-01-01, extended-revoke).
+    #[error("certificate {subject} (serial {serial}) was never issued by its CA, its OCSP responder says")]
+    NotIssued {
+        /// The certificate's subject.
+        subject: String,
+        /// The certificate's serial, lowercase hex.
+        serial: String,
+    },
     /// See [`Code::RevocationUnknown`].
     #[error("no current revocation data for certificate {subject}")]
     RevocationUnknown {
@@ -250,7 +259,7 @@ impl Error {
             Error::CertExpired { .. } => Code::CertExpired,
             Error::KeyUsage => Code::KeyUsage,
             Error::KeyPurpose { .. } => Code::KeyPurpose,
-            Error::Revoked { .. } => Code::Revoked,
+            Error::Revoked { .. } | Error::NotIssued { .. } => Code::Revoked,
             Error::RevocationUnknown { .. } => Code::RevocationUnknown,
         }
     }

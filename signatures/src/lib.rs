@@ -40,6 +40,7 @@ mod error;
 mod extensions;
 mod name;
 mod name_constraints;
+mod ocsp;
 mod oid;
 mod profile;
 mod report;
@@ -56,7 +57,9 @@ pub use cert::Certificate;
 pub use crl::Crl;
 pub use encoding::{MAX_INPUT_LEN, decode_cms};
 pub use error::{Code, ConfigError, Error};
+pub use ocsp::{CertIdHash, OcspOptions, OcspResponse, request as ocsp_request};
 pub use profile::{Purpose, Role, Signer, check_digit_holds};
+pub use report::{CertificateReport, CrlEvidence, Evidence, OcspEvidence};
 pub use report::{
     ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
 };

@@ -37,6 +37,8 @@ pub struct Report {
     pub validation_time: OffsetDateTime,
     /// One entry per SignerInfo, in order.
     pub signers: Vec<SignerReport>,
+    /// The revocation data this verification relied on, to store and hand back later.
+    pub evidence: Evidence,
     /// What the verification spent of its budget (not part of the JSON report).
     #[serde(skip)]
     pub work: Work,
@@ -58,6 +60,7 @@ impl Report {
             message,
             validation_time: at,
             signers,
+            evidence: Evidence::default(),
             work: Work::default(),
         }
     }
@@ -69,6 +72,7 @@ impl Report {
             message: error.to_string(),
             validation_time: at,
             signers: Vec::new(),
+            evidence: Evidence::default(),
             work: Work::default(),
         }
     }
@@ -231,4 +235,91 @@ pub struct ErrorEntry {
     pub code: Code,
     /// What failed.
     pub message: String,
+}
+
+/// The revocation data a verification relied on, for the caller to store and hand back
+/// later (OCSP responses in `Options::ocsp`, CRLs to `Verifier::with_crls`) to re-check.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    /// The OCSP responses that gave a status, in the order they were given.
+    pub ocsp_responses: Vec<OcspEvidence>,
+    /// The CRLs whose signature verified and that were read.
+    pub crls: Vec<CrlEvidence>,
+}
+
+/// An OCSP response relied on.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OcspEvidence {
+    /// Its producedAt: when the revocation data was issued.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub produced_at: OffsetDateTime,
+    /// The responder, as the response names it.
+    pub responder: String,
+    /// The whole OCSPResponse (DER), base64 in JSON.
+    #[serde(serialize_with = "base64_bytes")]
+    pub response: Vec<u8>,
+}
+
+/// A CRL relied on, by its number and digest (the CRL itself is public, at its distribution
+/// point, and large).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrlEvidence {
+    /// The CRL issuer.
+    pub issuer: String,
+    /// Its cRLNumber, hex (`null` when it has none).
+    pub number: Option<String>,
+    /// For a delta CRL, the number of the CRL it is based on, hex.
+    pub delta_base: Option<String>,
+    /// SHA-256 of its DER, lowercase hex.
+    pub sha256: String,
+    /// Its thisUpdate: when the revocation data was issued.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub this_update: OffsetDateTime,
+    /// Its nextUpdate.
+    #[serde(serialize_with = "option_rfc3339")]
+    pub next_update: Option<OffsetDateTime>,
+}
+
+/// The verdict on one certificate's path for a purpose (`Verifier::verify_certificate`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateReport {
+    /// Whether the certificate is valid for the purpose at the validation time.
+    pub valid: bool,
+    /// `OK` or the first failure in the order of [`Code`].
+    pub code: Code,
+    /// A human-readable explanation of `code`.
+    pub message: String,
+    /// The validation time used.
+    #[serde(serialize_with = "time_rfc3339")]
+    pub validation_time: OffsetDateTime,
+    /// The holder, per the NCA RK profile.
+    pub signer: Signer,
+    /// The certificate's serial (lowercase hex).
+    pub serial_number: String,
+    /// The certificate's issuer.
+    pub issuer: String,
+    /// Every failure found (the first decides `code`).
+    pub errors: Vec<ErrorEntry>,
+    /// Findings that do not decide validity.
+    pub warnings: Vec<Warning>,
+    /// The certificate path, the certificate first, trust anchor last.
+    pub chain: Vec<ChainEntry>,
+    /// Set when `code` is `REVOKED`.
+    pub revocation: Option<Revocation>,
+    /// The revocation data relied on.
+    pub evidence: Evidence,
+    /// What the verification spent of its budget (not part of the JSON report).
+    #[serde(skip)]
+    pub work: Work,
+}
+
+impl CertificateReport {
+    /// The report as one line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"valid\":false,\"code\":\"MALFORMED\",\"message\":\"report serialisation failed: {e}\"}}"))
+    }
 }

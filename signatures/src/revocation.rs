@@ -503,3 +503,71 @@ fn describe(crl: &Crl) -> String {
         ),
     }
 }
+
+/// Revocation from every source the caller gave: CRLs, and OCSP responses (RFC 6960, see
+/// `ocsp`). A revocation in either revokes; otherwise current data from either proves "not
+/// revoked". Delegated OCSP responders are checked against the CRLs only.
+#[derive(Debug)]
+pub(crate) struct Revocations<'a> {
+    pub crls: &'a CrlSource<'a>,
+    pub ocsp: crate::ocsp::OcspSource<'a>,
+}
+
+impl RevocationSource for Revocations<'_> {
+    fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, notes: &mut Vec<String>) -> Status {
+        let from_crls = self.crls.status(subject, at, notes);
+        if let Status::Revoked(_) = from_crls {
+            return from_crls;
+        }
+        match self.ocsp.status(subject, at, self.crls, notes) {
+            Status::Unknown => from_crls,
+            from_ocsp @ Status::Revoked(_) => from_ocsp,
+            Status::Good => Status::Good,
+        }
+    }
+}
+
+impl Revocations<'_> {
+    /// The revocation an OCSP response recorded for `certificate` (a never-issued one has no
+    /// CRL entry to report it from).
+    pub fn revocation_of(&self, certificate: &Certificate) -> Option<crate::report::Revocation> {
+        self.ocsp
+            .revocations
+            .borrow()
+            .get(&certificate.fingerprint)
+            .cloned()
+    }
+
+    /// The revocation data this verification relied on: the OCSP responses that gave a
+    /// status, and the CRLs whose signature verified in it (complete and delta), in a fixed
+    /// order.
+    pub fn evidence(&self) -> crate::report::Evidence {
+        let verified = self.crls.crl_signatures.borrow();
+        let mut crls: Vec<&Crl> = self
+            .crls
+            .crls
+            .iter()
+            .copied()
+            .filter(|crl| {
+                let address = std::ptr::from_ref(*crl) as usize;
+                verified.iter().any(|(&(at, _), &ok)| ok && at == address)
+            })
+            .collect();
+        crls.sort_by(|a, b| a.der.cmp(&b.der));
+        crls.dedup_by(|a, b| a.der == b.der);
+        crate::report::Evidence {
+            ocsp_responses: self.ocsp.relied_responses(),
+            crls: crls
+                .into_iter()
+                .map(|crl| crate::report::CrlEvidence {
+                    issuer: crl.issuer.to_string(),
+                    number: crl.number.as_deref().map(crate::name::hex),
+                    delta_base: crl.delta_base.as_deref().map(crate::name::hex),
+                    sha256: crate::name::hex(&crate::cert::sha256(&crl.der)),
+                    this_update: crl.this_update,
+                    next_update: crl.next_update,
+                })
+                .collect(),
+        }
+    }
+}

@@ -7,6 +7,7 @@ use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::chain::{self, Path, Pool};
 use crate::cms::{self, SignedData, SignerIdentifier, SignerInfo};
+use crate::report::{CertificateReport};
 use crate::crl::Crl;
 use crate::der::tag;
 use crate::encoding;
@@ -17,7 +18,8 @@ use crate::profile::{self, Purpose, Signer};
 use crate::report::{
     ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
 };
-use crate::revocation::{CrlSource, RevocationSource, Status, Subject};
+use crate::ocsp::{OcspOptions, OcspSource};
+use crate::revocation::{CrlSource, RevocationSource, Revocations, Status, Subject};
 use crate::times::{parse_asn1_time, rfc3339};
 use crate::timestamp;
 use std::cell::RefCell;
@@ -40,6 +42,9 @@ pub struct Options {
     /// Whether a certificate without applicable, current revocation data fails
     /// (`REVOCATION_UNKNOWN`) instead of passing with a warning.
     pub require_revocation: bool,
+    /// OCSP responses the caller fetched (RFC 6960; the verifier never fetches), and how old
+    /// one without nextUpdate may be.
+    pub ocsp: OcspOptions,
 }
 
 impl Options {
@@ -51,6 +56,7 @@ impl Options {
             at: None,
             purpose: None,
             require_revocation: false,
+            ocsp: OcspOptions::default(),
         }
     }
 
@@ -171,11 +177,14 @@ impl Verifier {
             &self.cache,
             &budget,
         );
+        let ocsp = OcspSource::new(&options.ocsp, &pool, &self.cache, &budget, options.now);
+        let revocations = Revocations { crls: &source, ocsp };
         let context = Context {
             signed: &signed,
             detached_content,
             pool: &pool,
             source: &source,
+            revocations: &revocations,
             cache: &self.cache,
             budget: &budget,
             options,
@@ -189,6 +198,7 @@ impl Verifier {
             .map(|(index, info)| context.verify_signer(index, info))
             .collect();
         let mut report = Report::from_signers(signers, at);
+        report.evidence = revocations.evidence();
         report.work = budget.work();
         report
     }
@@ -320,6 +330,8 @@ struct Context<'a> {
     detached_content: Option<&'a [u8]>,
     pool: &'a Pool<'a>,
     source: &'a CrlSource<'a>,
+    /// Every revocation source of a path: the CRLs and the caller's OCSP responses.
+    revocations: &'a Revocations<'a>,
     cache: &'a SignatureCache,
     budget: &'a Budget,
     options: &'a Options,
@@ -824,7 +836,7 @@ impl<'a> Context<'a> {
                 anchor,
                 timestamped: when.source == TimeSource::Timestamp,
             };
-            match self.source.status(&subject, when.at, &mut notes) {
+            match self.revocations.status(&subject, when.at, &mut notes) {
                 Status::Good => {}
                 Status::Revoked(e) => {
                     if let Error::Revoked {
@@ -840,6 +852,9 @@ impl<'a> Context<'a> {
                             reason: reason.clone(),
                         });
                     }
+                    if let Some(record) = self.revocations.revocation_of(certificate) {
+                        outcome.revocation.get_or_insert(record);
+                    }
                     outcome.findings.push(e);
                 }
                 Status::Unknown if self.options.require_revocation => {
@@ -854,8 +869,18 @@ impl<'a> Context<'a> {
         notes.dedup();
         for note in notes {
             outcome.warnings.push(Warning {
-                code: "CRL_IGNORED",
+                code: if note.starts_with("the OCSP response") {
+                    "OCSP_IGNORED"
+                } else {
+                    "CRL_IGNORED"
+                },
                 message: note,
+            });
+        }
+        if self.revocations.ocsp.relied_on_sha1() {
+            outcome.warnings.push(Warning {
+                code: "OCSP_SHA1_CERT_ID",
+                message: "an OCSP response relied on names the certificate by a SHA-1 CertID (accepted: a CertID is not a signature)".to_owned(),
             });
         }
         if !unchecked.is_empty() {
@@ -873,6 +898,110 @@ impl<'a> Context<'a> {
 struct When {
     at: OffsetDateTime,
     source: TimeSource,
+}
+
+impl Verifier {
+    /// Validates one certificate's path for `options.purpose` (none: any purpose) at the
+    /// validation time, with revocation from the configured CRLs and `options.ocsp`, as a
+    /// signer's certificate is validated (RFC 5280 §6.1, §6.3; RFC 6960): what an integrator
+    /// checks before asking a citizen to sign with a key. `extra_certificates` may complete
+    /// the path (intermediates the caller holds); they are never trusted as anchors.
+    pub fn verify_certificate(
+        &self,
+        certificate: &Certificate,
+        extra_certificates: &[Certificate],
+        options: &Options,
+    ) -> CertificateReport {
+        let at = options.validation_time();
+        let mut seen: HashSet<[u8; 32]> = self
+            .anchors
+            .iter()
+            .chain(&self.intermediates)
+            .map(|c| c.fingerprint)
+            .collect();
+        let extra: Vec<&Certificate> = extra_certificates
+            .iter()
+            .filter(|c| seen.insert(c.fingerprint))
+            .take(cms::MAX_EMBEDDED)
+            .collect();
+        let pool = Pool {
+            anchors: self.anchors.iter().collect(),
+            intermediates: self.intermediates.iter().chain(extra).collect(),
+            configured: self.intermediates.len(),
+        };
+        let budget = Budget::default();
+        let source = CrlSource::new(self.crls.iter().collect(), &pool, &self.cache, &budget);
+        let ocsp = OcspSource::new(&options.ocsp, &pool, &self.cache, &budget, options.now);
+        let revocations = Revocations {
+            crls: &source,
+            ocsp,
+        };
+        let signed = SignedData {
+            content_type: String::new(),
+            content: None,
+            certificates: Vec::new(),
+            crls: Vec::new(),
+            signers: Vec::new(),
+        };
+        let context = Context {
+            signed: &signed,
+            detached_content: None,
+            pool: &pool,
+            source: &source,
+            revocations: &revocations,
+            cache: &self.cache,
+            budget: &budget,
+            options,
+            at,
+            content_digests: RefCell::default(),
+        };
+        let outcome = context.judge_paths(certificate, context.default_when());
+        let mut findings = Findings(outcome.findings);
+        let mut warnings = outcome.warnings;
+        let signer = Signer::from_certificate(certificate);
+        if signer.iin_checksum_valid == Some(false) {
+            warnings.push(Warning {
+                code: "IIN_CHECKSUM",
+                message: "the IIN in the certificate does not pass the IIN check digit (as in NCA RK's test PKI)".to_owned(),
+            });
+        }
+        if budget.exhausted() {
+            findings.push(Error::BudgetExceeded(
+                "the verification's budget of signature checks and path-building steps is spent".to_owned(),
+            ));
+        }
+        let first = findings.first();
+        let code = first.map_or(Code::Ok, Error::code);
+        let message = first.map_or_else(
+            || "the certificate is valid".to_owned(),
+            ToString::to_string,
+        );
+        let mut errors: Vec<ErrorEntry> = findings
+            .0
+            .iter()
+            .map(|e| ErrorEntry {
+                code: e.code(),
+                message: e.to_string(),
+            })
+            .collect();
+        errors.sort_by_key(|e| e.code);
+        errors.dedup_by(|a, b| a.code == b.code && a.message == b.message);
+        CertificateReport {
+            valid: errors.is_empty(),
+            code,
+            message,
+            validation_time: at,
+            signer,
+            serial_number: certificate.serial_hex(),
+            issuer: certificate.issuer.to_string(),
+            errors,
+            warnings,
+            chain: outcome.chain,
+            revocation: outcome.revocation,
+            evidence: revocations.evidence(),
+            work: budget.work(),
+        }
+    }
 }
 
 #[derive(Default)]

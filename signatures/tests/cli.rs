@@ -665,3 +665,62 @@ fn a_reader_that_closes_the_pipe_early_makes_no_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn the_certificate_form_validates_a_path_for_a_purpose_with_ocsp() {
+    use signatures::testing::ocsp::{OcspResponseBuilder, OcspStatus};
+    let f = files();
+    let leaf = rsa_signer(&f.pki);
+    let certificate = write(&f.dir, "leaf.pem", leaf.pem());
+    let certificate_der = write(&f.dir, "leaf.cer", &leaf.der);
+    let base = [
+        "certificate",
+        "--trust",
+        f.root.as_str(),
+        "--intermediate",
+        f.intermediate.as_str(),
+        "--at",
+        AT_ARG,
+    ];
+    let valid = eds_verify(&[&base[..], &["--purpose", "sign", &certificate]].concat());
+    assert_eq!(valid.status.code(), Some(0), "{}", String::from_utf8_lossy(&valid.stderr));
+    let valid = report(&valid);
+    assert_eq!(valid["code"], "OK");
+    assert_eq!(valid["signer"]["iin"], "123456789011");
+    assert_eq!(valid["chain"].as_array().map(Vec::len), Some(3));
+    let any = eds_verify(&[&base[..], &["--purpose", "any", &certificate_der]].concat());
+    assert_eq!(report(&any)["code"], "OK");
+    let auth = eds_verify(&[&base[..], &["--purpose", "auth", &certificate]].concat());
+    assert_eq!(auth.status.code(), Some(1));
+    assert_eq!(report(&auth)["code"], "KEY_PURPOSE");
+
+    let revoked = OcspResponseBuilder::new(&leaf, &f.pki.intermediate, &f.pki.intermediate)
+        .status(OcspStatus::Revoked(AT - time::Duration::days(1), Some(1)))
+        .build();
+    let revoked = write(&f.dir, "revoked.ocsp", &revoked);
+    let good_other = OcspResponseBuilder::new(&rsa_signer(&f.pki), &f.pki.intermediate, &f.pki.intermediate).build();
+    let good_other = write(&f.dir, "other.ocsp", &good_other);
+    let output = eds_verify(
+        &[&base[..], &["--ocsp", &good_other, "--ocsp", &revoked, &certificate]].concat(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = report(&output);
+    assert_eq!(output["code"], "REVOKED");
+    assert_eq!(output["revocation"]["reason"], "keyCompromise");
+    assert_eq!(output["evidence"]["ocspResponses"].as_array().map(Vec::len), Some(1));
+    // The CMS form takes --ocsp too.
+    let signature = write(&f.dir, "signed.p7s", signed_by(&leaf));
+    let cms = eds_verify(
+        &["--trust", &f.root, "--intermediate", &f.intermediate, "--at", AT_ARG, "--ocsp", &revoked, &signature],
+    );
+    assert_eq!(report(&cms)["code"], "REVOKED");
+
+    // Usage errors: an unreadable OCSP file, --content, no certificate file.
+    let garbage = write(&f.dir, "garbage.ocsp", b"not an OCSP response");
+    let bad = eds_verify(&[&base[..], &["--ocsp", &garbage, &certificate]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+    let content = eds_verify(&[&base[..], &["--content", &certificate, &certificate]].concat());
+    assert_eq!(content.status.code(), Some(2));
+    let none = eds_verify(&base);
+    assert_eq!(none.status.code(), Some(2));
+}

@@ -58,6 +58,7 @@ fn the_worst_cases_are_verified_in_under_20_mb() {
     let leaf = rsa_signer(&pki);
     let required = Options {
         require_revocation: true,
+        ocsp: Default::default(),
         ..at(AT)
     };
     let mut results = Vec::new();

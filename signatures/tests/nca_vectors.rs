@@ -203,6 +203,7 @@ fn the_gost_2015_signer_of_the_two_signer_files_is_valid_at_its_signing_time() {
     let verifier = gost2015_verifier().with_crls(gost_crl());
     let options = Options {
         require_revocation: true,
+        ocsp: Default::default(),
         purpose: Some(Purpose::Sign),
         ..at(GOST_SIGNING_TIME)
     };
@@ -258,6 +259,7 @@ fn the_gost_crl_verifies_and_a_flipped_byte_makes_it_ignored() {
     let cms = read("cms_attached_2signers_gost2015_rsa_test123.p7s");
     let options = Options {
         require_revocation: true,
+        ocsp: Default::default(),
         ..at(GOST_SIGNING_TIME)
     };
     let good = gost2015_verifier().with_crls(gost_crl());

@@ -1,16 +1,22 @@
 //! `eds-verify`: verifies a CMS signature file and prints a JSON report.
 //!
 //! ```text
-//! eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... [--content FILE] \
-//!            [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE
+//! eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... [--ocsp FILE]... \
+//!            [--content FILE] [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE
+//! eds-verify certificate [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
+//!            [--ocsp FILE]... [--at RFC3339_TIME] [--purpose sign|auth|any] [--require-revocation] CERT_FILE
 //! ```
+//! `--ocsp` takes a DER OCSPResponse the caller fetched (the tool fetches nothing). The
+//! `certificate` form validates one certificate's path for a purpose (`CERT_FILE`, PEM or
+//! DER: its first certificate, the others completing the path) and prints the same kind of
+//! report, the holder as `signer`.
 //! Exit status: 0 valid, 1 invalid (including a malformed signature file), 2 usage error or an
 //! input file (other than the signature's own bytes) that cannot be read or parsed.
 //!
 //! Without `--at` the validation time is the system time: `main` reads the clock (the only
 //! place in this crate that does) and passes it to the library as `Options::now`.
 
-use signatures::{Options, Purpose, Verifier, Warning, parse_rfc3339};
+use signatures::{OcspResponse, Options, Purpose, Verifier, Warning, parse_rfc3339};
 use std::io::Write;
 use std::process::ExitCode;
 use time::OffsetDateTime;
@@ -19,7 +25,9 @@ use time::OffsetDateTime;
 const HELP: &str = "\u{0}help";
 
 const USAGE: &str = "usage: eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
-[--content FILE] [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE";
+[--ocsp FILE]... [--content FILE] [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE
+       eds-verify certificate [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
+[--ocsp FILE]... [--at RFC3339_TIME] [--purpose sign|auth|any] [--require-revocation] CERT_FILE";
 
 /// The parsed command line.
 #[derive(Debug, Default)]
@@ -27,6 +35,9 @@ struct Arguments {
     trust: Vec<String>,
     intermediates: Vec<String>,
     crls: Vec<String>,
+    ocsp: Vec<String>,
+    /// The `certificate` form: validate the certificate file's path, no signature.
+    certificate_mode: bool,
     content: Option<String>,
     /// `--at`: the forced validation time.
     at: Option<OffsetDateTime>,
@@ -43,18 +54,25 @@ impl Arguments {
             at: self.at,
             purpose: self.purpose,
             require_revocation: self.require_revocation,
+            ocsp: signatures::OcspOptions::default(),
         }
     }
 }
 
-fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, String> {
+fn parse_arguments(args: impl Iterator<Item = String>) -> Result<Arguments, String> {
     let mut parsed = Arguments::default();
+    let mut args = args.peekable();
+    if args.peek().is_some_and(|first| first == "certificate") {
+        args.next();
+        parsed.certificate_mode = true;
+    }
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--trust" => parsed.trust.push(value("--trust")?),
             "--intermediate" => parsed.intermediates.push(value("--intermediate")?),
             "--crl" => parsed.crls.push(value("--crl")?),
+            "--ocsp" => parsed.ocsp.push(value("--ocsp")?),
             "--content" => parsed.content = Some(value("--content")?),
             "--at" => {
                 let text = value("--at")?;
@@ -64,22 +82,41 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
             }
             "--purpose" => {
                 let text = value("--purpose")?;
-                let purpose = Purpose::parse(&text)
-                    .ok_or_else(|| format!("--purpose: {text:?} is not sign or auth"))?;
-                parsed.purpose = Some(purpose);
+                if parsed.certificate_mode && text == "any" {
+                    parsed.purpose = None;
+                } else if parsed.certificate_mode {
+                    let purpose = Purpose::parse(&text)
+                        .ok_or_else(|| format!("--purpose: {text:?} is not sign, auth or any"))?;
+                    parsed.purpose = Some(purpose);
+                } else {
+                    let purpose = Purpose::parse(&text)
+                        .ok_or_else(|| format!("--purpose: {text:?} is not sign or auth"))?;
+                    parsed.purpose = Some(purpose);
+                }
             }
             "--require-revocation" => parsed.require_revocation = true,
             "-h" | "--help" => return Err(HELP.to_owned()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             file => {
                 if parsed.signature.replace(file.to_owned()).is_some() {
-                    return Err("more than one signature file".to_owned());
+                    return Err(if parsed.certificate_mode {
+                        "more than one certificate file".to_owned()
+                    } else {
+                        "more than one signature file".to_owned()
+                    });
                 }
             }
         }
     }
+    if parsed.certificate_mode && parsed.content.is_some() {
+        return Err("--content does not apply to a certificate".to_owned());
+    }
     if parsed.signature.is_none() {
-        return Err("no signature file".to_owned());
+        return Err(if parsed.certificate_mode {
+            "no certificate file".to_owned()
+        } else {
+            "no signature file".to_owned()
+        });
     }
     Ok(parsed)
 }
@@ -119,6 +156,32 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
         crls.extend(file.crls);
         ignored.extend(file.ignored);
     }
+    let mut ocsp = Vec::new();
+    for path in &arguments.ocsp {
+        let bytes = read(path, "OCSP response")?;
+        let response = OcspResponse::from_der(&bytes)
+            .map_err(|e| format!("OCSP response {path}: {e}"))?;
+        ocsp.push(response.with_source(path.as_str()));
+    }
+    let mut options = arguments.options(now);
+    options.ocsp.responses = ocsp;
+    let verifier = Verifier::new(anchors)
+        .with_intermediates(intermediates)
+        .with_crls(crls);
+    let crl_notes = || {
+        ignored.iter().map(|note| Warning {
+            code: "CRL_IGNORED",
+            message: note.clone(),
+        })
+    };
+    if arguments.certificate_mode {
+        let path = arguments.signature.as_deref().unwrap_or_default();
+        let mut certificates = load_certificates(&[path.to_owned()], "certificate")?;
+        let certificate = certificates.remove(0);
+        let mut report = verifier.verify_certificate(&certificate, &certificates, &options);
+        report.warnings.splice(0..0, crl_notes());
+        return print(&report.to_json()).map(|()| report.valid);
+    }
     let content = arguments
         .content
         .as_deref()
@@ -127,25 +190,22 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
     let signature_path = arguments.signature.as_deref().unwrap_or_default();
     let signature = read(signature_path, "signature file")?;
 
-    let verifier = Verifier::new(anchors)
-        .with_intermediates(intermediates)
-        .with_crls(crls);
-    let mut report = verifier.verify(&signature, content.as_deref(), &arguments.options(now));
+    let mut report = verifier.verify(&signature, content.as_deref(), &options);
     for signer in &mut report.signers {
-        let notes = ignored.iter().map(|note| Warning {
-            code: "CRL_IGNORED",
-            message: note.clone(),
-        });
-        signer.warnings.splice(0..0, notes);
+        signer.warnings.splice(0..0, crl_notes());
     }
+    print(&report.to_json()).map(|()| report.valid)
+}
+
+fn print(json: &str) -> Result<(), String> {
     // A reader that closed the pipe early (`| head -c 1`) is not an error of ours.
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = writeln!(stdout, "{}", report.to_json())
+    if let Err(error) = writeln!(stdout, "{json}")
         && error.kind() != std::io::ErrorKind::BrokenPipe
     {
         return Err(format!("writing the report: {error}"));
     }
-    Ok(report.valid)
+    Ok(())
 }
 
 fn main() -> ExitCode {

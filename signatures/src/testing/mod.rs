@@ -28,6 +28,7 @@ pub mod der;
 pub mod gost;
 pub mod keys;
 pub mod nca;
+pub mod ocsp;
 pub mod tsp;
 
 pub use cert::{Certificate, CertificateBuilder, KeyUsageBit, Name};

@@ -17,6 +17,7 @@ use time::macros::datetime;
 fn required() -> Options {
     Options {
         require_revocation: true,
+        ocsp: Default::default(),
         ..at(AT)
     }
 }

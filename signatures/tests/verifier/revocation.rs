@@ -16,6 +16,7 @@ const AFTER_AT: OffsetDateTime = datetime!(2021-07-01 0:00 UTC);
 fn required(t: OffsetDateTime) -> Options {
     Options {
         require_revocation: true,
+        ocsp: Default::default(),
         ..at(t)
     }
 }

@@ -203,6 +203,7 @@ pub fn verify_payload(
         at: Some(at),
         purpose: Some(purpose),
         require_revocation: trust.require_revocation,
+        ocsp: Default::default(),
     };
     let payload_text = STANDARD.encode(payload);
     let attached = signatures::encapsulated_content(cms.as_bytes())
