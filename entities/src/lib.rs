@@ -15,4 +15,5 @@ pub mod real_estate_owner;
 pub mod session;
 pub mod signature_evidence;
 pub mod signing_request;
+pub mod sms_outbox;
 pub mod stored_signature;

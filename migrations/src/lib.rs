@@ -12,6 +12,7 @@ mod m20261125_000001_identity;
 mod m20261125_000002_property_registry;
 mod m20261125_000003_applications;
 mod m20261201_000004_signing_contract;
+mod m20261201_000005_sms_outbox;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_property_registry::Migration),
             Box::new(m20261125_000003_applications::Migration),
             Box::new(m20261201_000004_signing_contract::Migration),
+            Box::new(m20261201_000005_sms_outbox::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod policy;
 pub mod registries;
 pub mod service;
+pub mod sms;
 pub mod trust;
 
 pub use clock::{Clock, ManualClock, SystemClock};

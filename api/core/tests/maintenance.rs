@@ -1,5 +1,5 @@
-//! The clean-up task, driven by a moved clock: expired challenges and long-ended sessions go,
-//! live ones stay.
+//! The clean-up task, driven by a moved clock: expired challenges, long-ended sessions and
+//! development-outbox SMS whose code expired go, live ones stay.
 
 use registration_core::context::{ServiceContext, ServiceSettings, VerificationSlots};
 use registration_core::registries::LocalRegistries;
@@ -51,11 +51,33 @@ async fn expired_challenges_and_ended_sessions_are_deleted_by_the_clock() {
         .await
         .expect("a session");
     }
+    let outbox = registration_core::sms::DevOutbox::new(db.clone(), clock.clone());
+    for (code, expires) in [
+        ("111111", datetime!(2026-12-01 10:03 UTC)),
+        ("222222", datetime!(2026-12-01 10:09 UTC)),
+    ] {
+        registration_core::sms::SmsGateway::send(
+            &outbox,
+            &registration_core::sms::SmsMessage {
+                phone: "+77011234567".to_owned(),
+                text: format!("{code} test"),
+                code: Some(code.to_owned()),
+                expires_at: expires,
+            },
+        )
+        .await
+        .expect("kept");
+    }
     // 10:04: nothing of the challenges has expired yet; the session that ended on the 29th goes.
     let first = maintenance::run_once(&ctx, clock.now())
         .await
         .expect("runs");
     assert_eq!((first.challenges, first.sessions), (0, 1));
+    // The SMS whose code expired at 10:03 is gone: the only plain copy of that code.
+    assert_eq!(first.outbox, 1);
+    let kept = outbox.list(None).await.expect("listed");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].code.as_deref(), Some("222222"));
     // 10:06: the first challenge (until 10:05) is gone, the second (until 10:09) stays.
     clock.advance(Duration::minutes(2));
     let second = maintenance::run_once(&ctx, clock.now())

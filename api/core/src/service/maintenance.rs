@@ -1,5 +1,6 @@
 //! Background work that keeps the database small: sign-in challenges and sessions past their
-//! deadline are deleted. Each task exposes `run_once(now)`, so tests drive it with the clock;
+//! deadline are deleted, and so are development-outbox SMS messages whose code has expired (the
+//! only plain copy of a code). Each task exposes `run_once(now)`, so tests drive it with the clock;
 //! the server runs it on an interval. Deadlines are decided by the stored times, never by when
 //! this runs: a row it has not deleted yet is already refused by the operations.
 
@@ -18,6 +19,8 @@ const SESSION_RETENTION: Duration = Duration::days(1);
 pub struct Purged {
     pub challenges: u64,
     pub sessions: u64,
+    /// Development-outbox messages whose code had expired.
+    pub outbox: u64,
 }
 
 /// Deletes expired challenges, and sessions that ended over a day ago. Safe to run on every
@@ -39,11 +42,13 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
         .exec(&ctx.db)
         .await?
         .rows_affected;
-    if challenges + sessions > 0 {
-        tracing::info!(challenges, sessions, "expired sign-in data deleted");
+    let outbox = crate::sms::outbox::purge_expired(&ctx.db, now).await?;
+    if challenges + sessions + outbox > 0 {
+        tracing::info!(challenges, sessions, outbox, "expired sign-in data deleted");
     }
     Ok(Purged {
         challenges,
         sessions,
+        outbox,
     })
 }
