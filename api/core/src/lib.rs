@@ -11,10 +11,10 @@ pub mod clock;
 pub mod context;
 pub mod database;
 pub mod domain;
+pub mod otp;
 pub mod policy;
 pub mod registries;
 pub mod service;
-pub mod sms;
 pub mod trust;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -153,6 +153,12 @@ impl MobileDatabase for LocalRegistries {
             }
         }))
     }
+
+    async fn confirms(&self, iin: &Iin, phone: &PhoneNumber) -> Result<bool, RegistryError> {
+        // The mirror keeps the mobile database's number on the person's row: it confirms the
+        // pair when that row has exactly this number.
+        Ok(self.phone_of(iin).await?.as_ref() == Some(phone))
+    }
 }
 
 /// The objects with their owners, in the objects' order.

@@ -78,4 +78,10 @@ pub trait MobileDatabase: Send + Sync + std::fmt::Debug {
     /// The mobile number registered for this IIN, if any.
     // DOMAIN: OTP signing requires the phone to be in the citizens' mobile database
     async fn phone_of(&self, iin: &Iin) -> Result<Option<PhoneNumber>, RegistryError>;
+
+    /// Whether the citizens' mobile database (BMG) confirms that this phone is registered to
+    /// this person: the one question a one-time password needs answered before it is sent to
+    /// the phone in the person's profile.
+    // DOMAIN: OTP signing requires the phone to be in the citizens' mobile database
+    async fn confirms(&self, iin: &Iin, phone: &PhoneNumber) -> Result<bool, RegistryError>;
 }

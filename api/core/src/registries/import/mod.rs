@@ -107,7 +107,7 @@ mod tests {
 
     use super::*;
     use crate::database;
-    use crate::domain::{Area, Bin, Iin, Rka};
+    use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
     use crate::registries::{
         LocalRegistries, MobileDatabase, Owner, Ownership, PopulationRegistry, Property,
         PropertyKind, PropertyRegistry, Share,
@@ -287,6 +287,27 @@ mod tests {
         assert_eq!(
             registries.phone_of(&iin("850315300019")).await.unwrap(),
             None
+        );
+
+        // The mobile database confirms exactly the (IIN, phone) pairs it has.
+        let phone = |p: &str| PhoneNumber::parse(p).unwrap();
+        assert!(
+            registries
+                .confirms(&iin(AIGERIM), &phone("+77017234518"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !registries
+                .confirms(&iin(AIGERIM), &phone("+77019302245"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !registries
+                .confirms(&iin(NURLAN), &phone("+77017234518"))
+                .await
+                .unwrap()
         );
     }
 
