@@ -15,6 +15,7 @@ pub mod otp;
 pub mod policy;
 pub mod registries;
 pub mod service;
+pub mod sms;
 pub mod trust;
 
 pub use clock::{Clock, ManualClock, SystemClock};
