@@ -6,14 +6,21 @@
 //! `DATABASE_URL`) fails closed: explicit trust anchors are required, the demo anchor is refused
 //! and every certificate in a path needs current revocation data.
 
+use registration_core::Clock;
+use registration_core::sms::{
+    ContentType, DevOutbox, HttpGateway, HttpGatewayConfig, HttpMethod, SecretValue, SmsGateway,
+};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Where the server listens by default.
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
 /// The embedded default database: a SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://registration.sqlite?mode=rwc";
+/// The wait before the SMS gateway's first retry; it doubles before each next one.
+pub const SMS_GATEWAY_BACKOFF: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The deployment profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -35,7 +42,8 @@ pub enum LogFormat {
     Json,
 }
 
-/// A setting that may hold a password (database and Redis URLs): never printed.
+/// A setting that may hold a password (database and Redis URLs, the SMS gateway's URL, auth
+/// header and body template): never printed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -104,6 +112,23 @@ pub struct Settings {
     /// `CORS_ALLOWED_ORIGINS`: the web origins (`https://host[:port]`) whose pages may call the
     /// API from a browser; none by default.
     pub cors_allowed_origins: Vec<String>,
+    /// `SMS_GATEWAY_URL`: the SMS operator's HTTP API (its query may carry a key, so it is a
+    /// secret). None: the development outbox (development profile only).
+    pub sms_gateway_url: Option<Secret>,
+    /// `SMS_GATEWAY_METHOD`: `POST` (default), `PUT` or `GET` (the template as the query).
+    pub sms_gateway_method: HttpMethod,
+    /// `SMS_GATEWAY_CONTENT_TYPE`: `application/json` (default) or
+    /// `application/x-www-form-urlencoded`.
+    pub sms_gateway_content_type: ContentType,
+    /// `SMS_GATEWAY_AUTH_HEADER`: one header sent with every request, `Name: value`.
+    pub sms_gateway_auth_header: Option<Secret>,
+    /// `SMS_GATEWAY_BODY`: the body template with `{phone}` and `{text}`; none: the content
+    /// type's default (`{"phone":"{phone}","text":"{text}"}` or `phone={phone}&text={text}`).
+    pub sms_gateway_body: Option<Secret>,
+    /// `SMS_GATEWAY_TIMEOUT_MILLISECONDS`: how long one attempt may take.
+    pub sms_gateway_timeout_milliseconds: u32,
+    /// `SMS_GATEWAY_RETRIES`: how many times a failed attempt is repeated.
+    pub sms_gateway_retries: u32,
 }
 
 /// The optional file's shape: every key optional, named like the variables in lowercase.
@@ -129,6 +154,13 @@ struct FileSettings {
     batch_max: Option<u32>,
     log_format: Option<LogFormat>,
     cors_allowed_origins: Option<Vec<String>>,
+    sms_gateway_url: Option<String>,
+    sms_gateway_method: Option<String>,
+    sms_gateway_content_type: Option<String>,
+    sms_gateway_auth_header: Option<String>,
+    sms_gateway_body: Option<String>,
+    sms_gateway_timeout_milliseconds: Option<u32>,
+    sms_gateway_retries: Option<u32>,
 }
 
 /// A configuration error, said so that an operator can fix it.
@@ -275,6 +307,41 @@ impl Settings {
                 text("CORS_ALLOWED_ORIGINS", None),
                 file.cors_allowed_origins,
             )?,
+            sms_gateway_url: text("SMS_GATEWAY_URL", file.sms_gateway_url)
+                .filter(|url| !url.trim().is_empty())
+                .map(Secret::new),
+            sms_gateway_method: match text("SMS_GATEWAY_METHOD", file.sms_gateway_method) {
+                Some(value) => HttpMethod::parse(&value).ok_or_else(|| {
+                    ConfigurationError(format!(
+                        "SMS_GATEWAY_METHOD={value:?}: expected POST, PUT or GET"
+                    ))
+                })?,
+                None => HttpMethod::Post,
+            },
+            sms_gateway_content_type: match text(
+                "SMS_GATEWAY_CONTENT_TYPE",
+                file.sms_gateway_content_type,
+            ) {
+                Some(value) => ContentType::parse(&value).ok_or_else(|| {
+                    ConfigurationError(format!(
+                        "SMS_GATEWAY_CONTENT_TYPE={value:?}: expected application/json or \
+                         application/x-www-form-urlencoded"
+                    ))
+                })?,
+                None => ContentType::Json,
+            },
+            sms_gateway_auth_header: text("SMS_GATEWAY_AUTH_HEADER", file.sms_gateway_auth_header)
+                .filter(|header| !header.trim().is_empty())
+                .map(Secret::new),
+            sms_gateway_body: text("SMS_GATEWAY_BODY", file.sms_gateway_body)
+                .filter(|body| !body.is_empty())
+                .map(Secret::new),
+            sms_gateway_timeout_milliseconds: number(
+                "SMS_GATEWAY_TIMEOUT_MILLISECONDS",
+                file.sms_gateway_timeout_milliseconds,
+                5_000,
+            )?,
+            sms_gateway_retries: number("SMS_GATEWAY_RETRIES", file.sms_gateway_retries, 2)?,
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
             return Err(ConfigurationError(
@@ -291,7 +358,89 @@ impl Settings {
                 "time-to-live settings must be positive".to_owned(),
             ));
         }
+        if settings.sms_gateway_timeout_milliseconds == 0 {
+            return Err(ConfigurationError(
+                "SMS_GATEWAY_TIMEOUT_MILLISECONDS must be positive".to_owned(),
+            ));
+        }
+        if settings.sms_gateway_retries > 10 {
+            return Err(ConfigurationError(
+                "SMS_GATEWAY_RETRIES must be at most 10".to_owned(),
+            ));
+        }
+        // A gateway that cannot work is said at start-up, not at the first sign-in.
+        if let Some(config) = settings.sms_gateway_config()? {
+            HttpGateway::new(config).map_err(|e| ConfigurationError(e.to_string()))?;
+        }
         Ok(settings)
+    }
+
+    /// The HTTP gateway's settings, when `SMS_GATEWAY_URL` is set.
+    pub fn sms_gateway_config(&self) -> Result<Option<HttpGatewayConfig>, ConfigurationError> {
+        let Some(url) = &self.sms_gateway_url else {
+            return Ok(None);
+        };
+        let auth_header = match &self.sms_gateway_auth_header {
+            Some(header) => match header.expose().split_once(':') {
+                Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+                    Some((name.trim().to_owned(), SecretValue::new(value.trim())))
+                }
+                // Not the value: it is the secret.
+                _ => {
+                    return Err(ConfigurationError(
+                        "SMS_GATEWAY_AUTH_HEADER must be `Name: value`, e.g. \
+                         `Authorization: Bearer …`"
+                            .to_owned(),
+                    ));
+                }
+            },
+            None => None,
+        };
+        Ok(Some(HttpGatewayConfig {
+            url: url.expose().to_owned(),
+            method: self.sms_gateway_method,
+            content_type: self.sms_gateway_content_type,
+            auth_header,
+            body_template: match &self.sms_gateway_body {
+                Some(body) => body.expose().to_owned(),
+                None => self.sms_gateway_content_type.default_template().to_owned(),
+            },
+            timeout: std::time::Duration::from_millis(u64::from(
+                self.sms_gateway_timeout_milliseconds,
+            )),
+            retries: self.sms_gateway_retries,
+            backoff: SMS_GATEWAY_BACKOFF,
+        }))
+    }
+
+    /// The SMS gateway one-time passwords go through: the HTTP gateway when `SMS_GATEWAY_URL`
+    /// is set; without it the development outbox in `db` (`registration-api dev-outbox` prints
+    /// it), which the production profile refuses.
+    pub fn sms_gateway(
+        &self,
+        db: sea_orm::DatabaseConnection,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<dyn SmsGateway>, ConfigurationError> {
+        match self.sms_gateway_config()? {
+            Some(config) => {
+                let gateway =
+                    HttpGateway::new(config).map_err(|e| ConfigurationError(e.to_string()))?;
+                tracing::info!(host = %gateway.host(), "SMS go through the HTTP gateway");
+                Ok(Arc::new(gateway))
+            }
+            None if self.profile == Profile::Production => Err(ConfigurationError(
+                "the production profile needs SMS_GATEWAY_URL (the SMS operator's HTTP API); \
+                 the development outbox keeps codes in plain"
+                    .to_owned(),
+            )),
+            None => {
+                tracing::warn!(
+                    "no SMS_GATEWAY_URL: SMS go to the development outbox, \
+                     printed by `registration-api dev-outbox`"
+                );
+                Ok(Arc::new(DevOutbox::new(db, clock)))
+            }
+        }
     }
 
     /// Whether the database is the embedded SQLite one.
@@ -472,6 +621,127 @@ mod tests {
                 "{name}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn the_sms_gateway_is_configured_and_its_secrets_never_print() {
+        let settings = load(&[]).unwrap();
+        assert!(settings.sms_gateway_config().unwrap().is_none());
+        let settings = load(&[
+            (
+                "SMS_GATEWAY_URL",
+                "https://sms.example.kz/send?key=url-secret",
+            ),
+            ("SMS_GATEWAY_METHOD", "put"),
+            (
+                "SMS_GATEWAY_CONTENT_TYPE",
+                "application/x-www-form-urlencoded",
+            ),
+            ("SMS_GATEWAY_AUTH_HEADER", "X-Api-Key:  header-secret "),
+            (
+                "SMS_GATEWAY_BODY",
+                "to={phone}&msg={text}&token=body-secret",
+            ),
+            ("SMS_GATEWAY_TIMEOUT_MILLISECONDS", "1500"),
+            ("SMS_GATEWAY_RETRIES", "3"),
+        ])
+        .unwrap();
+        let config = settings.sms_gateway_config().unwrap().unwrap();
+        assert_eq!(config.url, "https://sms.example.kz/send?key=url-secret");
+        assert_eq!(config.method, HttpMethod::Put);
+        assert_eq!(config.content_type, ContentType::Form);
+        let (name, value) = config.auth_header.clone().unwrap();
+        assert_eq!(
+            (name.as_str(), value.expose()),
+            ("X-Api-Key", "header-secret")
+        );
+        assert_eq!(
+            config.body_template,
+            "to={phone}&msg={text}&token=body-secret"
+        );
+        assert_eq!(config.timeout, std::time::Duration::from_millis(1500));
+        assert_eq!(config.retries, 3);
+        for printed in [format!("{settings:?}"), format!("{config:?}")] {
+            for secret in ["url-secret", "header-secret", "body-secret"] {
+                assert!(!printed.contains(secret), "{secret} in {printed}");
+            }
+        }
+        // Defaults: POST, JSON, the content type's template, 5 s, 2 retries.
+        let config = load(&[("SMS_GATEWAY_URL", "http://127.0.0.1:9/sms")])
+            .unwrap()
+            .sms_gateway_config()
+            .unwrap()
+            .unwrap();
+        assert_eq!(config.method, HttpMethod::Post);
+        assert_eq!(config.content_type, ContentType::Json);
+        assert_eq!(
+            config.body_template,
+            r#"{"phone":"{phone}","text":"{text}"}"#
+        );
+        assert_eq!(config.timeout, std::time::Duration::from_millis(5000));
+        assert_eq!(config.retries, 2);
+        assert!(config.auth_header.is_none());
+    }
+
+    #[test]
+    fn bad_sms_gateway_settings_are_refused_without_their_secrets() {
+        for (name, value) in [
+            ("SMS_GATEWAY_METHOD", "DELETE"),
+            ("SMS_GATEWAY_CONTENT_TYPE", "text/plain"),
+            ("SMS_GATEWAY_TIMEOUT_MILLISECONDS", "0"),
+            ("SMS_GATEWAY_RETRIES", "many"),
+            ("SMS_GATEWAY_AUTH_HEADER", "no-colon-secret"),
+            (
+                "SMS_GATEWAY_BODY",
+                "{\"only\":\"{text}\",\"k\":\"body-secret\"}",
+            ),
+            ("SMS_GATEWAY_URL", "ftp://sms.example.kz/?key=url-secret"),
+        ] {
+            let error = load(&[
+                ("SMS_GATEWAY_URL", "https://sms.example.kz/"),
+                (name, value),
+            ])
+            .err()
+            .unwrap_or_else(|| panic!("{name}={value} accepted"));
+            let text = error.to_string();
+            for secret in ["no-colon-secret", "body-secret", "url-secret"] {
+                assert!(!text.contains(secret), "{name}: {text}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn production_needs_an_sms_gateway_url_and_development_uses_the_outbox() {
+        let db = registration_core::database::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(registration_core::SystemClock);
+        let production =
+            load(&[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", "root.pem")]).unwrap();
+        let error = production
+            .sms_gateway(db.clone(), clock.clone())
+            .unwrap_err();
+        assert!(error.0.contains("SMS_GATEWAY_URL"), "{error}");
+        let gateway = load(&[])
+            .unwrap()
+            .sms_gateway(db.clone(), clock.clone())
+            .unwrap();
+        assert!(
+            format!("{gateway:?}").starts_with("DevOutbox"),
+            "{gateway:?}"
+        );
+        let gateway = load(&[
+            ("APP_ENV", "production"),
+            ("EDS_TRUST_ANCHORS", "root.pem"),
+            ("SMS_GATEWAY_URL", "https://sms.example.kz/send"),
+        ])
+        .unwrap()
+        .sms_gateway(db, clock)
+        .unwrap();
+        assert!(
+            format!("{gateway:?}").starts_with("HttpGateway"),
+            "{gateway:?}"
+        );
     }
 
     #[test]

@@ -9,16 +9,18 @@
 //!                                               (idempotent; reports bad rows by line)
 //! registration-api officers add --iin IIN --body BIN
 //! registration-api integrators add --name NAME  prints the new API key once
+//! registration-api dev-outbox [--phone PHONE]   print the development SMS outbox (JSON lines;
+//!                                               refused in production)
 //! ```
 
-use api::configuration::Settings;
+use api::configuration::{Profile, Settings};
 use api::startup::Application;
 use api::{graphql, telemetry};
 use registration_core::service::admin;
 use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE]]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -112,6 +114,44 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             let key = admin::add_integrator(&db, &name, SystemClock.now()).await?;
             tracing::info!(integrator = %name.trim(), "integrator added: its API key is on stdout, shown this once");
             println!("{key}");
+            Ok(())
+        }
+        ["dev-outbox", ..] => {
+            if settings.profile == Profile::Production {
+                return Err(
+                    "dev-outbox is for the development profile only: in production SMS \
+                            go through SMS_GATEWAY_URL and no code is kept in plain"
+                        .to_owned(),
+                );
+            }
+            let phone = if args.iter().any(|a| a == "--phone") {
+                let phone = flag(&args, "--phone")?;
+                Some(
+                    registration_core::domain::PhoneNumber::parse(&phone)
+                        .map_err(|e| format!("--phone: {e}"))?,
+                )
+            } else {
+                None
+            };
+            let (db, _) = migrated(&settings).await?;
+            let clock = std::sync::Arc::new(SystemClock);
+            let outbox = registration_core::sms::DevOutbox::new(db, clock.clone());
+            // Codes past their lifetime are gone first: the outbox never shows an expired one.
+            outbox
+                .purge_expired(clock.now())
+                .await
+                .map_err(|e| e.to_string())?;
+            let entries = outbox
+                .list(phone.as_ref().map(AsRef::as_ref))
+                .await
+                .map_err(|e| e.to_string())?;
+            for entry in &entries {
+                println!("{}", entry.to_json());
+            }
+            tracing::info!(
+                messages = entries.len(),
+                "development SMS outbox printed on stdout"
+            );
             Ok(())
         }
         _ => Err(USAGE.to_owned()),

@@ -240,3 +240,107 @@ fn a_taken_port_is_said_before_anything_is_written() {
     );
     assert!(!db.exists(), "no database file was created");
 }
+
+#[test]
+fn dev_outbox_prints_the_stored_messages_and_never_an_expired_code() {
+    use registration_core::sms::{DevOutbox, SmsGateway, SmsMessage, SmsPurpose, otp_text};
+    use registration_core::{Clock, SystemClock};
+    let dir = scratch();
+    let db = dir.join("db.sqlite");
+    assert!(run(&db, &["migrate"]).status.success());
+    let now = SystemClock.now();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let connection =
+            registration_core::database::connect(&format!("sqlite://{}?mode=rwc", db.display()))
+                .await
+                .expect("the database");
+        let outbox = DevOutbox::new(connection.clone(), std::sync::Arc::new(SystemClock));
+        for (phone, code, expires_at) in [
+            ("+77011234567", "111111", now + time::Duration::minutes(5)),
+            ("+77021234567", "222222", now + time::Duration::minutes(5)),
+            // Expired a minute ago: the command deletes it instead of printing it.
+            ("+77011234567", "333333", now - time::Duration::minutes(1)),
+        ] {
+            outbox
+                .send(&SmsMessage {
+                    phone: phone.to_owned(),
+                    text: otp_text(code, SmsPurpose::Login),
+                    code: Some(code.to_owned()),
+                    expires_at,
+                })
+                .await
+                .expect("kept");
+        }
+        connection.close().await.expect("closed");
+    });
+
+    let all = run(&db, &["dev-outbox"]);
+    assert!(all.status.success(), "{}", text(&all.stderr));
+    let lines: Vec<serde_json::Value> = text(&all.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", text(&all.stdout));
+    assert_eq!(lines[0]["phone"], "+77011234567");
+    assert_eq!(lines[0]["code"], "111111");
+    assert_eq!(lines[0]["text"], otp_text("111111", SmsPurpose::Login));
+    let sent_at = time::OffsetDateTime::parse(
+        lines[0]["sentAt"].as_str().expect("sentAt"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("RFC 3339");
+    assert!((sent_at - now).abs() < time::Duration::minutes(1));
+    assert_eq!(
+        lines[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["phone", "text", "code", "sentAt"]
+    );
+    assert_eq!(lines[1]["code"], "222222");
+    let logged = text(&all.stderr);
+    assert!(!logged.contains("111111"), "no code on stderr: {logged}");
+    assert_eq!(info_lines(&all).len(), 1, "{logged}");
+
+    // One phone, written as people write it.
+    let mine = run(&db, &["dev-outbox", "--phone", "8 701 123 45 67"]);
+    assert!(mine.status.success(), "{}", text(&mine.stderr));
+    let codes: Vec<String> = text(&mine.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["code"].to_string())
+        .collect();
+    assert_eq!(codes, ["\"111111\""]);
+    let bad = run(&db, &["dev-outbox", "--phone", "12345"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--phone"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn dev_outbox_refuses_the_production_profile() {
+    let dir = scratch();
+    let db = dir.join("db.sqlite");
+    let output = Command::new(env!("CARGO_BIN_EXE_registration-api"))
+        .arg("dev-outbox")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", db.display()),
+        )
+        .env("APP_ENV", "production")
+        .env("EDS_TRUST_ANCHORS", dir.join("root.pem"))
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("dev-outbox is for the development profile only"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+    assert!(!db.exists(), "refused before the database is opened");
+}
