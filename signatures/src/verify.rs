@@ -29,10 +29,12 @@ use time::OffsetDateTime;
 /// What the caller asks of a verification.
 ///
 /// The library never reads the system clock: the caller always says what time it is (`now`).
-/// The validation time is `at` when given, otherwise `now`.
+/// A signer's validation time is `at` when given (`GIVEN`); otherwise the time of its earliest
+/// valid RFC 3161 timestamp (`TIMESTAMP`); otherwise `now` (`NOW`).
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The caller's current time, from its clock: the validation time when `at` is not given.
+    /// The caller's current time, from its clock: the validation time when neither `at` nor a
+    /// timestamp decides, and the latest time a timestamp token may carry.
     pub now: OffsetDateTime,
     /// A forced validation time (e.g. when the signature was received); when given it wins
     /// over `now`.
