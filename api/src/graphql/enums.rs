@@ -137,4 +137,7 @@ pub enum KeyPurpose {
 pub enum SigningMethod {
     /// A CMS made with an NCA RK key through NCALayer.
     Eds,
+    /// A one-time password sent by SMS to the signer's phone that the citizens' mobile
+    /// database confirms (never for consents and decisions).
+    Otp,
 }

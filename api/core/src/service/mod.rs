@@ -18,6 +18,7 @@
 pub mod admin;
 pub mod applications;
 pub mod maintenance;
+pub mod otp;
 pub mod property;
 pub mod sign_in;
 pub mod signing;

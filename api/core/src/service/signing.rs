@@ -32,17 +32,21 @@ pub const EKU_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 pub enum SigningMethod {
     /// A CMS made with an NCA RK key (NCALayer).
     Eds,
+    /// A one-time password sent by SMS to the signer's phone confirmed by the citizens' mobile
+    /// database (never for consents and decisions).
+    Otp,
 }
 
 impl SigningMethod {
     fn stored(self) -> &'static str {
         match self {
             SigningMethod::Eds => "EDS",
+            SigningMethod::Otp => "OTP",
         }
     }
 
     fn from_stored(text: &str) -> Option<Self> {
-        [SigningMethod::Eds]
+        [SigningMethod::Eds, SigningMethod::Otp]
             .into_iter()
             .find(|m| m.stored() == text)
     }
