@@ -21,7 +21,8 @@
 //! Module map: `ber` turns a BER CMS into DER, [`der`](crate) reads DER, `cms` the SignedData
 //! envelope, `cert` and `crl` the X.509 objects, `algorithms` holds the one algorithm table,
 //! `chain` builds and validates paths (`name_constraints` for every name form), `revocation`
-//! checks CRLs (`distribution_point` decides which apply), `timestamp` verifies RFC 3161
+//! checks CRLs (`distribution_point` decides which apply) and the caller's OCSP responses
+//! (`ocsp`, RFC 6960), `timestamp` verifies RFC 3161
 //! tokens (whose time becomes a signer's validation time), `profile` reads NCA RK's
 //! certificate profile, `verify` ties them together and `report` is what comes out.
 #![deny(missing_docs)]
