@@ -224,7 +224,9 @@ pub enum Error {
     },
     /// See [`Code::Revoked`]: the issuer's OCSP responder says the certificate was never
     /// issued (RFC 6960 §2.2: revoked, certificateHold, 1970-01-01, extended-revoke).
-    #[error("certificate {subject} (serial {serial}) was never issued by its CA, its OCSP responder says")]
+    #[error(
+        "certificate {subject} (serial {serial}) was never issued by its CA, its OCSP responder says"
+    )]
     NotIssued {
         /// The certificate's subject.
         subject: String,

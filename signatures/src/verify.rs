@@ -7,18 +7,18 @@ use crate::cache::SignatureCache;
 use crate::cert::Certificate;
 use crate::chain::{self, Path, Pool};
 use crate::cms::{self, SignedData, SignerIdentifier, SignerInfo};
-use crate::report::{CertificateReport};
 use crate::crl::Crl;
 use crate::der::tag;
 use crate::encoding;
 use crate::error::{Code, ConfigError, Error};
 use crate::name::Name;
+use crate::ocsp::{OcspOptions, OcspSource};
 use crate::oid;
 use crate::profile::{self, Purpose, Signer};
+use crate::report::CertificateReport;
 use crate::report::{
     ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
 };
-use crate::ocsp::{OcspOptions, OcspSource};
 use crate::revocation::{CrlSource, RevocationSource, Revocations, Status, Subject};
 use crate::times::{parse_asn1_time, rfc3339};
 use crate::timestamp;
@@ -143,7 +143,11 @@ impl Verifier {
             signed
                 .signers
                 .iter()
-                .flat_map(|info| timestamp::tokens(info).into_iter().take(timestamp::MAX_TOKENS))
+                .flat_map(|info| {
+                    timestamp::tokens(info)
+                        .into_iter()
+                        .take(timestamp::MAX_TOKENS)
+                })
                 .flat_map(timestamp::certificates)
                 .take(cms::MAX_EMBEDDED)
                 .filter_map(|der| Certificate::from_der(&der).ok()),
@@ -180,7 +184,10 @@ impl Verifier {
             &budget,
         );
         let ocsp = OcspSource::new(&options.ocsp, &pool, &self.cache, &budget, options.now);
-        let revocations = Revocations { crls: &source, ocsp };
+        let revocations = Revocations {
+            crls: &source,
+            ocsp,
+        };
         let context = Context {
             signed: &signed,
             detached_content,
@@ -969,7 +976,8 @@ impl Verifier {
         }
         if budget.exhausted() {
             findings.push(Error::BudgetExceeded(
-                "the verification's budget of signature checks and path-building steps is spent".to_owned(),
+                "the verification's budget of signature checks and path-building steps is spent"
+                    .to_owned(),
             ));
         }
         let first = findings.first();

@@ -683,7 +683,12 @@ fn the_certificate_form_validates_a_path_for_a_purpose_with_ocsp() {
         AT_ARG,
     ];
     let valid = eds_verify(&[&base[..], &["--purpose", "sign", &certificate]].concat());
-    assert_eq!(valid.status.code(), Some(0), "{}", String::from_utf8_lossy(&valid.stderr));
+    assert_eq!(
+        valid.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&valid.stderr)
+    );
     let valid = report(&valid);
     assert_eq!(valid["code"], "OK");
     assert_eq!(valid["signer"]["iin"], "123456789011");
@@ -698,21 +703,41 @@ fn the_certificate_form_validates_a_path_for_a_purpose_with_ocsp() {
         .status(OcspStatus::Revoked(AT - time::Duration::days(1), Some(1)))
         .build();
     let revoked = write(&f.dir, "revoked.ocsp", &revoked);
-    let good_other = OcspResponseBuilder::new(&rsa_signer(&f.pki), &f.pki.intermediate, &f.pki.intermediate).build();
+    let good_other = OcspResponseBuilder::new(
+        &rsa_signer(&f.pki),
+        &f.pki.intermediate,
+        &f.pki.intermediate,
+    )
+    .build();
     let good_other = write(&f.dir, "other.ocsp", &good_other);
     let output = eds_verify(
-        &[&base[..], &["--ocsp", &good_other, "--ocsp", &revoked, &certificate]].concat(),
+        &[
+            &base[..],
+            &["--ocsp", &good_other, "--ocsp", &revoked, &certificate],
+        ]
+        .concat(),
     );
     assert_eq!(output.status.code(), Some(1));
     let output = report(&output);
     assert_eq!(output["code"], "REVOKED");
     assert_eq!(output["revocation"]["reason"], "keyCompromise");
-    assert_eq!(output["evidence"]["ocspResponses"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        output["evidence"]["ocspResponses"].as_array().map(Vec::len),
+        Some(1)
+    );
     // The CMS form takes --ocsp too.
     let signature = write(&f.dir, "signed.p7s", signed_by(&leaf));
-    let cms = eds_verify(
-        &["--trust", &f.root, "--intermediate", &f.intermediate, "--at", AT_ARG, "--ocsp", &revoked, &signature],
-    );
+    let cms = eds_verify(&[
+        "--trust",
+        &f.root,
+        "--intermediate",
+        &f.intermediate,
+        "--at",
+        AT_ARG,
+        "--ocsp",
+        &revoked,
+        &signature,
+    ]);
     assert_eq!(report(&cms)["code"], "REVOKED");
 
     // Usage errors: an unreadable OCSP file, --content, no certificate file.

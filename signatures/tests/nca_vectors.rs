@@ -584,8 +584,15 @@ fn the_nca_timestamp_token_verifies_with_sha1_warnings() {
         parse_rfc3339("2022-09-18T13:20:14Z").expect("a time")
     );
     assert_eq!(timestamp.policy, "1.2.398.3.3.2.6.1");
-    assert!(timestamp.tsa.contains("СЕРВИС МЕТКИ ВРЕМЕНИ"), "{}", timestamp.tsa);
-    assert_eq!(timestamp.tsa_serial_number, "622ddd64fc75397c61d228530beefe9e1cf87094");
+    assert!(
+        timestamp.tsa.contains("СЕРВИС МЕТКИ ВРЕМЕНИ"),
+        "{}",
+        timestamp.tsa
+    );
+    assert_eq!(
+        timestamp.tsa_serial_number,
+        "622ddd64fc75397c61d228530beefe9e1cf87094"
+    );
     assert_eq!(timestamp.imprint_algorithm, "SHA-1");
     assert_eq!(timestamp.token, token);
     assert!(
@@ -593,7 +600,8 @@ fn the_nca_timestamp_token_verifies_with_sha1_warnings() {
         "{warnings:?}"
     );
     // Stamping anything else fails on the imprint; a flipped byte of its signature fails.
-    let other = gost2004_verifier().verify_timestamp_token(&token, Some(b"other"), &Options::new(NOW));
+    let other =
+        gost2004_verifier().verify_timestamp_token(&token, Some(b"other"), &Options::new(NOW));
     assert!(other.is_err_and(|e| e.contains("imprint")));
     let mut forged = token.clone();
     let last = forged.len() - 1;
@@ -605,5 +613,9 @@ fn the_nca_timestamp_token_verifies_with_sha1_warnings() {
     );
     // Not before its own time.
     let early = Options::new(parse_rfc3339("2022-09-18T13:00:00Z").expect("a time"));
-    assert!(gost2004_verifier().verify_timestamp_token(&token, None, &early).is_err());
+    assert!(
+        gost2004_verifier()
+            .verify_timestamp_token(&token, None, &early)
+            .is_err()
+    );
 }

@@ -159,8 +159,8 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
     let mut ocsp = Vec::new();
     for path in &arguments.ocsp {
         let bytes = read(path, "OCSP response")?;
-        let response = OcspResponse::from_der(&bytes)
-            .map_err(|e| format!("OCSP response {path}: {e}"))?;
+        let response =
+            OcspResponse::from_der(&bytes).map_err(|e| format!("OCSP response {path}: {e}"))?;
         ocsp.push(response.with_source(path.as_str()));
     }
     let mut options = arguments.options(now);
