@@ -3,8 +3,10 @@
 //! an application; a refused sign-in stops it with the userErrors; a busy server is retried once
 //! after `Retry-After`, and a top-level error stops it with its code.
 
-use crate::helpers::{codes, demo_key, peer_available, spawn_demo_app, stored_signatures};
-use crate::walkthrough::eds_sign_binary;
+use crate::helpers::{
+    RemoveFolder, codes, demo_key, peer_available, spawn_demo_app, stored_signatures,
+};
+use crate::walkthrough::{eds_sign_binary, eds_sign_with_key};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -134,27 +136,6 @@ async fn the_example_client_submits_an_application_on_a_live_server() {
     );
 }
 
-/// A scratch folder, removed when the test ends (passed or failed).
-#[derive(Debug)]
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "registration-e2e-example-client-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&dir).expect("a scratch folder");
-        Self(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[actix_web::test]
 async fn the_example_client_prints_the_user_errors_and_stops() {
     let Some(eds_sign) = prerequisites("the example client's userErrors") else {
@@ -162,22 +143,8 @@ async fn the_example_client_prints_the_user_errors_and_stops() {
     };
     // An eds-sign that always signs with Aigerim's SIGNATURE key: the sign-in must be refused
     // with KEY_PURPOSE, and the client must stop there.
-    let dir = Scratch::new();
-    let wrong_key = dir.0.join("eds-sign-wrong-key");
-    std::fs::write(
-        &wrong_key,
-        format!(
-            "#!/bin/sh\nshift 2\nexec '{}' --key '{}' \"$@\"\n",
-            eds_sign.display(),
-            root().join("demo/pki/aigerim.sign.pem").display()
-        ),
-    )
-    .expect("the wrapper written");
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrong_key, std::fs::Permissions::from_mode(0o755))
-            .expect("the wrapper executable");
-    }
+    let dir = RemoveFolder::new("registration-e2e-example-client");
+    let wrong_key = eds_sign_with_key(&dir.0, &eds_sign, "aigerim.sign.pem");
     let app = spawn_demo_app().await;
     let output = run_client(format!("http://127.0.0.1:{}/graphql", app.port), wrong_key).await;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -652,6 +652,15 @@ impl Drop for RemoveDatabase {
 #[derive(Debug)]
 pub struct RemoveFolder(pub PathBuf);
 
+impl RemoveFolder {
+    /// A new, empty scratch folder named after `what`, removed when the test ends.
+    pub fn new(what: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("{what}-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        RemoveFolder(dir)
+    }
+}
+
 impl Drop for RemoveFolder {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);

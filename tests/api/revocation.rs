@@ -28,9 +28,8 @@ fn current_crl(
 
 #[actix_web::test]
 async fn production_requires_revocation_data_and_reloads_changed_crls() {
-    let dir = std::env::temp_dir().join(format!("crls-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("a directory");
-    let _folder = RemoveFolder(dir.clone());
+    let folder = RemoveFolder::new("crls");
+    let dir = folder.0.clone();
     let leaf_crl = dir.join("nca.crl");
     let root_crl = dir.join("root.crl");
     std::fs::write(&leaf_crl, current_crl(&pki().intermediate, 1, None)).expect("written");
@@ -167,9 +166,8 @@ async fn graphql_over_http_media_types_are_served() {
 
 #[actix_web::test]
 async fn one_unusable_crl_file_never_makes_the_others_unusable() {
-    let dir = std::env::temp_dir().join(format!("crls-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("a directory");
-    let _folder = RemoveFolder(dir.clone());
+    let folder = RemoveFolder::new("crls");
+    let dir = folder.0.clone();
     let (leaf_crl, root_crl, broken) =
         (dir.join("nca.crl"), dir.join("root.crl"), dir.join("x.crl"));
     std::fs::write(&leaf_crl, current_crl(&pki().intermediate, 1, None)).expect("written");

@@ -385,24 +385,28 @@ async fn officers_sign_in_with_a_legal_entity_key_of_a_listed_body() {
     assert!(payload["token"].is_string(), "{payload}");
 }
 
-#[actix_web::test]
-async fn the_production_profile_refuses_the_demo_anchor() {
-    let dir = std::env::temp_dir().join(format!("demo-anchor-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("a directory");
-    let _folder = RemoveFolder(dir.clone());
-    let demo = dir.join("demo-root.pem");
-    std::fs::write(&demo, api::core::trust::DEMO_ROOT_PEM).expect("written");
-    let demo = demo.display().to_string();
+/// Why the production profile refuses to start with `pem` as its only trust anchor.
+async fn production_refusal_with_anchor(pem: &str) -> String {
+    let folder = RemoveFolder::new("demo-anchor");
+    let anchor = folder.0.join("anchor.pem");
+    std::fs::write(&anchor, pem).expect("written");
+    let anchor = anchor.display().to_string();
     let (settings, database_url) = settings(
         Backend::Sqlite,
-        &[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", &demo)],
+        &[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", &anchor)],
     )
     .await;
     let _cleanup = RemoveDatabase(database_url);
-    let error = api::startup::Application::build(settings)
+    api::startup::Application::build(settings)
         .await
-        .expect_err("refused");
-    assert!(error.to_string().contains("demo"), "{error}");
+        .expect_err("refused")
+        .to_string()
+}
+
+#[actix_web::test]
+async fn the_production_profile_refuses_the_demo_anchor() {
+    let error = production_refusal_with_anchor(api::core::trust::DEMO_ROOT_PEM).await;
+    assert!(error.contains("demo"), "{error}");
 }
 
 #[actix_web::test]
@@ -628,9 +632,8 @@ async fn production_checks_gost_keys_against_gost_signed_crls() {
         }
         crl.build()
     };
-    let dir = std::env::temp_dir().join(format!("gost-crls-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("a directory");
-    let _folder = RemoveFolder(dir.clone());
+    let folder = RemoveFolder::new("gost-crls");
+    let dir = folder.0.clone();
     let root_crl = dir.join("gost-root.crl");
     std::fs::write(&root_crl, crl(&gost_pki().root, None)).expect("written");
     let clean = dir.join("gost-nca.crl");
@@ -662,25 +665,10 @@ async fn production_checks_gost_keys_against_gost_signed_crls() {
             Some(code) => assert_eq!(codes(&payload), [code], "{payload}"),
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[actix_web::test]
 async fn the_production_profile_refuses_the_gost_demo_anchor_too() {
-    let dir = std::env::temp_dir().join(format!("demo-anchor-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("a directory");
-    let _folder = RemoveFolder(dir.clone());
-    let demo = dir.join("demo-gost-root.pem");
-    std::fs::write(&demo, api::core::trust::DEMO_GOST_ROOT_PEM).expect("written");
-    let demo = demo.display().to_string();
-    let (settings, database_url) = settings(
-        Backend::Sqlite,
-        &[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", &demo)],
-    )
-    .await;
-    let _cleanup = RemoveDatabase(database_url);
-    let error = api::startup::Application::build(settings)
-        .await
-        .expect_err("refused");
-    assert!(error.to_string().contains("demo PKI"), "{error}");
+    let error = production_refusal_with_anchor(api::core::trust::DEMO_GOST_ROOT_PEM).await;
+    assert!(error.contains("demo PKI"), "{error}");
 }

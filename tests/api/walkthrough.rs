@@ -2,7 +2,7 @@
 //! files a draft, signs it and submits it. Once through the API from Rust, and once by running
 //! the real `demo/walkthrough.sh` (curl, python3 and `eds-sign`) against a live server.
 
-use crate::helpers::{peer_available, spawn_demo_app};
+use crate::helpers::{RemoveFolder, peer_available, spawn_demo_app};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use openssl::cms::{CMSOptions, CmsContentInfo};
@@ -343,25 +343,27 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
     );
 }
 
-/// A scratch folder, removed when the test ends (passed or failed).
-#[derive(Debug)]
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "registration-e2e-walkthrough-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&dir).expect("a scratch folder");
-        Self(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// An `eds-sign` in `dir` that ignores the key it is given and signs with `key` (a demo key
+/// file) instead: how the wrong-key tests make a client sign with the wrong key.
+pub(crate) fn eds_sign_with_key(
+    dir: &std::path::Path,
+    eds_sign: &std::path::Path,
+    key: &str,
+) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let wrapper = dir.join("eds-sign-wrong-key");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nshift 2\nexec '{}' --key '{}' \"$@\"\n",
+            eds_sign.display(),
+            root().join("demo/pki").join(key).display()
+        ),
+    )
+    .expect("the wrapper written");
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
+        .expect("the wrapper executable");
+    wrapper
 }
 
 #[actix_web::test]
@@ -371,22 +373,8 @@ async fn the_walkthrough_script_stops_at_the_first_user_error() {
     };
     // An eds-sign that always signs with Aigerim's SIGNATURE key: the sign-in (step 2) must
     // refuse it with KEY_PURPOSE, and the script must stop there.
-    let dir = Scratch::new();
-    let wrong_key = dir.0.join("eds-sign-wrong-key");
-    std::fs::write(
-        &wrong_key,
-        format!(
-            "#!/usr/bin/env bash\nexec '{}' --key '{}' \"${{@:3}}\"\n",
-            eds_sign.display(),
-            root().join("demo/pki/aigerim.sign.pem").display()
-        ),
-    )
-    .expect("the wrapper written");
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrong_key, std::fs::Permissions::from_mode(0o755))
-            .expect("the wrapper executable");
-    }
+    let dir = RemoveFolder::new("registration-e2e-walkthrough");
+    let wrong_key = eds_sign_with_key(&dir.0, &eds_sign, "aigerim.sign.pem");
     let app = spawn_demo_app().await;
     let output = run_walkthrough(format!("http://127.0.0.1:{}", app.port), wrong_key).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
