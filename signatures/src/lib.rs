@@ -24,7 +24,9 @@
 //! checks CRLs (`distribution_point` decides which apply) and the caller's OCSP responses
 //! (`ocsp`, RFC 6960), `timestamp` verifies RFC 3161
 //! tokens (whose time becomes a signer's validation time), `profile` reads NCA RK's
-//! certificate profile, `verify` ties them together and `report` is what comes out.
+//! certificate profile, `verify` ties them together and `report` is what comes out;
+//! `evidence` reads a report's evidence back ([`StoredEvidence`]) to re-check a decision
+//! later without the network ([`Verifier::verify_with`]).
 #![deny(missing_docs)]
 
 mod algorithms;
@@ -39,6 +41,7 @@ mod der;
 mod distribution_point;
 mod encoding;
 mod error;
+mod evidence;
 mod extensions;
 mod name;
 mod name_constraints;
@@ -59,6 +62,7 @@ pub use cert::Certificate;
 pub use crl::Crl;
 pub use encoding::{MAX_INPUT_LEN, decode_cms};
 pub use error::{Code, ConfigError, Error};
+pub use evidence::{MAX_EVIDENCE_ITEMS, StoredEvidence};
 pub use ocsp::{CertIdHash, OcspOptions, OcspResponse, request as ocsp_request};
 pub use profile::{Purpose, Role, Signer, check_digit_holds};
 pub use report::{CertificateReport, CrlEvidence, Evidence, OcspEvidence};

@@ -30,8 +30,8 @@ use crate::error::Error;
 use crate::name::Name;
 use crate::revocation::{RevocationSource, Status, Subject};
 use crate::times::{parse_asn1_time, rfc3339};
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use time::{Duration, OffsetDateTime};
 
@@ -568,7 +568,10 @@ enum Said {
 /// A revocation source over the caller's OCSP responses. Delegated responders without
 /// nocheck are checked against `crls`.
 pub(crate) struct OcspSource<'a> {
-    options: &'a OcspOptions,
+    /// The caller's responses (`Options::ocsp`), then those of stored evidence handed back.
+    responses: Vec<&'a OcspResponse>,
+    /// How old a response without nextUpdate may be.
+    max_age: Duration,
     pool: &'a Pool<'a>,
     cache: &'a SignatureCache,
     budget: &'a Budget,
@@ -576,32 +579,45 @@ pub(crate) struct OcspSource<'a> {
     now: OffsetDateTime,
     /// Response signatures checked in this verification: (response index, responder) → valid.
     checked: RefCell<HashMap<(usize, [u8; 32]), bool>>,
-    /// The responses relied on (indexes into `options.responses`).
+    /// The responses relied on (indexes into `responses`).
     relied: RefCell<Vec<usize>>,
     /// Revocation records of revoked verdicts, by the certificate's fingerprint.
     pub revocations: RefCell<HashMap<[u8; 32], crate::report::Revocation>>,
-    /// Whether a SHA-1 CertID was relied on (for a warning).
-    sha1_cert_ids: Cell<bool>,
+    /// The certificates (by fingerprint) whose status came from a response naming them by a
+    /// SHA-1 CertID, for a warning on the signers whose paths hold them.
+    sha1_cert_ids: RefCell<HashSet<[u8; 32]>>,
 }
 
 impl std::fmt::Debug for OcspSource<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OcspSource")
-            .field("responses", &self.options.responses.len())
+            .field("responses", &self.responses.len())
             .finish()
     }
 }
 
 impl<'a> OcspSource<'a> {
+    /// A source over the caller's responses in `options` and those of `evidence` (stored
+    /// evidence handed back), all verified alike.
     pub fn new(
         options: &'a OcspOptions,
+        evidence: &'a [OcspResponse],
         pool: &'a Pool<'a>,
         cache: &'a SignatureCache,
         budget: &'a Budget,
         now: OffsetDateTime,
     ) -> Self {
+        // A response given twice (by the caller and again as evidence) is one response.
+        let mut seen = HashSet::new();
+        let responses = options
+            .responses
+            .iter()
+            .chain(evidence)
+            .filter(|r| seen.insert(crate::cert::sha256(&r.der)))
+            .collect();
         OcspSource {
-            options,
+            responses,
+            max_age: options.max_age,
             pool,
             cache,
             budget,
@@ -609,7 +625,7 @@ impl<'a> OcspSource<'a> {
             checked: RefCell::default(),
             relied: RefCell::default(),
             revocations: RefCell::default(),
-            sha1_cert_ids: Cell::new(false),
+            sha1_cert_ids: RefCell::default(),
         }
     }
 
@@ -624,7 +640,7 @@ impl<'a> OcspSource<'a> {
     ) -> Status {
         let mut good = false;
         let mut revoked: Option<(Error, crate::report::Revocation)> = None;
-        for (index, response) in self.options.responses.iter().enumerate() {
+        for (index, &response) in self.responses.iter().enumerate() {
             for single in &response.responses {
                 let Some(hash) = single.hash else {
                     continue;
@@ -638,10 +654,10 @@ impl<'a> OcspSource<'a> {
                 match self.judge(index, response, single, subject, at, crls, notes) {
                     Said::Good => {
                         good = true;
-                        self.rely(index, hash);
+                        self.rely(index, hash, subject.certificate);
                     }
                     Said::Revoked(e, record) => {
-                        self.rely(index, hash);
+                        self.rely(index, hash, subject.certificate);
                         let earlier = revoked
                             .as_ref()
                             .is_none_or(|(_, r)| record.revoked_at < r.revoked_at);
@@ -665,9 +681,11 @@ impl<'a> OcspSource<'a> {
         }
     }
 
-    /// Whether a response relied on named a certificate by a SHA-1 CertID.
-    pub fn relied_on_sha1(&self) -> bool {
-        self.sha1_cert_ids.get()
+    /// Whether the status of `certificate` came from a response naming it by a SHA-1 CertID.
+    pub fn relied_on_sha1(&self, certificate: &Certificate) -> bool {
+        self.sha1_cert_ids
+            .borrow()
+            .contains(&certificate.fingerprint)
     }
 
     /// The responses relied on, as evidence, in the order they were given.
@@ -676,7 +694,7 @@ impl<'a> OcspSource<'a> {
         relied.sort_unstable();
         relied
             .into_iter()
-            .filter_map(|i| self.options.responses.get(i))
+            .filter_map(|i| self.responses.get(i).copied())
             .map(|r| crate::report::OcspEvidence {
                 produced_at: r.produced_at,
                 responder: match &r.responder {
@@ -688,13 +706,15 @@ impl<'a> OcspSource<'a> {
             .collect()
     }
 
-    fn rely(&self, index: usize, hash: CertIdHash) {
+    fn rely(&self, index: usize, hash: CertIdHash, certificate: &Certificate) {
         let mut relied = self.relied.borrow_mut();
         if !relied.contains(&index) {
             relied.push(index);
         }
         if hash == CertIdHash::Sha1 {
-            self.sha1_cert_ids.set(true);
+            self.sha1_cert_ids
+                .borrow_mut()
+                .insert(certificate.fingerprint);
         }
     }
 
@@ -750,7 +770,7 @@ impl<'a> OcspSource<'a> {
         }
         let current = match single.next_update {
             Some(next) => next >= at,
-            None => at <= single.this_update + self.options.max_age,
+            None => at <= single.this_update + self.max_age,
         };
         let certificate = subject.certificate;
         let stale = |notes: &mut Vec<String>| {
@@ -763,7 +783,7 @@ impl<'a> OcspSource<'a> {
                 None => format!(
                     "it is stale: it has no nextUpdate and its thisUpdate {} is more than {} s before the validation time {}",
                     rfc3339(single.this_update),
-                    self.options.max_age.whole_seconds(),
+                    self.max_age.whole_seconds(),
                     rfc3339(at)
                 ),
             };

@@ -238,13 +238,19 @@ pub struct ErrorEntry {
 }
 
 /// The revocation data a verification relied on, for the caller to store and hand back
-/// later (OCSP responses in `Options::ocsp`, CRLs to `Verifier::with_crls`) to re-check.
+/// later to re-check the decision without the network: [`StoredEvidence`] reads it from the
+/// report's JSON (the OCSP responses whole; the CRLs by number and digest, which the caller
+/// keeps beside it) for [`Verifier::verify_with`](crate::Verifier::verify_with).
+///
+/// [`StoredEvidence`]: crate::StoredEvidence
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// The OCSP responses that gave a status, in the order they were given.
     pub ocsp_responses: Vec<OcspEvidence>,
-    /// The CRLs whose signature verified and that were read.
+    /// The CRLs that decided a status (the revocation found, a hold, or "not revoked" from
+    /// current data), for the paths of signers, TSAs, CRL issuers and delegated OCSP
+    /// responders: not every CRL that was read.
     pub crls: Vec<CrlEvidence>,
 }
 

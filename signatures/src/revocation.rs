@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::extensions::{ALL_REASONS, DistributionPoint, compare_numbers};
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
 /// What is known of one certificate's revocation at the validation time.
@@ -88,6 +88,9 @@ pub(crate) struct CrlSource<'a> {
     crl_signatures: RefCell<HashMap<(usize, [u8; 32]), bool>>,
     /// CRL signers already validated in this verification, by (certificate, anchor).
     signers: RefCell<HashMap<SignerKey, bool>>,
+    /// The CRLs (by address, as `crl_signatures`) that decided a status in this verification:
+    /// the report's evidence.
+    relied: RefCell<HashSet<usize>>,
     depth: Cell<u8>,
 }
 
@@ -107,6 +110,7 @@ impl<'a> CrlSource<'a> {
             decided: RefCell::default(),
             crl_signatures: RefCell::default(),
             signers: RefCell::default(),
+            relied: RefCell::default(),
             depth: Cell::new(0),
         }
     }
@@ -181,8 +185,10 @@ impl CrlSource<'_> {
             .chain(std::iter::once(&implicit))
             .collect();
         let mut reasons_covered = 0u16;
-        let mut permanent: Option<&RevokedEntry> = None;
+        let mut permanent: Option<(&RevokedEntry, &Crl)> = None;
         let mut newest: Vec<(&Crl, Option<&Crl>)> = Vec::new();
+        // The CRLs that prove "not revoked" for some reasons, should that be the outcome.
+        let mut proving: Vec<&Crl> = Vec::new();
         for &crl in self.crls.iter().filter(|c| !c.is_delta()) {
             let Some(interim_reasons) = scope(crl, certificate, &points) else {
                 continue;
@@ -207,16 +213,18 @@ impl CrlSource<'_> {
                 for entry in entries_for(list, certificate) {
                     if is_permanent(entry)
                         && effective_revocation(entry) <= at
-                        && permanent.is_none_or(|p| {
+                        && permanent.is_none_or(|(p, _)| {
                             (entry.revoked_at, entry.reason) < (p.revoked_at, p.reason)
                         })
                     {
-                        permanent = Some(entry);
+                        permanent = Some((entry, list));
                     }
                 }
             }
             if current {
                 reasons_covered |= interim_reasons;
+                proving.push(crl);
+                proving.extend(delta);
             }
             match newest.iter_mut().find(|(c, _)| same_scope(c, crl)) {
                 Some(slot) if is_newer(crl, slot.0) => *slot = (crl, delta),
@@ -232,11 +240,16 @@ impl CrlSource<'_> {
                 reason: reason_name(entry.reason).to_owned(),
             })
         };
-        if let Some(entry) = permanent {
+        if let Some((entry, list)) = permanent {
+            self.rely(&[list]);
             return revoked(entry);
         }
         for (crl, delta) in newest {
             if let Some(entry) = hold(crl, delta, certificate, at) {
+                self.rely(&[crl]);
+                if let Some(delta) = delta {
+                    self.rely(&[delta]);
+                }
                 // At a timestamp's time a hold proves neither revocation nor its absence.
                 if subject.timestamped {
                     return Status::Unknown;
@@ -245,9 +258,18 @@ impl CrlSource<'_> {
             }
         }
         if reasons_covered & ALL_REASONS == ALL_REASONS {
+            self.rely(&proving);
             Status::Good
         } else {
             Status::Unknown
+        }
+    }
+
+    /// Records CRLs as relied on (evidence).
+    fn rely(&self, crls: &[&Crl]) {
+        let mut relied = self.relied.borrow_mut();
+        for &crl in crls {
+            relied.insert(std::ptr::from_ref(crl) as usize);
         }
     }
 
@@ -539,19 +561,18 @@ impl Revocations<'_> {
     }
 
     /// The revocation data this verification relied on: the OCSP responses that gave a
-    /// status, and the CRLs whose signature verified in it (complete and delta), in a fixed
-    /// order.
+    /// status, and the CRLs (complete and delta) that decided one: the CRL holding the
+    /// revocation found, the newest CRL of a scope holding a hold, or the current CRLs that
+    /// together proved a certificate not revoked; for the paths of signers, of CRL issuers,
+    /// of delegated OCSP responders and of TSAs alike. In a fixed order.
     pub fn evidence(&self) -> crate::report::Evidence {
-        let verified = self.crls.crl_signatures.borrow();
+        let relied = self.crls.relied.borrow();
         let mut crls: Vec<&Crl> = self
             .crls
             .crls
             .iter()
             .copied()
-            .filter(|crl| {
-                let address = std::ptr::from_ref(*crl) as usize;
-                verified.iter().any(|(&(at, _), &ok)| ok && at == address)
-            })
+            .filter(|crl| relied.contains(&(std::ptr::from_ref(*crl) as usize)))
             .collect();
         crls.sort_by(|a, b| a.der.cmp(&b.der));
         crls.dedup_by(|a, b| a.der == b.der);

@@ -49,6 +49,10 @@ pub(crate) struct Verified {
     pub timestamp: Timestamp,
     /// Findings that do not make it fail (SHA-1, the TSA's revocation not checked).
     pub warnings: Vec<Warning>,
+    /// The certificates of the TSA's path whose revocation at the token's time is unknown
+    /// (subjects): where revocation is required, a signature this token dates fails with
+    /// `REVOCATION_UNKNOWN` for them, as for the signer's own path.
+    pub unproven: Vec<String>,
 }
 
 /// The fields of a TSTInfo this crate uses (RFC 3161 §2.4.2).
@@ -126,7 +130,7 @@ pub(crate) fn verify(
     }
     let tsa = signer_certificate(&signed, info, content, env, &mut warnings)?;
     check_tsa_certificate(tsa)?;
-    check_tsa_path(tsa, tst.gen_time, env, &mut warnings)?;
+    let unproven = check_tsa_path(tsa, tst.gen_time, env, &mut warnings)?;
     Ok(Verified {
         timestamp: Timestamp {
             time: tst.gen_time,
@@ -138,6 +142,7 @@ pub(crate) fn verify(
             token: token.to_vec(),
         },
         warnings,
+        unproven,
     })
 }
 
@@ -476,14 +481,19 @@ fn check_tsa_certificate(tsa: &Certificate) -> Result<(), String> {
     Ok(())
 }
 
-/// The TSA's path at the token's time: valid, to a trust anchor, not revoked then. A TSA whose
-/// revocation cannot be decided is accepted with a warning.
+/// The TSA's path at the token's time: valid, to a trust anchor, not revoked then (RFC 3161
+/// §4: the TSA's certificate must not have been revoked when the token was made). Its
+/// revocation is judged like a signer's at a timestamp's time: only data issued at or after
+/// the token's genTime proves it. A TSA whose revocation cannot be decided is accepted with a
+/// warning, and those certificates are returned: where revocation is required, the signature
+/// the token dates fails with `REVOCATION_UNKNOWN` for them (the TSA's certificate vouches for
+/// the time the signer's path is judged at, so it needs the same proof).
 fn check_tsa_path(
     tsa: &Certificate,
     at: OffsetDateTime,
     env: &Env<'_>,
     warnings: &mut Vec<Warning>,
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     let paths = chain::build_paths(tsa, env.pool, env.cache, env.budget)
         .map_err(|e| format!("the TSA's certificate: {e}"))?;
     let mut first_problem = None;
@@ -523,12 +533,12 @@ fn check_tsa_path(
             warnings.push(Warning {
                 code: "TIMESTAMP_REVOCATION_NOT_CHECKED",
                 message: format!(
-                    "no CRL issued after the timestamp's time for: {}",
+                    "no revocation data issued at or after the timestamp's time for: {}",
                     unchecked.join("; ")
                 ),
             });
         }
-        return Ok(());
+        return Ok(unchecked);
     }
     Err(first_problem.unwrap_or_else(|| "the TSA's certificate has no valid path".to_owned()))
 }

@@ -11,11 +11,12 @@ use crate::crl::Crl;
 use crate::der::tag;
 use crate::encoding;
 use crate::error::{Code, ConfigError, Error};
+use crate::evidence::{MAX_EVIDENCE_ITEMS, StoredEvidence};
 use crate::name::Name;
 use crate::ocsp::{OcspOptions, OcspSource};
 use crate::oid;
 use crate::profile::{self, Purpose, Signer};
-use crate::report::CertificateReport;
+use crate::report::{CertificateReport, Evidence};
 use crate::report::{
     ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
 };
@@ -117,6 +118,21 @@ impl Verifier {
         detached_content: Option<&[u8]>,
         options: &Options,
     ) -> Report {
+        self.verify_with(signature, detached_content, options, &StoredEvidence::new())
+    }
+
+    /// [`Verifier::verify`] with stored evidence handed back: the revocation data an earlier
+    /// report relied on, used beside the configured CRLs and `options.ocsp` and verified
+    /// exactly like them (see [`StoredEvidence`]). What of it cannot be read, is not relied
+    /// on, or is named but missing is said in every signer's warnings (`EVIDENCE_IGNORED`,
+    /// `EVIDENCE_UNUSED`, `EVIDENCE_CRL_MISSING`); it never makes a valid signature fail.
+    pub fn verify_with(
+        &self,
+        signature: &[u8],
+        detached_content: Option<&[u8]>,
+        options: &Options,
+        evidence: &StoredEvidence,
+    ) -> Report {
         let at = options.validation_time();
         let Some(der) = encoding::decode_cms(signature) else {
             return Report::failed(
@@ -171,6 +187,7 @@ impl Verifier {
             .map(|c| crate::cert::sha256(&c.der))
             .collect();
         embedded_crls.retain(|c| seen_crls.insert(crate::cert::sha256(&c.der)));
+        let evidence_crls = handed_back_crls(evidence, &mut seen_crls);
         let pool = Pool {
             anchors: self.anchors.iter().collect(),
             intermediates: self.intermediates.iter().chain(&embedded).collect(),
@@ -178,12 +195,23 @@ impl Verifier {
         };
         let budget = Budget::default();
         let source = CrlSource::new(
-            self.crls.iter().chain(&embedded_crls).collect(),
+            self.crls
+                .iter()
+                .chain(&embedded_crls)
+                .chain(evidence_crls)
+                .collect(),
             &pool,
             &self.cache,
             &budget,
         );
-        let ocsp = OcspSource::new(&options.ocsp, &pool, &self.cache, &budget, options.now);
+        let ocsp = OcspSource::new(
+            &options.ocsp,
+            &evidence.ocsp_responses,
+            &pool,
+            &self.cache,
+            &budget,
+            options.now,
+        );
         let revocations = Revocations {
             crls: &source,
             ocsp,
@@ -192,7 +220,6 @@ impl Verifier {
             signed: &signed,
             detached_content,
             pool: &pool,
-            source: &source,
             revocations: &revocations,
             cache: &self.cache,
             budget: &budget,
@@ -208,6 +235,10 @@ impl Verifier {
             .collect();
         let mut report = Report::from_signers(signers, at);
         report.evidence = revocations.evidence();
+        let notes = evidence_warnings(evidence, &report.evidence, &seen_crls);
+        for signer in &mut report.signers {
+            signer.warnings.extend(notes.iter().cloned());
+        }
         report.work = budget.work();
         report
     }
@@ -249,7 +280,14 @@ impl Verifier {
             source: &source,
             now: options.now,
         };
-        timestamp::verify(token, stamped, &env).map(|v| (v.timestamp, v.warnings))
+        let verified = timestamp::verify(token, stamped, &env)?;
+        if options.require_revocation && !verified.unproven.is_empty() {
+            return Err(format!(
+                "revocation is required and no revocation data issued at or after its time covers: {}",
+                verified.unproven.join("; ")
+            ));
+        }
+        Ok((verified.timestamp, verified.warnings))
     }
 
     /// Reads certificates from a file's bytes: PEM (one or many `CERTIFICATE` blocks) or DER.
@@ -320,6 +358,36 @@ pub struct CrlFile {
     pub ignored: Vec<String>,
 }
 
+/// The handed-back CRLs not already among `seen` (the configured and carried ones, by DER
+/// SHA-256), at most [`MAX_EVIDENCE_ITEMS`] of them.
+fn handed_back_crls<'e>(
+    evidence: &'e StoredEvidence,
+    seen: &mut HashSet<[u8; 32]>,
+) -> Vec<&'e Crl> {
+    evidence
+        .crls
+        .iter()
+        .take(MAX_EVIDENCE_ITEMS)
+        .filter(|c| seen.insert(crate::cert::sha256(&c.der)))
+        .collect()
+}
+
+/// The warnings of handed-back `evidence`, given the new report's evidence (`relied`) and
+/// the SHA-256 of every CRL the verification had (`available`).
+fn evidence_warnings(
+    evidence: &StoredEvidence,
+    relied: &Evidence,
+    available: &HashSet<[u8; 32]>,
+) -> Vec<Warning> {
+    let relied_ocsp = relied
+        .ocsp_responses
+        .iter()
+        .map(|r| crate::cert::sha256(&r.response))
+        .collect();
+    let relied_crls = relied.crls.iter().map(|c| c.sha256.clone()).collect();
+    evidence.warnings(&relied_ocsp, &relied_crls, available)
+}
+
 /// The content encapsulated in a CMS (`None` for a detached one), so a caller can compare it
 /// with what it expected before verifying; `MALFORMED` when the CMS cannot be read.
 pub fn encapsulated_content(signature: &[u8]) -> Result<Option<Vec<u8>>, Error> {
@@ -338,7 +406,6 @@ struct Context<'a> {
     signed: &'a SignedData<'a>,
     detached_content: Option<&'a [u8]>,
     pool: &'a Pool<'a>,
-    source: &'a CrlSource<'a>,
     /// Every revocation source of a path: the CRLs and the caller's OCSP responses.
     revocations: &'a Revocations<'a>,
     cache: &'a SignatureCache,
@@ -425,7 +492,7 @@ impl<'a> Context<'a> {
             let mut first_failure = None;
             let mut verified = Vec::new();
             // Every candidate is judged at the same time: it depends on the signature value.
-            when = Some(self.signer_time(info, &mut timestamps, &mut warnings));
+            when = Some(self.signer_time(info, &mut timestamps, &mut warnings, &mut findings));
             for &candidate in &candidates {
                 if !self.budget.signature_check() {
                     break;
@@ -506,7 +573,7 @@ impl<'a> Context<'a> {
                         });
                     }
                 let when = *when.get_or_insert_with(|| {
-                    self.signer_time(info, &mut timestamps, &mut warnings)
+                    self.signer_time(info, &mut timestamps, &mut warnings, &mut findings)
                 });
                 let outcome = judged.unwrap_or_else(|| self.judge_paths(certificate, when));
                 chain = outcome.chain;
@@ -543,7 +610,9 @@ impl<'a> Context<'a> {
                 message: format!("{more} more"),
             });
         }
-        let when = when.unwrap_or_else(|| self.signer_time(info, &mut timestamps, &mut warnings));
+        let when = when.unwrap_or_else(|| {
+            self.signer_time(info, &mut timestamps, &mut warnings, &mut findings)
+        });
         let first = findings.first();
         let code = first.map_or(Code::Ok, Error::code);
         let mut errors: Vec<ErrorEntry> = findings
@@ -610,6 +679,7 @@ impl<'a> Context<'a> {
         info: &SignerInfo<'_>,
         timestamps: &mut Vec<Timestamp>,
         warnings: &mut Vec<Warning>,
+        findings: &mut Findings,
     ) -> When {
         let tokens = timestamp::tokens(info);
         if tokens.len() > timestamp::MAX_TOKENS {
@@ -626,7 +696,7 @@ impl<'a> Context<'a> {
             pool: self.pool,
             cache: self.cache,
             budget: self.budget,
-            source: self.source,
+            source: self.revocations,
             now: self.options.now,
         };
         let mut valid = Vec::new();
@@ -634,7 +704,7 @@ impl<'a> Context<'a> {
             match timestamp::verify(token, Some(info.signature), &env) {
                 Ok(verified) => {
                     warnings.extend(verified.warnings);
-                    valid.push(verified.timestamp);
+                    valid.push((verified.timestamp, verified.unproven));
                 }
                 Err(why) => warnings.push(Warning {
                     code: "TIMESTAMP_IGNORED",
@@ -642,14 +712,26 @@ impl<'a> Context<'a> {
                 }),
             }
         }
-        valid.sort_by_key(|t| t.time);
-        let earliest = valid.first().map(|t| t.time);
-        *timestamps = valid;
+        // The earliest first; at the same time, one whose TSA's revocation is proven first.
+        valid.sort_by_key(|(t, unproven)| (t.time, !unproven.is_empty()));
+        let earliest = valid
+            .first()
+            .map(|(t, unproven)| (t.time, unproven.clone()));
+        *timestamps = valid.into_iter().map(|(t, _)| t).collect();
         match earliest {
-            Some(time) if self.options.at.is_none() => When {
-                at: time,
-                source: TimeSource::Timestamp,
-            },
+            Some((time, unproven)) if self.options.at.is_none() => {
+                // The TSA's certificate vouches for the time the path is judged at: where
+                // revocation is required, it needs the same proof as the signer's path.
+                if self.options.require_revocation {
+                    for subject in unproven {
+                        findings.push(Error::RevocationUnknown { subject });
+                    }
+                }
+                When {
+                    at: time,
+                    source: TimeSource::Timestamp,
+                }
+            }
             _ => self.default_when(),
         }
     }
@@ -886,7 +968,11 @@ impl<'a> Context<'a> {
                 message: note,
             });
         }
-        if self.revocations.ocsp.relied_on_sha1() {
+        if path
+            .certificates
+            .iter()
+            .any(|c| self.revocations.ocsp.relied_on_sha1(c))
+        {
             outcome.warnings.push(Warning {
                 code: "OCSP_SHA1_CERT_ID",
                 message: "an OCSP response relied on names the certificate by a SHA-1 CertID (accepted: a CertID is not a signature)".to_owned(),
@@ -921,6 +1007,23 @@ impl Verifier {
         extra_certificates: &[Certificate],
         options: &Options,
     ) -> CertificateReport {
+        self.verify_certificate_with(
+            certificate,
+            extra_certificates,
+            options,
+            &StoredEvidence::new(),
+        )
+    }
+
+    /// [`Verifier::verify_certificate`] with stored evidence handed back, as
+    /// [`Verifier::verify_with`] takes it.
+    pub fn verify_certificate_with(
+        &self,
+        certificate: &Certificate,
+        extra_certificates: &[Certificate],
+        options: &Options,
+        evidence: &StoredEvidence,
+    ) -> CertificateReport {
         let at = options.validation_time();
         let mut seen: HashSet<[u8; 32]> = self
             .anchors
@@ -939,8 +1042,26 @@ impl Verifier {
             configured: self.intermediates.len(),
         };
         let budget = Budget::default();
-        let source = CrlSource::new(self.crls.iter().collect(), &pool, &self.cache, &budget);
-        let ocsp = OcspSource::new(&options.ocsp, &pool, &self.cache, &budget, options.now);
+        let mut seen_crls: HashSet<[u8; 32]> = self
+            .crls
+            .iter()
+            .map(|c| crate::cert::sha256(&c.der))
+            .collect();
+        let evidence_crls = handed_back_crls(evidence, &mut seen_crls);
+        let source = CrlSource::new(
+            self.crls.iter().chain(evidence_crls).collect(),
+            &pool,
+            &self.cache,
+            &budget,
+        );
+        let ocsp = OcspSource::new(
+            &options.ocsp,
+            &evidence.ocsp_responses,
+            &pool,
+            &self.cache,
+            &budget,
+            options.now,
+        );
         let revocations = Revocations {
             crls: &source,
             ocsp,
@@ -956,7 +1077,6 @@ impl Verifier {
             signed: &signed,
             detached_content: None,
             pool: &pool,
-            source: &source,
             revocations: &revocations,
             cache: &self.cache,
             budget: &budget,
@@ -967,6 +1087,7 @@ impl Verifier {
         let outcome = context.judge_paths(certificate, context.default_when());
         let mut findings = Findings(outcome.findings);
         let mut warnings = outcome.warnings;
+        let relied = revocations.evidence();
         let signer = Signer::from_certificate(certificate);
         if signer.iin_checksum_valid == Some(false) {
             warnings.push(Warning {
@@ -1005,10 +1126,13 @@ impl Verifier {
             serial_number: certificate.serial_hex(),
             issuer: certificate.issuer.to_string(),
             errors,
-            warnings,
             chain: outcome.chain,
             revocation: outcome.revocation,
-            evidence: revocations.evidence(),
+            warnings: {
+                warnings.extend(evidence_warnings(evidence, &relied, &seen_crls));
+                warnings
+            },
+            evidence: relied,
             work: budget.work(),
         }
     }

@@ -749,3 +749,187 @@ fn the_certificate_form_validates_a_path_for_a_purpose_with_ocsp() {
     let none = eds_verify(&base);
     assert_eq!(none.status.code(), Some(2));
 }
+
+#[test]
+fn evidence_from_an_earlier_report_re_checks_a_decision_without_the_trust_stores_crls() {
+    use signatures::testing::{CrlBuilder, TimestampSpec, cached_rsa_2048};
+    use time::macros::datetime;
+    let f = files();
+    let leaf = rsa_signer(&f.pki);
+    let tsa = f.pki.tsa(cached_rsa_2048(5)).issued_by(&f.pki.intermediate);
+    let signature = write(
+        &f.dir,
+        "stamped.p7s",
+        CmsBuilder::new(CONTENT)
+            .certificate(&leaf)
+            .signer(SignerSpec::new(&leaf).timestamp(TimestampSpec::new(&tsa, AT)))
+            .build(),
+    );
+    let issued = datetime!(2021-06-02 0:00 UTC);
+    let week = Some(datetime!(2021-06-09 0:00 UTC));
+    let intermediate_crl = write(
+        &f.dir,
+        "intermediate.crl",
+        f.pki.crl().this_update(issued).next_update(week).build(),
+    );
+    let root_crl = write(
+        &f.dir,
+        "root.crl",
+        CrlBuilder::new(&f.pki.root)
+            .this_update(issued)
+            .next_update(week)
+            .build(),
+    );
+    let base = [
+        "--trust",
+        f.root.as_str(),
+        "--intermediate",
+        f.intermediate.as_str(),
+        "--require-revocation",
+    ];
+    // Without --at the timestamp decides; the CRLs, issued after it, prove "not revoked".
+    let first = eds_verify(
+        &[
+            &base[..],
+            &["--crl", &intermediate_crl, "--crl", &root_crl, &signature],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    assert_eq!(
+        report(&first)["evidence"]["crls"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let kept = write(&f.dir, "first.json", &first.stdout);
+
+    let without = eds_verify(&[&base[..], &[signature.as_str()]].concat());
+    assert_eq!(without.status.code(), Some(1));
+    assert_eq!(report(&without)["code"], "REVOCATION_UNKNOWN");
+    // The report alone names its CRLs; the missing ones are said.
+    let named = eds_verify(&[&base[..], &["--evidence", &kept, &signature]].concat());
+    assert_eq!(named.status.code(), Some(1));
+    let named = report(&named);
+    assert!(
+        !warnings_with(&named, "EVIDENCE_CRL_MISSING").is_empty(),
+        "{named}"
+    );
+    // With the CRLs kept beside it, the decision holds again.
+    let garbage = write(&f.dir, "garbage.bin", b"neither a report nor a CRL");
+    let again = eds_verify(
+        &[
+            &base[..],
+            &[
+                "--evidence",
+                &kept,
+                "--evidence",
+                &intermediate_crl,
+                "--evidence",
+                &root_crl,
+                "--evidence",
+                &garbage,
+                &signature,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let again = report(&again);
+    assert!(
+        !warnings_with(&again, "EVIDENCE_IGNORED").is_empty(),
+        "{again}"
+    );
+    assert!(
+        warnings_with(&again, "EVIDENCE_CRL_MISSING").is_empty(),
+        "{again}"
+    );
+    // A JSON file that is not a report, or is unreadable, is a usage error.
+    let not_a_report = write(&f.dir, "other.json", b"{\"valid\": true}");
+    for file in [not_a_report.as_str(), "/nonexistent/report.json"] {
+        let bad = eds_verify(&[&base[..], &["--evidence", file, &signature]].concat());
+        assert_eq!(bad.status.code(), Some(2), "{file}");
+    }
+}
+
+#[test]
+fn ocsp_nonce_requires_the_response_to_carry_the_nonce_sent() {
+    use signatures::testing::CrlBuilder;
+    use signatures::testing::ocsp::OcspResponseBuilder;
+    let f = files();
+    let leaf = rsa_signer(&f.pki);
+    let certificate = write(&f.dir, "leaf.pem", leaf.pem());
+    let root_crl = write(&f.dir, "root.crl", CrlBuilder::new(&f.pki.root).build());
+    let response = write(
+        &f.dir,
+        "nonce.ocsp",
+        OcspResponseBuilder::new(&leaf, &f.pki.intermediate, &f.pki.intermediate)
+            .nonce(&[0xca, 0xfe, 0x01])
+            .build(),
+    );
+    let base = [
+        "certificate",
+        "--trust",
+        f.root.as_str(),
+        "--intermediate",
+        f.intermediate.as_str(),
+        "--crl",
+        root_crl.as_str(),
+        "--at",
+        AT_ARG,
+        "--require-revocation",
+        "--ocsp",
+        response.as_str(),
+    ];
+    let sent = eds_verify(&[&base[..], &["--ocsp-nonce", "CAFE01", &certificate]].concat());
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sent.stdout)
+    );
+    let other = eds_verify(&[&base[..], &["--ocsp-nonce", "cafe02", &certificate]].concat());
+    assert_eq!(other.status.code(), Some(1));
+    let other = report(&other);
+    assert_eq!(other["code"], "REVOCATION_UNKNOWN");
+    assert!(
+        other["warnings"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w["code"] == "OCSP_IGNORED"
+                && w["message"].as_str().is_some_and(|m| m.contains("nonce")))),
+        "{other}"
+    );
+    // Without --ocsp-nonce the nonce is not checked.
+    assert_eq!(
+        eds_verify(&[&base[..], &[certificate.as_str()]].concat())
+            .status
+            .code(),
+        Some(0)
+    );
+    // Usage errors: bad hex, twice, or before any --ocsp.
+    for args in [
+        &["--ocsp-nonce", "cafe0", &certificate][..],
+        &["--ocsp-nonce", "zz", &certificate],
+        &["--ocsp-nonce", "01", "--ocsp-nonce", "02", &certificate],
+    ] {
+        let bad = eds_verify(&[&base[..], args].concat());
+        assert_eq!(bad.status.code(), Some(2), "{args:?}");
+    }
+    let first = eds_verify(&[
+        "certificate",
+        "--ocsp-nonce",
+        "01",
+        "--ocsp",
+        &response,
+        &certificate,
+    ]);
+    assert_eq!(first.status.code(), Some(2));
+}

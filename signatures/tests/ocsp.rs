@@ -195,6 +195,83 @@ fn sha1_cert_ids_are_accepted_with_a_warning() {
 }
 
 #[test]
+fn the_sha1_warning_goes_to_the_signers_whose_paths_it_concerns() {
+    let pki = TestPki::rsa();
+    let first = rsa_signer(&pki);
+    let second = pki
+        .individual_sign("123456789020")
+        .issued_by(&pki.intermediate);
+    // The first signer's status by a SHA-1 CertID, the second's by a SHA-256 one.
+    let sha1 = OcspResponseBuilder::new(&first, &pki.intermediate, &pki.intermediate)
+        .hash(CertIdHash::Sha1)
+        .build();
+    let sha256 = OcspResponseBuilder::new(&second, &pki.intermediate, &pki.intermediate).build();
+    let cms = testing::CmsBuilder::new(support::CONTENT)
+        .certificate(&first)
+        .certificate(&second)
+        .signer(testing::SignerSpec::new(&first))
+        .signer(testing::SignerSpec::new(&second))
+        .build();
+    let mut options = options_with(vec![response(&sha1), response(&sha256)]);
+    options.require_revocation = true;
+    let report = with_root_crl(&pki, Vec::new()).verify(&cms, None, &options);
+    support::assert_code(&report, Code::Ok);
+    let warned = |index: usize| {
+        report.signers[index]
+            .warnings
+            .iter()
+            .any(|w| w.code == "OCSP_SHA1_CERT_ID")
+    };
+    assert!(warned(0), "{}", report.to_json());
+    assert!(!warned(1), "{}", report.to_json());
+}
+
+#[test]
+fn evidence_names_only_the_crls_that_decided_a_status() {
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    // Both verify; at the given time only the newer one is current, and the other PKI's CRL
+    // covers nothing here.
+    let old = pki
+        .crl()
+        .this_update(datetime!(2021-03-01 0:00 UTC))
+        .next_update(Some(datetime!(2021-04-01 0:00 UTC)))
+        .number(1)
+        .build();
+    let current = pki.crl().number(2).build();
+    let other = TestPki::ec_p256();
+    let unrelated = other.crl().build();
+    let report = with_root_crl(
+        &pki,
+        vec![
+            support::parse_crl(&old),
+            support::parse_crl(&current),
+            support::parse_crl(&unrelated),
+        ],
+    )
+    .verify(&signed_by(&leaf), None, &{
+        let mut options = support::at(AT);
+        options.require_revocation = true;
+        options
+    });
+    support::assert_code(&report, Code::Ok);
+    let numbers: Vec<(&str, Option<&str>)> = report
+        .evidence
+        .crls
+        .iter()
+        .map(|c| (c.issuer.as_str(), c.number.as_deref()))
+        .collect();
+    // The intermediate's current CRL (for the signer) and the root's (for the intermediate).
+    assert_eq!(numbers.len(), 2, "{}", report.to_json());
+    let intermediate: Vec<Option<&str>> = numbers
+        .iter()
+        .filter(|(issuer, _)| issuer.contains("ҰКО 3.0"))
+        .map(|(_, number)| *number)
+        .collect();
+    assert_eq!(intermediate, [Some("02")], "{}", report.to_json());
+}
+
+#[test]
 fn the_nonce_must_be_the_one_sent() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);

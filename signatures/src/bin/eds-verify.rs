@@ -1,12 +1,20 @@
 //! `eds-verify`: verifies a CMS signature file and prints a JSON report.
 //!
 //! ```text
-//! eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... [--ocsp FILE]... \
+//! eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
+//!            [--ocsp FILE [--ocsp-nonce HEX]]... [--evidence FILE]... \
 //!            [--content FILE] [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE
 //! eds-verify certificate [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
-//!            [--ocsp FILE]... [--at RFC3339_TIME] [--purpose sign|auth|any] [--require-revocation] CERT_FILE
+//!            [--ocsp FILE [--ocsp-nonce HEX]]... [--evidence FILE]... \
+//!            [--at RFC3339_TIME] [--purpose sign|auth|any] [--require-revocation] CERT_FILE
 //! ```
-//! `--ocsp` takes a DER OCSPResponse the caller fetched (the tool fetches nothing). The
+//! `--ocsp` takes a DER OCSPResponse the caller fetched (the tool fetches nothing);
+//! `--ocsp-nonce` right after it gives the nonce (hex) sent in that response's request, which
+//! the response must then carry (RFC 8954). `--evidence` hands back stored evidence to
+//! re-check a decision without the network: an earlier report of this tool (JSON: the OCSP
+//! responses it relied on, and the CRLs it names by SHA-256) or a CRL file kept beside it
+//! (PEM or DER). Evidence is verified like the rest; what of it cannot be used is said in the
+//! warnings, never an error. The
 //! `certificate` form validates one certificate's path for a purpose (`CERT_FILE`, PEM or
 //! DER: its first certificate, the others completing the path) and prints the same kind of
 //! report, the holder as `signer`.
@@ -16,7 +24,9 @@
 //! Without `--at` the validation time is the system time: `main` reads the clock (the only
 //! place in this crate that does) and passes it to the library as `Options::now`.
 
-use signatures::{OcspResponse, Options, Purpose, Verifier, Warning, parse_rfc3339};
+use signatures::{
+    OcspResponse, Options, Purpose, StoredEvidence, Verifier, Warning, parse_rfc3339,
+};
 use std::io::Write;
 use std::process::ExitCode;
 use time::OffsetDateTime;
@@ -25,9 +35,11 @@ use time::OffsetDateTime;
 const HELP: &str = "\u{0}help";
 
 const USAGE: &str = "usage: eds-verify [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
-[--ocsp FILE]... [--content FILE] [--at RFC3339_TIME] [--purpose sign|auth] [--require-revocation] SIGNATURE_FILE
+[--ocsp FILE [--ocsp-nonce HEX]]... [--evidence REPORT_OR_CRL_FILE]... [--content FILE] [--at RFC3339_TIME] \
+[--purpose sign|auth] [--require-revocation] SIGNATURE_FILE
        eds-verify certificate [--trust CERT_FILE]... [--intermediate CERT_FILE]... [--crl FILE]... \
-[--ocsp FILE]... [--at RFC3339_TIME] [--purpose sign|auth|any] [--require-revocation] CERT_FILE";
+[--ocsp FILE [--ocsp-nonce HEX]]... [--evidence REPORT_OR_CRL_FILE]... [--at RFC3339_TIME] \
+[--purpose sign|auth|any] [--require-revocation] CERT_FILE";
 
 /// The parsed command line.
 #[derive(Debug, Default)]
@@ -35,7 +47,10 @@ struct Arguments {
     trust: Vec<String>,
     intermediates: Vec<String>,
     crls: Vec<String>,
-    ocsp: Vec<String>,
+    /// `--ocsp` files, each with the nonce its request sent (`--ocsp-nonce`), if any.
+    ocsp: Vec<(String, Option<Vec<u8>>)>,
+    /// `--evidence` files: earlier reports (JSON) or CRLs kept as evidence.
+    evidence: Vec<String>,
     /// The `certificate` form: validate the certificate file's path, no signature.
     certificate_mode: bool,
     content: Option<String>,
@@ -72,7 +87,23 @@ fn parse_arguments(args: impl Iterator<Item = String>) -> Result<Arguments, Stri
             "--trust" => parsed.trust.push(value("--trust")?),
             "--intermediate" => parsed.intermediates.push(value("--intermediate")?),
             "--crl" => parsed.crls.push(value("--crl")?),
-            "--ocsp" => parsed.ocsp.push(value("--ocsp")?),
+            "--ocsp" => parsed.ocsp.push((value("--ocsp")?, None)),
+            "--ocsp-nonce" => {
+                let text = value("--ocsp-nonce")?;
+                let nonce = parse_hex(&text).ok_or_else(|| {
+                    format!("--ocsp-nonce: {text:?} is not an even number of hex digits")
+                })?;
+                match parsed.ocsp.last_mut() {
+                    Some((_, slot @ None)) => *slot = Some(nonce),
+                    Some((file, Some(_))) => {
+                        return Err(format!("--ocsp-nonce given twice for --ocsp {file}"));
+                    }
+                    None => {
+                        return Err("--ocsp-nonce must follow the --ocsp it belongs to".to_owned());
+                    }
+                }
+            }
+            "--evidence" => parsed.evidence.push(value("--evidence")?),
             "--content" => parsed.content = Some(value("--content")?),
             "--at" => {
                 let text = value("--at")?;
@@ -121,6 +152,17 @@ fn parse_arguments(args: impl Iterator<Item = String>) -> Result<Arguments, Stri
     Ok(parsed)
 }
 
+/// Hex digits (either case, at least one octet) as bytes.
+fn parse_hex(text: &str) -> Option<Vec<u8>> {
+    if text.is_empty() || !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 fn read(path: &str, what: &str) -> Result<Vec<u8>, String> {
     let metadata = std::fs::metadata(path).map_err(|e| format!("{what} {path}: {e}"))?;
     if metadata.len() > signatures::MAX_INPUT_LEN as u64 {
@@ -157,11 +199,27 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
         ignored.extend(file.ignored);
     }
     let mut ocsp = Vec::new();
-    for path in &arguments.ocsp {
+    for (path, nonce) in &arguments.ocsp {
         let bytes = read(path, "OCSP response")?;
-        let response =
+        let mut response =
             OcspResponse::from_der(&bytes).map_err(|e| format!("OCSP response {path}: {e}"))?;
+        if let Some(nonce) = nonce {
+            response = response.with_sent_nonce(nonce.clone());
+        }
         ocsp.push(response.with_source(path.as_str()));
+    }
+    // Stored evidence: a report (JSON, an object) or a CRL file. A report that is not one is a
+    // usage error; a CRL file that cannot be used is said in the warnings.
+    let mut evidence = StoredEvidence::new();
+    for path in &arguments.evidence {
+        let bytes = read(path, "evidence")?;
+        if bytes.trim_ascii_start().starts_with(b"{") {
+            evidence
+                .add_report_json(&bytes, path)
+                .map_err(|e| e.to_string())?;
+        } else {
+            evidence.add_crls(&bytes, path);
+        }
     }
     let mut options = arguments.options(now);
     options.ocsp.responses = ocsp;
@@ -178,7 +236,8 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
         let path = arguments.signature.as_deref().unwrap_or_default();
         let mut certificates = load_certificates(&[path.to_owned()], "certificate")?;
         let certificate = certificates.remove(0);
-        let mut report = verifier.verify_certificate(&certificate, &certificates, &options);
+        let mut report =
+            verifier.verify_certificate_with(&certificate, &certificates, &options, &evidence);
         report.warnings.splice(0..0, crl_notes());
         return print(&report.to_json()).map(|()| report.valid);
     }
@@ -190,7 +249,7 @@ fn run(arguments: Arguments, now: OffsetDateTime) -> Result<bool, String> {
     let signature_path = arguments.signature.as_deref().unwrap_or_default();
     let signature = read(signature_path, "signature file")?;
 
-    let mut report = verifier.verify(&signature, content.as_deref(), &options);
+    let mut report = verifier.verify_with(&signature, content.as_deref(), &options, &evidence);
     for signer in &mut report.signers {
         signer.warnings.splice(0..0, crl_notes());
     }

@@ -15,6 +15,7 @@ mod ber;
 mod chain;
 mod distribution_points;
 mod envelope;
+mod evidence;
 mod gost;
 mod hostile;
 mod name_constraints;
