@@ -32,9 +32,11 @@ pub const MAX_EVIDENCE_ITEMS: usize = 64;
 /// [`Verifier::verify_certificate_with`](crate::Verifier::verify_certificate_with).
 #[derive(Debug, Clone, Default)]
 pub struct StoredEvidence {
-    /// CRLs (complete or delta), used beside the configured ones.
+    /// CRLs (complete or delta), used beside the configured ones (the first
+    /// [`MAX_EVIDENCE_ITEMS`]).
     pub crls: Vec<Crl>,
-    /// OCSP responses, used beside [`Options::ocsp`](crate::Options).
+    /// OCSP responses, used beside [`Options::ocsp`](crate::Options) (the first
+    /// [`MAX_EVIDENCE_ITEMS`]).
     pub ocsp_responses: Vec<OcspResponse>,
     /// The CRLs the reports read name (issuer and SHA-256 of the DER, lowercase hex).
     pub named_crls: Vec<(String, String)>,
@@ -139,14 +141,19 @@ impl StoredEvidence {
         relied_crls: &HashSet<String>,
         available: &HashSet<[u8; 32]>,
     ) -> Vec<Warning> {
-        let mut warnings: Vec<Warning> = self
-            .ignored
-            .iter()
-            .map(|note| Warning {
+        // One warning of each kind, however much evidence there is: at most three more than a
+        // report's other warnings.
+        let mut warnings = Vec::new();
+        if !self.ignored.is_empty() {
+            let mut notes: Vec<&str> = self.ignored.iter().map(String::as_str).take(4).collect();
+            if self.ignored.len() > notes.len() {
+                notes.push("…");
+            }
+            warnings.push(Warning {
                 code: "EVIDENCE_IGNORED",
-                message: note.clone(),
-            })
-            .collect();
+                message: notes.join("; "),
+            });
+        }
         let unused_ocsp = self
             .ocsp_responses
             .iter()

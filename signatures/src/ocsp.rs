@@ -612,7 +612,7 @@ impl<'a> OcspSource<'a> {
         let responses = options
             .responses
             .iter()
-            .chain(evidence)
+            .chain(evidence.iter().take(crate::evidence::MAX_EVIDENCE_ITEMS))
             .filter(|r| seen.insert(crate::cert::sha256(&r.der)))
             .collect();
         OcspSource {
