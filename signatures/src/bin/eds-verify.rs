@@ -19,7 +19,12 @@
 //! DER: its first certificate, the others completing the path) and prints the same kind of
 //! report, the holder as `signer`.
 //! Exit status: 0 valid, 1 invalid (including a malformed signature file), 2 usage error or an
-//! input file (other than the signature's own bytes) that cannot be read or parsed.
+//! input file (other than the signature's own bytes) that cannot be read or parsed: a
+//! certificate, CRL or OCSP response the caller names is configuration, and a mistake in it is
+//! said at once rather than verified around. Two exceptions, being data rather than
+//! configuration: a CRL that has a CRL's shape but cannot be read (`CRL_IGNORED`), and
+//! `--evidence` CRL files, or responses inside a report, that cannot be read
+//! (`EVIDENCE_IGNORED`), are warnings.
 //!
 //! Without `--at` the validation time is the system time: `main` reads the clock (the only
 //! place in this crate that does) and passes it to the library as `Options::now`.
