@@ -46,7 +46,8 @@ pub struct Options {
     /// (`REVOCATION_UNKNOWN`) instead of passing with a warning.
     pub require_revocation: bool,
     /// OCSP responses the caller fetched (RFC 6960; the verifier never fetches), and how old
-    /// one without nextUpdate may be.
+    /// one without nextUpdate may be. (Stored evidence of earlier verifications is handed
+    /// back beside the options: [`Verifier::verify_with`].)
     pub ocsp: OcspOptions,
 }
 
@@ -244,10 +245,12 @@ impl Verifier {
     }
 
     /// Verifies one RFC 3161 timestamp token on its own (DER): its signature, its TSA's
-    /// certificate and path at its time (revocation from the configured CRLs), as the
-    /// verification of a CMS does for the tokens of its signers. With `stamped` (the signature
-    /// value it should stamp) its message imprint must be that value's hash; without, the
-    /// imprint is not checked. `Err` says why the token does not count.
+    /// certificate and path at its time (revocation from the configured CRLs, issued at or
+    /// after that time), as the verification of a CMS does for the tokens of its signers. With
+    /// `stamped` (the signature value it should stamp) its message imprint must be that
+    /// value's hash; without, the imprint is not checked. With `options.require_revocation` a
+    /// TSA path whose revocation is unknown makes the token not count. `Err` says why the
+    /// token does not count.
     pub fn verify_timestamp_token(
         &self,
         token: &[u8],

@@ -611,6 +611,19 @@ fn the_nca_timestamp_token_verifies_with_sha1_warnings() {
             .verify_timestamp_token(&forged, None, &Options::new(NOW))
             .is_err()
     );
+    // No CRL of the NCA issued after its time is among the vectors: where revocation is
+    // required, its TSA is unproven and the token does not count.
+    let required = Options {
+        require_revocation: true,
+        ..Options::new(NOW)
+    };
+    let unproven = gost2004_verifier().verify_timestamp_token(&token, None, &required);
+    assert!(
+        unproven
+            .as_ref()
+            .is_err_and(|e| e.contains("revocation is required")),
+        "{unproven:?}"
+    );
     // Not before its own time.
     let early = Options::new(parse_rfc3339("2022-09-18T13:00:00Z").expect("a time"));
     assert!(
