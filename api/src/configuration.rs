@@ -7,6 +7,12 @@
 //! and every certificate in a path needs current revocation data.
 
 use registration_core::Clock;
+use registration_core::otp::{
+    MemoryOtpStore, OtpHasher, OtpLimits, OtpStore, RedisOtpStore, RedisTimeouts,
+};
+use registration_core::registries::MobileDatabase;
+use registration_core::seal::{SealKey, Sealer};
+use registration_core::service::otp::OtpRuntime;
 use registration_core::sms::{
     ContentType, DevOutbox, HttpGateway, HttpGatewayConfig, HttpMethod, SecretValue, SmsGateway,
 };
@@ -14,6 +20,14 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Where one-time-password keys live in Redis by default.
+pub const DEFAULT_OTP_KEY_PREFIX: &str = "registration:otp:";
+/// The shortest `OTP_SECRET` accepted: 32 characters, 256 bits of base64 less a few.
+const MIN_OTP_SECRET_LEN: usize = 32;
+/// The development profile's HMAC key: public, so never used in production.
+const DEVELOPMENT_OTP_SECRET: &str =
+    "registration-kz development OTP secret: public, never for production";
 
 /// Where the server listens by default.
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
@@ -129,6 +143,22 @@ pub struct Settings {
     pub sms_gateway_timeout_milliseconds: u32,
     /// `SMS_GATEWAY_RETRIES`: how many times a failed attempt is repeated.
     pub sms_gateway_retries: u32,
+    /// `OTP_SECRET`: the key of the HMAC that stands in for codes, IINs and phones in the
+    /// store (required in production; the same on every instance).
+    pub otp_secret: Option<Secret>,
+    /// `OTP_KEY_PREFIX`: the prefix of every Redis key of one-time passwords.
+    pub otp_key_prefix: String,
+    /// `OTP_CODE_TTL_SECONDS`, `OTP_MAX_ATTEMPTS`, `OTP_RESEND_COOLDOWN_SECONDS`,
+    /// `OTP_SENDS_PER_PHONE_PER_HOUR`, `OTP_SENDS_PER_IIN_PER_DAY`,
+    /// `OTP_VERIFICATIONS_PER_IIN_PER_HOUR`, `OTP_GLOBAL_SMS_PER_HOUR`.
+    pub otp_limits: OtpLimits,
+    /// `REDIS_CONNECT_TIMEOUT_MILLISECONDS` and `REDIS_COMMAND_TIMEOUT_MILLISECONDS`.
+    pub redis_timeouts: RedisTimeouts,
+    /// `OTP_SEAL_KEY`: base64 PKCS#8 Ed25519 private key of the service's seal (required in
+    /// production).
+    pub otp_seal_key: Option<Secret>,
+    /// `OTP_SEAL_RETIRED_KEYS`: base64 public keys of earlier seal keys, comma-separated.
+    pub otp_seal_retired_keys: Vec<String>,
 }
 
 /// The optional file's shape: every key optional, named like the variables in lowercase.
@@ -161,6 +191,19 @@ struct FileSettings {
     sms_gateway_body: Option<String>,
     sms_gateway_timeout_milliseconds: Option<u32>,
     sms_gateway_retries: Option<u32>,
+    otp_secret: Option<String>,
+    otp_key_prefix: Option<String>,
+    otp_code_ttl_seconds: Option<u32>,
+    otp_max_attempts: Option<u32>,
+    otp_resend_cooldown_seconds: Option<u32>,
+    otp_sends_per_phone_per_hour: Option<u32>,
+    otp_sends_per_iin_per_day: Option<u32>,
+    otp_verifications_per_iin_per_hour: Option<u32>,
+    otp_global_sms_per_hour: Option<u32>,
+    redis_connect_timeout_milliseconds: Option<u32>,
+    redis_command_timeout_milliseconds: Option<u32>,
+    otp_seal_key: Option<String>,
+    otp_seal_retired_keys: Option<Vec<String>>,
 }
 
 /// A configuration error, said so that an operator can fix it.
@@ -342,6 +385,80 @@ impl Settings {
                 5_000,
             )?,
             sms_gateway_retries: number("SMS_GATEWAY_RETRIES", file.sms_gateway_retries, 2)?,
+            otp_secret: text("OTP_SECRET", file.otp_secret)
+                .filter(|secret| !secret.is_empty())
+                .map(Secret::new),
+            otp_key_prefix: text("OTP_KEY_PREFIX", file.otp_key_prefix)
+                .unwrap_or_else(|| DEFAULT_OTP_KEY_PREFIX.to_owned()),
+            otp_limits: {
+                let defaults = OtpLimits::default();
+                let seconds = |d: time::Duration| u32::try_from(d.whole_seconds()).unwrap_or(0);
+                OtpLimits {
+                    code_ttl: time::Duration::seconds(i64::from(number(
+                        "OTP_CODE_TTL_SECONDS",
+                        file.otp_code_ttl_seconds,
+                        seconds(defaults.code_ttl),
+                    )?)),
+                    max_attempts: number(
+                        "OTP_MAX_ATTEMPTS",
+                        file.otp_max_attempts,
+                        defaults.max_attempts,
+                    )?,
+                    resend_cooldown: time::Duration::seconds(i64::from(number(
+                        "OTP_RESEND_COOLDOWN_SECONDS",
+                        file.otp_resend_cooldown_seconds,
+                        seconds(defaults.resend_cooldown),
+                    )?)),
+                    sends_per_phone_per_hour: number(
+                        "OTP_SENDS_PER_PHONE_PER_HOUR",
+                        file.otp_sends_per_phone_per_hour,
+                        defaults.sends_per_phone_per_hour,
+                    )?,
+                    sends_per_iin_per_day: number(
+                        "OTP_SENDS_PER_IIN_PER_DAY",
+                        file.otp_sends_per_iin_per_day,
+                        defaults.sends_per_iin_per_day,
+                    )?,
+                    verifications_per_iin_per_hour: number(
+                        "OTP_VERIFICATIONS_PER_IIN_PER_HOUR",
+                        file.otp_verifications_per_iin_per_hour,
+                        defaults.verifications_per_iin_per_hour,
+                    )?,
+                    global_sms_per_hour: number(
+                        "OTP_GLOBAL_SMS_PER_HOUR",
+                        file.otp_global_sms_per_hour,
+                        defaults.global_sms_per_hour,
+                    )?,
+                }
+            },
+            redis_timeouts: {
+                let millis = |name: &str, from_file: Option<u32>| {
+                    number(name, from_file, 500)
+                        .map(|ms| std::time::Duration::from_millis(u64::from(ms)))
+                };
+                RedisTimeouts {
+                    connect: millis(
+                        "REDIS_CONNECT_TIMEOUT_MILLISECONDS",
+                        file.redis_connect_timeout_milliseconds,
+                    )?,
+                    command: millis(
+                        "REDIS_COMMAND_TIMEOUT_MILLISECONDS",
+                        file.redis_command_timeout_milliseconds,
+                    )?,
+                }
+            },
+            otp_seal_key: text("OTP_SEAL_KEY", file.otp_seal_key)
+                .filter(|key| !key.trim().is_empty())
+                .map(Secret::new),
+            otp_seal_retired_keys: match env("OTP_SEAL_RETIRED_KEYS") {
+                Some(value) => value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                None => file.otp_seal_retired_keys.unwrap_or_default(),
+            },
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
             return Err(ConfigurationError(
@@ -362,6 +479,31 @@ impl Settings {
             return Err(ConfigurationError(
                 "SMS_GATEWAY_TIMEOUT_MILLISECONDS must be positive".to_owned(),
             ));
+        }
+        let limits = &settings.otp_limits;
+        if limits.code_ttl.is_zero()
+            || limits.max_attempts == 0
+            || limits.sends_per_phone_per_hour == 0
+            || limits.sends_per_iin_per_day == 0
+            || limits.verifications_per_iin_per_hour == 0
+            || limits.global_sms_per_hour == 0
+            || settings.redis_timeouts.connect.is_zero()
+            || settings.redis_timeouts.command.is_zero()
+        {
+            return Err(ConfigurationError(
+                "one-time password limits and Redis timeouts must be positive \
+                 (OTP_RESEND_COOLDOWN_SECONDS may be 0)"
+                    .to_owned(),
+            ));
+        }
+        if settings
+            .otp_secret
+            .as_ref()
+            .is_some_and(|secret| secret.expose().len() < MIN_OTP_SECRET_LEN)
+        {
+            return Err(ConfigurationError(format!(
+                "OTP_SECRET must be at least {MIN_OTP_SECRET_LEN} characters (e.g. `openssl rand -base64 32`)"
+            )));
         }
         if settings.sms_gateway_retries > 10 {
             return Err(ConfigurationError(
@@ -441,6 +583,91 @@ impl Settings {
                 Ok(Arc::new(DevOutbox::new(db, clock)))
             }
         }
+    }
+
+    /// What one-time passwords need: the store (Redis at `REDIS_URL`, else in process), the
+    /// keyed hash, the SMS gateway, the mobile database and the seal. The production profile
+    /// needs `REDIS_URL`, `OTP_SECRET`, `OTP_SEAL_KEY` and `SMS_GATEWAY_URL`: codes in one
+    /// instance's memory, a secret or seal key anyone knows, or SMS in a table would not do.
+    pub fn otp_runtime(
+        &self,
+        db: sea_orm::DatabaseConnection,
+        clock: Arc<dyn Clock>,
+        mobile: Arc<dyn MobileDatabase>,
+    ) -> Result<OtpRuntime, ConfigurationError> {
+        let production = self.profile == Profile::Production;
+        let missing = |name: &str, why: &str| {
+            ConfigurationError(format!("the production profile needs {name} ({why})"))
+        };
+        let store: Arc<dyn OtpStore> = match &self.redis_url {
+            Some(url) => Arc::new(
+                RedisOtpStore::new(
+                    url.expose(),
+                    &self.otp_key_prefix,
+                    self.otp_limits.clone(),
+                    self.redis_timeouts,
+                )
+                .map_err(|e| ConfigurationError(format!("REDIS_URL: {e}")))?,
+            ),
+            None if production => {
+                return Err(missing(
+                    "REDIS_URL",
+                    "one-time passwords shared by every instance",
+                ));
+            }
+            None => {
+                tracing::warn!(
+                    "no REDIS_URL: one-time passwords live in this process's memory \
+                     (lost on restart, unknown to other instances)"
+                );
+                Arc::new(MemoryOtpStore::new(self.otp_limits.clone()))
+            }
+        };
+        let hasher = match &self.otp_secret {
+            Some(secret) => OtpHasher::new(secret.expose().as_bytes()),
+            None if production => {
+                return Err(missing("OTP_SECRET", "the key of the codes' HMAC"));
+            }
+            None => OtpHasher::new(DEVELOPMENT_OTP_SECRET.as_bytes()),
+        };
+        let retired = self
+            .otp_seal_retired_keys
+            .iter()
+            .map(|key| SealKey::parse_public(key, true))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ConfigurationError(format!("OTP_SEAL_RETIRED_KEYS: {e}")))?;
+        let seal = match &self.otp_seal_key {
+            Some(key) => Sealer::from_pkcs8_base64(key.expose(), retired)
+                // Not the key: it is the secret.
+                .map_err(|_| {
+                    ConfigurationError(
+                        "OTP_SEAL_KEY is not a base64 PKCS#8 Ed25519 private key \
+                         (`registration-api generate-seal-key` makes one)"
+                            .to_owned(),
+                    )
+                })?,
+            None if production => {
+                return Err(missing(
+                    "OTP_SEAL_KEY",
+                    "the service's seal over one-time-password signatures",
+                ));
+            }
+            None => {
+                tracing::warn!(
+                    "no OTP_SEAL_KEY: one-time-password signatures are sealed with the public \
+                     development key"
+                );
+                Sealer::development().map_err(|e| ConfigurationError(e.to_string()))?
+            }
+        };
+        Ok(OtpRuntime {
+            store,
+            hasher,
+            sms: self.sms_gateway(db, clock)?,
+            mobile,
+            limits: self.otp_limits.clone(),
+            seal: Arc::new(seal),
+        })
     }
 
     /// Whether the database is the embedded SQLite one.

@@ -11,6 +11,7 @@
 //! registration-api integrators add --name NAME  prints the new API key once
 //! registration-api dev-outbox [--phone PHONE]   print the development SMS outbox (JSON lines;
 //!                                               refused in production)
+//! registration-api generate-seal-key            print a new OTP_SEAL_KEY and its public key
 //! ```
 
 use api::configuration::{Profile, Settings};
@@ -20,7 +21,7 @@ use registration_core::service::admin;
 use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE]]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE] | generate-seal-key]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -43,6 +44,16 @@ async fn run(args: Vec<String>) -> Result<(), String> {
     let command: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
     if command.first() == Some(&"print-schema") {
         println!("{}", graphql::sdl());
+        return Ok(());
+    }
+    if command.first() == Some(&"generate-seal-key") {
+        // Needs no settings: a new key for an operator to put in OTP_SEAL_KEY.
+        let (private_key, public_key) =
+            registration_core::seal::Sealer::generate().map_err(|e| e.to_string())?;
+        println!("OTP_SEAL_KEY={private_key}");
+        println!(
+            "# public key (for OTP_SEAL_RETIRED_KEYS once this key is replaced): {public_key}"
+        );
         return Ok(());
     }
     if command.first() == Some(&"print-error-codes") {

@@ -31,8 +31,8 @@ pub enum StartupError {
     Database(#[from] sea_orm::DbErr),
     #[error(transparent)]
     Trust(#[from] registration_core::trust::TrustError),
-    #[error("redis: {0}")]
-    Redis(#[from] redis::RedisError),
+    #[error(transparent)]
+    Configuration(#[from] crate::configuration::ConfigurationError),
 }
 
 /// Told of every SQL statement the application runs.
@@ -107,14 +107,16 @@ impl Application {
                 None => {}
             }
         }
-        let redis = settings
-            .redis_url
-            .as_ref()
-            .map(|url| redis::Client::open(url.expose()))
-            .transpose()?;
+        let registries = Arc::new(LocalRegistries::new(db.clone()));
+        let otp = settings.otp_runtime(db.clone(), Arc::clone(&clock), registries.clone())?;
+        tracing::info!(
+            store = otp.store.kind(),
+            seal_key = otp.seal.current_key_id(),
+            "one-time passwords ready"
+        );
         let port = listener.local_addr()?.port();
         let service = ServiceContext {
-            properties: Arc::new(LocalRegistries::new(db.clone())),
+            properties: registries,
             db,
             clock,
             trust: Arc::new(trust),
@@ -134,7 +136,7 @@ impl Application {
         let state = AppState {
             settings: Arc::new(settings),
             service,
-            redis,
+            otp,
         };
         let schema = graphql::build(Some(state.clone()));
         let server = HttpServer::new(move || {
@@ -225,20 +227,22 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         "error": database.as_ref().err().map(|_| "the database does not answer"),
         "lastGoodAt": null,
     }));
-    let redis = match &state.redis {
-        None => None,
-        Some(client) => {
-            let up = actix_web::rt::time::timeout(REDIS_PING_TIMEOUT, ping_redis(client))
+    // The in-process store of the development profile cannot be down; Redis can.
+    let store = &state.otp.store;
+    let redis = match store.kind() {
+        "redis" => {
+            let up = actix_web::rt::time::timeout(REDIS_PING_TIMEOUT, store.ping())
                 .await
                 .unwrap_or(false);
             checks.push(serde_json::json!({
                 "name": "redis",
                 "status": if up { "up" } else { "down" },
-                "error": (!up).then_some("Redis does not answer"),
+                "error": (!up).then_some("Redis does not answer: one-time passwords are unavailable"),
                 "lastGoodAt": null,
             }));
             Some(up)
         }
+        _ => None,
     };
     let crls = state.service.trust.status();
     let crls_current = crls.files > 0 && crls.earliest_next_update.is_none_or(|next| next > now);
@@ -268,14 +272,4 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     } else {
         HttpResponse::ServiceUnavailable().json(body)
     }
-}
-
-async fn ping_redis(client: &redis::Client) -> bool {
-    let Ok(mut connection) = client.get_multiplexed_async_connection().await else {
-        return false;
-    };
-    redis::cmd("PING")
-        .query_async::<String>(&mut connection)
-        .await
-        .is_ok()
 }

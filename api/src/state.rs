@@ -3,6 +3,7 @@
 
 use crate::configuration::Settings;
 use registration_core::ServiceContext;
+use registration_core::service::otp::OtpRuntime;
 use std::sync::Arc;
 
 /// The application's shared state.
@@ -11,5 +12,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// What the service core's operations receive.
     pub service: ServiceContext,
-    pub redis: Option<redis::Client>,
+    /// One-time passwords: the store (Redis, or this process's memory in development), the
+    /// SMS gateway and the seal.
+    pub otp: OtpRuntime,
 }

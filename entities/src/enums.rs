@@ -158,4 +158,20 @@ pub enum EvidenceKind {
     /// A CRL the verification relied on, DER.
     #[sea_orm(string_value = "CRL")]
     Crl,
+    /// What a one-time-password signature relied on, sealed by the service (JSON: the sealed
+    /// bytes in base64 and the seal).
+    #[sea_orm(string_value = "OTP_SEAL")]
+    OtpSeal,
+}
+
+/// `session.auth_method` and `stored_signature.method`: how a person proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum AuthMethod {
+    /// A CMS made with an NCA RK key.
+    #[sea_orm(string_value = "EDS")]
+    Eds,
+    /// A one-time password sent by SMS to the phone the citizens' mobile database confirms.
+    #[sea_orm(string_value = "OTP")]
+    Otp,
 }

@@ -1,5 +1,6 @@
 //! A signed-in session: the bearer token is never stored, only its SHA-256.
 
+use crate::enums::AuthMethod;
 use sea_orm::entity::prelude::*;
 
 /// A session.
@@ -18,6 +19,8 @@ pub struct Model {
     pub expires_at: TimeDateTimeWithTimeZone,
     /// Set by `logout`.
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    /// How the session was opened.
+    pub auth_method: AuthMethod,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 //! behind a sign-in, an application or a consent. What the verification relied on (CRLs) is
 //! in [`crate::evidence`], linked by [`crate::signature_evidence`].
 
-use crate::enums::SignaturePurpose;
+use crate::enums::{AuthMethod, SignaturePurpose};
 use sea_orm::entity::prelude::*;
 
 /// A stored signature.
@@ -26,6 +26,11 @@ pub struct Model {
     pub valid: bool,
     /// When the signature was received: its validation time.
     pub received_at: TimeDateTimeWithTimeZone,
+    /// How it was made: a CMS (`EDS`) or a one-time password (`OTP`, whose `cms` is the
+    /// service's seal over `signed_content`, the evidence).
+    pub method: AuthMethod,
+    /// For a one-time password: the phone the code went to, masked (`+7 7** *** 12 34`).
+    pub masked_phone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ mod m20261125_000002_property_registry;
 mod m20261125_000003_applications;
 mod m20261201_000004_signing_contract;
 mod m20261201_000005_sms_outbox;
+mod m20261201_000006_otp;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_applications::Migration),
             Box::new(m20261201_000004_signing_contract::Migration),
             Box::new(m20261201_000005_sms_outbox::Migration),
+            Box::new(m20261201_000006_otp::Migration),
         ]
     }
 }

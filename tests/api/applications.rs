@@ -867,7 +867,8 @@ async fn signing_requests_name_their_subject_and_expire_by_the_clock() {
         )
         .await;
     let node = &fetched["data"]["node"];
-    assert_eq!(node["allowedMethods"], json!(["EDS"]), "{fetched}");
+    // An application may be signed with EDS or an SMS code (a consent, later, only with EDS).
+    assert_eq!(node["allowedMethods"], json!(["EDS", "OTP"]), "{fetched}");
     assert_eq!(node["subject"]["id"], draft["id"]);
     assert_eq!(node["subject"]["number"], draft["number"]);
     assert_eq!(

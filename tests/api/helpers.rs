@@ -65,6 +65,15 @@ pub fn gost_pki() -> &'static TestPki {
     PKI.get_or_init(TestPki::gost2015)
 }
 
+/// The Redis the suite uses (each test under a key prefix of its own).
+pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+/// A seal key generated once per test binary (base64 PKCS#8).
+pub fn seal_key() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(|| api::core::seal::Sealer::generate().expect("a seal key").0)
+}
+
 /// The scratch directory of the app whose id is `id`.
 fn scratch_dir(id: &str) -> PathBuf {
     std::env::temp_dir().join(format!("registration-e2e-{id}"))
@@ -185,6 +194,22 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
             format!("{},{}", intermediate.display(), gost_intermediate.display()),
         ),
     ]);
+    // Production refuses to start without a shared OTP store, secret, seal key and SMS
+    // gateway: a production test app gets the real Redis under a prefix of its own, and a
+    // gateway at a closed port (its tests send no SMS).
+    if extra
+        .iter()
+        .any(|(name, value)| *name == "APP_ENV" && *value == "production")
+    {
+        env.insert("REDIS_URL".to_owned(), REDIS_URL.to_owned());
+        env.insert("OTP_KEY_PREFIX".to_owned(), format!("test:{id}:"));
+        env.insert("OTP_SECRET".to_owned(), format!("test secret of {id}"));
+        env.insert("OTP_SEAL_KEY".to_owned(), seal_key().to_owned());
+        env.insert(
+            "SMS_GATEWAY_URL".to_owned(),
+            "http://127.0.0.1:9/sms".to_owned(),
+        );
+    }
     for (name, value) in extra {
         env.insert((*name).to_owned(), (*value).to_owned());
     }

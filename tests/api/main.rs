@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod http;
 mod migrations;
+mod otp;
 mod revocation;
 mod schema;
 mod sign_in;

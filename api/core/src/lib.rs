@@ -14,6 +14,7 @@ pub mod domain;
 pub mod otp;
 pub mod policy;
 pub mod registries;
+pub mod seal;
 pub mod service;
 pub mod sms;
 pub mod trust;

@@ -39,11 +39,17 @@ pub enum Operation {
     PrepareSigning,
     /// Sign and submit an application.
     SubmitApplication,
+    /// Ask for a one-time password (anyone for sign-in; signing needs the signer's session).
+    RequestOtp,
+    /// Sign in with a one-time password (anyone).
+    LoginWithOtp,
+    /// Read the public keys of the service's seal (anyone).
+    SealKeys,
 }
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 13] = [
+    pub const ALL: [Operation; 16] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -57,13 +63,20 @@ impl Operation {
         Operation::WithdrawApplication,
         Operation::PrepareSigning,
         Operation::SubmitApplication,
+        Operation::RequestOtp,
+        Operation::LoginWithOtp,
+        Operation::SealKeys,
     ];
 
     /// Whether anyone, signed in or not, may run it.
     fn is_public(self) -> bool {
         matches!(
             self,
-            Operation::CreateAuthChallenge | Operation::LoginWithSignature
+            Operation::CreateAuthChallenge
+                | Operation::LoginWithSignature
+                | Operation::RequestOtp
+                | Operation::LoginWithOtp
+                | Operation::SealKeys
         )
     }
 }
@@ -121,6 +134,7 @@ mod tests {
             person_id: Uuid::new_v4(),
             iin: "871008401427".to_owned(),
             officer_of: officer.then(|| "940140000385".to_owned()),
+            auth_method: entities::enums::AuthMethod::Eds,
         })
     }
 

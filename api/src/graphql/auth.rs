@@ -1,6 +1,7 @@
 //! Sign-in mutations: `createAuthChallenge`, `loginWithSignature`, `logout`.
 
 use super::context::{request, service, signed_in};
+use super::enums::AuthMethod;
 use super::errors::{
     ApiErrorCode, UserError, UserErrorCode, api_error, internal, signature_refusal,
 };
@@ -68,6 +69,8 @@ pub struct LoginWithSignaturePayload {
     pub expires_at: Option<OffsetDateTime>,
     /// The signed-in person.
     pub person: Option<Person>,
+    /// `EDS`.
+    pub auth_method: Option<AuthMethod>,
     /// Why sign-in was refused.
     pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`.
@@ -153,6 +156,7 @@ impl AuthMutation {
             token: None,
             expires_at: None,
             person: None,
+            auth_method: None,
             user_errors: vec![UserError::new(code, field, locale, detail)],
             client_mutation_id: input.client_mutation_id.clone(),
         };
@@ -188,6 +192,7 @@ impl AuthMutation {
                     token: Some(signed_in.token),
                     expires_at: Some(signed_in.expires_at),
                     person: Some(Person(signed_in.person)),
+                    auth_method: Some(signed_in.auth_method.into()),
                     user_errors: Vec::new(),
                     client_mutation_id: input.client_mutation_id.clone(),
                 });

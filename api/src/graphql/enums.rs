@@ -141,3 +141,24 @@ pub enum SigningMethod {
     /// database confirms (never for consents and decisions).
     Otp,
 }
+
+/// How a session was opened.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::AuthMethod")]
+pub enum AuthMethod {
+    /// With a signature of an NCA RK authentication key (`loginWithSignature`).
+    Eds,
+    /// With a one-time password sent by SMS (`loginWithOtp`); never an officer's session.
+    Otp,
+}
+
+/// What a one-time password is for.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "registration_core::service::otp::OtpPurpose")]
+pub enum OtpPurpose {
+    /// Signing in (`loginWithOtp`), with the IIN given.
+    Login,
+    /// Signing one signing request (`submitApplication` with `signature: { otp }`), as the
+    /// signed-in signer it names.
+    Sign,
+}

@@ -9,6 +9,7 @@ use super::locale::Locale;
 use super::sentences::Sentence;
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
 use registration_core::service::InternalError;
+use registration_core::service::otp::OtpError;
 use registration_core::service::signing::{SignError, SignatureRefusal};
 
 /// Codes of top-level errors (`extensions.code`).
@@ -200,6 +201,7 @@ pub fn signature_refusal(refusal: &SignatureRefusal) -> (UserErrorCode, Option<S
 pub fn sign_error(error: SignError, locale: Locale) -> Result<UserError, async_graphql::Error> {
     const REQUEST: &[&str] = &["input", "signingRequestId"];
     const CMS: &[&str] = &["input", "signature", "cms"];
+    const CODE: &[&str] = &["input", "signature", "otp"];
     let (code, field, detail) = match error {
         SignError::NotFound => (UserErrorCode::NotFound, REQUEST, None),
         SignError::NotAllowed => (UserErrorCode::NotAllowed, REQUEST, None),
@@ -212,10 +214,62 @@ pub fn sign_error(error: SignError, locale: Locale) -> Result<UserError, async_g
             let (code, detail) = signature_refusal(&refusal);
             (code, CMS, detail)
         }
+        SignError::Otp(error) => return otp_error(error, CODE, locale),
         SignError::Busy => return Err(api_error(ApiErrorCode::ServiceUnavailable, locale)),
         SignError::Internal(error) => return Err(internal(error, locale)),
     };
     Ok(UserError::new(code, field, locale, detail.as_deref()))
+}
+
+/// A one-time-password failure as a user error about `field` (the code, or the signing
+/// request); `Err` for none today, kept for symmetry with [`sign_error`].
+pub fn otp_error(
+    error: OtpError,
+    field: &[&str],
+    locale: Locale,
+) -> Result<UserError, async_graphql::Error> {
+    const REQUEST: &[&str] = &["input", "signingRequestId"];
+    let user_error = |code| UserError::new(code, field, locale, None);
+    Ok(match error {
+        OtpError::Invalid { attempts_left } => {
+            user_error(UserErrorCode::OtpInvalid).with_attempts_left(attempts_left)
+        }
+        OtpError::Expired => user_error(UserErrorCode::OtpExpired),
+        OtpError::AttemptsExceeded => {
+            user_error(UserErrorCode::OtpAttemptsExceeded).with_attempts_left(0)
+        }
+        OtpError::ResendTooSoon {
+            retry_after_seconds,
+        } => user_error(UserErrorCode::OtpResendTooSoon).with_retry_after(retry_after_seconds),
+        OtpError::RateLimited {
+            retry_after_seconds,
+        } => user_error(UserErrorCode::OtpRateLimited).with_retry_after(retry_after_seconds),
+        OtpError::PhoneNotRegistered => user_error(UserErrorCode::PhoneNotRegistered),
+        OtpError::Unavailable(detail) => {
+            // The store's or registry's own words stay in the log.
+            tracing::warn!(%detail, "one-time passwords unavailable");
+            user_error(UserErrorCode::OtpUnavailable)
+        }
+        OtpError::RequestNotFound => UserError::new(UserErrorCode::NotFound, REQUEST, locale, None),
+        OtpError::RequestUsed => {
+            UserError::new(UserErrorCode::SigningRequestUsed, REQUEST, locale, None)
+        }
+        OtpError::RequestVoid => {
+            UserError::new(UserErrorCode::SigningRequestVoid, REQUEST, locale, None)
+        }
+        OtpError::RequestExpired => {
+            UserError::new(UserErrorCode::SigningRequestExpired, REQUEST, locale, None)
+        }
+        OtpError::NotOffered => UserError::new(
+            UserErrorCode::SigningMethodNotAllowed,
+            REQUEST,
+            locale,
+            None,
+        ),
+        OtpError::NotTheSigner => {
+            UserError::new(UserErrorCode::SignerMismatch, REQUEST, locale, None)
+        }
+    })
 }
 
 /// Why a mutation refused its input. Stable identifiers: clients branch on them.
@@ -251,8 +305,23 @@ pub enum UserErrorCode {
     NotAnIndividualKey,
     /// Give exactly one of `cms` and `otp`.
     SignatureMissing,
-    /// Signing by one-time password is not available yet.
-    OtpNotAvailable,
+    /// The one-time password is wrong: `attemptsLeft` says how many tries the code has left.
+    OtpInvalid,
+    /// The one-time password's lifetime is over, or none was asked for: ask for a new one
+    /// (`requestOtp`).
+    OtpExpired,
+    /// Every attempt of this code was used: the code is void; ask for a new one.
+    OtpAttemptsExceeded,
+    /// A code for the same thing was sent moments ago: `retryAfterSeconds` says when another
+    /// may be sent.
+    OtpResendTooSoon,
+    /// Too many codes were asked for or checked: `retryAfterSeconds` says when to try again.
+    OtpRateLimited,
+    /// The signer has no phone that the citizens' mobile database confirms: sign with EDS.
+    PhoneNotRegistered,
+    /// One-time passwords are unavailable right now (their store does not answer): try again
+    /// later, or sign with EDS.
+    OtpUnavailable,
     /// The sign-in challenge does not exist.
     ChallengeUnknown,
     /// The sign-in challenge has expired: request a new one.
@@ -405,10 +474,40 @@ impl UserErrorCode {
                 "Передайте подпись одним способом: ЭЦП или SMS-код.",
                 "Give exactly one of cms and otp.",
             ),
-            C::OtpNotAvailable => (
-                "SMS-кодпен қол қою әзірге қолжетімсіз.",
-                "Подписание SMS-кодом пока недоступно.",
-                "Signing by SMS code is not available yet.",
+            C::OtpInvalid => (
+                "SMS-код қате.",
+                "Неверный SMS-код.",
+                "The SMS code is wrong.",
+            ),
+            C::OtpExpired => (
+                "SMS-кодтың мерзімі өтті: жаңасын сұраңыз.",
+                "Срок действия SMS-кода истёк: запросите новый.",
+                "The SMS code has expired: request a new one.",
+            ),
+            C::OtpAttemptsExceeded => (
+                "Әрекет саны таусылды: жаңа SMS-код сұраңыз.",
+                "Попытки исчерпаны: запросите новый SMS-код.",
+                "No attempts left: request a new SMS code.",
+            ),
+            C::OtpResendTooSoon => (
+                "SMS-код жақында жіберілді: біраз күтіп, қайта сұраңыз.",
+                "SMS-код только что отправлен: подождите и запросите снова.",
+                "An SMS code was just sent: wait a little and request again.",
+            ),
+            C::OtpRateLimited => (
+                "SMS-код сұраулары тым көп: кейінірек қайталаңыз.",
+                "Слишком много запросов SMS-кода: повторите позже.",
+                "Too many SMS code requests: try again later.",
+            ),
+            C::PhoneNotRegistered => (
+                "Телефон нөміріңіз азаматтардың мобильді базасында тіркелмеген: ЭЦҚ-мен қол қойыңыз.",
+                "Ваш номер телефона не зарегистрирован в базе мобильных граждан: подпишите ЭЦП.",
+                "Your phone number is not registered in the citizens' mobile database: sign with EDS.",
+            ),
+            C::OtpUnavailable => (
+                "SMS-код қазір қолжетімсіз: кейінірек қайталаңыз немесе ЭЦҚ-мен қол қойыңыз.",
+                "SMS-код сейчас недоступен: повторите позже или подпишите ЭЦП.",
+                "SMS codes are unavailable right now: try again later or sign with EDS.",
             ),
             C::ChallengeUnknown => (
                 "Кіру сұрауы табылмады.",
@@ -557,6 +656,11 @@ pub struct UserError {
     /// A technical detail for developers, in English (e.g. the signature verifier's finding);
     /// not for people, and not stable: branch on `code`.
     pub detail: Option<String>,
+    /// For `OTP_INVALID` and `OTP_ATTEMPTS_EXCEEDED`: how many tries the code has left.
+    pub attempts_left: Option<i32>,
+    /// For `OTP_RESEND_TOO_SOON` and `OTP_RATE_LIMITED`: seconds until another try may
+    /// succeed.
+    pub retry_after_seconds: Option<i32>,
 }
 
 impl UserError {
@@ -568,6 +672,26 @@ impl UserError {
             field: path(field),
             message: code.message(locale).to_owned(),
             detail: detail.map(str::to_owned),
+            attempts_left: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    /// With how many tries the code has left.
+    #[must_use]
+    pub fn with_attempts_left(self, attempts_left: u32) -> Self {
+        UserError {
+            attempts_left: Some(i32::try_from(attempts_left).unwrap_or(i32::MAX)),
+            ..self
+        }
+    }
+
+    /// With when to try again.
+    #[must_use]
+    pub fn with_retry_after(self, seconds: u32) -> Self {
+        UserError {
+            retry_after_seconds: Some(i32::try_from(seconds).unwrap_or(i32::MAX)),
+            ..self
         }
     }
 
@@ -583,6 +707,8 @@ impl UserError {
             field: path(field),
             message: sentence.pick(locale).to_owned(),
             detail: None,
+            attempts_left: None,
+            retry_after_seconds: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! see a parent was decided by the policy before the parent was resolved.
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entities::application_status_change;
+use entities::{application_status_change, stored_signature};
 use registration_core::ServiceContext;
 use registration_core::service::applications::{self, draft::AddressChoice};
 use registration_core::service::property;
@@ -81,6 +81,32 @@ impl Loader<HistoryCount> for Loaders {
     }
 }
 
+/// The signature that submitted an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SubmissionSignature(pub Uuid);
+
+impl Loader<SubmissionSignature> for Loaders {
+    type Value = Arc<stored_signature::Model>;
+    type Error = LoadFailed;
+
+    async fn load(
+        &self,
+        keys: &[SubmissionSignature],
+    ) -> Result<HashMap<SubmissionSignature, Self::Value>, LoadFailed> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let found = applications::submission_signatures(&self.service, &ids)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error.chain(), "loading signatures failed");
+                LoadFailed
+            })?;
+        Ok(found
+            .into_iter()
+            .map(|(id, row)| (SubmissionSignature(id), Arc::new(row)))
+            .collect())
+    }
+}
+
 impl Loader<AddressChoice> for Loaders {
     type Value = bool;
     type Error = LoadFailed;
@@ -153,6 +179,18 @@ pub async fn prime_for_applications(
                 counts
                     .into_iter()
                     .map(|(id, count)| (HistoryCount(id), count)),
+            )
+            .await;
+    }
+    if node.field("signature").exists() {
+        let found = applications::submission_signatures(service, &ids)
+            .await
+            .map_err(|e| crate::graphql::errors::internal(e, locale))?;
+        loaders
+            .feed_many(
+                found
+                    .into_iter()
+                    .map(|(id, row)| (SubmissionSignature(id), Arc::new(row))),
             )
             .await;
     }

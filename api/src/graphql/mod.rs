@@ -12,6 +12,7 @@ pub mod limits;
 pub mod loaders;
 pub mod locale;
 pub mod order;
+pub mod otp;
 pub mod pagination;
 pub mod person;
 pub mod query;
@@ -23,12 +24,17 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Every query.
 #[derive(MergedObject, Default, Debug)]
-pub struct Query(query::RootQuery, application::ApplicationQuery);
+pub struct Query(
+    query::RootQuery,
+    application::ApplicationQuery,
+    otp::SealQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default, Debug)]
 pub struct Mutation(
     auth::AuthMutation,
+    otp::OtpMutation,
     application::ApplicationMutation,
     signing::SigningMutation,
 );

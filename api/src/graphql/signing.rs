@@ -3,10 +3,11 @@
 
 use super::application::field_path;
 use super::application::{Application, ApplicationPayload, KIND as APPLICATION};
-use super::context::{request, service, signed_in};
+use super::context::{request, service, signed_in, state};
 use super::enums::{KeyPurpose, SigningMethod};
 use super::errors::{UserError, UserErrorCode, internal, sign_error};
 use super::ids;
+use super::otp::well_formed_code;
 use super::person::Node;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use base64::Engine;
@@ -129,12 +130,13 @@ pub struct PrepareSigningPayload {
     pub client_mutation_id: Option<String>,
 }
 
-/// The signature: a CMS from NCALayer, or (in a later version) a one-time password by SMS.
+/// The signature: a CMS from NCALayer, or a one-time password sent by SMS. Exactly one.
 #[derive(InputObject, Debug)]
 pub struct SignatureInput {
     /// The CMS: bare base64 or PEM, attached or detached over the payload.
     pub cms: Option<String>,
-    /// A one-time password sent by SMS (not available yet).
+    /// The 6-digit code that `requestOtp` with `SIGN` sent for this signing request, when its
+    /// `allowedMethods` include `OTP`.
     pub otp: Option<String>,
 }
 
@@ -239,14 +241,26 @@ async fn submit(
             None,
         ));
     };
-    let cms = match (input.signature.cms, input.signature.otp) {
-        (Some(cms), None) => cms,
-        (None, Some(_)) => {
-            return Ok(refused(
-                UserErrorCode::OtpNotAvailable,
-                &["input", "signature", "otp"],
-                None,
-            ));
+    let outcome = match (input.signature.cms, input.signature.otp) {
+        (Some(cms), None) => {
+            if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
+                return Ok(refused(
+                    UserErrorCode::BadUserInput,
+                    &["input", "signature", "cms"],
+                    None,
+                ));
+            }
+            submission::submit(service(ctx)?, viewer, id, &cms).await
+        }
+        (None, Some(code)) => {
+            let Some(code) = well_formed_code(&code) else {
+                return Ok(refused(
+                    UserErrorCode::BadUserInput,
+                    &["input", "signature", "otp"],
+                    None,
+                ));
+            };
+            submission::submit_with_otp(service(ctx)?, &state(ctx)?.otp, viewer, id, code).await
         }
         _ => {
             return Ok(refused(
@@ -256,14 +270,7 @@ async fn submit(
             ));
         }
     };
-    if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
-        return Ok(refused(
-            UserErrorCode::BadUserInput,
-            &["input", "signature", "cms"],
-            None,
-        ));
-    }
-    match submission::submit(service(ctx)?, viewer, id, &cms).await {
+    match outcome {
         Ok(app) => {
             tracing::info!(
                 number = %app.number,

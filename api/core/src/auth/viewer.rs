@@ -1,6 +1,7 @@
 //! Who is asking: resolved once per request from `Authorization: Bearer …`.
 
 use super::tokens::{API_KEY_PREFIX, SESSION_PREFIX, hash};
+use entities::enums::AuthMethod;
 use entities::{integrator, officer, person, session};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
@@ -15,6 +16,8 @@ pub struct SignedIn {
     /// For an officer's session: the body (BIN) the officer acts for. Re-checked against the
     /// officer list on every request, so removing an officer takes effect at once.
     pub officer_of: Option<String>,
+    /// How the session was opened: an officer's needs EDS.
+    pub auth_method: AuthMethod,
 }
 
 /// The caller of a request.
@@ -53,7 +56,12 @@ pub async fn resolve(
         let Some((session, Some(person))) = found else {
             return Ok(Principal::InvalidToken);
         };
-        let officer_of = match session.acting_bin {
+        // Only an EDS session acts for a body: a session opened by a one-time password never
+        // does, whatever it claims.
+        let acting_bin = session
+            .acting_bin
+            .filter(|_| session.auth_method == AuthMethod::Eds);
+        let officer_of = match acting_bin {
             Some(bin) => officer::Entity::find()
                 .filter(officer::Column::Iin.eq(person.iin.clone()))
                 .filter(officer::Column::BodyBin.eq(bin.clone()))
@@ -67,6 +75,7 @@ pub async fn resolve(
             person_id: person.id,
             iin: person.iin,
             officer_of,
+            auth_method: session.auth_method,
         }));
     }
     if token.starts_with(API_KEY_PREFIX) {

@@ -29,6 +29,8 @@ pub struct OtpRuntime {
     pub sms: Arc<dyn SmsGateway>,
     pub mobile: Arc<dyn MobileDatabase>,
     pub limits: OtpLimits,
+    /// Seals the evidence of a signature made with a code.
+    pub seal: Arc<crate::seal::Sealer>,
 }
 
 /// What a code is for.
@@ -54,6 +56,10 @@ pub struct OtpChallenge {
 pub struct VerifiedOtp {
     pub iin: String,
     pub masked_phone: String,
+    /// The web origin a sign-in code was asked for from (empty for other clients).
+    pub origin: String,
+    /// When the citizens' mobile database confirmed the phone, before the code was sent.
+    pub confirmed_at: OffsetDateTime,
     /// When the code was accepted.
     pub verified_at: OffsetDateTime,
 }
@@ -75,9 +81,18 @@ pub enum OtpError {
     PhoneNotRegistered,
     #[error("one-time passwords are unavailable: {0}")]
     Unavailable(String),
-    /// The signing request is unknown, void, used or expired.
-    #[error("the signing request cannot be signed")]
-    SigningRequestUnusable,
+    /// No such signing request.
+    #[error("no such signing request")]
+    RequestNotFound,
+    /// The signing request was already used.
+    #[error("the signing request was already used")]
+    RequestUsed,
+    /// The signing request's subject changed since it was issued.
+    #[error("the signing request is void")]
+    RequestVoid,
+    /// The signing request has expired.
+    #[error("the signing request has expired")]
+    RequestExpired,
     /// The signing request does not offer one-time passwords.
     #[error("the signing request is not offered for one-time passwords")]
     NotOffered,
@@ -91,6 +106,10 @@ pub enum OtpError {
 struct Record {
     iin: String,
     masked_phone: String,
+    #[serde(default)]
+    origin: String,
+    /// Unix seconds.
+    confirmed_at: i64,
 }
 
 /// `+7 7** *** 12 34`: the operator's first digit and the last four.
@@ -123,9 +142,24 @@ fn binding_of(request: &signing_request::Model) -> String {
     format!("SIGN:{}:{}", request.id, request.digest)
 }
 
+/// The one challenge of a signer for a signing request: unguessable without the server's
+/// secret, and the same on every instance.
+fn sign_challenge_id(rt: &OtpRuntime, request: &signing_request::Model, signer: &Iin) -> Uuid {
+    let key = rt.hasher.subject_key(
+        "sign-challenge",
+        &format!("{}:{}", request.id, signer.as_str()),
+    );
+    // 32 hex digits: a UUID's simple form.
+    Uuid::parse_str(&key).unwrap_or_default()
+}
+
 const LOGIN: &str = "LOGIN";
 
 struct Issue<'a> {
+    /// The challenge's id: random for sign-in, derived from the request and the signer for
+    /// signing (a resend replaces the code, and `submitApplication` finds it without an id).
+    id: Uuid,
+    origin: &'a str,
     iin: &'a Iin,
     phone: Option<PhoneNumber>,
     binding: String,
@@ -140,7 +174,7 @@ async fn issue(
     issue: Issue<'_>,
 ) -> Result<OtpChallenge, OtpError> {
     let now = ctx.clock.now();
-    let id = Uuid::new_v4();
+    let id = issue.id;
     let code = generate_code().map_err(|e| OtpError::Unavailable(e.to_string()))?;
     let id_text = id.to_string();
     let tag = rt.hasher.code_tag(&id_text, &issue.binding, &code);
@@ -156,6 +190,8 @@ async fn issue(
     let record = serde_json::to_string(&Record {
         iin: issue.iin.as_str().to_owned(),
         masked_phone: masked.clone().unwrap_or_default(),
+        origin: issue.origin.to_owned(),
+        confirmed_at: now.unix_timestamp(),
     })
     .map_err(|e| OtpError::Unavailable(e.to_string()))?;
     let outcome = rt
@@ -227,17 +263,21 @@ async fn issue(
 }
 
 /// Sends a sign-in code to the phone of this IIN, if it has a confirmed one; answers the same
-/// either way.
+/// either way. The code signs in only from `origin` (the web origin it was asked from, empty
+/// for other clients), as an EDS challenge does.
 pub async fn request_login(
     ctx: &ServiceContext,
     rt: &OtpRuntime,
     iin: &Iin,
+    origin: &str,
 ) -> Result<OtpChallenge, OtpError> {
     let phone = confirmed_phone(rt, iin).await?;
     issue(
         ctx,
         rt,
         Issue {
+            id: Uuid::new_v4(),
+            origin,
             iin,
             phone,
             binding: LOGIN.to_owned(),
@@ -257,10 +297,16 @@ async fn usable_request(
         .one(&ctx.db)
         .await
         .map_err(|e| OtpError::Unavailable(e.to_string()))?
-        .ok_or(OtpError::SigningRequestUnusable)?;
+        .ok_or(OtpError::RequestNotFound)?;
     let now = ctx.clock.now();
-    if request.voided_at.is_some() || request.used_at.is_some() || request.expires_at <= now {
-        return Err(OtpError::SigningRequestUnusable);
+    if request.used_at.is_some() {
+        return Err(OtpError::RequestUsed);
+    }
+    if request.voided_at.is_some() {
+        return Err(OtpError::RequestVoid);
+    }
+    if request.expires_at <= now {
+        return Err(OtpError::RequestExpired);
     }
     if !signing::allowed_methods(&request).contains(&SigningMethod::Otp) {
         return Err(OtpError::NotOffered);
@@ -292,6 +338,8 @@ pub async fn request_sign(
         ctx,
         rt,
         Issue {
+            id: sign_challenge_id(rt, &request, signer_iin),
+            origin: "",
             iin: signer_iin,
             phone: Some(phone),
             binding: binding_of(&request),
@@ -325,6 +373,9 @@ async fn verify(
             Ok(VerifiedOtp {
                 iin: record.iin,
                 masked_phone: record.masked_phone,
+                origin: record.origin,
+                confirmed_at: OffsetDateTime::from_unix_timestamp(record.confirmed_at)
+                    .unwrap_or(now),
                 verified_at: now,
             })
         }
@@ -357,16 +408,90 @@ pub async fn verify_sign(
     rt: &OtpRuntime,
     signer_iin: &Iin,
     signing_request_id: Uuid,
-    challenge_id: Uuid,
     code: &str,
 ) -> Result<VerifiedOtp, OtpError> {
     let request = usable_request(ctx, signing_request_id).await?;
     if request.expected_iin.as_deref() != Some(signer_iin.as_str()) {
         return Err(OtpError::NotTheSigner);
     }
+    let challenge_id = sign_challenge_id(rt, &request, signer_iin);
     let verified = verify(ctx, rt, challenge_id, &binding_of(&request), code).await?;
     if verified.iin != signer_iin.as_str() {
         return Err(OtpError::NotTheSigner);
     }
     Ok(verified)
+}
+
+/// A signature made with a code: the evidence it relied on, as the exact bytes the service
+/// sealed, and the seal.
+#[derive(Debug, Clone)]
+pub struct SealedOtpSignature {
+    pub signer_iin: String,
+    pub masked_phone: String,
+    /// Canonical JSON (see [`OtpEvidence`]).
+    pub evidence: Vec<u8>,
+    pub seal: crate::seal::Seal,
+}
+
+/// The `type` of a one-time-password signature's evidence.
+pub const EVIDENCE_TYPE: &str = "registration-kz/otp-signature";
+
+/// What a signature by one-time password relied on: which exact payload (by its SHA-256),
+/// who, the phone the code went to (masked), the citizens' mobile database's answer and when
+/// the code was accepted. Its fields are in this order in the sealed bytes.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtpEvidence<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub signing_request_id: String,
+    pub subject_id: String,
+    pub subject_version: i32,
+    /// SHA-256 of the signed payload, lowercase hex.
+    pub payload_digest: &'a str,
+    pub signer_iin: &'a str,
+    pub masked_phone: &'a str,
+    /// BMG confirmed that this phone is the signer's, at this time.
+    pub mobile_database: MobileDatabaseAnswer,
+    pub verified_at: String,
+    pub seal_key_id: &'a str,
+}
+
+/// The citizens' mobile database's answer, as evidence.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MobileDatabaseAnswer {
+    pub confirmed: bool,
+    pub confirmed_at: String,
+}
+
+/// Seals the evidence of an accepted signing code for this request.
+#[must_use]
+pub fn seal_signature(
+    rt: &OtpRuntime,
+    request: &signing_request::Model,
+    verified: &VerifiedOtp,
+) -> SealedOtpSignature {
+    let evidence = OtpEvidence {
+        kind: EVIDENCE_TYPE,
+        signing_request_id: request.id.to_string(),
+        subject_id: request.subject_id.to_string(),
+        subject_version: request.subject_version,
+        payload_digest: &request.digest,
+        signer_iin: &verified.iin,
+        masked_phone: &verified.masked_phone,
+        mobile_database: MobileDatabaseAnswer {
+            confirmed: true,
+            confirmed_at: signatures::rfc3339(verified.confirmed_at),
+        },
+        verified_at: signatures::rfc3339(verified.verified_at),
+        seal_key_id: rt.seal.current_key_id(),
+    };
+    let bytes = serde_json::to_vec(&evidence).unwrap_or_default();
+    SealedOtpSignature {
+        signer_iin: verified.iin.clone(),
+        masked_phone: verified.masked_phone.clone(),
+        seal: rt.seal.seal(&bytes),
+        evidence: bytes,
+    }
 }

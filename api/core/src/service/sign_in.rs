@@ -7,10 +7,13 @@ use crate::auth::challenge::Challenge;
 use crate::auth::tokens::{self, SESSION_PREFIX};
 use crate::context::ServiceContext;
 use crate::domain::Iin;
-use entities::enums::SignaturePurpose;
+use crate::service::otp::{OtpError, OtpRuntime};
+use entities::enums::{AuthMethod, SignaturePurpose};
 use entities::{auth_challenge, officer, person, session};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 use signatures::{Purpose, Role};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -90,6 +93,8 @@ pub struct SignedIn {
     pub person: person::Model,
     /// The body an officer signed in for.
     pub officer_of: Option<String>,
+    /// How the session was opened.
+    pub auth_method: AuthMethod,
 }
 
 /// What sign-in is given.
@@ -166,8 +171,6 @@ pub async fn login(
         None
     };
 
-    let token = tokens::new_token(SESSION_PREFIX).map_err(InternalError::from)?;
-    let expires_at = received_at + Duration::seconds(i64::from(ctx.settings.session_ttl_seconds));
     let txn = db.begin().await?;
     // Consume the challenge with one conditional UPDATE: of two racing sign-ins (on any
     // number of instances), exactly one sees a row changed.
@@ -217,16 +220,14 @@ pub async fn login(
     else {
         return Err(sea_orm::DbErr::RecordNotFound("the person just created".to_owned()).into());
     };
-    session::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        token_hash: Set(tokens::hash(&token)),
-        person_id: Set(person.id),
-        acting_bin: Set(officer_of.clone()),
-        created_at: Set(received_at),
-        expires_at: Set(expires_at),
-        revoked_at: Set(None),
-    }
-    .insert(&txn)
+    let (token, expires_at) = open_session(
+        ctx,
+        &txn,
+        person.id,
+        officer_of.clone(),
+        AuthMethod::Eds,
+        received_at,
+    )
     .await?;
     signing::store(
         &txn,
@@ -242,6 +243,94 @@ pub async fn login(
         expires_at,
         person,
         officer_of,
+        auth_method: AuthMethod::Eds,
+    })
+}
+
+/// Stores a new session and gives its bearer token (never stored: only its hash is).
+async fn open_session<C: ConnectionTrait>(
+    ctx: &ServiceContext,
+    db: &C,
+    person_id: Uuid,
+    officer_of: Option<String>,
+    auth_method: AuthMethod,
+    now: OffsetDateTime,
+) -> Result<(String, OffsetDateTime), InternalError> {
+    let token = tokens::new_token(SESSION_PREFIX)?;
+    let expires_at = now + Duration::seconds(i64::from(ctx.settings.session_ttl_seconds));
+    session::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        token_hash: Set(tokens::hash(&token)),
+        person_id: Set(person_id),
+        acting_bin: Set(officer_of),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        auth_method: Set(auth_method),
+    }
+    .insert(db)
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// Why sign-in with a one-time password failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OtpSignInError {
+    /// The code was not accepted (or no code could be checked).
+    #[error(transparent)]
+    Otp(#[from] OtpError),
+    /// The code was asked for from another web origin.
+    #[error("origin mismatch")]
+    OriginMismatch,
+    /// Not the caller's fault.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<sea_orm::DbErr> for OtpSignInError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        OtpSignInError::Internal(error.into())
+    }
+}
+
+/// Signs a citizen in with a code sent by `requestOtp` (`LOGIN`): the same session as EDS
+/// sign-in, bound to the same origin, marked `OTP`, and never an officer's (an officer acts
+/// for a body only with an EDS session of that body's key).
+#[tracing::instrument(skip_all)]
+pub async fn login_with_otp(
+    ctx: &ServiceContext,
+    otp: &OtpRuntime,
+    challenge_id: Uuid,
+    code: &str,
+    origin: &str,
+) -> Result<SignedIn, OtpSignInError> {
+    let verified = crate::service::otp::verify_login(ctx, otp, challenge_id, code).await?;
+    if verified.origin != origin {
+        return Err(OtpSignInError::OriginMismatch);
+    }
+    // A code went only to the phone of a person the registry mirror knows.
+    let Some(person) = person::Entity::find()
+        .filter(person::Column::Iin.eq(verified.iin.clone()))
+        .one(&ctx.db)
+        .await?
+    else {
+        return Err(OtpSignInError::Otp(OtpError::Expired));
+    };
+    let (token, expires_at) = open_session(
+        ctx,
+        &ctx.db,
+        person.id,
+        None,
+        AuthMethod::Otp,
+        verified.verified_at,
+    )
+    .await?;
+    Ok(SignedIn {
+        token,
+        expires_at,
+        person,
+        officer_of: None,
+        auth_method: AuthMethod::Otp,
     })
 }
 

@@ -5,12 +5,14 @@
 
 use crate::auth::viewer::SignedIn;
 use crate::context::ServiceContext;
+use crate::domain::Iin;
+use crate::service::otp::{OtpError, OtpRuntime, SealedOtpSignature};
 use crate::service::{InternalError, hex_sha256};
 use crate::trust::{TrustSnapshot, TrustStore};
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use entities::enums::{EvidenceKind, KeyPurpose, SignaturePurpose, SigningSubjectKind};
+use entities::enums::{AuthMethod, EvidenceKind, KeyPurpose, SignaturePurpose, SigningSubjectKind};
 use entities::{evidence, signature_evidence, signing_request, stored_signature};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -320,6 +322,8 @@ pub async fn store<C: ConnectionTrait>(
         report: Set(verified.report.to_json()),
         valid: Set(true),
         received_at: Set(received_at),
+        method: Set(AuthMethod::Eds),
+        masked_phone: Set(None),
     }
     .insert(db)
     .await?;
@@ -392,6 +396,9 @@ pub enum SignError {
     /// The subject changed while the signature was being checked (a concurrent change won).
     #[error("the subject changed meanwhile")]
     Conflict,
+    /// The one-time password was not accepted.
+    #[error(transparent)]
+    Otp(#[from] OtpError),
     /// No verification slot came free in time: try again shortly.
     #[error("busy")]
     Busy,
@@ -463,18 +470,16 @@ pub async fn find_request(
     Ok(visible.then_some(request))
 }
 
-/// Signs a request by EDS: checks it, verifies the CMS against it, and in one transaction
-/// (in the lock order) consumes it, stores the signature and its evidence, and completes the
-/// subject.
-#[tracing::instrument(skip_all)]
-pub async fn sign_with_cms<S: SigningSubject>(
+/// A request that `viewer` may sign now with `method`: found, checked by its subject, neither
+/// used nor void nor expired, and offering that method.
+async fn signable<S: SigningSubject>(
     ctx: &ServiceContext,
     viewer: &SignedIn,
     request_id: Uuid,
-    cms: &str,
+    method: SigningMethod,
     subject: &S,
-) -> Result<S::Completed, SignError> {
-    let received_at = ctx.clock.now();
+    now: OffsetDateTime,
+) -> Result<signing_request::Model, SignError> {
     let Some(request) = signing_request::Entity::find_by_id(request_id)
         .one(&ctx.db)
         .await?
@@ -488,38 +493,48 @@ pub async fn sign_with_cms<S: SigningSubject>(
     if request.voided_at.is_some() {
         return Err(SignError::RequestVoid);
     }
-    if request.expires_at <= received_at {
+    if request.expires_at <= now {
         return Err(SignError::RequestExpired);
     }
-    if !allowed_methods(&request).contains(&SigningMethod::Eds) {
+    if !allowed_methods(&request).contains(&method) {
         return Err(SignError::MethodNotAllowed);
     }
-    let requirements = requirements(&request);
-    let purpose = match requirements.purpose {
-        KeyPurpose::Sign => Purpose::Sign,
-        KeyPurpose::Auth => Purpose::Auth,
-    };
-    let verified = verify_on_slot(ctx, cms, &request.payload, purpose, received_at)
-        .await
-        .map_err(|_| SignError::Busy)??;
-    check_signer(&verified, &requirements, viewer)?;
+    Ok(request)
+}
 
+/// A signature made, to be stored.
+enum Made<'a> {
+    Cms(&'a VerifiedSignature),
+    Otp(&'a SealedOtpSignature),
+}
+
+/// In one transaction, in the lock order: locks the subject, consumes the request, stores the
+/// signature and its evidence, and completes the subject.
+async fn complete<S: SigningSubject>(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    request: &signing_request::Model,
+    made: Made<'_>,
+    subject: &S,
+    received_at: OffsetDateTime,
+) -> Result<S::Completed, SignError> {
     let txn = ctx.db.begin().await?;
-    subject.lock(&txn, &request).await?;
+    subject.lock(&txn, request).await?;
     if !consume(&txn, request.id, received_at).await? {
         txn.rollback().await?;
         return Err(SignError::Conflict);
     }
-    let signature_id = store(
-        &txn,
-        subject.purpose(),
-        request.subject_id,
-        &verified,
-        received_at,
-    )
-    .await?;
+    let purpose = subject.purpose();
+    let signature_id = match made {
+        Made::Cms(verified) => {
+            store(&txn, purpose, request.subject_id, verified, received_at).await?
+        }
+        Made::Otp(sealed) => {
+            store_otp(&txn, purpose, request.subject_id, sealed, received_at).await?
+        }
+    };
     match subject
-        .complete(&txn, viewer, &request, signature_id, received_at)
+        .complete(&txn, viewer, request, signature_id, received_at)
         .await
     {
         Ok(completed) => {
@@ -531,6 +546,145 @@ pub async fn sign_with_cms<S: SigningSubject>(
             Err(error)
         }
     }
+}
+
+/// Signs a request by EDS: checks it, verifies the CMS against it, and completes it.
+#[tracing::instrument(skip_all)]
+pub async fn sign_with_cms<S: SigningSubject>(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    request_id: Uuid,
+    cms: &str,
+    subject: &S,
+) -> Result<S::Completed, SignError> {
+    let received_at = ctx.clock.now();
+    let request = signable(
+        ctx,
+        viewer,
+        request_id,
+        SigningMethod::Eds,
+        subject,
+        received_at,
+    )
+    .await?;
+    let requirements = requirements(&request);
+    let purpose = match requirements.purpose {
+        KeyPurpose::Sign => Purpose::Sign,
+        KeyPurpose::Auth => Purpose::Auth,
+    };
+    let verified = verify_on_slot(ctx, cms, &request.payload, purpose, received_at)
+        .await
+        .map_err(|_| SignError::Busy)??;
+    check_signer(&verified, &requirements, viewer)?;
+    complete(
+        ctx,
+        viewer,
+        &request,
+        Made::Cms(&verified),
+        subject,
+        received_at,
+    )
+    .await
+}
+
+/// Signs a request with a one-time password sent for it (`requestOtp` with `SIGN`): checks
+/// the request, has the store accept the code (which consumes it), seals the evidence, and
+/// completes the request.
+#[tracing::instrument(skip_all)]
+pub async fn sign_with_otp<S: SigningSubject>(
+    ctx: &ServiceContext,
+    otp: &OtpRuntime,
+    viewer: &SignedIn,
+    request_id: Uuid,
+    code: &str,
+    subject: &S,
+) -> Result<S::Completed, SignError> {
+    let received_at = ctx.clock.now();
+    let request = signable(
+        ctx,
+        viewer,
+        request_id,
+        SigningMethod::Otp,
+        subject,
+        received_at,
+    )
+    .await?;
+    // An IIN that fails the checksum (NCA RK's test certificates have them) has no phone in
+    // the mobile database, so no code can have been sent to it.
+    let signer = Iin::parse(&viewer.iin).map_err(|_| SignError::Otp(OtpError::Expired))?;
+    let verified = crate::service::otp::verify_sign(ctx, otp, &signer, request.id, code).await?;
+    let sealed = crate::service::otp::seal_signature(otp, &request, &verified);
+    complete(
+        ctx,
+        viewer,
+        &request,
+        Made::Otp(&sealed),
+        subject,
+        received_at,
+    )
+    .await
+}
+
+/// Stores a signature made with a one-time password: the sealed evidence as its signed
+/// content, the seal as its signature, and the sealed document in the evidence table. Part of
+/// the caller's transaction.
+async fn store_otp<C: ConnectionTrait>(
+    db: &C,
+    purpose: SignaturePurpose,
+    subject_id: Uuid,
+    sealed: &SealedOtpSignature,
+    received_at: OffsetDateTime,
+) -> Result<Uuid, sea_orm::DbErr> {
+    let id = Uuid::new_v4();
+    let report = serde_json::json!({
+        "method": "OTP",
+        "valid": true,
+        "maskedPhone": sealed.masked_phone,
+        "seal": sealed.seal,
+    });
+    let signature = STANDARD.decode(&sealed.seal.signature).unwrap_or_default();
+    stored_signature::ActiveModel {
+        id: Set(id),
+        purpose: Set(purpose),
+        subject_id: Set(subject_id),
+        signer_iin: Set(Some(sealed.signer_iin.clone())),
+        signer_serial: Set(None),
+        cms: Set(signature),
+        signed_content: Set(sealed.evidence.clone()),
+        report: Set(report.to_string()),
+        valid: Set(true),
+        received_at: Set(received_at),
+        method: Set(AuthMethod::Otp),
+        masked_phone: Set(Some(sealed.masked_phone.clone())),
+    }
+    .insert(db)
+    .await?;
+    let document = serde_json::to_vec(&serde_json::json!({
+        "evidence": STANDARD.encode(&sealed.evidence),
+        "seal": sealed.seal,
+    }))
+    .unwrap_or_default();
+    let digest = hex_sha256(&document);
+    evidence::Entity::insert(evidence::ActiveModel {
+        digest: Set(digest.clone()),
+        kind: Set(EvidenceKind::OtpSeal),
+        bytes: Set(document),
+        created_at: Set(received_at),
+    })
+    .on_conflict(
+        OnConflict::column(evidence::Column::Digest)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    signature_evidence::ActiveModel {
+        signature_id: Set(id),
+        digest: Set(digest),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
 }
 
 /// How long a signing request may be signed. NCALayer needs the citizen to pick a key and type

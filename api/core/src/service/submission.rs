@@ -214,7 +214,8 @@ pub async fn prepare(
                 bin: None,
                 role_oids: Vec::new(),
             },
-            allowed_methods: vec![SigningMethod::Eds],
+            // DOMAIN: signed by the applicant either with EDS, or with a one-time password sent by SMS
+            allowed_methods: vec![SigningMethod::Eds, SigningMethod::Otp],
             expires_at,
         },
         now,
@@ -333,4 +334,23 @@ pub async fn submit(
     cms: &str,
 ) -> Result<application::Model, SubmitError> {
     signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ApplicationSubmission).await
+}
+
+/// Submits the application of a signing request with a one-time password sent for it.
+pub async fn submit_with_otp(
+    ctx: &ServiceContext,
+    otp: &crate::service::otp::OtpRuntime,
+    viewer: &SignedIn,
+    signing_request_id: Uuid,
+    code: &str,
+) -> Result<application::Model, SubmitError> {
+    signing::sign_with_otp(
+        ctx,
+        otp,
+        viewer,
+        signing_request_id,
+        code,
+        &ApplicationSubmission,
+    )
+    .await
 }

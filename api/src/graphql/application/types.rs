@@ -6,12 +6,14 @@ use crate::graphql::connection::{self, Page};
 use crate::graphql::context::{request, service, signed_in};
 use crate::graphql::enums::{
     ActorRole, ApplicationStatus, RefusalGround, RegistrationKind, Representation, RequirementCode,
+    SigningMethod,
 };
 use crate::graphql::errors::{ApiErrorCode, UserError, api_error, internal};
 use crate::graphql::ids;
-use crate::graphql::loaders::{FirstHistory, HistoryCount, RequestLoaders};
+use crate::graphql::loaders::{FirstHistory, HistoryCount, RequestLoaders, SubmissionSignature};
 use crate::graphql::pagination::{Cursor, PageInfo};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
+use entities::enums::AuthMethod;
 use entities::{application, application_status_change};
 use registration_core::domain::{self, Area};
 use registration_core::policy::Operation;
@@ -96,6 +98,20 @@ impl StatusChangeConnection {
             .unwrap_or(0);
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
+}
+
+/// How an application was signed.
+#[derive(SimpleObject, Debug)]
+pub struct ApplicationSignature {
+    /// `EDS` (a CMS, kept with its verification report) or `OTP` (an SMS code, its evidence
+    /// sealed by the service: see `sealKeys`).
+    pub method: SigningMethod,
+    /// When the signature was received.
+    pub signed_at: OffsetDateTime,
+    /// For `OTP`: the phone the code went to, as `+7 7** *** 12 34`.
+    pub masked_phone: Option<String>,
+    /// The signer's IIN.
+    pub signer_iin: Option<String>,
 }
 
 /// An application for registration at the place of residence.
@@ -191,6 +207,28 @@ impl Application {
     /// When it was submitted.
     async fn submitted_at(&self) -> Option<OffsetDateTime> {
         self.0.submitted_at
+    }
+
+    /// How it was signed: the evidence an officer sees (null for a draft).
+    async fn signature(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ApplicationSignature>> {
+        let locale = request(ctx)?.locale;
+        let found = ctx
+            .data::<RequestLoaders>()?
+            .load_one(SubmissionSignature(self.0.id))
+            .await
+            .map_err(|_| api_error(ApiErrorCode::Internal, locale))?;
+        Ok(found.map(|row| ApplicationSignature {
+            method: match row.method {
+                AuthMethod::Eds => SigningMethod::Eds,
+                AuthMethod::Otp => SigningMethod::Otp,
+            },
+            signed_at: row.received_at,
+            masked_phone: row.masked_phone.clone(),
+            signer_iin: row.signer_iin.clone(),
+        }))
     }
 
     /// What still blocks submission (empty when it can be submitted).

@@ -417,6 +417,28 @@ pub async fn history_counts(
     Ok(counts)
 }
 
+/// The signature that submitted each application (an application is signed once): one
+/// statement for a whole page. An application without one (a draft) is absent.
+pub async fn submission_signatures(
+    ctx: &ServiceContext,
+    application_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, entities::stored_signature::Model>, InternalError> {
+    use entities::enums::SignaturePurpose;
+    use entities::stored_signature::{Column, Entity};
+    if application_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows = Entity::find()
+        .filter(Column::Purpose.eq(SignaturePurpose::Application))
+        .filter(Column::SubjectId.is_in(application_ids.iter().copied()))
+        .filter(Column::Valid.eq(true))
+        .order_by_asc(Column::ReceivedAt)
+        .all(&ctx.db)
+        .await?;
+    // The latest wins, should there ever be two.
+    Ok(rows.into_iter().map(|row| (row.subject_id, row)).collect())
+}
+
 /// A page of an application's status history, oldest first, after the cursor `(at, id)`.
 pub async fn page_of_history(
     ctx: &ServiceContext,
