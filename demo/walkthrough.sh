@@ -1,26 +1,50 @@
 #!/usr/bin/env bash
-# The README's walk-through, for real: Aigerim (a demo citizen) signs in with her demo key,
-# files a draft, signs it and submits it, with curl and eds-sign against a running server.
+# The README's walk-through, for real: Aigerim (a demo citizen) signs in, files a draft, signs it
+# and submits it, with curl against a running server: with her demo key and eds-sign, or with
+# one-time passwords by SMS (--otp).
 #
 #   demo/walkthrough.sh [BASE_URL]          BASE_URL defaults to http://127.0.0.1:8080
+#   demo/walkthrough.sh --otp [BASE_URL]    the same with SMS codes instead of her EDS key
 #
 # Needs: a server on the embedded default (`cargo run --release -p api`: development profile,
-# demo data, demo PKI trusted), `eds-sign` (`cargo build --release -p signatures --features
-# testing`), python3 and curl. eds-sign is taken from $EDS_SIGN, else
+# demo data, demo PKI trusted), python3, curl and (without --otp) `eds-sign` (`cargo build
+# --release -p signatures --features testing`). eds-sign is taken from $EDS_SIGN, else
 # ${CARGO_TARGET_DIR:-target}/release/eds-sign. She signs with her GOST 2015-512 key, one key for
 # sign-in and signing as NCA RK issues them since 2024 (eds-sign signs GOST only when built with
 # the testing feature); DEMO_KEYS=rsa uses her RSA keys instead (aigerim.auth.pem to sign in,
 # aigerim.sign.pem to sign).
 #
-# Each step prints a line saying what it does ("== step N/7: …"), then the server's response as
-# one line of JSON. On a top-level error or any userErrors the script stops with a message on
-# stderr and exit status 1; a missing tool or an unreachable server is exit status 2.
+# With --otp she signs in and signs with codes sent to her phone (+77017234518), which the
+# development profile keeps in its SMS outbox: the script reads them with `registration-api
+# dev-outbox --phone +77017234518` (`cargo build --release -p api`), taken from $REGISTRATION_API,
+# else ${CARGO_TARGET_DIR:-target}/release/registration-api, and needs no eds-sign. The outbox is
+# in the server's database: DATABASE_URL must be the server's when the server has one set (a
+# relative SQLite path counts from where the script is called); unset, it is the server's
+# default, registration.sqlite in the repository root, where `cargo run` from the root puts it.
+#
+# Each step prints a line saying what it does ("== step N/7: …", with --otp "== step N/8: …"),
+# then the server's response as one line of JSON. On a top-level error or any userErrors the
+# script stops with a message on stderr and exit status 1; a missing tool, database or server is
+# exit status 2.
 set -euo pipefail
 
-if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
-    sed -n '2,17s/^# \{0,1\}//p' "$0"
-    exit 0
-fi
+OTP=false
+OTP_FLAG="" # how to call the script again, in messages
+BASE=""
+for arg in "$@"; do
+    case $arg in
+        --help | -h)
+            sed -n '2,28s/^# \{0,1\}//p' "$0"
+            exit 0
+            ;;
+        --otp) OTP=true OTP_FLAG="--otp " ;;
+        -*)
+            printf 'walkthrough: unknown option %s (see demo/walkthrough.sh --help)\n' "$arg" >&2
+            exit 2
+            ;;
+        *) [ -n "$BASE" ] || BASE=$arg ;;
+    esac
+done
 
 die() { # die STATUS LINE...: the first line says what is wrong, the others what to do
     local status=$1
@@ -32,6 +56,7 @@ die() { # die STATUS LINE...: the first line says what is wrong, the others what
 
 # Paths given relative to where the script was called from, resolved before leaving it.
 absolute() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
+CALLER_DIR=$PWD
 if [ -n "${EDS_SIGN:-}" ]; then
     case $EDS_SIGN in
         */*) SIGN=$(absolute "$EDS_SIGN") ;;
@@ -45,29 +70,75 @@ else
     SIGN=""
     SIGN_FROM="the default target/release"
 fi
+# The same for registration-api (--otp: it reads the development SMS outbox).
+if [ -n "${REGISTRATION_API:-}" ]; then
+    case $REGISTRATION_API in
+        */*) REGISTRATION=$(absolute "$REGISTRATION_API") ;;
+        *) REGISTRATION=$(command -v "$REGISTRATION_API" || printf '%s' "$REGISTRATION_API") ;;
+    esac
+    REGISTRATION_FROM="REGISTRATION_API"
+elif [ -n "${CARGO_TARGET_DIR:-}" ]; then
+    REGISTRATION=$(absolute "$CARGO_TARGET_DIR")/release/registration-api
+    REGISTRATION_FROM="CARGO_TARGET_DIR"
+else
+    REGISTRATION=""
+    REGISTRATION_FROM="the default target/release"
+fi
 cd "$(dirname "$0")/.."
 [ -n "$SIGN" ] || SIGN=$PWD/target/release/eds-sign
+[ -n "$REGISTRATION" ] || REGISTRATION=$PWD/target/release/registration-api
+# The server's database, where its development outbox is: DATABASE_URL, else the server's
+# default (sqlite://registration.sqlite?mode=rwc) as `cargo run` from the repository root has it.
+if [ -n "${DATABASE_URL:-}" ]; then
+    OUTBOX_DB=$DATABASE_URL
+    OUTBOX_DB_FROM="DATABASE_URL=$DATABASE_URL"
+else
+    OUTBOX_DB="sqlite://$PWD/registration.sqlite?mode=rwc"
+    OUTBOX_DB_FROM="DATABASE_URL unset: the server's default, started from the repository root"
+fi
 
-BASE=${1:-http://127.0.0.1:8080}
+BASE=${BASE:-http://127.0.0.1:8080}
 BASE=${BASE%/}
 API=$BASE/graphql
 TOKEN=""
-STEPS=7
-case ${DEMO_KEYS:-gost} in
-    gost) AUTH_KEY=aigerim.gost.pem SIGN_KEY=aigerim.gost.pem ;;
-    rsa) AUTH_KEY=aigerim.auth.pem SIGN_KEY=aigerim.sign.pem ;;
-    *) die 2 "DEMO_KEYS=$DEMO_KEYS: expected gost or rsa." ;;
-esac
+if $OTP; then
+    STEPS=8
+else
+    STEPS=7
+    case ${DEMO_KEYS:-gost} in
+        gost) AUTH_KEY=aigerim.gost.pem SIGN_KEY=aigerim.gost.pem ;;
+        rsa) AUTH_KEY=aigerim.auth.pem SIGN_KEY=aigerim.sign.pem ;;
+        *) die 2 "DEMO_KEYS=$DEMO_KEYS: expected gost or rsa." ;;
+    esac
+fi
 
 command -v python3 >/dev/null || die 2 "python3 is needed (it reads and writes the JSON)."
 command -v curl >/dev/null || die 2 "curl is needed (it sends the requests)."
-[ -x "$SIGN" ] || die 2 "eds-sign not found at $SIGN ($SIGN_FROM)." \
-    "Build it with:  cargo build --release -p signatures --features testing" \
-    "(it lands in \${CARGO_TARGET_DIR:-target}/release/), or set EDS_SIGN to an eds-sign binary."
+if $OTP; then
+    [ -x "$REGISTRATION" ] || die 2 "registration-api not found at $REGISTRATION ($REGISTRATION_FROM)." \
+        "Build it with:  cargo build --release -p api" \
+        "(it lands in \${CARGO_TARGET_DIR:-target}/release/), or set REGISTRATION_API to a registration-api binary."
+    # A SQLite file that is not there is not the server's (and dev-outbox would make an empty one).
+    case $OUTBOX_DB in
+        sqlite:*memory*) die 2 "DATABASE_URL=$OUTBOX_DB: the outbox of an in-memory database cannot be read from outside the server." \
+            "Run the server on a database file or PostgreSQL, and give the script the same DATABASE_URL." ;;
+        sqlite:*)
+            DB_FILE=${OUTBOX_DB#sqlite:}
+            DB_FILE=${DB_FILE#//}
+            DB_FILE=${DB_FILE%%\?*}
+            case $DB_FILE in /*) ;; *) DB_FILE=$CALLER_DIR/$DB_FILE ;; esac
+            [ -f "$DB_FILE" ] || die 2 "no database at $DB_FILE ($OUTBOX_DB_FROM), so no SMS outbox to read." \
+                "Set DATABASE_URL to the database the server runs on (the server's DATABASE_URL)." ;;
+    esac
+else
+    [ -x "$SIGN" ] || die 2 "eds-sign not found at $SIGN ($SIGN_FROM)." \
+        "Build it with:  cargo build --release -p signatures --features testing" \
+        "(it lands in \${CARGO_TARGET_DIR:-target}/release/), or set EDS_SIGN to an eds-sign binary."
+fi
 curl -sS -o /dev/null --max-time 10 "$BASE/healthz" 2>/dev/null ||
     die 2 "no server answers at $BASE." \
         "Start one on the embedded default with:  cargo run --release -p api" \
-        "or pass its address:  demo/walkthrough.sh http://HOST:PORT"
+        "or pass its address:  demo/walkthrough.sh ${OTP_FLAG:-}http://HOST:PORT"
 
 # json_py CODE ARGS...: runs a small Python program over JSON given as arguments.
 json_py() { python3 -c "import json, sys
@@ -134,20 +205,74 @@ sign() {
     "$SIGN" --key "demo/pki/$1" --base64 "$2" || die 1 "$SIGN could not sign with demo/pki/$1."
 }
 
+PHONE=+77017234518 # Aigerim's phone in the demo data set (--otp)
+
+# outbox: the development outbox's SMS to $PHONE, one JSON line each ({phone, text, code,
+# sentAt}, oldest first), as `registration-api dev-outbox` prints them from the server's database.
+outbox() {
+    (cd "$CALLER_DIR" && DATABASE_URL=$OUTBOX_DB RUST_LOG=error "$REGISTRATION" dev-outbox --phone "$PHONE") ||
+        die 2 "$REGISTRATION dev-outbox could not read the development outbox (see its message above)."
+}
+
+# sms_after LISTING: the SMS to $PHONE that the outbox holds and LISTING (an earlier `outbox`)
+# did not, as its JSON line. The server sends it just after answering requestOtp: this waits
+# for it, 5 seconds at least (SECONDS counts whole seconds).
+sms_after() {
+    local now entry deadline=$((SECONDS + 6))
+    while :; do
+        now=$(outbox) || exit $?
+        entry=$(json_py '
+before = set(sys.argv[1].splitlines())
+new = [line for line in sys.argv[2].splitlines() if line not in before and json.loads(line).get("code")]
+print(new[-1] if new else "")' "$1" "$now") || exit 1
+        if [ -n "$entry" ]; then
+            printf '%s\n' "$entry"
+            return 0
+        fi
+        [ "$SECONDS" -lt "$deadline" ] || break
+        sleep 0.2
+    done
+    die 1 "no new SMS to $PHONE in the development outbox within 5 seconds ($OUTBOX_DB_FROM)." \
+        "Is that the server's database? Set DATABASE_URL to the server's." \
+        "Does the server keep SMS in the outbox? It does in the development profile without SMS_GATEWAY_URL."
+}
+
+# show_sms ENTRY: says which code the outbox gave (a development outbox, no real SMS).
+show_sms() {
+    echo "   (the SMS, read with registration-api dev-outbox --phone $PHONE: code $(field "$1" code), sent $(field "$1" sentAt): \"$(field "$1" text)\")"
+}
+
 RKA=0201900148270042 # Aigerim's flat in the demo data set
 
-step 1 "createAuthChallenge: a sign-in challenge, to be signed with an AUTHENTICATION key"
-R=$(gql 'mutation { createAuthChallenge { challenge { id payload text expiresAt } userErrors { code field message } } }')
-show "$R" createAuthChallenge
-CHALLENGE_ID=$(field "$R" data.createAuthChallenge.challenge.id)
-CMS=$(sign "$AUTH_KEY" "$(field "$R" data.createAuthChallenge.challenge.payload)")
-echo "   (signed the decoded payload with demo/pki/$AUTH_KEY: ${#CMS} characters of base64 CMS)"
+if $OTP; then
+    step 1 "requestOtp: a sign-in code by SMS to the phone of IIN 871008401427 (the answer does not say whether one went)"
+    BEFORE=$(outbox)
+    R=$(gql 'mutation { requestOtp(input: { purpose: LOGIN, iin: "871008401427" }) { otpChallenge { id purpose expiresAt resendAfter maskedPhone } userErrors { code field message attemptsLeft retryAfterSeconds } clientMutationId } }')
+    show "$R" requestOtp
+    OTP_CHALLENGE_ID=$(field "$R" data.requestOtp.otpChallenge.id)
+    SMS=$(sms_after "$BEFORE")
+    show_sms "$SMS"
+    CODE=$(field "$SMS" code)
 
-step 2 "loginWithSignature: sign in with the signed challenge; the token goes in 'authorization: Bearer'"
-R=$(gql 'mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token expiresAt person { iin surname givenName } userErrors { code field message } } }' \
-    "$(json_py 'print(json.dumps({"input": {"challengeId": sys.argv[1], "cms": sys.argv[2]}}))' "$CHALLENGE_ID" "$CMS")")
-show "$R" loginWithSignature
-TOKEN=$(field "$R" data.loginWithSignature.token)
+    step 2 "loginWithOtp: sign in with the challenge and that code; the token goes in 'authorization: Bearer'"
+    R=$(gql 'mutation($input: LoginWithOtpInput!) { loginWithOtp(input: $input) { token expiresAt authMethod person { iin surname givenName } userErrors { code field message } } }' \
+        "$(json_py 'print(json.dumps({"input": {"otpChallengeId": sys.argv[1], "code": sys.argv[2]}}))' "$OTP_CHALLENGE_ID" "$CODE")")
+    show "$R" loginWithOtp
+    TOKEN=$(field "$R" data.loginWithOtp.token)
+else
+    step 1 "createAuthChallenge: a sign-in challenge, to be signed with an AUTHENTICATION key"
+    R=$(gql 'mutation { createAuthChallenge { challenge { id payload text expiresAt } userErrors { code field message } } }')
+    show "$R" createAuthChallenge
+    CHALLENGE_ID=$(field "$R" data.createAuthChallenge.challenge.id)
+    CMS=$(sign "$AUTH_KEY" "$(field "$R" data.createAuthChallenge.challenge.payload)")
+    echo "   (signed the decoded payload with demo/pki/$AUTH_KEY: ${#CMS} characters of base64 CMS)"
+
+    step 2 "loginWithSignature: sign in with the signed challenge; the token goes in 'authorization: Bearer'"
+    R=$(gql 'mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token expiresAt person { iin surname givenName } userErrors { code field message } } }' \
+        "$(json_py 'print(json.dumps({"input": {"challengeId": sys.argv[1], "cms": sys.argv[2]}}))' "$CHALLENGE_ID" "$CMS")")
+    show "$R" loginWithSignature
+    TOKEN=$(field "$R" data.loginWithSignature.token)
+fi
 
 step 3 "propertyLookup: is the flat $RKA in the property registry?"
 R=$(gql 'query($input: AddressInput!) { propertyLookup(input: $input) { found kind ownerCount hasAdministration } }' \
@@ -164,9 +289,47 @@ VERSION=$(field "$R" data.createApplication.application.version)
 [ "$(field "$R" data.createApplication.application.missingRequirements)" = "[]" ] ||
     die 1 "the draft cannot be submitted yet: see missingRequirements above."
 
+PREPARE_SIGNING='mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload text digest expiresAt allowedMethods keyRequirements { purpose iin } } userErrors { code field message } } }'
+PREPARE_VARIABLES=$(json_py 'print(json.dumps({"input": {"applicationId": sys.argv[1], "version": int(sys.argv[2])}}))' "$APPLICATION_ID" "$VERSION")
+
+if $OTP; then
+    step 5 "prepareSigning: what to sign ('text' is shown to the citizen; allowedMethods says whether a code by SMS may sign it)"
+    R=$(gql "$PREPARE_SIGNING" "$PREPARE_VARIABLES")
+    show "$R" prepareSigning
+    SIGNING_REQUEST_ID=$(field "$R" data.prepareSigning.signingRequest.id)
+    json_py 'sys.exit(0 if "OTP" in json.loads(sys.argv[1]) else 1)' \
+        "$(field "$R" data.prepareSigning.signingRequest.allowedMethods)" ||
+        die 1 "this signing request may not be signed with a one-time password: see allowedMethods above."
+
+    step 6 "requestOtp: a signing code by SMS, good for this signing request only"
+    BEFORE=$(outbox)
+    R=$(gql 'mutation($input: RequestOtpInput!) { requestOtp(input: $input) { otpChallenge { id purpose expiresAt resendAfter maskedPhone } userErrors { code field message attemptsLeft retryAfterSeconds } clientMutationId } }' \
+        "$(json_py 'print(json.dumps({"input": {"purpose": "SIGN", "signingRequestId": sys.argv[1]}}))' "$SIGNING_REQUEST_ID")")
+    show "$R" requestOtp
+    SMS=$(sms_after "$BEFORE")
+    show_sms "$SMS"
+    CODE=$(field "$SMS" code)
+
+    step 7 "submitApplication: submit the application with that code as its signature"
+    R=$(gql 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id number status statusLabel submittedAt } userErrors { code field message } } }' \
+        "$(json_py 'print(json.dumps({"input": {"signingRequestId": sys.argv[1], "signature": {"otp": sys.argv[2]}}}))' "$SIGNING_REQUEST_ID" "$CODE")")
+    show "$R" submitApplication
+
+    step 8 "application: read it back, with its signature and status history"
+    R=$(gql 'query($id: ID!) { application(id: $id) { number status statusLabel submittedAt signature { method signedAt maskedPhone signerIin } history(first: 10) { edges { node { from to actorRole at } } } } }' \
+        "$(json_py 'print(json.dumps({"id": sys.argv[1]}))' "$APPLICATION_ID")")
+    show "$R" application
+    STATUS=$(field "$R" data.application.status)
+    [ "$STATUS" = SUBMITTED ] || die 1 "the application's status is $STATUS, not SUBMITTED."
+    METHOD=$(field "$R" data.application.signature.method)
+    [ "$METHOD" = OTP ] || die 1 "the application is signed with $METHOD, not OTP."
+    echo
+    echo "Done: application $(field "$R" data.application.number) is SUBMITTED, signed with a one-time password."
+    exit 0
+fi
+
 step 5 "prepareSigning: what to sign ('text' is shown to the citizen; the decoded 'payload' is signed with a SIGNATURE key)"
-R=$(gql 'mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload text digest expiresAt allowedMethods keyRequirements { purpose iin } } userErrors { code field message } } }' \
-    "$(json_py 'print(json.dumps({"input": {"applicationId": sys.argv[1], "version": int(sys.argv[2])}}))' "$APPLICATION_ID" "$VERSION")")
+R=$(gql "$PREPARE_SIGNING" "$PREPARE_VARIABLES")
 show "$R" prepareSigning
 SIGNING_REQUEST_ID=$(field "$R" data.prepareSigning.signingRequest.id)
 CMS=$(sign "$SIGN_KEY" "$(field "$R" data.prepareSigning.signingRequest.payload)")

@@ -1,6 +1,8 @@
 //! The README's walk-through on the embedded default: a demo citizen signs in with her demo key,
 //! files a draft, signs it and submits it. Once through the API from Rust, and once by running
-//! the real `demo/walkthrough.sh` (curl, python3 and `eds-sign`) against a live server.
+//! the real `demo/walkthrough.sh` (curl, python3 and `eds-sign`) against a live server; and the
+//! script's SMS path (`--otp`: codes from the development outbox, read with `registration-api
+//! dev-outbox`), also against a live server.
 
 use crate::helpers::{RemoveFolder, peer_available, spawn_demo_app};
 use base64::Engine;
@@ -9,6 +11,7 @@ use openssl::cms::{CMSOptions, CmsContentInfo};
 use openssl::pkey::PKey;
 use openssl::x509::X509;
 use serde_json::{Value, json};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -137,12 +140,26 @@ fn missing_tools() -> Option<String> {
 /// it); when it is missing (`cargo test --test api` alone), it is built here with the same target
 /// folder and profile. `Err` says why there is none.
 pub(crate) fn eds_sign_binary() -> Result<PathBuf, String> {
+    // The walk-through signs with a GOST demo key, which eds-sign signs with only under the
+    // testing feature.
+    workspace_binary("eds-sign", "signatures", &["--features", "testing"])
+}
+
+/// `registration-api` of this build, found or built as [`eds_sign_binary`] finds `eds-sign`
+/// (`cargo test --workspace` builds it: api/tests/cli.rs runs it).
+fn registration_api_binary() -> Result<PathBuf, String> {
+    workspace_binary("registration-api", "api", &[])
+}
+
+/// The binary `name` of the workspace's `package` beside the test binary's profile folder, built
+/// there (`cargo build -p PACKAGE --bin NAME EXTRA… --profile …`) when it is missing.
+fn workspace_binary(name: &str, package: &str, extra: &[&str]) -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("no path to the test binary: {e}"))?;
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
         .ok_or_else(|| format!("{} is not in a target folder", exe.display()))?;
-    let binary = profile_dir.join(format!("eds-sign{}", std::env::consts::EXE_SUFFIX));
+    let binary = profile_dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if binary.is_file() {
         return Ok(binary);
     }
@@ -164,26 +181,16 @@ pub(crate) fn eds_sign_binary() -> Result<PathBuf, String> {
     };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let build = Command::new(&cargo)
-        .args([
-            "build",
-            "-p",
-            "signatures",
-            "--bin",
-            "eds-sign",
-            // The walk-through signs with a GOST demo key, which eds-sign signs with only
-            // under the testing feature.
-            "--features",
-            "testing",
-            "--profile",
-            &profile,
-        ])
+        .args(["build", "-p", package, "--bin", name])
+        .args(extra)
+        .args(["--profile", &profile])
         .env("CARGO_TARGET_DIR", target_dir)
         .current_dir(root())
         .output()
         .map_err(|e| format!("{cargo} did not run: {e}"))?;
     if !build.status.success() || !binary.is_file() {
         return Err(format!(
-            "`cargo build -p signatures --bin eds-sign --profile {profile}` did not make {}: {}",
+            "`cargo build -p {package} --bin {name} --profile {profile}` did not make {}: {}",
             binary.display(),
             String::from_utf8_lossy(&build.stderr)
         ));
@@ -193,17 +200,27 @@ pub(crate) fn eds_sign_binary() -> Result<PathBuf, String> {
 
 /// Runs `demo/walkthrough.sh BASE_URL` with `eds_sign` as `EDS_SIGN`, off the server's thread.
 async fn run_walkthrough(base_url: String, eds_sign: PathBuf) -> Output {
+    run_script(vec![base_url], vec![("EDS_SIGN", eds_sign.into())]).await
+}
+
+/// Runs `demo/walkthrough.sh ARGS…` with the variables given, off the server's thread.
+async fn run_script(args: Vec<String>, env: Vec<(&'static str, OsString)>) -> Output {
     actix_web::rt::task::spawn_blocking(move || {
         Command::new("bash")
             .arg(root().join("demo/walkthrough.sh"))
-            .arg(base_url)
-            .env("EDS_SIGN", eds_sign)
+            .args(args)
             .env_remove("CARGO_TARGET_DIR")
             // The server is on loopback: no proxy in between.
             .env_remove("http_proxy")
             .env_remove("HTTP_PROXY")
             .env_remove("all_proxy")
             .env_remove("ALL_PROXY")
+            // `registration-api dev-outbox` (--otp) reads these: only what a test gives.
+            .env_remove("DATABASE_URL")
+            .env_remove("APP_ENV")
+            .env_remove("APP_CONFIG")
+            .env_remove("REGISTRATION_API")
+            .envs(env)
             .current_dir(std::env::temp_dir())
             .output()
     })
@@ -341,6 +358,258 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
         [&json!("DRAFT"), &json!("SUBMITTED")],
         "{application}"
     );
+}
+
+/// Whether the tools `demo/walkthrough.sh --otp` needs are here, as [`script_prerequisites`]
+/// says; `Some` holds `registration-api` (it reads the development SMS outbox).
+fn otp_script_prerequisites(test: &str) -> Option<PathBuf> {
+    if !peer_available(test, missing_tools()) {
+        return None;
+    }
+    match registration_api_binary() {
+        Ok(binary) => Some(binary),
+        Err(missing) => {
+            peer_available(test, Some(missing));
+            None
+        }
+    }
+}
+
+/// Runs `demo/walkthrough.sh --otp BASE_URL` with the server's database as `DATABASE_URL` and
+/// `registration_api` as `REGISTRATION_API`; `EDS_SIGN` names no file, since that path needs none.
+async fn run_otp_walkthrough(
+    base_url: String,
+    database_url: &str,
+    registration_api: PathBuf,
+) -> Output {
+    run_script(
+        vec!["--otp".to_owned(), base_url],
+        vec![
+            ("DATABASE_URL", database_url.into()),
+            ("REGISTRATION_API", registration_api.into()),
+            (
+                "EDS_SIGN",
+                std::env::temp_dir()
+                    .join("no-such-folder-for-eds-sign/eds-sign")
+                    .into(),
+            ),
+        ],
+    )
+    .await
+}
+
+/// The payload of a step's one response (`data.FIELD`), with no top-level errors and no
+/// `userErrors`.
+fn payload<'a>(step: &'a Step, field: &str) -> &'a Value {
+    let response = response(step);
+    assert!(
+        response.get("errors").is_none(),
+        "step {}: {response}",
+        step.number
+    );
+    let payload = &response["data"][field];
+    assert!(
+        payload.is_object(),
+        "step {}: no data.{field}: {response}",
+        step.number
+    );
+    assert!(
+        payload.get("userErrors").is_none_or(|e| e == &json!([])),
+        "step {}: {response}",
+        step.number
+    );
+    payload
+}
+
+#[actix_web::test]
+async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
+    let Some(registration_api) = otp_script_prerequisites("the walk-through script's SMS path")
+    else {
+        return;
+    };
+    let app = spawn_demo_app().await;
+    let output = run_otp_walkthrough(
+        format!("http://127.0.0.1:{}", app.port),
+        &app.database_url,
+        registration_api,
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the script failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+
+    let steps = steps(&stdout);
+    let numbers: Vec<(usize, usize)> = steps.iter().map(|s| (s.number, s.of)).collect();
+    assert_eq!(
+        numbers,
+        (1..=8).map(|n| (n, 8)).collect::<Vec<_>>(),
+        "{stdout}"
+    );
+    let operations = [
+        "requestOtp",
+        "loginWithOtp",
+        "propertyLookup",
+        "createApplication",
+        "prepareSigning",
+        "requestOtp",
+        "submitApplication",
+        "application",
+    ];
+    for (step, operation) in steps.iter().zip(operations) {
+        assert!(
+            step.title.starts_with(&format!("{operation}: ")),
+            "step {}: {}",
+            step.number,
+            step.title
+        );
+    }
+    let [
+        login_code,
+        login,
+        lookup,
+        created,
+        prepared,
+        sign_code,
+        submitted,
+        read_back,
+    ] = [
+        payload(&steps[0], "requestOtp"),
+        payload(&steps[1], "loginWithOtp"),
+        payload(&steps[2], "propertyLookup"),
+        payload(&steps[3], "createApplication"),
+        payload(&steps[4], "prepareSigning"),
+        payload(&steps[5], "requestOtp"),
+        payload(&steps[6], "submitApplication"),
+        payload(&steps[7], "application"),
+    ];
+
+    // Signed in with the code the outbox holds: an OTP session of Aigerim's. A sign-in answer
+    // never says where the code went.
+    assert_eq!(
+        login_code["otpChallenge"]["purpose"], "LOGIN",
+        "{login_code}"
+    );
+    assert_eq!(
+        login_code["otpChallenge"]["maskedPhone"],
+        Value::Null,
+        "{login_code}"
+    );
+    assert_eq!(login["authMethod"], "OTP", "{login}");
+    assert_eq!(login["person"]["iin"], "871008401427", "{login}");
+    assert!(login["token"].is_string(), "{login}");
+    assert_eq!(lookup["found"], true, "{lookup}");
+    assert_eq!(created["application"]["status"], "DRAFT", "{created}");
+    assert_eq!(
+        prepared["signingRequest"]["allowedMethods"],
+        json!(["EDS", "OTP"]),
+        "{prepared}"
+    );
+
+    // The signing code went to her phone, and signed the application.
+    assert_eq!(sign_code["otpChallenge"]["purpose"], "SIGN", "{sign_code}");
+    assert_eq!(
+        sign_code["otpChallenge"]["maskedPhone"], "+7 7** *** 45 18",
+        "{sign_code}"
+    );
+    assert_eq!(
+        submitted["application"]["status"], "SUBMITTED",
+        "{submitted}"
+    );
+    assert_eq!(read_back["status"], "SUBMITTED", "{read_back}");
+    assert_eq!(
+        read_back["number"], created["application"]["number"],
+        "{read_back}"
+    );
+    let signature = &read_back["signature"];
+    assert_eq!(signature["method"], "OTP", "{read_back}");
+    assert_eq!(signature["maskedPhone"], "+7 7** *** 45 18", "{read_back}");
+    assert_eq!(signature["signerIin"], "871008401427", "{read_back}");
+    let history: Vec<&Value> = read_back["history"]["edges"]
+        .as_array()
+        .expect("history edges")
+        .iter()
+        .map(|edge| &edge["node"]["to"])
+        .collect();
+    assert_eq!(
+        history,
+        [&json!("DRAFT"), &json!("SUBMITTED")],
+        "{read_back}"
+    );
+
+    // Each code was read from the development outbox, under the step that asked for it, and
+    // said to be from there; no EDS key was used.
+    let outbox_reads: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains("registration-api dev-outbox --phone +77017234518: code "))
+        .collect();
+    assert_eq!(outbox_reads.len(), 2, "{stdout}");
+    let codes: Vec<&str> = outbox_reads
+        .iter()
+        .map(|line| {
+            let code = line
+                .split(": code ")
+                .nth(1)
+                .and_then(|rest| rest.get(..6))
+                .unwrap_or_default();
+            assert!(
+                code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+                "a 6-digit code: {line}"
+            );
+            code
+        })
+        .collect();
+    let sections: Vec<&str> = stdout.split("\n== step ").collect();
+    assert!(
+        sections[1].starts_with("1/8: ") && sections[1].contains(codes[0]),
+        "{stdout}"
+    );
+    assert!(
+        sections[6].starts_with("6/8: ") && sections[6].contains(codes[1]),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("eds-sign") && !stdout.contains("demo/pki"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "Done: application {} is SUBMITTED, signed with a one-time password.",
+            created["application"]["number"].as_str().expect("a number")
+        )),
+        "{stdout}"
+    );
+}
+
+#[actix_web::test]
+async fn the_walkthrough_script_says_how_to_build_a_missing_registration_api() {
+    if !peer_available(
+        "the walk-through script's registration-api check",
+        missing_tools(),
+    ) {
+        return;
+    }
+    let missing = std::env::temp_dir().join("no-such-folder-for-registration-api/registration-api");
+    let output = run_otp_walkthrough(
+        "http://127.0.0.1:1".to_owned(),
+        "sqlite::memory:",
+        missing.clone(),
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "registration-api not found at {}",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cargo build --release -p api"), "{stderr}");
+    assert!(output.stdout.is_empty(), "nothing ran before the check");
 }
 
 /// An `eds-sign` in `dir` that ignores the key it is given and signs with `key` (a demo key
