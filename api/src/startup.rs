@@ -10,7 +10,7 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use registration_core::context::{ServiceContext, VerificationSlots};
 use registration_core::registries::LocalRegistries;
-use registration_core::service::maintenance;
+use registration_core::service::{events, maintenance};
 use registration_core::trust::TrustStore;
 use registration_core::{Clock, SystemClock, database};
 use std::net::TcpListener;
@@ -174,12 +174,15 @@ impl Application {
     }
 }
 
+/// How often the event relay puts newly committed events in order.
+const EVENT_RELAY_INTERVAL: Duration = Duration::from_secs(1);
+
 /// How often expired sign-in data is deleted.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The background tasks of one instance, off every request's path: CRL files reloaded when they
-/// change, and expired sign-in data deleted. Each step is a `run_once(now)` that tests call
-/// directly with a moved clock.
+/// change, committed events put in order (the relay), and expired sign-in data deleted. Each
+/// step is a `run_once(now)` that tests call directly with a moved clock.
 fn spawn_background_tasks(service: &ServiceContext) {
     let trust = Arc::clone(&service.trust);
     let clock = Arc::clone(&service.clock);
@@ -190,6 +193,17 @@ fn spawn_background_tasks(service: &ServiceContext) {
             let (trust, now) = (Arc::clone(&trust), clock.now());
             // File reads and CRL parsing are blocking work.
             let _ = actix_web::rt::task::spawn_blocking(move || trust.run_once(now)).await;
+        }
+    });
+    // Every instance runs the relay; one at a time assigns sequences (see `events::relay`).
+    let relay = service.clone();
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(EVENT_RELAY_INTERVAL);
+        loop {
+            tick.tick().await;
+            if let Err(error) = events::relay::run_once(&relay, relay.clock.now()).await {
+                tracing::error!(error = %error.chain(), "the event relay failed");
+            }
         }
     });
     let service = service.clone();

@@ -105,7 +105,7 @@ pub enum RefusalGround {
     NoPersonalDataConsent,
 }
 
-/// `application_status_change.actor_role`.
+/// `application_status_change.actor_role`, `event.actor_role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ActorRole {
@@ -115,6 +115,35 @@ pub enum ActorRole {
     Officer,
     #[sea_orm(string_value = "SYSTEM")]
     System,
+    #[sea_orm(string_value = "OWNER")]
+    Owner,
+    #[sea_orm(string_value = "ADMINISTRATION")]
+    Administration,
+}
+
+/// `event.entity_kind`: what changed status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum EventEntityKind {
+    #[sea_orm(string_value = "APPLICATION")]
+    Application,
+    #[sea_orm(string_value = "CONSENT")]
+    Consent,
+}
+
+/// `event_audience.kind`: how a party of an event's audience is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum AudienceKind {
+    /// A person's id.
+    #[sea_orm(string_value = "PERSON")]
+    Person,
+    /// A person's IIN (whether or not they have signed in yet).
+    #[sea_orm(string_value = "IIN")]
+    Iin,
+    /// An organisation's BIN (its administration).
+    #[sea_orm(string_value = "BIN")]
+    Bin,
 }
 
 /// `stored_signature.purpose`.

@@ -14,6 +14,7 @@ mod m20261125_000003_applications;
 mod m20261201_000004_signing_contract;
 mod m20261201_000005_sms_outbox;
 mod m20261201_000006_otp;
+mod m20261201_000007_events;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_signing_contract::Migration),
             Box::new(m20261201_000005_sms_outbox::Migration),
             Box::new(m20261201_000006_otp::Migration),
+            Box::new(m20261201_000007_events::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod http;
 mod migrations;
+mod notifications;
 mod otp;
 mod revocation;
 mod schema;

@@ -45,11 +45,15 @@ pub enum Operation {
     LoginWithOtp,
     /// Read the public keys of the service's seal (anyone).
     SealKeys,
+    /// Read one's own notifications (the events whose audience names one).
+    ReadNotifications,
+    /// Mark one's own notifications read.
+    MarkNotificationsRead,
 }
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 16] = [
+    pub const ALL: [Operation; 18] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -66,6 +70,8 @@ impl Operation {
         Operation::RequestOtp,
         Operation::LoginWithOtp,
         Operation::SealKeys,
+        Operation::ReadNotifications,
+        Operation::MarkNotificationsRead,
     ];
 
     /// Whether anyone, signed in or not, may run it.

@@ -49,6 +49,10 @@ pub enum ActorRole {
     Officer,
     /// The service itself, applying a rule (e.g. a refusal for a missing consent).
     System,
+    /// An owner of the dwelling (or their representative), consenting or declining.
+    Owner,
+    /// The administration of a hostel or dormitory, consenting for the organisation.
+    Administration,
 }
 
 /// Permanent or temporary registration.

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod locale;
+pub mod notification;
 pub mod order;
 pub mod otp;
 pub mod pagination;
@@ -28,6 +29,7 @@ pub struct Query(
     query::RootQuery,
     application::ApplicationQuery,
     otp::SealQuery,
+    notification::NotificationQuery,
 );
 
 /// Every mutation.
@@ -37,6 +39,7 @@ pub struct Mutation(
     otp::OtpMutation,
     application::ApplicationMutation,
     signing::SigningMutation,
+    notification::NotificationMutation,
 );
 
 /// The schema type.

@@ -122,6 +122,10 @@ pub enum ActorRole {
     Officer,
     /// The service itself, applying a rule.
     System,
+    /// An owner of the dwelling (or their representative), consenting or declining.
+    Owner,
+    /// The administration of a hostel or dormitory, consenting for the organisation.
+    Administration,
 }
 
 impl From<stored::ActorRole> for ActorRole {
@@ -130,6 +134,8 @@ impl From<stored::ActorRole> for ActorRole {
             stored::ActorRole::Applicant => ActorRole::Applicant,
             stored::ActorRole::Officer => ActorRole::Officer,
             stored::ActorRole::System => ActorRole::System,
+            stored::ActorRole::Owner => ActorRole::Owner,
+            stored::ActorRole::Administration => ActorRole::Administration,
         }
     }
 }
@@ -140,6 +146,8 @@ impl From<ActorRole> for stored::ActorRole {
             ActorRole::Applicant => stored::ActorRole::Applicant,
             ActorRole::Officer => stored::ActorRole::Officer,
             ActorRole::System => stored::ActorRole::System,
+            ActorRole::Owner => stored::ActorRole::Owner,
+            ActorRole::Administration => stored::ActorRole::Administration,
         }
     }
 }

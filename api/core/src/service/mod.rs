@@ -17,7 +17,9 @@
 
 pub mod admin;
 pub mod applications;
+pub mod events;
 pub mod maintenance;
+pub mod notifications;
 pub mod otp;
 pub mod property;
 pub mod sign_in;

@@ -9,11 +9,12 @@ use crate::context::ServiceContext;
 use crate::domain::{ActorRole, ApplicationStatus, MultilineText, RefusalGround};
 use crate::policy;
 use crate::service::InternalError;
+use crate::service::events;
 use draft::{DraftChanges, DraftField, Inconsistency};
 use entities::{application, application_status_change, signing_request};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use time::OffsetDateTime;
@@ -89,6 +90,7 @@ async fn record_change<C: ConnectionTrait>(
     actor: Actor,
     at: OffsetDateTime,
 ) -> Result<(), sea_orm::DbErr> {
+    let (role, person) = (actor.role, actor.person);
     application_status_change::ActiveModel {
         id: Set(Uuid::new_v4()),
         application_id: Set(application_id),
@@ -100,6 +102,28 @@ async fn record_change<C: ConnectionTrait>(
         at: Set(at),
     }
     .insert(db)
+    .await?;
+    // DOMAIN: every status change is in the personal account: the event is written in the
+    // change's own transaction (the outbox), for the applicant and the person registered.
+    let application = application::Entity::find_by_id(application_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound(format!("application {application_id}")))?;
+    let stored = |status: ApplicationStatus| entities::enums::ApplicationStatus::from(status);
+    events::record(
+        db,
+        events::EventDraft {
+            entity: events::EntityKind::Application,
+            entity_id: application_id,
+            application_id,
+            from: from.map(|status| stored(status).to_value()),
+            to: stored(to).to_value(),
+            actor_role: role,
+            actor_person: person,
+            audience: events::application_audience(&application),
+            at,
+        },
+    )
     .await?;
     Ok(())
 }
