@@ -189,6 +189,24 @@ async fn every_role_against_every_operation() {
             ],
         ),
         (
+            "{ myNotifications { totalCount edges { cursor } } }",
+            "myNotifications",
+            [UNAUTH, UNAUTH, Allowed, Allowed, Allowed, FORBID],
+        ),
+        (
+            // Another person's notification, or none at all: not found either way.
+            "mutation { markNotificationsRead(input: { ids: [\"Tm90aWZpY2F0aW9uOjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA\"] }) { userErrors { code } } }",
+            "markNotificationsRead",
+            [
+                UNAUTH,
+                UNAUTH,
+                UserError("NOT_FOUND"),
+                UserError("NOT_FOUND"),
+                UserError("NOT_FOUND"),
+                FORBID,
+            ],
+        ),
+        (
             "mutation { logout { revoked } }",
             "logout",
             [UNAUTH, UNAUTH, Allowed, Allowed, Allowed, FORBID],
