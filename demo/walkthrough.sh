@@ -320,11 +320,11 @@ if $OTP; then
         "$(json_py 'print(json.dumps({"id": sys.argv[1]}))' "$APPLICATION_ID")")
     show "$R" application
     STATUS=$(field "$R" data.application.status)
-    [ "$STATUS" = SUBMITTED ] || die 1 "the application's status is $STATUS, not SUBMITTED."
+    [ "$STATUS" = IN_REVIEW ] || die 1 "the application's status is $STATUS, not IN_REVIEW."
     METHOD=$(field "$R" data.application.signature.method)
     [ "$METHOD" = OTP ] || die 1 "the application is signed with $METHOD, not OTP."
     echo
-    echo "Done: application $(field "$R" data.application.number) is SUBMITTED, signed with a one-time password."
+    echo "Done: application $(field "$R" data.application.number) is IN_REVIEW, signed with a one-time password."
     exit 0
 fi
 
@@ -345,6 +345,6 @@ R=$(gql 'query($id: ID!) { application(id: $id) { number status statusLabel subm
     "$(json_py 'print(json.dumps({"id": sys.argv[1]}))' "$APPLICATION_ID")")
 show "$R" application
 STATUS=$(field "$R" data.application.status)
-[ "$STATUS" = SUBMITTED ] || die 1 "the application's status is $STATUS, not SUBMITTED."
+[ "$STATUS" = IN_REVIEW ] || die 1 "the application's status is $STATUS, not IN_REVIEW."
 echo
-echo "Done: application $(field "$R" data.application.number) is SUBMITTED."
+echo "Done: application $(field "$R" data.application.number) is IN_REVIEW (submitted; her own flat needs no other consent)."

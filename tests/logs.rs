@@ -85,7 +85,7 @@ async fn a_sign_in_and_a_submission_log_no_iin_token_or_signature() {
         .await;
     assert_eq!(
         submitted["data"]["submitApplication"]["application"]["status"],
-        "SUBMITTED"
+        "IN_REVIEW"
     );
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

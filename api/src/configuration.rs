@@ -159,6 +159,8 @@ pub struct Settings {
     pub otp_seal_key: Option<Secret>,
     /// `OTP_SEAL_RETIRED_KEYS`: base64 public keys of earlier seal keys, comma-separated.
     pub otp_seal_retired_keys: Vec<String>,
+    /// `CONSENT_DEADLINE_DAYS`: how many calendar days an owner has to consent.
+    pub consent_deadline_days: u32,
 }
 
 /// The optional file's shape: every key optional, named like the variables in lowercase.
@@ -204,6 +206,7 @@ struct FileSettings {
     redis_command_timeout_milliseconds: Option<u32>,
     otp_seal_key: Option<String>,
     otp_seal_retired_keys: Option<Vec<String>>,
+    consent_deadline_days: Option<u32>,
 }
 
 /// A configuration error, said so that an operator can fix it.
@@ -459,6 +462,11 @@ impl Settings {
                     .collect(),
                 None => file.otp_seal_retired_keys.unwrap_or_default(),
             },
+            consent_deadline_days: number(
+                "CONSENT_DEADLINE_DAYS",
+                file.consent_deadline_days,
+                registration_core::service::consents::DEFAULT_CONSENT_DAYS,
+            )?,
         };
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
             return Err(ConfigurationError(
@@ -467,6 +475,7 @@ impl Settings {
             ));
         }
         if settings.challenge_ttl_seconds == 0
+            || settings.consent_deadline_days == 0
             || settings.session_ttl_seconds == 0
             || settings.body_timeout_seconds == 0
             || settings.query_timeout_seconds == 0
@@ -699,6 +708,7 @@ impl Settings {
             challenge_ttl_seconds: self.challenge_ttl_seconds,
             session_ttl_seconds: self.session_ttl_seconds,
             property_lookups_per_hour: self.property_lookups_per_hour,
+            consent_days: self.consent_deadline_days,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! An application for registration at the place of residence (an e-request), from draft to
 //! decision. Enumerated columns are the active enums of [`crate::enums`].
 
-use crate::enums::{ApplicationStatus, RefusalGround, RegistrationKind, Representation};
+use crate::enums::{
+    ApplicationStatus, RefusalGround, RefusalReason, RegistrationKind, Representation,
+};
 use sea_orm::entity::prelude::*;
 
 /// An application.
@@ -34,6 +36,9 @@ pub struct Model {
     pub personal_data_consent: Option<bool>,
     pub status: ApplicationStatus,
     pub refusal_ground: Option<RefusalGround>,
+    /// Why, within the ground, it was refused (an owner not confirmed, a consent declined or
+    /// missing).
+    pub refusal_reason: Option<RefusalReason>,
     /// Optimistic concurrency: every change increments it.
     pub version: i32,
     pub idempotency_key: Option<String>,

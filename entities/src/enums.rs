@@ -154,6 +154,8 @@ pub enum SignaturePurpose {
     SignIn,
     #[sea_orm(string_value = "APPLICATION")]
     Application,
+    #[sea_orm(string_value = "CONSENT")]
+    Consent,
 }
 
 /// `signing_request.subject_kind`: what a signing request signs.
@@ -162,6 +164,36 @@ pub enum SignaturePurpose {
 pub enum SigningSubjectKind {
     #[sea_orm(string_value = "APPLICATION")]
     Application,
+    #[sea_orm(string_value = "CONSENT")]
+    Consent,
+}
+
+/// `consent.status`: where an owner's consent stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ConsentStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "GIVEN")]
+    Given,
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
+}
+
+/// `application.refusal_reason`: why, within its ground, an application was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RefusalReason {
+    #[sea_orm(string_value = "NO_PERSONAL_DATA_CONSENT")]
+    NoPersonalDataConsent,
+    #[sea_orm(string_value = "OWNER_NOT_CONFIRMED")]
+    OwnerNotConfirmed,
+    #[sea_orm(string_value = "CONSENT_DECLINED")]
+    ConsentDeclined,
+    #[sea_orm(string_value = "CONSENT_MISSING")]
+    ConsentMissing,
 }
 
 /// `signing_request.key_purpose`.

@@ -4,6 +4,7 @@
 pub mod application;
 pub mod application_status_change;
 pub mod auth_challenge;
+pub mod consent;
 pub mod enums;
 pub mod event;
 pub mod event_audience;

@@ -15,6 +15,7 @@ mod m20261201_000004_signing_contract;
 mod m20261201_000005_sms_outbox;
 mod m20261201_000006_otp;
 mod m20261201_000007_events;
+mod m20261201_000008_consents;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_sms_outbox::Migration),
             Box::new(m20261201_000006_otp::Migration),
             Box::new(m20261201_000007_events::Migration),
+            Box::new(m20261201_000008_consents::Migration),
         ]
     }
 }

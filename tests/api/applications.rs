@@ -158,7 +158,8 @@ async fn a_draft_goes_from_incomplete_to_submitted() {
             "{backend:?}: {submitted}"
         );
         let application = &submitted["application"];
-        assert_eq!(application["status"], "SUBMITTED");
+        // Aigerim owns the flat alone: no consent is needed, so it is in review at once.
+        assert_eq!(application["status"], "IN_REVIEW");
         let history: Vec<(Value, Value)> = application["history"]["edges"]
             .as_array()
             .unwrap()
@@ -169,7 +170,8 @@ async fn a_draft_goes_from_incomplete_to_submitted() {
             history,
             [
                 (Value::Null, json!("DRAFT")),
-                (json!("DRAFT"), json!("SUBMITTED"))
+                (json!("DRAFT"), json!("SUBMITTED")),
+                (json!("SUBMITTED"), json!("IN_REVIEW"))
             ]
         );
 
@@ -282,7 +284,7 @@ async fn submission_refuses_the_wrong_signatures_with_their_own_codes() {
     );
     assert_eq!(
         submit(&app, &token, &request["id"], &detached).await["application"]["status"],
-        "SUBMITTED"
+        "IN_REVIEW"
     );
 }
 
@@ -1170,7 +1172,9 @@ async fn a_parent_files_and_signs_for_a_child_of_15() {
     )
     .await;
     assert_eq!(
-        submitted["application"]["status"], "SUBMITTED",
+        // Their flat is Nurlan's and Gulnar's: she must consent.
+        submitted["application"]["status"],
+        "AWAITING_CONSENTS",
         "{submitted}"
     );
 }
@@ -1262,7 +1266,7 @@ async fn a_citizen_signs_in_and_submits_with_one_gost_2015_key() {
             Vec::<String>::new(),
             "{backend:?}: {submitted}"
         );
-        assert_eq!(submitted["application"]["status"], "SUBMITTED");
+        assert_eq!(submitted["application"]["status"], "IN_REVIEW");
         assert_signed_in_and_submitted_with_one_gost_key(&stored_signatures(&app).await, AIGERIM);
     }
 }
@@ -1275,7 +1279,7 @@ async fn a_demo_citizen_signs_in_and_submits_with_her_gost_demo_key() {
     let bytes = payload_bytes(&request);
     let submitted = submit(&app, &token, &request["id"], &sign(&key, &bytes)).await;
     assert_eq!(codes(&submitted), Vec::<String>::new(), "{submitted}");
-    assert_eq!(submitted["application"]["status"], "SUBMITTED");
+    assert_eq!(submitted["application"]["status"], "IN_REVIEW");
     let stored = stored_signatures(&app).await;
     assert_signed_in_and_submitted_with_one_gost_key(&stored, AIGERIM);
     // The path runs to the GOST demo root, which the development profile trusts beside the

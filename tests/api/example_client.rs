@@ -96,9 +96,9 @@ async fn the_example_client_submits_an_application_on_a_live_server() {
     let last = stdout.lines().last().expect("some output");
     let result: Value = serde_json::from_str(last)
         .unwrap_or_else(|e| panic!("the last line is not JSON ({e}): {last}\n{stdout}"));
-    assert_eq!(result["status"], "SUBMITTED", "{stdout}");
+    assert_eq!(result["status"], "IN_REVIEW", "{stdout}");
     let number = result["number"].as_str().expect("a number");
-    assert_eq!(result, json!({ "number": number, "status": "SUBMITTED" }));
+    assert_eq!(result, json!({ "number": number, "status": "IN_REVIEW" }));
     // It showed the texts NCALayer does not: the challenge's (in Russian, by default) and the
     // application's.
     assert!(stdout.contains("Вход в сервис registration.kz"), "{stdout}");
@@ -131,7 +131,7 @@ async fn the_example_client_submits_an_application_on_a_live_server() {
         .await;
     assert_eq!(
         mine["data"]["myApplications"]["edges"],
-        json!([{ "node": { "number": number, "status": "SUBMITTED", "kind": "PERMANENT" } }]),
+        json!([{ "node": { "number": number, "status": "IN_REVIEW", "kind": "PERMANENT" } }]),
         "{mine}"
     );
 }

@@ -319,10 +319,28 @@ fn exchange(
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body.as_bytes())?;
+    // A server that refuses a body (413) may answer and close before the client has written
+    // it all: the answer is still there to read.
+    let closed_early = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+        )
+    };
+    let written = stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(body.as_bytes()));
+    if let Err(error) = written
+        && !closed_early(&error)
+    {
+        return Err(error);
+    }
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
+    if let Err(error) = stream.read_to_end(&mut raw)
+        && (!closed_early(&error) || raw.is_empty())
+    {
+        return Err(error);
+    }
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();

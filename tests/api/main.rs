@@ -10,6 +10,7 @@
 
 mod applications;
 mod authorisation;
+mod consents;
 mod conventions;
 mod cors;
 mod example_client;

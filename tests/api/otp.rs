@@ -303,7 +303,8 @@ async fn a_citizen_signs_in_and_submits_an_application_with_sms_codes() {
             "{case}: {submitted}"
         );
         let submitted = &submitted["application"];
-        assert_eq!(submitted["status"], "SUBMITTED");
+        // Her own flat: no consent needed, in review at once.
+        assert_eq!(submitted["status"], "IN_REVIEW");
         let signature = &submitted["signature"];
         assert_eq!(signature["method"], "OTP");
         assert_eq!(signature["maskedPhone"], "+7 7** *** 45 18");

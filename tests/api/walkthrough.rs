@@ -109,7 +109,7 @@ async fn a_demo_citizen_goes_from_sign_in_to_a_submitted_application() {
         .await;
     let submitted = &submitted["data"]["submitApplication"];
     assert_eq!(
-        submitted["application"]["status"], "SUBMITTED",
+        submitted["application"]["status"], "IN_REVIEW",
         "{submitted}"
     );
     assert_eq!(submitted["application"]["number"], application["number"]);
@@ -331,7 +331,7 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
     let created = &response(&steps[3])["data"]["createApplication"]["application"];
     assert_eq!(created["status"], "DRAFT", "{created}");
     let submitted = &response(&steps[5])["data"]["submitApplication"]["application"];
-    assert_eq!(submitted["status"], "SUBMITTED", "{submitted}");
+    assert_eq!(submitted["status"], "IN_REVIEW", "{submitted}");
     // As most citizens now do: with a GOST 2015-512 key, for sign-in and signing alike.
     assert_eq!(
         stdout
@@ -345,7 +345,7 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
     let last = steps.last().expect("a last step");
     assert!(last.title.starts_with("application:"), "{}", last.title);
     let application = &response(last)["data"]["application"];
-    assert_eq!(application["status"], "SUBMITTED", "{application}");
+    assert_eq!(application["status"], "IN_REVIEW", "{application}");
     assert_eq!(application["number"], created["number"], "{application}");
     let history: Vec<&Value> = application["history"]["edges"]
         .as_array()
@@ -355,7 +355,7 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
         .collect();
     assert_eq!(
         history,
-        [&json!("DRAFT"), &json!("SUBMITTED")],
+        [&json!("DRAFT"), &json!("SUBMITTED"), &json!("IN_REVIEW")],
         "{application}"
     );
 }
@@ -516,10 +516,10 @@ async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
         "{sign_code}"
     );
     assert_eq!(
-        submitted["application"]["status"], "SUBMITTED",
+        submitted["application"]["status"], "IN_REVIEW",
         "{submitted}"
     );
-    assert_eq!(read_back["status"], "SUBMITTED", "{read_back}");
+    assert_eq!(read_back["status"], "IN_REVIEW", "{read_back}");
     assert_eq!(
         read_back["number"], created["application"]["number"],
         "{read_back}"
@@ -536,7 +536,7 @@ async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
         .collect();
     assert_eq!(
         history,
-        [&json!("DRAFT"), &json!("SUBMITTED")],
+        [&json!("DRAFT"), &json!("SUBMITTED"), &json!("IN_REVIEW")],
         "{read_back}"
     );
 
@@ -577,7 +577,7 @@ async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
     );
     assert!(
         stdout.contains(&format!(
-            "Done: application {} is SUBMITTED, signed with a one-time password.",
+            "Done: application {} is IN_REVIEW, signed with a one-time password.",
             created["application"]["number"].as_str().expect("a number")
         )),
         "{stdout}"

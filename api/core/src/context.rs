@@ -18,6 +18,8 @@ pub struct ServiceSettings {
     pub session_ttl_seconds: u32,
     /// How many property lookups one person may make in a rolling hour.
     pub property_lookups_per_hour: u32,
+    /// How many calendar days an owner has to consent.
+    pub consent_days: u32,
 }
 
 /// Signature verification is CPU work: it runs on blocking threads, at most as many at once as

@@ -45,6 +45,16 @@ pub enum Operation {
     LoginWithOtp,
     /// Read the public keys of the service's seal (anyone).
     SealKeys,
+    /// Read a consent (its owner, or a party to its application).
+    ReadConsent,
+    /// List one's own consents (as an owner).
+    ListOwnConsents,
+    /// Prepare the signing of a consent.
+    PrepareConsentSigning,
+    /// Sign a consent.
+    SignConsent,
+    /// Decline a consent.
+    DeclineConsent,
     /// Read one's own notifications (the events whose audience names one).
     ReadNotifications,
     /// Mark one's own notifications read.
@@ -53,7 +63,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 18] = [
+    pub const ALL: [Operation; 23] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -70,6 +80,11 @@ impl Operation {
         Operation::RequestOtp,
         Operation::LoginWithOtp,
         Operation::SealKeys,
+        Operation::ReadConsent,
+        Operation::ListOwnConsents,
+        Operation::PrepareConsentSigning,
+        Operation::SignConsent,
+        Operation::DeclineConsent,
         Operation::ReadNotifications,
         Operation::MarkNotificationsRead,
     ];

@@ -27,6 +27,7 @@ async fn expired_challenges_and_ended_sessions_are_deleted_by_the_clock() {
             challenge_ttl_seconds: 300,
             session_ttl_seconds: 3600,
             property_lookups_per_hour: 10,
+            consent_days: 5,
         }),
     };
     sign_in::create_challenge(&ctx, "")

@@ -145,6 +145,7 @@ async fn setup(store: Arc<dyn OtpStore>) -> Setup {
             challenge_ttl_seconds: 300,
             session_ttl_seconds: 3600,
             property_lookups_per_hour: 10,
+            consent_days: 5,
         }),
     };
     let sms = Arc::new(Recorder::default());

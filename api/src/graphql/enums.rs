@@ -166,3 +166,18 @@ pub enum OtpPurpose {
     /// signed-in signer it names.
     Sign,
 }
+
+/// Why, within its ground, an application was refused.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::RefusalReason")]
+pub enum RefusalReason {
+    /// The applicant did not consent to access to restricted personal data.
+    NoPersonalDataConsent,
+    /// The property registry does not confirm the owner's right (by owner IIN + area or owner
+    /// IIN + RKA); the history says which check failed.
+    OwnerNotConfirmed,
+    /// An owner declined to consent.
+    ConsentDeclined,
+    /// An owner's consent was not given by its deadline.
+    ConsentMissing,
+}

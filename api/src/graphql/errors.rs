@@ -215,6 +215,7 @@ pub fn sign_error(error: SignError, locale: Locale) -> Result<UserError, async_g
             (code, CMS, detail)
         }
         SignError::Otp(error) => return otp_error(error, CODE, locale),
+        SignError::SubjectDecided => (UserErrorCode::ConsentAlreadyDecided, REQUEST, None),
         SignError::Busy => return Err(api_error(ApiErrorCode::ServiceUnavailable, locale)),
         SignError::Internal(error) => return Err(internal(error, locale)),
     };
@@ -305,6 +306,11 @@ pub enum UserErrorCode {
     NotAnIndividualKey,
     /// Give exactly one of `cms` and `otp`.
     SignatureMissing,
+    /// The signature is not a consent: it signs something else (the application's payload,
+    /// say) or has another set of signers than the consent's party.
+    NotAConsent,
+    /// The consent was already given, declined or expired (or its application decided).
+    ConsentAlreadyDecided,
     /// The one-time password is wrong: `attemptsLeft` says how many tries the code has left.
     OtpInvalid,
     /// The one-time password's lifetime is over, or none was asked for: ask for a new one
@@ -473,6 +479,16 @@ impl UserErrorCode {
                 "Қолтаңбаны бір тәсілмен ғана беріңіз: ЭЦҚ немесе SMS-код.",
                 "Передайте подпись одним способом: ЭЦП или SMS-код.",
                 "Give exactly one of cms and otp.",
+            ),
+            C::NotAConsent => (
+                "Бұл қолтаңба келісім емес: келісімнің өзіне қол қойыңыз.",
+                "Эта подпись не является согласием: подпишите само согласие.",
+                "This signature is not a consent: sign the consent itself.",
+            ),
+            C::ConsentAlreadyDecided => (
+                "Бұл келісім бойынша шешім қабылданған.",
+                "По этому согласию уже принято решение.",
+                "This consent was already decided.",
             ),
             C::OtpInvalid => (
                 "SMS-код қате.",

@@ -4,6 +4,7 @@ pub mod application;
 pub mod auth;
 pub mod catalogue;
 pub mod connection;
+pub mod consent;
 pub mod context;
 pub mod enums;
 pub mod errors;
@@ -30,6 +31,7 @@ pub struct Query(
     application::ApplicationQuery,
     otp::SealQuery,
     notification::NotificationQuery,
+    consent::ConsentQuery,
 );
 
 /// Every mutation.
@@ -40,6 +42,7 @@ pub struct Mutation(
     application::ApplicationMutation,
     signing::SigningMutation,
     notification::NotificationMutation,
+    consent::ConsentMutation,
 );
 
 /// The schema type.

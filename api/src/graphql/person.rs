@@ -16,8 +16,10 @@ pub enum Node {
     Person(Person),
     /// An application.
     Application(super::application::Application),
-    /// A request to sign one version of an application.
+    /// A request to sign one version of an application, or a consent.
     SigningRequest(super::signing::SigningRequest),
+    /// An owner's consent.
+    Consent(super::consent::Consent),
 }
 
 /// A person: a citizen, an owner, an officer.

@@ -61,6 +61,12 @@ impl RootQuery {
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|a| Node::Application(Application(a))))
             }
+            super::consent::KIND => {
+                let found = registration_core::service::consents::find(service, viewer, uuid)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|c| Node::Consent(super::consent::Consent(c))))
+            }
             SIGNING_REQUEST => {
                 let found = signing::find_request(service, viewer, uuid)
                     .await

@@ -15,9 +15,9 @@ use base64::engine::general_purpose::STANDARD;
 use entities::enums::SigningSubjectKind;
 use entities::signing_request;
 use registration_core::policy::Operation;
-use registration_core::service::applications;
 use registration_core::service::signing;
 use registration_core::service::submission::{self, PrepareError};
+use registration_core::service::{applications, consents};
 use time::OffsetDateTime;
 
 /// The kind name inside a signing request's global ID.
@@ -51,7 +51,8 @@ impl SigningRequest {
         ids::encode(KIND, self.0.id)
     }
 
-    /// What is signed (an `Application` today); null when the caller may no longer see it.
+    /// What is signed (an `Application` or a `Consent`); null when the caller may no longer see
+    /// it.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
         let viewer = signed_in(ctx, Operation::Node)?;
         let locale = request(ctx)?.locale;
@@ -61,6 +62,12 @@ impl SigningRequest {
                     .await
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|a| Node::Application(Application(a))))
+            }
+            SigningSubjectKind::Consent => {
+                let found = consents::find(service(ctx)?, viewer, self.0.subject_id)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|c| Node::Consent(super::consent::Consent(c))))
             }
         }
     }

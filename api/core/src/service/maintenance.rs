@@ -21,6 +21,8 @@ pub struct Purged {
     pub sessions: u64,
     /// Development-outbox messages whose code had expired.
     pub outbox: u64,
+    /// Applications refused because a consent was not given by its deadline.
+    pub consents_missing: u64,
 }
 
 /// Deletes expired challenges, and sessions that ended over a day ago. Safe to run on every
@@ -43,6 +45,19 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
         .await?
         .rows_affected;
     let outbox = crate::sms::outbox::purge_expired(&ctx.db, now).await?;
+    // Not deletions: submitted applications are routed again, and consents past their
+    // deadline expire (nothing about a consent is deleted).
+    let routed = crate::service::consents::route_pending(ctx, now).await?;
+    if routed > 0 {
+        tracing::info!(routed, "submitted applications routed");
+    }
+    let consents_missing = crate::service::consents::expire_overdue(ctx, now).await?;
+    if consents_missing > 0 {
+        tracing::info!(
+            consents_missing,
+            "applications refused for a missing consent"
+        );
+    }
     if challenges + sessions + outbox > 0 {
         tracing::info!(challenges, sessions, outbox, "expired sign-in data deleted");
     }
@@ -50,5 +65,6 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
         challenges,
         sessions,
         outbox,
+        consents_missing,
     })
 }

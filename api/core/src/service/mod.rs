@@ -17,6 +17,7 @@
 
 pub mod admin;
 pub mod applications;
+pub mod consents;
 pub mod events;
 pub mod maintenance;
 pub mod notifications;

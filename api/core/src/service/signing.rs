@@ -284,6 +284,16 @@ fn check_signer(
     {
         return Err(SignatureRefusal::SignerMismatch);
     }
+    // An organisation's key must hold one of the roles the request accepts (an EKU in NCA
+    // RK's profile).
+    if !requirements.role_oids.is_empty()
+        && !requirements
+            .role_oids
+            .iter()
+            .any(|role| holder.extended_key_usage.contains(role))
+    {
+        return Err(SignatureRefusal::SignerMismatch);
+    }
     match requirements.bin.as_deref() {
         None => {
             if !holder.roles.contains(&signatures::Role::Individual)
@@ -399,6 +409,9 @@ pub enum SignError {
     /// The one-time password was not accepted.
     #[error(transparent)]
     Otp(#[from] OtpError),
+    /// The subject was decided meanwhile (a consent given, declined or expired).
+    #[error("the subject was already decided")]
+    SubjectDecided,
     /// No verification slot came free in time: try again shortly.
     #[error("busy")]
     Busy,
@@ -440,9 +453,10 @@ pub trait SigningSubject: Send + Sync {
     ) -> Result<(), SignError>;
 
     /// Inside the same transaction, after the signature is stored: what signing does to the
-    /// subject.
+    /// subject (`ctx` for the registry ports it may consult).
     async fn complete(
         &self,
+        ctx: &ServiceContext,
         txn: &DatabaseTransaction,
         viewer: &SignedIn,
         request: &signing_request::Model,
@@ -466,6 +480,7 @@ pub async fn find_request(
                 .await?
                 .is_some_and(|a| crate::policy::may_change(viewer, &a))
         }
+        SigningSubjectKind::Consent => request.expected_iin.as_deref() == Some(&viewer.iin),
     };
     Ok(visible.then_some(request))
 }
@@ -534,7 +549,7 @@ async fn complete<S: SigningSubject>(
         }
     };
     match subject
-        .complete(&txn, viewer, request, signature_id, received_at)
+        .complete(ctx, &txn, viewer, request, signature_id, received_at)
         .await
     {
         Ok(completed) => {

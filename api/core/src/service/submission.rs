@@ -12,7 +12,7 @@ use crate::auth::viewer::SignedIn;
 use crate::context::ServiceContext;
 use crate::domain::{ActorRole, ApplicationStatus, RefusalGround};
 use crate::policy;
-use crate::service::property;
+use crate::service::{consents, property};
 use async_trait::async_trait;
 use entities::enums::{self as stored, KeyPurpose, SignaturePurpose, SigningSubjectKind};
 use entities::{application, person, signing_request};
@@ -286,6 +286,7 @@ impl SigningSubject for ApplicationSubmission {
 
     async fn complete(
         &self,
+        _ctx: &ServiceContext,
         txn: &DatabaseTransaction,
         viewer: &SignedIn,
         request: &signing_request::Model,
@@ -333,7 +334,28 @@ pub async fn submit(
     signing_request_id: Uuid,
     cms: &str,
 ) -> Result<application::Model, SubmitError> {
-    signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ApplicationSubmission).await
+    let submitted =
+        signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ApplicationSubmission)
+            .await?;
+    routed(ctx, submitted).await
+}
+
+/// The owner check and the consents it calls for, right after the submission committed (the
+/// registry is asked outside any transaction); the maintenance task repeats it for an
+/// application it left `SUBMITTED`.
+async fn routed(
+    ctx: &ServiceContext,
+    submitted: application::Model,
+) -> Result<application::Model, SubmitError> {
+    match consents::route_submitted(ctx, submitted.id, ctx.clock.now()).await {
+        Ok(Some(routed)) => Ok(routed),
+        Ok(None) => Ok(submitted),
+        Err(error) => {
+            // Submitted it is; the maintenance task routes it later.
+            tracing::error!(error = %error.chain(), "routing a submitted application failed");
+            Ok(submitted)
+        }
+    }
 }
 
 /// Submits the application of a signing request with a one-time password sent for it.
@@ -344,7 +366,7 @@ pub async fn submit_with_otp(
     signing_request_id: Uuid,
     code: &str,
 ) -> Result<application::Model, SubmitError> {
-    signing::sign_with_otp(
+    let submitted = signing::sign_with_otp(
         ctx,
         otp,
         viewer,
@@ -352,5 +374,6 @@ pub async fn submit_with_otp(
         code,
         &ApplicationSubmission,
     )
-    .await
+    .await?;
+    routed(ctx, submitted).await
 }

@@ -3,10 +3,11 @@
 use super::KIND;
 use super::messages::{field_path, requirement_message};
 use crate::graphql::connection::{self, Page};
+use crate::graphql::consent::Consent;
 use crate::graphql::context::{request, service, signed_in};
 use crate::graphql::enums::{
-    ActorRole, ApplicationStatus, RefusalGround, RegistrationKind, Representation, RequirementCode,
-    SigningMethod,
+    ActorRole, ApplicationStatus, RefusalGround, RefusalReason, RegistrationKind, Representation,
+    RequirementCode, SigningMethod,
 };
 use crate::graphql::errors::{ApiErrorCode, UserError, api_error, internal};
 use crate::graphql::ids;
@@ -207,6 +208,20 @@ impl Application {
     /// When it was submitted.
     async fn submitted_at(&self) -> Option<OffsetDateTime> {
         self.0.submitted_at
+    }
+
+    /// The consents it needs from the owners (or a hostel's administration), oldest first.
+    async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Consent>> {
+        let locale = request(ctx)?.locale;
+        let found = registration_core::service::consents::of_application(service(ctx)?, self.0.id)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        Ok(found.into_iter().map(Consent).collect())
+    }
+
+    /// Why, within its ground, it was refused.
+    async fn refusal_reason(&self) -> Option<RefusalReason> {
+        self.0.refusal_reason.map(Into::into)
     }
 
     /// How it was signed: the evidence an officer sees (null for a draft).

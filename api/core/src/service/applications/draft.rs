@@ -351,6 +351,7 @@ pub fn blank(
         personal_data_consent: None,
         status: stored::ApplicationStatus::Draft,
         refusal_ground: None,
+        refusal_reason: None,
         version: 1,
         idempotency_key: None,
         idempotency_digest: None,

@@ -320,10 +320,48 @@ pub async fn transition<C: ConnectionTrait>(
     refusal_ground: Option<RefusalGround>,
     now: OffsetDateTime,
 ) -> Result<application::Model, DraftError> {
+    transition_with_reason(db, current, to, actor, refusal_ground, None, now).await
+}
+
+/// Refuses an application on the ground of unreliable documents or data, for `reason`
+/// (`actor.reason` says it in words). The caller holds the row's lock.
+// DOMAIN: grounds for refusal are a closed list of two
+pub async fn refuse_unreliable<C: ConnectionTrait>(
+    db: &C,
+    current: &application::Model,
+    reason: entities::enums::RefusalReason,
+    actor: Actor,
+    now: OffsetDateTime,
+) -> Result<application::Model, DraftError> {
+    transition_with_reason(
+        db,
+        current,
+        ApplicationStatus::Refused,
+        actor,
+        Some(RefusalGround::UnreliableDocumentsOrData),
+        Some(reason),
+        now,
+    )
+    .await
+}
+
+async fn transition_with_reason<C: ConnectionTrait>(
+    db: &C,
+    current: &application::Model,
+    to: ApplicationStatus,
+    actor: Actor,
+    refusal_ground: Option<RefusalGround>,
+    refusal_reason: Option<entities::enums::RefusalReason>,
+    now: OffsetDateTime,
+) -> Result<application::Model, DraftError> {
     let from = ApplicationStatus::from(current.status);
     if !from.can_become(to) {
         return Err(DraftError::TransitionNotAllowed);
     }
+    // A change is recorded after the one before it, so the history's order (by time) is the
+    // order things happened in, even when two happen at one instant of the clock (a submission
+    // routed at once).
+    let now = now.max(current.updated_at + time::Duration::milliseconds(1));
     let mut next = current.clone();
     next.status = to.into();
     next.version = current.version + 1;
@@ -335,6 +373,9 @@ pub async fn transition<C: ConnectionTrait>(
     }
     if let Some(ground) = refusal_ground {
         next.refusal_ground = Some(ground.into());
+    }
+    if refusal_reason.is_some() {
+        next.refusal_reason = refusal_reason;
     }
     if !write_versioned(db, &next, current.version).await? {
         return Err(DraftError::Conflict);

@@ -1,0 +1,916 @@
+//! Owners' consents: after submission, the owner check against the property registry decides
+//! who must consent; each consent is signed with EDS through the one signing contract (never by
+//! SMS code), or declined; the last one given moves the application to review in the same
+//! transaction, a declined or missing one refuses it.
+
+use super::InternalError;
+use super::applications::{self, Actor, DraftError};
+use super::signing::{self, KeyRequirements, NewSigningRequest, SignError, SigningSubject};
+use crate::auth::viewer::SignedIn;
+use crate::context::ServiceContext;
+use crate::domain::{ActorRole, ApplicationStatus};
+use crate::registries::{Owner, Property, PropertyKind};
+use crate::service::property;
+use async_trait::async_trait;
+use entities::enums::{
+    self as stored, ConsentStatus, KeyPurpose, RefusalReason, SignaturePurpose, SigningSubjectKind,
+};
+use entities::{application, consent, person, signing_request};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+use signatures::rfc3339;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// The `type` of a consent's signing payload.
+pub const PAYLOAD_TYPE: &str = "registration-kz/consent";
+
+/// How long an owner has to consent, by default.
+// DOMAIN: the consent deadline (5 calendar days by default)
+pub const DEFAULT_CONSENT_DAYS: u32 = 5;
+
+/// The role OIDs a hostel administration's key may hold by default: its head (…4.1.2.1), a
+/// person who may sign for it (…4.1.2.2) and an employee (…4.1.2.5), since commandants usually
+/// hold employee keys.
+pub const DEFAULT_ADMINISTRATION_ROLES: [&str; 3] = [
+    "1.2.398.3.3.4.1.2.1",
+    "1.2.398.3.3.4.1.2.2",
+    "1.2.398.3.3.4.1.2.5",
+];
+
+/// Where a submitted application goes next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// Nobody else must consent: to review at once.
+    Review,
+    /// These parties must consent.
+    Consents(Vec<Party>),
+    /// The owner's right is not confirmed by the registry: refused, saying which check failed.
+    OwnerNotConfirmed(String),
+    /// The registry did not answer: an officer looks (`REGISTRY_UNAVAILABLE` recorded).
+    RegistryUnavailable,
+}
+
+/// Who consents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Party {
+    /// An owner, by IIN.
+    Person(String),
+    /// An organisation (a hostel's administration), by BIN.
+    Organisation(String),
+}
+
+/// Decides who must consent to a submitted application, from the property registry: the
+/// owner's right is confirmed by owner IIN + area or owner IIN + RKA, never by RKA alone.
+// DOMAIN: owner check by owner IIN + area of the real-estate object
+pub async fn route(
+    ctx: &ServiceContext,
+    app: &application::Model,
+    applicant_iin: &str,
+    signed_by_otp: bool,
+) -> Route {
+    let Some(address) = property::address_of(app) else {
+        return Route::OwnerNotConfirmed("the application names no address".to_owned());
+    };
+    let (found, owner_iin) = match &address {
+        crate::service::applications::draft::AddressChoice::ByRka(rka) => {
+            // By RKA, the owner IIN is the applicant's: the applicant must own it.
+            (
+                ctx.properties
+                    .find_by_rka(rka)
+                    .await
+                    .map(|p| p.into_iter().collect::<Vec<_>>()),
+                applicant_iin.to_owned(),
+            )
+        }
+        crate::service::applications::draft::AddressChoice::ByOwner(iin, area) => (
+            ctx.properties.find_by_owner_and_area(iin, area).await,
+            iin.as_str().to_owned(),
+        ),
+    };
+    let properties = match found {
+        Ok(properties) => properties,
+        Err(error) => {
+            tracing::warn!(%error, "property registry unavailable for the owner check");
+            return Route::RegistryUnavailable;
+        }
+    };
+    let Some(property) = properties.into_iter().next() else {
+        return Route::OwnerNotConfirmed(match address {
+            crate::service::applications::draft::AddressChoice::ByRka(_) => {
+                "no object with this RKA in the property registry".to_owned()
+            }
+            crate::service::applications::draft::AddressChoice::ByOwner(..) => {
+                "the owner IIN and area match no object in the property registry".to_owned()
+            }
+        });
+    };
+    parties(&property, &owner_iin, applicant_iin, signed_by_otp)
+}
+
+/// Who must consent for this property: every owner who is not the applicant, the applicant too
+/// when they signed by SMS code (a consent is by digital signature only), or the hostel's
+/// administration instead of the owners.
+fn parties(
+    property: &Property,
+    owner_iin: &str,
+    applicant_iin: &str,
+    signed_by_otp: bool,
+) -> Route {
+    // DOMAIN: organisation administration replaces the owner's consent
+    if property.kind == PropertyKind::Hostel
+        && let Some(bin) = &property.administration
+    {
+        return Route::Consents(vec![Party::Organisation(bin.as_str().to_owned())]);
+    }
+    let owns = property
+        .owners
+        .iter()
+        .any(|o| matches!(&o.owner, Owner::Person(iin) if iin.as_str() == owner_iin));
+    if !owns {
+        return Route::OwnerNotConfirmed(
+            "the owner IIN is not an owner of the object at this RKA in the property registry"
+                .to_owned(),
+        );
+    }
+    // DOMAIN: several owners: every co-owner's consent is required
+    // A sole owner who applies needs no consent, however they signed; a co-owning applicant who
+    // signed by SMS code consents with EDS like the others (a consent is by digital signature).
+    let co_owned = property.owners.len() > 1;
+    let parties: Vec<Party> = property
+        .owners
+        .iter()
+        .filter_map(|o| match &o.owner {
+            Owner::Person(iin) if iin.as_str() != applicant_iin || (signed_by_otp && co_owned) => {
+                Some(Party::Person(iin.as_str().to_owned()))
+            }
+            Owner::Person(_) => None,
+            Owner::Organisation(bin) => Some(Party::Organisation(bin.as_str().to_owned())),
+        })
+        .collect();
+    if parties.is_empty() {
+        Route::Review
+    } else {
+        Route::Consents(parties)
+    }
+}
+
+/// Moves a just-submitted application on, in the submission's transaction: to review, to
+/// awaiting consents (creating them), or refused when the owner is not confirmed.
+pub async fn after_submission(
+    ctx: &ServiceContext,
+    txn: &DatabaseTransaction,
+    submitted: application::Model,
+    route: Route,
+    now: OffsetDateTime,
+) -> Result<application::Model, DraftError> {
+    let system = |reason: Option<String>| Actor {
+        person: None,
+        role: ActorRole::System,
+        reason,
+    };
+    match route {
+        Route::Review => {
+            applications::transition(
+                txn,
+                &submitted,
+                ApplicationStatus::InReview,
+                system(Some("no other owner's consent is needed".to_owned())),
+                None,
+                now,
+            )
+            .await
+        }
+        Route::RegistryUnavailable => {
+            applications::transition(
+                txn,
+                &submitted,
+                ApplicationStatus::InReview,
+                system(Some(
+                    "REGISTRY_UNAVAILABLE: the property registry did not answer; an officer checks the owner"
+                        .to_owned(),
+                )),
+                None,
+                now,
+            )
+            .await
+        }
+        Route::OwnerNotConfirmed(why) => {
+            applications::refuse_unreliable(
+                txn,
+                &submitted,
+                RefusalReason::OwnerNotConfirmed,
+                system(Some(format!("OWNER_NOT_CONFIRMED: {why}"))),
+                now,
+            )
+            .await
+        }
+        Route::Consents(parties) => {
+            let deadline = now + Duration::days(i64::from(ctx.settings.consent_days));
+            for party in parties {
+                let (iin, bin, roles) = match party {
+                    Party::Person(iin) => (Some(iin), None, Vec::new()),
+                    Party::Organisation(bin) => (
+                        None,
+                        Some(bin),
+                        DEFAULT_ADMINISTRATION_ROLES
+                            .iter()
+                            .map(|r| (*r).to_owned())
+                            .collect(),
+                    ),
+                };
+                consent::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    application_id: Set(submitted.id),
+                    party_iin: Set(iin),
+                    party_bin: Set(bin),
+                    role_oids: Set(serde_json::to_string(&roles).unwrap_or_default()),
+                    status: Set(ConsentStatus::Pending),
+                    deadline: Set(deadline),
+                    decided_at: Set(None),
+                    decline_reason: Set(None),
+                    signature_id: Set(None),
+                    created_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+            }
+            applications::transition(
+                txn,
+                &submitted,
+                ApplicationStatus::AwaitingConsents,
+                system(None),
+                None,
+                now,
+            )
+            .await
+        }
+    }
+}
+
+/// How long a registry that does not answer is asked again before the application goes to an
+/// officer with `REGISTRY_UNAVAILABLE`: the maintenance task retries every minute meanwhile.
+pub const REGISTRY_RETRY_WINDOW: Duration = Duration::minutes(15);
+
+/// Routes a `SUBMITTED` application (see [`route`] and [`after_submission`]): asks the
+/// registry outside any transaction, then moves it in one, if it is still as it was. A registry
+/// that does not answer leaves it `SUBMITTED` for [`REGISTRY_RETRY_WINDOW`] after submission.
+/// `None`: no such application.
+pub async fn route_submitted(
+    ctx: &ServiceContext,
+    application_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Option<application::Model>, InternalError> {
+    let Some(app) = application::Entity::find_by_id(application_id)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if ApplicationStatus::from(app.status) != ApplicationStatus::Submitted {
+        return Ok(Some(app));
+    }
+    let Some(applicant) = person::Entity::find_by_id(app.applicant_person_id)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(Some(app));
+    };
+    let signed_by_otp = entities::stored_signature::Entity::find()
+        .filter(entities::stored_signature::Column::Purpose.eq(SignaturePurpose::Application))
+        .filter(entities::stored_signature::Column::SubjectId.eq(app.id))
+        .all(&ctx.db)
+        .await?
+        .iter()
+        .any(|s| s.method == stored::AuthMethod::Otp);
+    let decided = route(ctx, &app, &applicant.iin, signed_by_otp).await;
+    let submitted_at = app.submitted_at.unwrap_or(app.updated_at);
+    if decided == Route::RegistryUnavailable && now - submitted_at < REGISTRY_RETRY_WINDOW {
+        return Ok(Some(app));
+    }
+    let txn = ctx.db.begin().await?;
+    let Some(current) = applications::lock(&txn, app.id).await? else {
+        txn.rollback().await?;
+        return Ok(None);
+    };
+    if current.version != app.version {
+        // Routed (or withdrawn) meanwhile by another request or instance.
+        txn.rollback().await?;
+        return Ok(application::Entity::find_by_id(app.id).one(&ctx.db).await?);
+    }
+    match after_submission(ctx, &txn, current, decided, now).await {
+        Ok(routed) => {
+            txn.commit().await?;
+            Ok(Some(routed))
+        }
+        Err(DraftError::Internal(internal)) => Err(internal),
+        Err(_) => {
+            txn.rollback().await?;
+            Ok(application::Entity::find_by_id(app.id).one(&ctx.db).await?)
+        }
+    }
+}
+
+/// Routes the applications left `SUBMITTED` (a registry that did not answer, or a crash after
+/// the submission): the maintenance task's step. How many it moved.
+pub async fn route_pending(
+    ctx: &ServiceContext,
+    now: OffsetDateTime,
+) -> Result<u64, InternalError> {
+    use sea_orm::QuerySelect;
+    let pending: Vec<Uuid> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Id)
+        .filter(application::Column::Status.eq(stored::ApplicationStatus::Submitted))
+        .limit(100)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mut moved = 0;
+    for id in pending {
+        if let Some(app) = route_submitted(ctx, id, now).await?
+            && ApplicationStatus::from(app.status) != ApplicationStatus::Submitted
+        {
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Why a consent operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsentError {
+    /// No such consent, or not one the caller may see.
+    #[error("no such consent")]
+    NotFound,
+    /// The caller may see it but not decide it.
+    #[error("the caller may not decide this consent")]
+    NotAllowed,
+    /// Given, declined or expired already.
+    #[error("the consent was already decided")]
+    AlreadyDecided,
+    /// Not the caller's fault.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<sea_orm::DbErr> for ConsentError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        ConsentError::Internal(error.into())
+    }
+}
+
+/// Whether the viewer is the party of a consent: the owner it names, or, for an
+/// organisation's, someone signed in for that organisation (a legal-entity session of its
+/// BIN); the signing key's BIN and role decide again when it is signed.
+fn is_party(viewer: &SignedIn, consent: &consent::Model) -> bool {
+    match (&consent.party_iin, &consent.party_bin) {
+        (Some(iin), _) => iin == &viewer.iin,
+        (None, Some(bin)) => viewer.officer_of.as_deref() == Some(bin.as_str()),
+        (None, None) => false,
+    }
+}
+
+/// The consents the viewer is the party of: as an owner, and for the organisation a
+/// legal-entity session acts for.
+fn parties_filter(viewer: &SignedIn) -> sea_orm::Condition {
+    let mut parties =
+        sea_orm::Condition::any().add(consent::Column::PartyIin.eq(viewer.iin.clone()));
+    if let Some(bin) = &viewer.officer_of {
+        parties = parties.add(consent::Column::PartyBin.eq(bin.clone()));
+    }
+    parties
+}
+
+/// A consent the viewer may read: its party's, or one of an application the viewer may read.
+pub async fn find(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    id: Uuid,
+) -> Result<Option<consent::Model>, InternalError> {
+    let Some(found) = consent::Entity::find_by_id(id).one(&ctx.db).await? else {
+        return Ok(None);
+    };
+    if is_party(viewer, &found) {
+        return Ok(Some(found));
+    }
+    let visible = applications::find(ctx, viewer, found.application_id)
+        .await?
+        .is_some();
+    Ok(visible.then_some(found))
+}
+
+/// The consents of an application, oldest first.
+pub async fn of_application(
+    ctx: &ServiceContext,
+    application_id: Uuid,
+) -> Result<Vec<consent::Model>, InternalError> {
+    Ok(consent::Entity::find()
+        .filter(consent::Column::ApplicationId.eq(application_id))
+        .order_by_asc(consent::Column::CreatedAt)
+        .order_by_asc(consent::Column::Id)
+        .all(&ctx.db)
+        .await?)
+}
+
+/// The signed-in person's own consents (as an owner), newest first, after the cursor
+/// `(created_at, id)`, optionally of one status.
+pub async fn mine(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    status: Option<ConsentStatus>,
+    after: Option<(OffsetDateTime, Uuid)>,
+    limit: u64,
+) -> Result<Vec<consent::Model>, InternalError> {
+    use sea_orm::QuerySelect;
+    let mut query = consent::Entity::find().filter(parties_filter(viewer));
+    if let Some(status) = status {
+        query = query.filter(consent::Column::Status.eq(status));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(consent::Column::CreatedAt.lt(at))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(consent::Column::CreatedAt.eq(at))
+                        .add(consent::Column::Id.lt(id)),
+                ),
+        );
+    }
+    Ok(query
+        .order_by_desc(consent::Column::CreatedAt)
+        .order_by_desc(consent::Column::Id)
+        .limit(limit)
+        .all(&ctx.db)
+        .await?)
+}
+
+/// The canonical content of a consent (RFC 8785 shape: compact, no floats).
+fn payload(
+    consent: &consent::Model,
+    app: &application::Model,
+    applicant: &person::Model,
+    address: Option<String>,
+    issued_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> serde_json::Value {
+    json!({
+        "type": PAYLOAD_TYPE,
+        "consentId": consent.id.to_string(),
+        "applicationId": app.id.to_string(),
+        "number": app.number,
+        "applicant": {
+            "iin": applicant.iin,
+            "surname": applicant.surname,
+            "givenName": applicant.given_name,
+            "patronymic": applicant.patronymic,
+        },
+        "subjectIin": app.subject_iin,
+        "kind": app.kind.map(|k| k.to_value()),
+        "periodMonths": app.period_months,
+        "address": { "rka": app.address_rka, "text": address },
+        "party": { "iin": consent.party_iin, "bin": consent.party_bin },
+        "consents": true,
+        "issuedAt": rfc3339(issued_at),
+        "expiresAt": rfc3339(expires_at),
+    })
+}
+
+/// The same content for a person to read, in Kazakh and Russian.
+fn text(app: &application::Model, applicant: &person::Model, address: Option<&str>) -> String {
+    let name = [
+        applicant.surname.as_deref(),
+        applicant.given_name.as_deref(),
+        applicant.patronymic.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let address = address.unwrap_or("—");
+    let temporary = app.kind == Some(stored::RegistrationKind::Temporary);
+    let months = app.period_months.unwrap_or_default();
+    let (kind_kk, kind_ru) = if temporary {
+        (
+            format!("уақытша, {months} ай"),
+            format!("временную, на {months} мес."),
+        )
+    } else {
+        ("тұрақты".to_owned(), "постоянную".to_owned())
+    };
+    format!(
+        "Мен {name} (ЖСН {iin}) мына мекенжай бойынша {kind_kk} тіркелуіне келісім беремін: {address}. Өтініш № {number}.\n\
+         Я даю согласие на {kind_ru} регистрацию {name} (ИИН {iin}) по адресу: {address}. Заявление № {number}.",
+        iin = applicant.iin,
+        number = app.number,
+    )
+}
+
+/// Creates a signing request for a pending consent of the viewer's.
+#[tracing::instrument(skip_all)]
+pub async fn prepare(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    consent_id: Uuid,
+) -> Result<signing_request::Model, ConsentError> {
+    let Some(found) = find(ctx, viewer, consent_id).await? else {
+        return Err(ConsentError::NotFound);
+    };
+    if !is_party(viewer, &found) {
+        return Err(ConsentError::NotAllowed);
+    }
+    if found.status != ConsentStatus::Pending {
+        return Err(ConsentError::AlreadyDecided);
+    }
+    let db = &ctx.db;
+    let Some(app) = application::Entity::find_by_id(found.application_id)
+        .one(db)
+        .await?
+    else {
+        return Err(ConsentError::NotFound);
+    };
+    let Some(applicant) = person::Entity::find_by_id(app.applicant_person_id)
+        .one(db)
+        .await?
+    else {
+        return Err(ConsentError::NotFound);
+    };
+    let address = match property::address_of(&app) {
+        Some(address) => property::find(ctx, &address).await?.map(|p| p.address),
+        None => None,
+    };
+    let now = ctx.clock.now();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    let expires_at = (now + signing::SIGNING_TTL).min(found.deadline);
+    let bytes = serde_json::to_vec(&payload(
+        &found,
+        &app,
+        &applicant,
+        address.clone(),
+        now,
+        expires_at,
+    ))
+    .unwrap_or_default();
+    let request = signing::create_request(
+        db,
+        NewSigningRequest {
+            subject_kind: SigningSubjectKind::Consent,
+            subject_id: found.id,
+            subject_version: 1,
+            payload: bytes,
+            text: text(&app, &applicant, address.as_deref()),
+            requirements: KeyRequirements {
+                purpose: KeyPurpose::Sign,
+                extended_key_usage_oids: vec![signing::EKU_SIGN.to_owned()],
+                iin: Some(viewer.iin.clone()),
+                bin: found.party_bin.clone(),
+                role_oids: serde_json::from_str(&found.role_oids).unwrap_or_default(),
+            },
+            // DOMAIN: consents are by digital signature only; an SMS code is never a consent
+            allowed_methods: vec![signing::SigningMethod::Eds],
+            expires_at,
+        },
+        now,
+    )
+    .await?;
+    Ok(request)
+}
+
+/// A consent as the subject of a signing request: signing gives it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConsentSigning;
+
+#[async_trait]
+impl SigningSubject for ConsentSigning {
+    type Completed = consent::Model;
+
+    fn purpose(&self) -> SignaturePurpose {
+        SignaturePurpose::Consent
+    }
+
+    async fn check(
+        &self,
+        ctx: &ServiceContext,
+        viewer: &SignedIn,
+        request: &signing_request::Model,
+    ) -> Result<(), SignError> {
+        if request.subject_kind != SigningSubjectKind::Consent {
+            return Err(SignError::NotFound);
+        }
+        let Some(found) = find(ctx, viewer, request.subject_id).await? else {
+            return Err(SignError::NotFound);
+        };
+        if !is_party(viewer, &found) || request.expected_iin.as_deref() != Some(&viewer.iin) {
+            return Err(SignError::NotAllowed);
+        }
+        if found.status != ConsentStatus::Pending {
+            return Err(SignError::SubjectDecided);
+        }
+        Ok(())
+    }
+
+    async fn lock(
+        &self,
+        txn: &DatabaseTransaction,
+        request: &signing_request::Model,
+    ) -> Result<(), SignError> {
+        let Some(found) = consent::Entity::find_by_id(request.subject_id)
+            .one(txn)
+            .await?
+        else {
+            return Err(SignError::NotFound);
+        };
+        let app = applications::lock(txn, found.application_id).await?;
+        match app {
+            Some(app)
+                if ApplicationStatus::from(app.status) == ApplicationStatus::AwaitingConsents =>
+            {
+                Ok(())
+            }
+            _ => Err(SignError::SubjectDecided),
+        }
+    }
+
+    async fn complete(
+        &self,
+        _ctx: &ServiceContext,
+        txn: &DatabaseTransaction,
+        viewer: &SignedIn,
+        request: &signing_request::Model,
+        signature_id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<consent::Model, SignError> {
+        let given = decide(
+            txn,
+            request.subject_id,
+            ConsentStatus::Given,
+            Some(signature_id),
+            None,
+            now,
+        )
+        .await?
+        .ok_or(SignError::SubjectDecided)?;
+        let Some(app) = application::Entity::find_by_id(given.application_id)
+            .one(txn)
+            .await?
+        else {
+            return Err(SignError::Conflict);
+        };
+        let pending = consent::Entity::find()
+            .filter(consent::Column::ApplicationId.eq(app.id))
+            .filter(consent::Column::Status.ne(ConsentStatus::Given))
+            .all(txn)
+            .await?;
+        // DOMAIN: several owners: every co-owner's consent is required
+        if pending.is_empty() {
+            let role = if given.party_bin.is_some() {
+                ActorRole::Administration
+            } else {
+                ActorRole::Owner
+            };
+            applications::transition(
+                txn,
+                &app,
+                ApplicationStatus::InReview,
+                Actor {
+                    person: Some(viewer.person_id),
+                    role,
+                    reason: Some("every consent was given".to_owned()),
+                },
+                None,
+                now,
+            )
+            .await
+            .map_err(|e| match e {
+                DraftError::Internal(internal) => SignError::Internal(internal),
+                _ => SignError::Conflict,
+            })?;
+        }
+        Ok(given)
+    }
+}
+
+/// Decides a pending consent with one conditional UPDATE (of two racing decisions exactly one
+/// changes the row); `None` when it was no longer pending.
+async fn decide<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    to: ConsentStatus,
+    signature_id: Option<Uuid>,
+    reason: Option<String>,
+    now: OffsetDateTime,
+) -> Result<Option<consent::Model>, sea_orm::DbErr> {
+    let changed = consent::Entity::update_many()
+        .col_expr(consent::Column::Status, Expr::value(to.to_value()))
+        .col_expr(consent::Column::DecidedAt, Expr::value(now))
+        .col_expr(consent::Column::SignatureId, Expr::value(signature_id))
+        .col_expr(consent::Column::DeclineReason, Expr::value(reason))
+        .filter(consent::Column::Id.eq(id))
+        .filter(consent::Column::Status.eq(ConsentStatus::Pending))
+        .exec(db)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Ok(None);
+    }
+    consent::Entity::find_by_id(id).one(db).await
+}
+
+/// Signs a consent with a CMS over its signing request's payload.
+pub async fn sign(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    signing_request_id: Uuid,
+    cms: &str,
+) -> Result<consent::Model, SignError> {
+    signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ConsentSigning).await
+}
+
+/// Declines a pending consent of the viewer's: the application is refused, naming the owner.
+#[tracing::instrument(skip_all)]
+pub async fn decline(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    consent_id: Uuid,
+    reason: Option<String>,
+) -> Result<consent::Model, ConsentError> {
+    let Some(found) = find(ctx, viewer, consent_id).await? else {
+        return Err(ConsentError::NotFound);
+    };
+    if !is_party(viewer, &found) {
+        return Err(ConsentError::NotAllowed);
+    }
+    if found.status != ConsentStatus::Pending {
+        return Err(ConsentError::AlreadyDecided);
+    }
+    let now = ctx.clock.now();
+    let txn = ctx.db.begin().await?;
+    let Some(app) = applications::lock(&txn, found.application_id).await? else {
+        return Err(ConsentError::NotFound);
+    };
+    let Some(declined) = decide(
+        &txn,
+        found.id,
+        ConsentStatus::Declined,
+        None,
+        reason.clone(),
+        now,
+    )
+    .await?
+    else {
+        txn.rollback().await?;
+        return Err(ConsentError::AlreadyDecided);
+    };
+    if ApplicationStatus::from(app.status) == ApplicationStatus::AwaitingConsents {
+        refuse_for_consents(
+            &txn,
+            &app,
+            RefusalReason::ConsentDeclined,
+            Actor {
+                person: Some(viewer.person_id),
+                role: ActorRole::Owner,
+                reason: Some(format!(
+                    "CONSENT_DECLINED: the owner {} declined",
+                    mask_iin(&viewer.iin)
+                )),
+            },
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(declined)
+}
+
+async fn refuse_for_consents(
+    txn: &DatabaseTransaction,
+    app: &application::Model,
+    reason: RefusalReason,
+    actor: Actor,
+    now: OffsetDateTime,
+) -> Result<(), ConsentError> {
+    match applications::refuse_unreliable(txn, app, reason, actor, now).await {
+        Ok(_) => Ok(()),
+        Err(DraftError::Internal(internal)) => Err(ConsentError::Internal(internal)),
+        Err(_) => Err(ConsentError::AlreadyDecided),
+    }
+}
+
+/// `871008401427` as `8710******27`: enough to tell co-owners apart, not the whole IIN.
+pub fn mask_iin(iin: &str) -> String {
+    iin.chars()
+        .enumerate()
+        .map(|(i, c)| if (4..10).contains(&i) { '*' } else { c })
+        .collect()
+}
+
+/// Applies the consent deadline: every pending consent past it expires and its application is
+/// refused (`CONSENT_MISSING`, naming the owners), exactly once however many instances run
+/// this at once (the consent's conditional UPDATE and the application's version decide).
+pub async fn expire_overdue(
+    ctx: &ServiceContext,
+    now: OffsetDateTime,
+) -> Result<u64, InternalError> {
+    let overdue = consent::Entity::find()
+        .filter(consent::Column::Status.eq(ConsentStatus::Pending))
+        .filter(consent::Column::Deadline.lte(now))
+        .all(&ctx.db)
+        .await?;
+    let mut applications_refused = 0;
+    let mut by_application: std::collections::BTreeMap<Uuid, Vec<consent::Model>> =
+        std::collections::BTreeMap::new();
+    for row in overdue {
+        by_application
+            .entry(row.application_id)
+            .or_default()
+            .push(row);
+    }
+    for (application_id, rows) in by_application {
+        let txn = ctx.db.begin().await?;
+        let Some(app) = applications::lock(&txn, application_id).await? else {
+            txn.rollback().await?;
+            continue;
+        };
+        let mut missing = Vec::new();
+        for row in &rows {
+            if decide(&txn, row.id, ConsentStatus::Expired, None, None, now)
+                .await?
+                .is_some()
+            {
+                missing.push(
+                    row.party_iin
+                        .as_deref()
+                        .map(mask_iin)
+                        .or_else(|| row.party_bin.clone())
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        if missing.is_empty() {
+            txn.rollback().await?;
+            continue;
+        }
+        if ApplicationStatus::from(app.status) == ApplicationStatus::AwaitingConsents {
+            let refused = applications::refuse_unreliable(
+                &txn,
+                &app,
+                RefusalReason::ConsentMissing,
+                Actor {
+                    person: None,
+                    role: ActorRole::System,
+                    reason: Some(format!(
+                        "CONSENT_MISSING: no consent by the deadline from {}",
+                        missing.join(", ")
+                    )),
+                },
+                now,
+            )
+            .await;
+            match refused {
+                Ok(_) => applications_refused += 1,
+                Err(DraftError::Internal(internal)) => return Err(internal),
+                // Another instance moved it first.
+                Err(_) => {
+                    txn.rollback().await?;
+                    continue;
+                }
+            }
+        }
+        txn.commit().await?;
+    }
+    Ok(applications_refused)
+}
+
+/// Whether a consent's party is this person: the owner it names.
+pub fn is_owner(viewer: &SignedIn, consent: &consent::Model) -> bool {
+    consent.party_iin.as_deref() == Some(viewer.iin.as_str())
+}
+
+/// How many consents the signed-in person has as an owner (of one status, if given).
+pub async fn count_mine(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    status: Option<ConsentStatus>,
+) -> Result<u64, InternalError> {
+    use sea_orm::PaginatorTrait;
+    let mut query = consent::Entity::find().filter(parties_filter(viewer));
+    if let Some(status) = status {
+        query = query.filter(consent::Column::Status.eq(status));
+    }
+    Ok(query.count(&ctx.db).await?)
+}
+
+/// The person with this IIN as the registry mirror (or an earlier sign-in) knows them.
+pub async fn person_by_iin(
+    ctx: &ServiceContext,
+    iin: &str,
+) -> Result<Option<person::Model>, InternalError> {
+    Ok(person::Entity::find()
+        .filter(person::Column::Iin.eq(iin.to_owned()))
+        .one(&ctx.db)
+        .await?)
+}

@@ -1,0 +1,34 @@
+//! A consent an application needs: from an owner of the dwelling (by IIN) or a hostel's
+//! administration (by BIN), signed with EDS only. Never deleted.
+
+use crate::enums::ConsentStatus;
+use sea_orm::entity::prelude::*;
+
+/// One consent.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consent")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub application_id: Uuid,
+    /// The owner who consents, for a person.
+    pub party_iin: Option<String>,
+    /// The organisation that consents (a hostel's administration), for an organisation.
+    pub party_bin: Option<String>,
+    /// JSON array of the role OIDs of which an organisation's key must hold one.
+    pub role_oids: String,
+    pub status: ConsentStatus,
+    /// When a consent still pending is missing for good.
+    pub deadline: TimeDateTimeWithTimeZone,
+    pub decided_at: Option<TimeDateTimeWithTimeZone>,
+    /// Why it was declined, in the owner's words.
+    pub decline_reason: Option<String>,
+    /// The stored signature that gave it.
+    pub signature_id: Option<Uuid>,
+    pub created_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
