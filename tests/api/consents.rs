@@ -248,6 +248,44 @@ async fn a_co_owner_consents_with_eds_and_the_application_moves_to_review() {
                 pair("IN_REVIEW", "OWNER")
             ]
         );
+        // Each party's personal account tells of it: Gulnar that a consent was asked and given,
+        // Nurlan that his application moved on; Dana of nothing.
+        let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+        api::core::service::events::relay::sequence(&db, crate::helpers::now())
+            .await
+            .expect("the relay runs");
+        let _ = db.close().await;
+        let told = |token: String| {
+            let app = &app;
+            async move {
+                let response = app
+                    .graphql(
+                        "{ myNotifications(first: 20) { edges { node { subject toStatus text } } } }",
+                        json!({}),
+                        Some(&token),
+                    )
+                    .await;
+                response["data"]["myNotifications"]["edges"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{response}"))
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {}",
+                            e["node"]["subject"].as_str().unwrap_or_default(),
+                            e["node"]["toStatus"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        let hers = told(gulnar.clone()).await;
+        assert!(hers.contains(&"CONSENT PENDING".to_owned()), "{hers:?}");
+        assert!(hers.contains(&"CONSENT GIVEN".to_owned()), "{hers:?}");
+        let his = told(nurlan.clone()).await;
+        assert!(his.contains(&"APPLICATION IN_REVIEW".to_owned()), "{his:?}");
+        assert!(his.contains(&"CONSENT GIVEN".to_owned()), "{his:?}");
+        assert_eq!(told(dana.clone()).await, Vec::<String>::new());
         // The consent's signature is kept with the others.
         let purposes: Vec<String> = stored_signatures(&app)
             .await

@@ -223,7 +223,7 @@ pub async fn after_submission(
                             .collect(),
                     ),
                 };
-                consent::ActiveModel {
+                let created = consent::ActiveModel {
                     id: Set(Uuid::new_v4()),
                     application_id: Set(submitted.id),
                     party_iin: Set(iin),
@@ -238,6 +238,7 @@ pub async fn after_submission(
                 }
                 .insert(txn)
                 .await?;
+                record_event(txn, &created, None, (ActorRole::System, None), now).await?;
             }
             applications::transition(
                 txn,
@@ -645,12 +646,17 @@ impl SigningSubject for ConsentSigning {
         signature_id: Uuid,
         now: OffsetDateTime,
     ) -> Result<consent::Model, SignError> {
+        let role = if request.expected_bin.is_some() {
+            ActorRole::Administration
+        } else {
+            ActorRole::Owner
+        };
         let given = decide(
             txn,
             request.subject_id,
             ConsentStatus::Given,
-            Some(signature_id),
-            None,
+            (Some(signature_id), None),
+            (role, Some(viewer.person_id)),
             now,
         )
         .await?
@@ -697,12 +703,13 @@ impl SigningSubject for ConsentSigning {
 
 /// Decides a pending consent with one conditional UPDATE (of two racing decisions exactly one
 /// changes the row); `None` when it was no longer pending.
+/// (`actor`: who decided, for the event the change writes in the same transaction.)
 async fn decide<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
     to: ConsentStatus,
-    signature_id: Option<Uuid>,
-    reason: Option<String>,
+    (signature_id, reason): (Option<Uuid>, Option<String>),
+    actor: (ActorRole, Option<Uuid>),
     now: OffsetDateTime,
 ) -> Result<Option<consent::Model>, sea_orm::DbErr> {
     let changed = consent::Entity::update_many()
@@ -717,7 +724,48 @@ async fn decide<C: ConnectionTrait>(
     if changed.rows_affected != 1 {
         return Ok(None);
     }
-    consent::Entity::find_by_id(id).one(db).await
+    let Some(decided) = consent::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    record_event(db, &decided, Some(ConsentStatus::Pending), actor, now).await?;
+    Ok(Some(decided))
+}
+
+/// Writes the event of a consent's status change (its creation when `from` is `None`) in the
+/// change's transaction: for the consent's party, the applicant and the person registered.
+async fn record_event<C: ConnectionTrait>(
+    db: &C,
+    consent: &consent::Model,
+    from: Option<ConsentStatus>,
+    (actor_role, actor_person): (ActorRole, Option<Uuid>),
+    at: OffsetDateTime,
+) -> Result<(), sea_orm::DbErr> {
+    use crate::service::events::{self, Audience, EntityKind, EventDraft};
+    let mut audience = match application::Entity::find_by_id(consent.application_id)
+        .one(db)
+        .await?
+    {
+        Some(app) => events::application_audience(&app),
+        None => Vec::new(),
+    };
+    audience.extend(consent.party_iin.clone().map(Audience::Iin));
+    audience.extend(consent.party_bin.clone().map(Audience::Bin));
+    events::record(
+        db,
+        EventDraft {
+            entity: EntityKind::Consent,
+            entity_id: consent.id,
+            application_id: consent.application_id,
+            from: from.map(|status| status.to_value()),
+            to: consent.status.to_value(),
+            actor_role,
+            actor_person,
+            audience,
+            at,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Signs a consent with a CMS over its signing request's payload.
@@ -752,12 +800,17 @@ pub async fn decline(
     let Some(app) = applications::lock(&txn, found.application_id).await? else {
         return Err(ConsentError::NotFound);
     };
+    let role = if found.party_bin.is_some() {
+        ActorRole::Administration
+    } else {
+        ActorRole::Owner
+    };
     let Some(declined) = decide(
         &txn,
         found.id,
         ConsentStatus::Declined,
-        None,
-        reason.clone(),
+        (None, reason.clone()),
+        (role, Some(viewer.person_id)),
         now,
     )
     .await?
@@ -837,9 +890,16 @@ pub async fn expire_overdue(
         };
         let mut missing = Vec::new();
         for row in &rows {
-            if decide(&txn, row.id, ConsentStatus::Expired, None, None, now)
-                .await?
-                .is_some()
+            if decide(
+                &txn,
+                row.id,
+                ConsentStatus::Expired,
+                (None, None),
+                (ActorRole::System, None),
+                now,
+            )
+            .await?
+            .is_some()
             {
                 missing.push(
                     row.party_iin
