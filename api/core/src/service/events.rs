@@ -160,13 +160,50 @@ pub fn application_audience(application: &application::Model) -> Vec<Audience> {
     audience
 }
 
-/// The parties a signed-in person reads as: their person id and their IIN. (A legal-entity
-/// session of an administration adds its BIN here once such sessions exist.)
+/// The parties a signed-in person reads as: their person id, their IIN and, for a session that
+/// acts for an organisation (an administration's staff signed in with its key as listed
+/// officers of its BIN), that BIN.
 pub fn viewer_audience(viewer: &crate::auth::viewer::SignedIn) -> Vec<Audience> {
-    vec![
+    let mut parties = vec![
         Audience::Person(viewer.person_id),
         Audience::Iin(viewer.iin.clone()),
-    ]
+    ];
+    if let Some(bin) = &viewer.officer_of {
+        parties.push(Audience::Bin(bin.clone()));
+    }
+    parties
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_viewer_reads_as_person_iin_and_the_bin_it_acts_for() {
+        let mut viewer = crate::auth::viewer::SignedIn {
+            session_id: Uuid::new_v4(),
+            person_id: Uuid::new_v4(),
+            iin: "871008401427".to_owned(),
+            officer_of: None,
+            auth_method: entities::enums::AuthMethod::Eds,
+        };
+        assert_eq!(
+            viewer_audience(&viewer),
+            [
+                Audience::Person(viewer.person_id),
+                Audience::Iin("871008401427".to_owned())
+            ]
+        );
+        viewer.officer_of = Some("940140000385".to_owned());
+        assert_eq!(
+            viewer_audience(&viewer).last(),
+            Some(&Audience::Bin("940140000385".to_owned()))
+        );
+        assert_eq!(
+            Audience::Person(viewer.person_id).stored(),
+            (AudienceKind::Person, viewer.person_id.to_string())
+        );
+    }
 }
 
 /// The relay that assigns the public sequence, in commit order.
