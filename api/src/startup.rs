@@ -116,6 +116,7 @@ impl Application {
         );
         let port = listener.local_addr()?.port();
         let service = ServiceContext {
+            sms: Arc::clone(&otp.sms),
             properties: registries,
             db,
             clock,

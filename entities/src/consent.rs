@@ -26,6 +26,9 @@ pub struct Model {
     /// The stored signature that gave it.
     pub signature_id: Option<Uuid>,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// When the owner was last told by SMS that it waits (at creation, then by
+    /// `remindConsent`, at most once a day).
+    pub last_reminded_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,7 @@ enum Consent {
     DeclineReason,
     SignatureId,
     CreatedAt,
+    LastRemindedAt,
 }
 
 #[derive(DeriveIden)]
@@ -61,6 +62,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Consent::DeclineReason).text().null())
                     .col(ColumnDef::new(Consent::SignatureId).uuid().null())
                     .col(timestamp(Consent::CreatedAt))
+                    .col(
+                        ColumnDef::new(Consent::LastRemindedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await?;

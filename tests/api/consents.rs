@@ -16,6 +16,7 @@ const AIGERIM_FLAT: &str = "0201900148270042";
 const NURLAN: &str = "760212350620";
 const NURLAN_PHONE: &str = "+77772150634";
 const GULNAR: &str = "790514400122";
+const GULNAR_PHONE: &str = "+77019302245";
 const THEIR_FLAT: &str = "0101200057310097";
 /// Dana: owns nothing.
 const DANA: &str = "061211600012";
@@ -338,12 +339,34 @@ async fn a_consent_missing_at_the_deadline_refuses_once_whatever_runs_the_task()
         let off = deadline - (clock.now() + time::Duration::days(5));
         assert!(off.abs() < time::Duration::seconds(1), "{filed}");
 
+        // Gulnar was told by SMS; Nurlan may remind her once a day, she may not.
+        let consent = filed["consents"][0]["id"].clone();
+        assert_eq!(sms_to(&app, GULNAR_PHONE).await.len(), 1, "{backend:?}");
+        let soon = remind(&app, &nurlan, &consent).await;
+        assert_eq!(codes(&soon), ["REMINDER_TOO_SOON"], "{soon}");
+        assert!(soon["userErrors"][0]["retryAfterSeconds"].as_i64().unwrap() > 86_000);
+        let gulnar = signed_in(&app, GULNAR).await;
+        assert_eq!(
+            codes(&remind(&app, &gulnar, &consent).await),
+            ["NOT_ALLOWED"]
+        );
+        clock.advance(time::Duration::days(1));
+        let nurlan = signed_in(&app, NURLAN).await;
+        let reminded = remind(&app, &nurlan, &consent).await;
+        assert_eq!(codes(&reminded), Vec::<String>::new(), "{reminded}");
+        let texts = sms_to(&app, GULNAR_PHONE).await;
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(
+            texts[1].contains(filed["number"].as_str().unwrap()),
+            "{texts:?}"
+        );
+
         // Two instances run the deadline task at once, before and after the deadline.
         let (one, two) = (
             instance(&app, clock.clone()).await,
             instance(&app, clock.clone()).await,
         );
-        clock.advance(time::Duration::days(4));
+        clock.advance(time::Duration::days(3));
         let (a, b) = futures_join(
             api::core::service::maintenance::run_once(&one, clock.now()),
             api::core::service::maintenance::run_once(&two, clock.now()),
@@ -385,6 +408,35 @@ async fn a_consent_missing_at_the_deadline_refuses_once_whatever_runs_the_task()
     }
 }
 
+async fn remind(app: &TestApp, token: &str, consent: &Value) -> Value {
+    app.graphql(
+        "mutation($input: RemindConsentInput!) { remindConsent(input: $input) { consent { id } userErrors { code field retryAfterSeconds } } }",
+        json!({ "input": { "consentId": consent } }),
+        Some(token),
+    )
+    .await["data"]["remindConsent"]
+        .clone()
+}
+
+/// The texts of the SMS the development outbox holds for `phone`, oldest first (each leaves
+/// from a task of its own, after the answer: this waits a second for them).
+async fn sms_to(app: &TestApp, phone: &str) -> Vec<String> {
+    use sea_orm::ConnectionTrait;
+    actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT text FROM sms_outbox WHERE phone = '{phone}' ORDER BY sent_at"),
+        ))
+        .await
+        .unwrap();
+    let _ = db.close().await;
+    rows.iter()
+        .map(|row| row.try_get::<String>("", "text").unwrap())
+        .collect()
+}
+
 /// Another instance's service context on the app's database and clock.
 async fn instance(app: &TestApp, clock: Arc<ManualClock>) -> api::core::ServiceContext {
     use api::core::context::{ServiceContext, ServiceSettings, VerificationSlots};
@@ -392,6 +444,7 @@ async fn instance(app: &TestApp, clock: Arc<ManualClock>) -> api::core::ServiceC
         .await
         .expect("the test database");
     ServiceContext {
+        sms: Arc::new(api::core::sms::DevOutbox::new(db.clone(), clock.clone())),
         properties: Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
         db,
         trust: Arc::new(

@@ -78,6 +78,8 @@ pub struct ServiceContext {
     pub clock: Arc<dyn Clock>,
     pub properties: Arc<dyn PropertyRegistry>,
     pub trust: Arc<TrustStore>,
+    /// Where SMS go: owners told of consents (one-time passwords take it from their runtime).
+    pub sms: Arc<dyn crate::sms::SmsGateway>,
     pub verification: VerificationSlots,
     pub settings: Arc<ServiceSettings>,
 }

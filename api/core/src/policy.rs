@@ -55,6 +55,8 @@ pub enum Operation {
     SignConsent,
     /// Decline a consent.
     DeclineConsent,
+    /// Remind an owner of a consent (the applicant).
+    RemindConsent,
     /// Read one's own notifications (the events whose audience names one).
     ReadNotifications,
     /// Mark one's own notifications read.
@@ -63,7 +65,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 23] = [
+    pub const ALL: [Operation; 24] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -85,6 +87,7 @@ impl Operation {
         Operation::PrepareConsentSigning,
         Operation::SignConsent,
         Operation::DeclineConsent,
+        Operation::RemindConsent,
         Operation::ReadNotifications,
         Operation::MarkNotificationsRead,
     ];

@@ -17,6 +17,10 @@ async fn expired_challenges_and_ended_sessions_are_deleted_by_the_clock() {
     database::migrate(&db).await.expect("migrated");
     let clock = Arc::new(ManualClock::new(datetime!(2026-12-01 10:00 UTC)));
     let ctx = ServiceContext {
+        sms: Arc::new(registration_core::sms::DevOutbox::new(
+            db.clone(),
+            clock.clone(),
+        )),
         properties: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),

@@ -135,6 +135,10 @@ async fn setup(store: Arc<dyn OtpStore>) -> Setup {
         .await
         .unwrap();
     let ctx = ServiceContext {
+        sms: Arc::new(registration_core::sms::DevOutbox::new(
+            db.clone(),
+            clock.clone(),
+        )),
         properties: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),

@@ -12,7 +12,7 @@ use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Simpl
 use entities::enums::{self as stored, ConsentStatus as StoredStatus};
 use entities::{application, consent, person};
 use registration_core::policy::Operation;
-use registration_core::service::consents::{self, ConsentError};
+use registration_core::service::consents::{self, ConsentError, RemindError};
 use registration_core::service::signing::{SignError, SignatureRefusal};
 use sea_orm::EntityTrait;
 use time::OffsetDateTime;
@@ -290,6 +290,15 @@ impl ConsentPayload {
     }
 }
 
+/// Input of `remindConsent`.
+#[derive(InputObject, Debug)]
+pub struct RemindConsentInput {
+    /// The consent's global ID.
+    pub consent_id: ID,
+    /// Echoed back in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
 /// Longest CMS accepted, in characters.
 const MAX_CMS_LEN: usize = 1024 * 1024;
 /// Longest decline reason, in characters.
@@ -415,6 +424,43 @@ impl ConsentMutation {
             )),
             Err(error) => Ok(ConsentPayload::refused(sign_error(error, locale)?, echo)),
         }
+    }
+
+    /// Reminds the owner by SMS that a consent waits (for the application's applicant; at most
+    /// once a day per consent, counting the SMS sent when the consent was asked).
+    async fn remind_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which consent.")] input: RemindConsentInput,
+    ) -> async_graphql::Result<ConsentPayload> {
+        let viewer = signed_in(ctx, Operation::RemindConsent)?;
+        let locale = request(ctx)?.locale;
+        let echo = input.client_mutation_id.clone();
+        const CONSENT: &[&str] = &["input", "consentId"];
+        let Some(id) = ids::decode_kind(&input.consent_id, KIND) else {
+            return Ok(ConsentPayload::refused(
+                UserError::new(UserErrorCode::NotFound, CONSENT, locale, None),
+                echo,
+            ));
+        };
+        let error = match consents::remind(service(ctx)?, viewer, id).await {
+            Ok(reminded) => {
+                return Ok(ConsentPayload {
+                    consent: Some(Consent(reminded)),
+                    user_errors: Vec::new(),
+                    client_mutation_id: echo,
+                });
+            }
+            Err(RemindError::Consent(error)) => consent_error(error, CONSENT, locale)?,
+            Err(RemindError::TooSoon {
+                retry_after_seconds,
+            }) => UserError::new(UserErrorCode::ReminderTooSoon, CONSENT, locale, None)
+                .with_retry_after(retry_after_seconds),
+            Err(RemindError::NoPhone) => {
+                UserError::new(UserErrorCode::PhoneNotRegistered, CONSENT, locale, None)
+            }
+        };
+        Ok(ConsentPayload::refused(error, echo))
     }
 
     /// Declines a consent: the application is refused (ground `UNRELIABLE_DOCUMENTS_OR_DATA`,

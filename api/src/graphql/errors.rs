@@ -311,6 +311,9 @@ pub enum UserErrorCode {
     NotAConsent,
     /// The consent was already given, declined or expired (or its application decided).
     ConsentAlreadyDecided,
+    /// The owner was reminded less than a day ago: `retryAfterSeconds` says when another
+    /// reminder may go.
+    ReminderTooSoon,
     /// The one-time password is wrong: `attemptsLeft` says how many tries the code has left.
     OtpInvalid,
     /// The one-time password's lifetime is over, or none was asked for: ask for a new one
@@ -484,6 +487,11 @@ impl UserErrorCode {
                 "Бұл қолтаңба келісім емес: келісімнің өзіне қол қойыңыз.",
                 "Эта подпись не является согласием: подпишите само согласие.",
                 "This signature is not a consent: sign the consent itself.",
+            ),
+            C::ReminderTooSoon => (
+                "Меншік иесіне бүгін еске салынды: ертең қайталаңыз.",
+                "Собственнику уже напомнили сегодня: повторите завтра.",
+                "The owner was reminded today: try again tomorrow.",
             ),
             C::ConsentAlreadyDecided => (
                 "Бұл келісім бойынша шешім қабылданған.",

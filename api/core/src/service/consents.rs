@@ -235,6 +235,7 @@ pub async fn after_submission(
                     decline_reason: Set(None),
                     signature_id: Set(None),
                     created_at: Set(now),
+                    last_reminded_at: Set(None),
                 }
                 .insert(txn)
                 .await?;
@@ -306,6 +307,11 @@ pub async fn route_submitted(
     match after_submission(ctx, &txn, current, decided, now).await {
         Ok(routed) => {
             txn.commit().await?;
+            if ApplicationStatus::from(routed.status) == ApplicationStatus::AwaitingConsents {
+                for pending in of_application(ctx, routed.id).await? {
+                    tell_owner(ctx, &pending, &routed, now).await?;
+                }
+            }
             Ok(Some(routed))
         }
         Err(DraftError::Internal(internal)) => Err(internal),
@@ -973,4 +979,121 @@ pub async fn person_by_iin(
         .filter(person::Column::Iin.eq(iin.to_owned()))
         .one(&ctx.db)
         .await?)
+}
+
+/// How often an applicant may have an owner reminded of one consent.
+// DOMAIN: remindConsent at most once a day per consent
+pub const REMINDER_INTERVAL: Duration = Duration::days(1);
+
+/// Tells a consent's owner by SMS that it waits, if the owner has a phone in the registry
+/// mirror and was not told in the last [`REMINDER_INTERVAL`] (one conditional UPDATE decides,
+/// so two instances never both send). Whether a message went out; it leaves from a task of
+/// its own, after the answer.
+async fn tell_owner(
+    ctx: &ServiceContext,
+    pending: &consent::Model,
+    app: &application::Model,
+    now: OffsetDateTime,
+) -> Result<bool, InternalError> {
+    let Some(iin) = &pending.party_iin else {
+        return Ok(false);
+    };
+    let Some(phone) = person_by_iin(ctx, iin).await?.and_then(|p| p.phone) else {
+        return Ok(false);
+    };
+    let claimed = consent::Entity::update_many()
+        .col_expr(consent::Column::LastRemindedAt, Expr::value(now))
+        .filter(consent::Column::Id.eq(pending.id))
+        .filter(consent::Column::Status.eq(ConsentStatus::Pending))
+        .filter(
+            sea_orm::Condition::any()
+                .add(consent::Column::LastRemindedAt.is_null())
+                .add(consent::Column::LastRemindedAt.lte(now - REMINDER_INTERVAL)),
+        )
+        .exec(&ctx.db)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok(false);
+    }
+    let message = crate::sms::SmsMessage {
+        phone,
+        text: crate::sms::consent_text(&app.number),
+        code: None,
+        expires_at: pending.deadline,
+    };
+    let sms = std::sync::Arc::clone(&ctx.sms);
+    tokio::spawn(async move {
+        if let Err(error) = sms.send(&message).await {
+            tracing::warn!(phone = %crate::sms::mask_phone(&message.phone), %error, "consent SMS not sent");
+        }
+    });
+    Ok(true)
+}
+
+/// Why a reminder was not sent.
+#[derive(Debug, thiserror::Error)]
+pub enum RemindError {
+    #[error(transparent)]
+    Consent(#[from] ConsentError),
+    /// The owner was told less than a day ago.
+    #[error("reminded less than a day ago")]
+    TooSoon { retry_after_seconds: u32 },
+    /// The owner has no phone in the registry mirror.
+    #[error("the owner has no phone")]
+    NoPhone,
+}
+
+impl From<InternalError> for RemindError {
+    fn from(error: InternalError) -> Self {
+        RemindError::Consent(ConsentError::Internal(error))
+    }
+}
+
+/// Reminds the owner of a pending consent by SMS, for the application's applicant, at most once
+/// a day per consent.
+pub async fn remind(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    consent_id: Uuid,
+) -> Result<consent::Model, RemindError> {
+    let Some(found) = find(ctx, viewer, consent_id).await? else {
+        return Err(ConsentError::NotFound.into());
+    };
+    let Some(app) = application::Entity::find_by_id(found.application_id)
+        .one(&ctx.db)
+        .await
+        .map_err(InternalError::from)?
+    else {
+        return Err(ConsentError::NotFound.into());
+    };
+    // The consent is visible to its owner, who may not remind themself: only the applicant.
+    if !crate::policy::may_change(viewer, &app) {
+        return Err(ConsentError::NotAllowed.into());
+    }
+    if found.status != ConsentStatus::Pending {
+        return Err(ConsentError::AlreadyDecided.into());
+    }
+    let now = ctx.clock.now();
+    if !tell_owner(ctx, &found, &app, now).await? {
+        let has_phone = match &found.party_iin {
+            Some(iin) => person_by_iin(ctx, iin)
+                .await?
+                .and_then(|p| p.phone)
+                .is_some(),
+            None => false,
+        };
+        if !has_phone {
+            return Err(RemindError::NoPhone);
+        }
+        let next = found.last_reminded_at.unwrap_or(now) + REMINDER_INTERVAL;
+        let seconds = (next - now).whole_seconds().max(1);
+        return Err(RemindError::TooSoon {
+            retry_after_seconds: u32::try_from(seconds).unwrap_or(u32::MAX),
+        });
+    }
+    Ok(consent::Entity::find_by_id(found.id)
+        .one(&ctx.db)
+        .await
+        .map_err(InternalError::from)?
+        .unwrap_or(found))
 }

@@ -223,3 +223,26 @@ mod tests {
         assert!(debug.contains("+7701***4567"), "{debug}");
     }
 }
+
+/// The SMS that tells an owner a consent waits for them, in Kazakh and Russian: at most
+/// [`MAX_TEXT_UNITS`] UTF-16 units for a 12-character application number.
+pub fn consent_text(application_number: &str) -> String {
+    // DOMAIN: the owner is told by SMS that a consent waits
+    format!(
+        "{application_number} өтінішіне тіркелуге келісіміңіз күтілуде. \
+         Ожидается ваше согласие на регистрацию по заявлению {application_number}."
+    )
+}
+
+#[cfg(test)]
+mod consent_text_tests {
+    use super::*;
+
+    #[test]
+    fn the_consent_sms_fits_two_segments_and_names_the_application_in_both_languages() {
+        let text = consent_text("26-5GKP-GRZK");
+        assert!(utf16_units(&text) <= MAX_TEXT_UNITS, "{text}");
+        assert_eq!(text.matches("26-5GKP-GRZK").count(), 2);
+        assert!(text.contains("келісім") && text.contains("согласие"));
+    }
+}
