@@ -1,0 +1,178 @@
+//! The owner check when the property registry does not answer: never a refusal; the
+//! application stays submitted while the maintenance task asks again, then goes to an officer
+//! with `REGISTRY_UNAVAILABLE` recorded.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops with a message on the first broken expectation"
+)]
+
+use async_trait::async_trait;
+use entities::enums::{ApplicationStatus, RegistrationKind};
+use entities::{application, application_status_change, person};
+use registration_core::context::{ServiceContext, ServiceSettings, VerificationSlots};
+use registration_core::domain::{Area, Iin, Rka};
+use registration_core::registries::{LocalRegistries, Property, PropertyRegistry, RegistryError};
+use registration_core::service::consents::{self, REGISTRY_RETRY_WINDOW};
+use registration_core::trust::{TrustConfig, TrustStore};
+use registration_core::{Clock, ManualClock, database};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use time::macros::datetime;
+
+/// The registry mirror, or a registry that does not answer while `down` is set.
+#[derive(Debug)]
+struct Flaky {
+    inner: LocalRegistries,
+    down: AtomicBool,
+}
+
+impl Flaky {
+    fn check(&self) -> Result<(), RegistryError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(RegistryError::Unavailable(
+                "the registry does not answer".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl PropertyRegistry for Flaky {
+    async fn find_by_rka(&self, rka: &Rka) -> Result<Option<Property>, RegistryError> {
+        self.check()?;
+        self.inner.find_by_rka(rka).await
+    }
+    async fn find_by_owner_and_area(
+        &self,
+        owner: &Iin,
+        area: &Area,
+    ) -> Result<Vec<Property>, RegistryError> {
+        self.check()?;
+        self.inner.find_by_owner_and_area(owner, area).await
+    }
+    async fn known_rkas(&self, rkas: &[Rka]) -> Result<HashSet<Rka>, RegistryError> {
+        self.check()?;
+        self.inner.known_rkas(rkas).await
+    }
+    async fn known_owner_areas(
+        &self,
+        pairs: &[(Iin, Area)],
+    ) -> Result<HashSet<(Iin, Area)>, RegistryError> {
+        self.check()?;
+        self.inner.known_owner_areas(pairs).await
+    }
+}
+
+/// Nurlan's submitted application for the flat he owns with Gulnar.
+async fn submitted(ctx: &ServiceContext, number: &str) -> application::Model {
+    let nurlan = person::Entity::find()
+        .filter(person::Column::Iin.eq("760212350620"))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .expect("Nurlan is in the demo data");
+    let now = ctx.clock.now();
+    let mut draft = registration_core::service::applications::draft::blank(
+        number.to_owned(),
+        nurlan.id,
+        &nurlan.iin,
+        now,
+    );
+    draft.kind = Some(RegistrationKind::Permanent);
+    draft.address_rka = Some("0101200057310097".to_owned());
+    draft.personal_data_consent = Some(true);
+    draft.status = ApplicationStatus::Submitted;
+    draft.submitted_at = Some(now);
+    draft
+        .into_active_model()
+        .reset_all()
+        .insert(&ctx.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_officer() {
+    let db = database::connect("sqlite::memory:").await.expect("SQLite");
+    database::migrate(&db).await.expect("migrated");
+    let clock = Arc::new(ManualClock::new(datetime!(2026-12-01 10:00 UTC)));
+    registration_core::registries::import::load_demo_data_if_empty(&db, clock.now())
+        .await
+        .unwrap();
+    let registry = Arc::new(Flaky {
+        inner: LocalRegistries::new(db.clone()),
+        down: AtomicBool::new(true),
+    });
+    let ctx = ServiceContext {
+        sms: Arc::new(registration_core::sms::DevOutbox::new(
+            db.clone(),
+            clock.clone(),
+        )),
+        properties: registry.clone(),
+        db: db.clone(),
+        clock: clock.clone(),
+        trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
+        verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
+        settings: Arc::new(ServiceSettings {
+            service_name: "test".to_owned(),
+            challenge_ttl_seconds: 300,
+            session_ttl_seconds: 3600,
+            property_lookups_per_hour: 10,
+            consent_days: 5,
+        }),
+    };
+    let status = |app: &application::Model| app.status;
+
+    // Down: still submitted, asked again by the maintenance task.
+    let app = submitted(&ctx, "26-TEST-0001").await;
+    let routed = consents::route_submitted(&ctx, app.id, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status(&routed), ApplicationStatus::Submitted);
+    clock.advance(time::Duration::minutes(5));
+    assert_eq!(consents::route_pending(&ctx, clock.now()).await.unwrap(), 0);
+
+    // Back within the window: the owner check runs, and Gulnar must consent.
+    registry.down.store(false, Ordering::SeqCst);
+    assert_eq!(consents::route_pending(&ctx, clock.now()).await.unwrap(), 1);
+    let routed = application::Entity::find_by_id(app.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status(&routed), ApplicationStatus::AwaitingConsents);
+
+    // Down for longer than the window: to an officer, with the reason recorded, not refused.
+    registry.down.store(true, Ordering::SeqCst);
+    let other = submitted(&ctx, "26-TEST-0002").await;
+    clock.advance(REGISTRY_RETRY_WINDOW + time::Duration::seconds(1));
+    assert_eq!(consents::route_pending(&ctx, clock.now()).await.unwrap(), 1);
+    let handed = application::Entity::find_by_id(other.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status(&handed), ApplicationStatus::InReview);
+    assert_eq!(handed.refusal_ground, None);
+    let reasons: Vec<Option<String>> = application_status_change::Entity::find()
+        .filter(application_status_change::Column::ApplicationId.eq(other.id))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|change| change.reason)
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .flatten()
+            .any(|reason| reason.starts_with("REGISTRY_UNAVAILABLE")),
+        "{reasons:?}"
+    );
+}
