@@ -29,14 +29,6 @@ fn update_query() -> String {
 const PREPARE: &str = "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload text digest expiresAt keyRequirements { purpose extendedKeyUsageOids iin } } userErrors { code field message } } }";
 const SUBMIT: &str = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id status version refusalGround history { edges { node { from to actorRole } } } } userErrors { code field message } } }";
 
-async fn signed_in(app: &TestApp, iin: &str) -> String {
-    let payload = app.login_with(&auth_certificate(iin)).await;
-    payload["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("signed in: {payload}"))
-        .to_owned()
-}
-
 async fn create(app: &TestApp, token: &str, input: Value) -> Value {
     app.graphql(&create_query(), json!({ "input": input }), Some(token))
         .await["data"]["createApplication"]
@@ -67,15 +59,6 @@ fn payload_bytes(request: &Value) -> Vec<u8> {
     STANDARD
         .decode(request["payload"].as_str().expect("a payload"))
         .expect("base64")
-}
-
-fn sign(certificate: &testing::Certificate, content: &[u8]) -> String {
-    testing::cms::base64(
-        &CmsBuilder::new(content)
-            .certificate(certificate)
-            .signer(SignerSpec::new(certificate))
-            .build(),
-    )
 }
 
 fn complete() -> Value {

@@ -6,7 +6,7 @@ use api::core::{Clock, ManualClock};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
-use signatures::testing::{self, CmsBuilder, SignerSpec};
+use signatures::testing;
 use std::sync::Arc;
 
 /// Aigerim: the sole owner of her flat.
@@ -27,23 +27,6 @@ const HOSTEL_BIN: &str = "940140000385";
 const ERLAN: &str = "850315300019";
 
 const APPLICATION: &str = "id number status version refusalGround refusalReason consents { id status deadline ownerDisplayName } history { edges { node { from to actorRole reason } } }";
-
-async fn signed_in(app: &TestApp, iin: &str) -> String {
-    let payload = app.login_with(&auth_certificate(iin)).await;
-    payload["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("signed in: {payload}"))
-        .to_owned()
-}
-
-fn sign(certificate: &testing::Certificate, content: &[u8]) -> String {
-    testing::cms::base64(
-        &CmsBuilder::new(content)
-            .certificate(certificate)
-            .signer(SignerSpec::new(certificate))
-            .build(),
-    )
-}
 
 fn payload_of(request: &Value) -> Vec<u8> {
     STANDARD

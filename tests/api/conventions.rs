@@ -6,14 +6,6 @@ use serde_json::{Value, json};
 
 const AIGERIM: &str = "871008401427";
 
-async fn signed_in(app: &TestApp, iin: &str) -> String {
-    let payload = app.login_with(&auth_certificate(iin)).await;
-    payload["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("signed in: {payload}"))
-        .to_owned()
-}
-
 /// Posts a body and returns the raw answer text: the order of keys is only visible there.
 async fn raw_answer(app: &TestApp, token: &str, body: Value) -> String {
     let headers = vec![

@@ -479,6 +479,25 @@ impl TestApp {
     }
 }
 
+/// Signs `iin` in with an authentication key of the test PKI; the session's token.
+pub async fn signed_in(app: &TestApp, iin: &str) -> String {
+    let payload = app.login_with(&auth_certificate(iin)).await;
+    payload["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("signed in: {payload}"))
+        .to_owned()
+}
+
+/// An attached CMS over `content` by `certificate`'s key, bare base64 (as NCALayer returns it).
+pub fn sign(certificate: &testing::Certificate, content: &[u8]) -> String {
+    testing::cms::base64(
+        &CmsBuilder::new(content)
+            .certificate(certificate)
+            .signer(SignerSpec::new(certificate))
+            .build(),
+    )
+}
+
 /// An individual's authentication certificate from the test PKI.
 pub fn auth_certificate(iin: &str) -> testing::Certificate {
     pki()

@@ -8,7 +8,6 @@ use api::core::domain::ActorRole;
 use api::core::service::events::{self, Audience, EntityKind, EventDraft, relay};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde_json::{Value, json};
-use signatures::testing::{self, CmsBuilder, SignerSpec};
 use uuid::Uuid;
 
 /// Aigerim: in the demo data, sole owner of the flat with this RKA.
@@ -19,23 +18,6 @@ const DANA: &str = "061211600012";
 
 const LIST: &str = "query($first: Int, $after: String, $unreadOnly: Boolean) { myNotifications(first: $first, after: $after, unreadOnly: $unreadOnly) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id text subject applicationId applicationNumber fromStatus toStatus actorRole at read readAt } } } }";
 const MARK: &str = "mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { marked notifications { id read readAt } userErrors { code field message } clientMutationId } }";
-
-async fn signed_in(app: &TestApp, iin: &str) -> String {
-    let payload = app.login_with(&auth_certificate(iin)).await;
-    payload["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("signed in: {payload}"))
-        .to_owned()
-}
-
-fn sign(certificate: &testing::Certificate, content: &[u8]) -> String {
-    testing::cms::base64(
-        &CmsBuilder::new(content)
-            .certificate(certificate)
-            .signer(SignerSpec::new(certificate))
-            .build(),
-    )
-}
 
 /// Creates, prepares and submits Aigerim's application for her own flat; its number.
 async fn submit_application(app: &TestApp, token: &str) -> String {

@@ -129,13 +129,7 @@ impl Consent {
             .one(db)
             .await
             .map_err(|e| internal(e, locale))?;
-        Ok(applicant.map(|p| {
-            [p.surname, p.given_name, p.patronymic]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
-        }))
+        Ok(applicant.map(|p| registration_core::service::full_name(&p)))
     }
 }
 

@@ -490,15 +490,7 @@ fn payload(
 
 /// The same content for a person to read, in Kazakh and Russian.
 fn text(app: &application::Model, applicant: &person::Model, address: Option<&str>) -> String {
-    let name = [
-        applicant.surname.as_deref(),
-        applicant.given_name.as_deref(),
-        applicant.patronymic.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let name = super::full_name(applicant);
     let address = address.unwrap_or("—");
     let temporary = app.kind == Some(stored::RegistrationKind::Temporary);
     let months = app.period_months.unwrap_or_default();

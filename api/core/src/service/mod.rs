@@ -69,3 +69,16 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A person's name as documents write it: surname, given name, patronymic (those known).
+pub fn full_name(person: &entities::person::Model) -> String {
+    [
+        person.surname.as_deref(),
+        person.given_name.as_deref(),
+        person.patronymic.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+}

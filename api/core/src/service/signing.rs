@@ -338,28 +338,41 @@ pub async fn store<C: ConnectionTrait>(
     .insert(db)
     .await?;
     for crl in verified.trust.crl_files.iter() {
-        let digest = hex_sha256(crl);
-        evidence::Entity::insert(evidence::ActiveModel {
-            digest: Set(digest.clone()),
-            kind: Set(EvidenceKind::Crl),
-            bytes: Set(crl.clone()),
-            created_at: Set(received_at),
-        })
-        .on_conflict(
-            OnConflict::column(evidence::Column::Digest)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-        signature_evidence::ActiveModel {
-            signature_id: Set(id),
-            digest: Set(digest),
-        }
-        .insert(db)
-        .await?;
+        keep_evidence(db, id, EvidenceKind::Crl, crl.clone(), received_at).await?;
     }
     Ok(id)
+}
+
+/// Keeps a piece of evidence once under its SHA-256 (content-addressed: a CRL that many
+/// verifications relied on is stored once) and links it to a stored signature.
+async fn keep_evidence<C: ConnectionTrait>(
+    db: &C,
+    signature_id: Uuid,
+    kind: EvidenceKind,
+    bytes: Vec<u8>,
+    at: OffsetDateTime,
+) -> Result<(), sea_orm::DbErr> {
+    let digest = hex_sha256(&bytes);
+    evidence::Entity::insert(evidence::ActiveModel {
+        digest: Set(digest.clone()),
+        kind: Set(kind),
+        bytes: Set(bytes),
+        created_at: Set(at),
+    })
+    .on_conflict(
+        OnConflict::column(evidence::Column::Digest)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    signature_evidence::ActiveModel {
+        signature_id: Set(signature_id),
+        digest: Set(digest),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 /// Marks a request used, if it is still neither used nor void: of two racing signers, exactly
@@ -679,26 +692,7 @@ async fn store_otp<C: ConnectionTrait>(
         "seal": sealed.seal,
     }))
     .unwrap_or_default();
-    let digest = hex_sha256(&document);
-    evidence::Entity::insert(evidence::ActiveModel {
-        digest: Set(digest.clone()),
-        kind: Set(EvidenceKind::OtpSeal),
-        bytes: Set(document),
-        created_at: Set(received_at),
-    })
-    .on_conflict(
-        OnConflict::column(evidence::Column::Digest)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    signature_evidence::ActiveModel {
-        signature_id: Set(id),
-        digest: Set(digest),
-    }
-    .insert(db)
-    .await?;
+    keep_evidence(db, id, EvidenceKind::OtpSeal, document, received_at).await?;
     Ok(id)
 }
 

@@ -107,15 +107,7 @@ fn text(
     address: Option<&str>,
     expires_at: OffsetDateTime,
 ) -> String {
-    let name = [
-        applicant.surname.as_deref(),
-        applicant.given_name.as_deref(),
-        applicant.patronymic.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let name = super::full_name(applicant);
     let temporary = app.kind == Some(stored::RegistrationKind::Temporary);
     let kind_kk = match temporary {
         true => format!("уақытша ({} ай)", app.period_months.unwrap_or_default()),
