@@ -416,6 +416,24 @@ async fn idempotency_keys_and_pages() {
 }
 
 #[actix_web::test]
+async fn a_bare_rka_reveals_nothing_about_another_persons_owners() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let query =
+        "query($input: AddressInput!) { propertyLookup(input: $input) { found kind ownerCount } }";
+    let theirs = json!({ "input": { "rka": "0101200057310097" } });
+    let aigerim = signed_in(&app, AIGERIM).await;
+    let asked = app.graphql(query, theirs.clone(), Some(&aigerim)).await;
+    assert_eq!(
+        asked["data"]["propertyLookup"],
+        json!({ "found": true, "kind": "APARTMENT", "ownerCount": null }),
+        "{asked}"
+    );
+    let nurlan = signed_in(&app, NURLAN).await;
+    let own = app.graphql(query, theirs, Some(&nurlan)).await;
+    assert_eq!(own["data"]["propertyLookup"]["ownerCount"], 2, "{own}");
+}
+
+#[actix_web::test]
 async fn property_lookup_tells_whether_an_address_exists_and_is_no_oracle() {
     for backend in BACKENDS {
         let app = spawn_app_with(backend, &[("PROPERTY_LOOKUP_PER_HOUR", "5")]).await;

@@ -85,10 +85,11 @@ pub enum LookupAnswer {
     NotFound,
     /// Found, asked about another person's property: confirmed, and nothing more.
     Confirmed,
-    /// Found by RKA, or the caller's own property: what the form needs to go on.
+    /// Found by RKA, or the caller's own property: what the form needs to go on. How many
+    /// owners it has is said only to one of them: a bare RKA reveals nothing about its owners.
     Found {
         kind: PropertyKind,
-        owner_count: usize,
+        owner_count: Option<usize>,
         has_administration: bool,
     },
 }
@@ -165,10 +166,15 @@ pub async fn lookup(
     Ok(match found {
         None => LookupAnswer::NotFound,
         Some(_) if someone_else => LookupAnswer::Confirmed,
-        Some(property) => LookupAnswer::Found {
-            kind: property.kind,
-            owner_count: property.owners.len(),
-            has_administration: property.administration.is_some(),
-        },
+        Some(property) => {
+            let owns = property.owners.iter().any(|o| {
+                matches!(&o.owner, crate::registries::Owner::Person(iin) if iin.as_str() == viewer.iin)
+            });
+            LookupAnswer::Found {
+                kind: property.kind,
+                owner_count: owns.then_some(property.owners.len()),
+                has_administration: property.administration.is_some(),
+            }
+        }
     })
 }

@@ -90,7 +90,7 @@ impl ApplicationQuery {
             } => PropertyLookupResult {
                 found: true,
                 kind: Some(kind.into()),
-                owner_count: Some(i32::try_from(owner_count).unwrap_or(i32::MAX)),
+                owner_count: owner_count.map(|n| i32::try_from(n).unwrap_or(i32::MAX)),
                 has_administration: Some(has_administration),
             },
         })

@@ -378,7 +378,8 @@ pub struct PropertyLookupResult {
     pub found: bool,
     /// The kind of dwelling.
     pub kind: Option<DwellingKind>,
-    /// How many owners must consent (0 for a hostel, whose administration applies instead).
+    /// How many owners it has (0 for a hostel, whose administration consents instead); told only
+    /// to one of its owners: a bare RKA reveals nothing about another person's property's owners.
     pub owner_count: Option<i32>,
     /// Whether an organisation's administration runs it (its application replaces the owners' consent).
     pub has_administration: Option<bool>,
