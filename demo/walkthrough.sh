@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The README's walk-through, for real: Aigerim (a demo citizen) signs in, files a draft, signs it
 # and submits it, with curl against a running server: with her demo key and eds-sign, or with
-# one-time passwords by SMS (--otp).
+# one-time passwords by SMS (--otp). With --consent, Dana files at Aigerim's flat and Aigerim,
+# its owner, consents.
 #
-#   demo/walkthrough.sh [BASE_URL]          BASE_URL defaults to http://127.0.0.1:8080
-#   demo/walkthrough.sh --otp [BASE_URL]    the same with SMS codes instead of her EDS key
+#   demo/walkthrough.sh [BASE_URL]            BASE_URL defaults to http://127.0.0.1:8080
+#   demo/walkthrough.sh --otp [BASE_URL]      the same with SMS codes instead of her EDS key
+#   demo/walkthrough.sh --consent [BASE_URL]  Dana applies, Aigerim consents (both with eds-sign)
 #
 # Needs: a server on the embedded default (`cargo run --release -p api`: development profile,
 # demo data, demo PKI trusted), python3, curl and (without --otp) `eds-sign` (`cargo build
@@ -14,6 +16,11 @@
 # the testing feature); DEMO_KEYS=rsa uses her RSA keys instead (aigerim.auth.pem to sign in,
 # aigerim.sign.pem to sign).
 #
+# With --consent, Dana (061211600012) signs in with dana.gost.pem and files and submits a draft
+# at Aigerim's flat, named by its owner's IIN and its area; it waits for Aigerim's consent. Aigerim
+# signs in with aigerim.gost.pem, finds the consent in myConsents, signs it, and Dana reads the
+# application back in review. DEMO_KEYS=rsa uses their <name>.auth.pem and <name>.sign.pem.
+#
 # With --otp she signs in and signs with codes sent to her phone (+77017234518), which the
 # development profile keeps in its SMS outbox: the script reads them with `registration-api
 # dev-outbox --phone +77017234518` (`cargo build --release -p api`), taken from $REGISTRATION_API,
@@ -22,22 +29,24 @@
 # relative SQLite path counts from where the script is called); unset, it is the server's
 # default, registration.sqlite in the repository root, where `cargo run` from the root puts it.
 #
-# Each step prints a line saying what it does ("== step N/7: …", with --otp "== step N/8: …"),
-# then the server's response as one line of JSON. On a top-level error or any userErrors the
-# script stops with a message on stderr and exit status 1; a missing tool, database or server is
+# Each step prints a line saying what it does ("== step N/7: …", with --otp "== step N/8: …",
+# with --consent "== step N/11: …"), then the server's response as one line of JSON. On a
+# top-level error or any userErrors the script stops with a message on stderr and exit status 1; a missing tool, database or server is
 # exit status 2.
 set -euo pipefail
 
 OTP=false
-OTP_FLAG="" # how to call the script again, in messages
+CONSENT=false
+MODE_FLAG="" # how to call the script again, in messages
 BASE=""
 for arg in "$@"; do
     case $arg in
         --help | -h)
-            sed -n '2,28s/^# \{0,1\}//p' "$0"
+            sed -n '2,35s/^# \{0,1\}//p' "$0"
             exit 0
             ;;
-        --otp) OTP=true OTP_FLAG="--otp " ;;
+        --otp) OTP=true MODE_FLAG="--otp " ;;
+        --consent) CONSENT=true MODE_FLAG="--consent " ;;
         -*)
             printf 'walkthrough: unknown option %s (see demo/walkthrough.sh --help)\n' "$arg" >&2
             exit 2
@@ -101,8 +110,17 @@ BASE=${BASE:-http://127.0.0.1:8080}
 BASE=${BASE%/}
 API=$BASE/graphql
 TOKEN=""
-if $OTP; then
+if $OTP && $CONSENT; then
+    die 2 "--otp and --consent are two different walks: give one of them."
+elif $OTP; then
     STEPS=8
+elif $CONSENT; then
+    STEPS=11
+    case ${DEMO_KEYS:-gost} in
+        gost) DANA_AUTH_KEY=dana.gost.pem DANA_SIGN_KEY=dana.gost.pem AIGERIM_AUTH_KEY=aigerim.gost.pem AIGERIM_SIGN_KEY=aigerim.gost.pem ;;
+        rsa) DANA_AUTH_KEY=dana.auth.pem DANA_SIGN_KEY=dana.sign.pem AIGERIM_AUTH_KEY=aigerim.auth.pem AIGERIM_SIGN_KEY=aigerim.sign.pem ;;
+        *) die 2 "DEMO_KEYS=$DEMO_KEYS: expected gost or rsa." ;;
+    esac
 else
     STEPS=7
     case ${DEMO_KEYS:-gost} in
@@ -138,7 +156,7 @@ fi
 curl -sS -o /dev/null --max-time 10 "$BASE/healthz" 2>/dev/null ||
     die 2 "no server answers at $BASE." \
         "Start one on the embedded default with:  cargo run --release -p api" \
-        "or pass its address:  demo/walkthrough.sh ${OTP_FLAG:-}http://HOST:PORT"
+        "or pass its address:  demo/walkthrough.sh ${MODE_FLAG:-}http://HOST:PORT"
 
 # json_py CODE ARGS...: runs a small Python program over JSON given as arguments.
 json_py() { python3 -c "import json, sys
@@ -243,6 +261,96 @@ show_sms() {
 }
 
 RKA=0201900148270042 # Aigerim's flat in the demo data set
+
+# sign_in_with_key N KEY_FILE NAME IIN: steps N and N+1, a sign-in challenge signed with KEY_FILE
+# and the sign-in with it (--consent); sets TOKEN to NAME's session.
+sign_in_with_key() {
+    local challenge_id cms response
+    TOKEN="" # no one is signed in while the next person signs in
+    step "$1" "createAuthChallenge: a sign-in challenge for $3 (IIN $4), to be signed with an AUTHENTICATION key"
+    response=$(gql 'mutation { createAuthChallenge { challenge { id payload text expiresAt } userErrors { code field message } } }')
+    show "$response" createAuthChallenge
+    challenge_id=$(field "$response" data.createAuthChallenge.challenge.id)
+    cms=$(sign "$2" "$(field "$response" data.createAuthChallenge.challenge.payload)")
+    echo "   (signed the decoded payload with demo/pki/$2: ${#cms} characters of base64 CMS)"
+
+    step $(($1 + 1)) "loginWithSignature: $3 signs in with the signed challenge; her token goes in 'authorization: Bearer'"
+    response=$(gql 'mutation($input: LoginWithSignatureInput!) { loginWithSignature(input: $input) { token expiresAt person { iin surname givenName } userErrors { code field message } } }' \
+        "$(json_py 'print(json.dumps({"input": {"challengeId": sys.argv[1], "cms": sys.argv[2]}}))' "$challenge_id" "$cms")")
+    show "$response" loginWithSignature
+    TOKEN=$(field "$response" data.loginWithSignature.token)
+}
+
+if $CONSENT; then
+    OWNER_IIN=871008401427 AREA=54.30 # Aigerim's flat, named by its owner and its area
+
+    sign_in_with_key 1 "$DANA_AUTH_KEY" Dana 061211600012
+    DANA_TOKEN=$TOKEN
+
+    step 3 "createApplication: Dana's draft for permanent registration at Aigerim's flat, named by its owner's IIN $OWNER_IIN and its area $AREA m²"
+    R=$(gql 'mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id number version status missingRequirements { code message } } userErrors { code field message } } }' \
+        "{\"input\": {\"kind\": \"PERMANENT\", \"address\": {\"ownerIin\": \"$OWNER_IIN\", \"area\": \"$AREA\"}, \"personalDataConsent\": true}}")
+    show "$R" createApplication
+    APPLICATION_ID=$(field "$R" data.createApplication.application.id)
+    VERSION=$(field "$R" data.createApplication.application.version)
+    [ "$(field "$R" data.createApplication.application.missingRequirements)" = "[]" ] ||
+        die 1 "the draft cannot be submitted yet: see missingRequirements above."
+
+    step 4 "prepareSigning: what Dana signs ('text' is shown to her; the decoded 'payload' is signed with a SIGNATURE key)"
+    R=$(gql 'mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload text digest expiresAt allowedMethods keyRequirements { purpose iin } } userErrors { code field message } } }' \
+        "$(json_py 'print(json.dumps({"input": {"applicationId": sys.argv[1], "version": int(sys.argv[2])}}))' "$APPLICATION_ID" "$VERSION")")
+    show "$R" prepareSigning
+    SIGNING_REQUEST_ID=$(field "$R" data.prepareSigning.signingRequest.id)
+    CMS=$(sign "$DANA_SIGN_KEY" "$(field "$R" data.prepareSigning.signingRequest.payload)")
+    echo "   (signed the decoded payload with demo/pki/$DANA_SIGN_KEY: ${#CMS} characters of base64 CMS)"
+
+    step 5 "submitApplication: Dana submits it with that signature; the flat is Aigerim's, so it waits for her consent"
+    R=$(gql 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id number status statusLabel submittedAt consents { id status deadline ownerDisplayName } } userErrors { code field message } } }' \
+        "$(json_py 'print(json.dumps({"input": {"signingRequestId": sys.argv[1], "signature": {"cms": sys.argv[2]}}}))' "$SIGNING_REQUEST_ID" "$CMS")")
+    show "$R" submitApplication
+    STATUS=$(field "$R" data.submitApplication.application.status)
+    [ "$STATUS" = AWAITING_CONSENTS ] || die 1 "the application's status is $STATUS, not AWAITING_CONSENTS."
+    CONSENT_ID=$(json_py '
+consents = json.loads(sys.argv[1])["data"]["submitApplication"]["application"]["consents"]
+print(consents[0]["id"] if len(consents) == 1 else "")' "$R") || exit 1
+    [ -n "$CONSENT_ID" ] || die 1 "the application does not wait for exactly one consent: see consents above."
+
+    sign_in_with_key 6 "$AIGERIM_AUTH_KEY" Aigerim "$OWNER_IIN" # the flat's owner
+
+    step 8 "myConsents: the consents waiting for Aigerim (status PENDING), newest first; Dana's is among them"
+    R=$(gql 'query { myConsents(status: PENDING) { totalCount edges { node { id status applicantName deadline } } } }')
+    show "$R" myConsents
+    json_py '
+edges = json.loads(sys.argv[1])["data"]["myConsents"]["edges"]
+sys.exit(0 if any(edge["node"]["id"] == sys.argv[2] for edge in edges) else 1)' "$R" "$CONSENT_ID" ||
+        die 1 "the consent $CONSENT_ID that Dana's application waits for is not among Aigerim's pending consents."
+
+    step 9 "prepareConsentSigning: what Aigerim signs to consent (EDS only; the decoded 'payload' is signed with a SIGNATURE key)"
+    R=$(gql 'mutation($input: PrepareConsentSigningInput!) { prepareConsentSigning(input: $input) { signingRequest { id payload text allowedMethods keyRequirements { iin } } userErrors { code field message } clientMutationId } }' \
+        "$(json_py 'print(json.dumps({"input": {"consentId": sys.argv[1]}}))' "$CONSENT_ID")")
+    show "$R" prepareConsentSigning
+    SIGNING_REQUEST_ID=$(field "$R" data.prepareConsentSigning.signingRequest.id)
+    CMS=$(sign "$AIGERIM_SIGN_KEY" "$(field "$R" data.prepareConsentSigning.signingRequest.payload)")
+    echo "   (signed the decoded payload with demo/pki/$AIGERIM_SIGN_KEY: ${#CMS} characters of base64 CMS)"
+
+    step 10 "signConsent: Aigerim gives her consent with that signature; the last consent sends the application to review"
+    R=$(gql 'mutation($input: SignConsentInput!) { signConsent(input: $input) { consent { id status decidedAt } userErrors { code field message } clientMutationId } }' \
+        "$(json_py 'print(json.dumps({"input": {"signingRequestId": sys.argv[1], "signature": {"cms": sys.argv[2]}}}))' "$SIGNING_REQUEST_ID" "$CMS")")
+    show "$R" signConsent
+    STATUS=$(field "$R" data.signConsent.consent.status)
+    [ "$STATUS" = GIVEN ] || die 1 "the consent's status is $STATUS, not GIVEN."
+
+    step 11 "application: Dana reads it back, with its consent and status history"
+    TOKEN=$DANA_TOKEN
+    R=$(gql 'query($id: ID!) { application(id: $id) { number status consents { status } history(first: 10) { edges { node { from to actorRole } } } } }' \
+        "$(json_py 'print(json.dumps({"id": sys.argv[1]}))' "$APPLICATION_ID")")
+    show "$R" application
+    STATUS=$(field "$R" data.application.status)
+    [ "$STATUS" = IN_REVIEW ] || die 1 "the application's status is $STATUS, not IN_REVIEW."
+    echo
+    echo "Done: application $(field "$R" data.application.number) is IN_REVIEW (Aigerim, the flat's owner, consented)."
+    exit 0
+fi
 
 if $OTP; then
     step 1 "requestOtp: a sign-in code by SMS to the phone of IIN 871008401427 (the answer does not say whether one went)"

@@ -2,7 +2,8 @@
 //! files a draft, signs it and submits it. Once through the API from Rust, and once by running
 //! the real `demo/walkthrough.sh` (curl, python3 and `eds-sign`) against a live server; and the
 //! script's SMS path (`--otp`: codes from the development outbox, read with `registration-api
-//! dev-outbox`), also against a live server.
+//! dev-outbox`) and its consent path (`--consent`: Dana applies at Aigerim's flat, Aigerim
+//! consents), also against a live server.
 
 use crate::helpers::{RemoveFolder, peer_available, spawn_demo_app};
 use base64::Engine;
@@ -680,4 +681,154 @@ async fn the_walkthrough_script_says_how_to_build_a_missing_eds_sign() {
         "{stderr}"
     );
     assert!(output.stdout.is_empty(), "nothing ran before the check");
+}
+
+#[actix_web::test]
+async fn the_walkthrough_script_takes_an_application_to_a_consent() {
+    let Some(eds_sign) = script_prerequisites("the walk-through script's consent") else {
+        return;
+    };
+    let app = spawn_demo_app().await;
+    let output = run_script(
+        vec![
+            "--consent".to_owned(),
+            format!("http://127.0.0.1:{}", app.port),
+        ],
+        vec![("EDS_SIGN", eds_sign.into())],
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the script failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+
+    let steps = steps(&stdout);
+    let numbers: Vec<(usize, usize)> = steps.iter().map(|s| (s.number, s.of)).collect();
+    assert_eq!(
+        numbers,
+        (1..=11).map(|n| (n, 11)).collect::<Vec<_>>(),
+        "{stdout}"
+    );
+    let operations = [
+        "createAuthChallenge",
+        "loginWithSignature",
+        "createApplication",
+        "prepareSigning",
+        "submitApplication",
+        "createAuthChallenge",
+        "loginWithSignature",
+        "myConsents",
+        "prepareConsentSigning",
+        "signConsent",
+        "application",
+    ];
+    for (step, operation) in steps.iter().zip(operations) {
+        assert!(
+            step.title.starts_with(&format!("{operation}: ")),
+            "step {}: {}",
+            step.number,
+            step.title
+        );
+    }
+    let payloads: Vec<&Value> = steps
+        .iter()
+        .zip(operations)
+        .map(|(step, operation)| payload(step, operation))
+        .collect();
+    let [
+        _,
+        dana,
+        created,
+        _,
+        submitted,
+        _,
+        aigerim,
+        pending,
+        prepared,
+        signed,
+        read_back,
+    ] = payloads[..]
+    else {
+        panic!("eleven steps: {stdout}");
+    };
+
+    // Dana files at Aigerim's flat, named by its owner and area: it waits for Aigerim's consent.
+    assert_eq!(dana["person"]["iin"], "061211600012", "{dana}");
+    assert_eq!(created["application"]["status"], "DRAFT", "{created}");
+    assert_eq!(
+        created["application"]["missingRequirements"],
+        json!([]),
+        "{created}"
+    );
+    let application = &submitted["application"];
+    assert_eq!(application["status"], "AWAITING_CONSENTS", "{submitted}");
+    let consents = application["consents"].as_array().expect("consents");
+    assert_eq!(consents.len(), 1, "{submitted}");
+    let consent = &consents[0];
+    assert_eq!(consent["status"], "PENDING", "{submitted}");
+    assert!(consent["deadline"].is_string(), "{submitted}");
+
+    // Aigerim finds it among her pending consents, and gives it with her signing key.
+    assert_eq!(aigerim["person"]["iin"], "871008401427", "{aigerim}");
+    assert_eq!(pending["totalCount"], 1, "{pending}");
+    let listed = &pending["edges"][0]["node"];
+    assert_eq!(listed["id"], consent["id"], "{pending}");
+    assert_eq!(listed["status"], "PENDING", "{pending}");
+    assert!(listed["applicantName"].is_string(), "{pending}");
+    let request = &prepared["signingRequest"];
+    assert_eq!(request["allowedMethods"], json!(["EDS"]), "{prepared}");
+    assert_eq!(
+        request["keyRequirements"]["iin"], "871008401427",
+        "{prepared}"
+    );
+    assert_eq!(signed["consent"]["id"], consent["id"], "{signed}");
+    assert_eq!(signed["consent"]["status"], "GIVEN", "{signed}");
+    assert!(signed["consent"]["decidedAt"].is_string(), "{signed}");
+    // Both signed in and signed with their GOST 2015-512 keys.
+    for key in ["dana.gost.pem", "aigerim.gost.pem"] {
+        assert_eq!(
+            stdout
+                .matches(&format!("signed the decoded payload with demo/pki/{key}"))
+                .count(),
+            2,
+            "{stdout}"
+        );
+    }
+
+    // Dana reads it back: in review, the owner's consent the last change.
+    assert_eq!(read_back["status"], "IN_REVIEW", "{read_back}");
+    assert_eq!(read_back["number"], application["number"], "{read_back}");
+    assert_eq!(
+        read_back["consents"],
+        json!([{ "status": "GIVEN" }]),
+        "{read_back}"
+    );
+    let history: Vec<(&Value, &Value)> = read_back["history"]["edges"]
+        .as_array()
+        .expect("history edges")
+        .iter()
+        .map(|edge| (&edge["node"]["to"], &edge["node"]["actorRole"]))
+        .collect();
+    let to: Vec<&Value> = history.iter().map(|(to, _)| *to).collect();
+    assert_eq!(
+        to,
+        [
+            &json!("DRAFT"),
+            &json!("SUBMITTED"),
+            &json!("AWAITING_CONSENTS"),
+            &json!("IN_REVIEW")
+        ],
+        "{read_back}"
+    );
+    assert_eq!(history.last().map(|(_, role)| *role), Some(&json!("OWNER")));
+    assert!(
+        stdout.contains(&format!(
+            "Done: application {} is IN_REVIEW (Aigerim, the flat's owner, consented).",
+            application["number"].as_str().expect("a number")
+        )),
+        "{stdout}"
+    );
 }
