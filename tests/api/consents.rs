@@ -324,7 +324,8 @@ async fn a_consent_missing_at_the_deadline_refuses_once_whatever_runs_the_task()
 
         // Gulnar was told by SMS; Nurlan may remind her once a day, she may not.
         let consent = filed["consents"][0]["id"].clone();
-        assert_eq!(sms_to(&app, GULNAR_PHONE).await.len(), 1, "{backend:?}");
+        sms_number(&app, GULNAR_PHONE, 0).await;
+        assert_eq!(outbox(&app, GULNAR_PHONE).await.len(), 1, "{backend:?}");
         let soon = remind(&app, &nurlan, &consent).await;
         assert_eq!(codes(&soon), ["REMINDER_TOO_SOON"], "{soon}");
         assert!(soon["userErrors"][0]["retryAfterSeconds"].as_i64().unwrap() > 86_000);
@@ -337,12 +338,9 @@ async fn a_consent_missing_at_the_deadline_refuses_once_whatever_runs_the_task()
         let nurlan = signed_in(&app, NURLAN).await;
         let reminded = remind(&app, &nurlan, &consent).await;
         assert_eq!(codes(&reminded), Vec::<String>::new(), "{reminded}");
-        let texts = sms_to(&app, GULNAR_PHONE).await;
-        assert_eq!(texts.len(), 2, "{texts:?}");
-        assert!(
-            texts[1].contains(filed["number"].as_str().unwrap()),
-            "{texts:?}"
-        );
+        let (text, _) = sms_number(&app, GULNAR_PHONE, 1).await;
+        assert_eq!(outbox(&app, GULNAR_PHONE).await.len(), 2, "{text}");
+        assert!(text.contains(filed["number"].as_str().unwrap()), "{text}");
 
         // Two instances run the deadline task at once, before and after the deadline.
         let (one, two) = (
@@ -399,25 +397,6 @@ async fn remind(app: &TestApp, token: &str, consent: &Value) -> Value {
     )
     .await["data"]["remindConsent"]
         .clone()
-}
-
-/// The texts of the SMS the development outbox holds for `phone`, oldest first (each leaves
-/// from a task of its own, after the answer: this waits a second for them).
-async fn sms_to(app: &TestApp, phone: &str) -> Vec<String> {
-    use sea_orm::ConnectionTrait;
-    actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
-    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT text FROM sms_outbox WHERE phone = '{phone}' ORDER BY sent_at"),
-        ))
-        .await
-        .unwrap();
-    let _ = db.close().await;
-    rows.iter()
-        .map(|row| row.try_get::<String>("", "text").unwrap())
-        .collect()
 }
 
 /// Another instance's service context on the app's database and clock.
@@ -496,7 +475,10 @@ async fn a_co_owning_applicant_who_signed_by_sms_code_consents_with_eds_too() {
         Some(&nurlan),
     )
     .await;
-    let code = outbox_code(&app, NURLAN_PHONE).await;
+    let code = sms_number(&app, NURLAN_PHONE, 0)
+        .await
+        .1
+        .expect("the signing code");
     let query = format!(
         "mutation($input: SubmitApplicationInput!) {{ submitApplication(input: $input) {{ application {{ {APPLICATION} }} userErrors {{ code }} }} }}"
     );
@@ -518,29 +500,6 @@ async fn a_co_owning_applicant_who_signed_by_sms_code_consents_with_eds_too() {
         .graphql("{ myConsents { totalCount } }", json!({}), Some(&nurlan))
         .await;
     assert_eq!(mine["data"]["myConsents"]["totalCount"], 1, "{mine}");
-}
-
-/// The newest code the development outbox holds for `phone`.
-async fn outbox_code(app: &TestApp, phone: &str) -> String {
-    use sea_orm::ConnectionTrait;
-    for _ in 0..100 {
-        let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
-        let row = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                format!(
-                    "SELECT code FROM sms_outbox WHERE phone = '{phone}' ORDER BY sent_at DESC"
-                ),
-            ))
-            .await
-            .unwrap();
-        let _ = db.close().await;
-        if let Some(row) = row {
-            return row.try_get("", "code").unwrap();
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no SMS to {phone}");
 }
 
 #[actix_web::test]

@@ -728,3 +728,45 @@ impl Drop for RemoveFolder {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The SMS the development outbox holds for `phone`, oldest first: (text, code; no code for
+/// a notice such as a consent's).
+pub async fn outbox(app: &TestApp, phone: &str) -> Vec<(String, Option<String>)> {
+    let db = Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            match db.get_database_backend() {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "SELECT text, code FROM sms_outbox WHERE phone = $1 ORDER BY sent_at"
+                }
+                _ => "SELECT text, code FROM sms_outbox WHERE phone = ? ORDER BY sent_at",
+            },
+            [phone.into()],
+        ))
+        .await
+        .expect("the outbox");
+    let _ = db.close().await;
+    rows.iter()
+        .map(|row| {
+            (
+                row.try_get("", "text").expect("a text"),
+                row.try_get("", "code").expect("a code column"),
+            )
+        })
+        .collect()
+}
+
+/// The `nth` SMS to `phone` (0: the first), waiting for it: an SMS leaves from a task of its
+/// own, after the response.
+pub async fn sms_number(app: &TestApp, phone: &str, nth: usize) -> (String, Option<String>) {
+    for _ in 0..100 {
+        if let Some(sms) = outbox(app, phone).await.get(nth) {
+            return sms.clone();
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no SMS number {nth} to {phone}");
+}

@@ -95,45 +95,13 @@ async fn login_with_otp(app: &TestApp, challenge: &Value, code: &str) -> Value {
         .clone()
 }
 
-/// The SMS the development outbox holds for `phone`, oldest first: (text, code).
-async fn outbox(app: &TestApp, phone: &str) -> Vec<(String, String)> {
-    let db = Database::connect(&app.database_url)
-        .await
-        .expect("the test database");
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_sql_and_values(
-            db.get_database_backend(),
-            match db.get_database_backend() {
-                sea_orm::DatabaseBackend::Postgres => {
-                    "SELECT text, code FROM sms_outbox WHERE phone = $1 ORDER BY sent_at"
-                }
-                _ => "SELECT text, code FROM sms_outbox WHERE phone = ? ORDER BY sent_at",
-            },
-            [phone.into()],
-        ))
-        .await
-        .expect("the outbox");
-    let _ = db.close().await;
-    rows.iter()
-        .map(|row| {
-            (
-                row.try_get("", "text").expect("a text"),
-                row.try_get("", "code").expect("a code"),
-            )
-        })
-        .collect()
-}
-
-/// The code of the `nth` SMS to `phone` (0: the first), waiting for it: the SMS leaves after the
-/// response.
+/// The text and code of the `nth` SMS to `phone` (0: the first), waiting for it.
 async fn code_of(app: &TestApp, phone: &str, nth: usize) -> (String, String) {
-    for _ in 0..100 {
-        if let Some(sms) = outbox(app, phone).await.get(nth) {
-            return sms.clone();
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no SMS number {nth} to {phone}");
+    let (text, code) = sms_number(app, phone, nth).await;
+    (
+        text,
+        code.expect("a one-time password SMS carries its code"),
+    )
 }
 
 /// Some other code than `code`.

@@ -267,6 +267,26 @@ fn steps(stdout: &str) -> Vec<Step> {
     steps
 }
 
+/// The script's stdout and steps, once it exited 0 having printed steps 1 to `count` of
+/// `count`.
+fn succeeded_in_steps(output: &Output, count: usize) -> (String, Vec<Step>) {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the script failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    let steps = steps(&stdout);
+    let numbers: Vec<(usize, usize)> = steps.iter().map(|s| (s.number, s.of)).collect();
+    assert_eq!(
+        numbers,
+        (1..=count).map(|n| (n, count)).collect::<Vec<_>>(),
+        "{stdout}"
+    );
+    (stdout, steps)
+}
+
 /// The one response a step printed.
 fn response(step: &Step) -> &Value {
     assert_eq!(step.responses.len(), 1, "step {}: {step:?}", step.number);
@@ -295,21 +315,7 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
     };
     let app = spawn_demo_app().await;
     let output = run_walkthrough(format!("http://127.0.0.1:{}", app.port), eds_sign).await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the script failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-
-    let steps = steps(&stdout);
-    let numbers: Vec<(usize, usize)> = steps.iter().map(|s| (s.number, s.of)).collect();
-    assert_eq!(
-        numbers,
-        (1..=7).map(|n| (n, 7)).collect::<Vec<_>>(),
-        "{stdout}"
-    );
+    let (stdout, steps) = succeeded_in_steps(&output, 7);
     for step in &steps {
         let response = response(step);
         assert!(
@@ -435,21 +441,7 @@ async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
         registration_api,
     )
     .await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the script failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-
-    let steps = steps(&stdout);
-    let numbers: Vec<(usize, usize)> = steps.iter().map(|s| (s.number, s.of)).collect();
-    assert_eq!(
-        numbers,
-        (1..=8).map(|n| (n, 8)).collect::<Vec<_>>(),
-        "{stdout}"
-    );
+    let (stdout, steps) = succeeded_in_steps(&output, 8);
     let operations = [
         "requestOtp",
         "loginWithOtp",
@@ -697,21 +689,7 @@ async fn the_walkthrough_script_takes_an_application_to_a_consent() {
         vec![("EDS_SIGN", eds_sign.into())],
     )
     .await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the script failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-
-    let steps = steps(&stdout);
-    let numbers: Vec<(usize, usize)> = steps.iter().map(|s| (s.number, s.of)).collect();
-    assert_eq!(
-        numbers,
-        (1..=11).map(|n| (n, 11)).collect::<Vec<_>>(),
-        "{stdout}"
-    );
+    let (stdout, steps) = succeeded_in_steps(&output, 11);
     let operations = [
         "createAuthChallenge",
         "loginWithSignature",

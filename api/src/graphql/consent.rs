@@ -275,6 +275,14 @@ pub struct ConsentPayload {
 }
 
 impl ConsentPayload {
+    fn decided(consent: consent::Model, client_mutation_id: Option<String>) -> Self {
+        ConsentPayload {
+            consent: Some(Consent(consent)),
+            user_errors: Vec::new(),
+            client_mutation_id,
+        }
+    }
+
     fn refused(error: UserError, client_mutation_id: Option<String>) -> Self {
         ConsentPayload {
             consent: None,
@@ -301,6 +309,15 @@ const MAX_REASON_CHARS: usize = 1000;
 /// Consent mutations.
 #[derive(Default, Debug)]
 pub struct ConsentMutation;
+
+/// Where a consent mutation names its consent.
+const CONSENT: &[&str] = &["input", "consentId"];
+
+/// The consent a mutation names, or `NOT_FOUND` about `input.consentId`.
+fn consent_id(id: &ID, locale: super::locale::Locale) -> Result<uuid::Uuid, UserError> {
+    ids::decode_kind(id, KIND)
+        .ok_or_else(|| UserError::new(UserErrorCode::NotFound, CONSENT, locale, None))
+}
 
 fn consent_error(
     error: ConsentError,
@@ -330,19 +347,14 @@ impl ConsentMutation {
         let viewer = signed_in(ctx, Operation::PrepareConsentSigning)?;
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        const CONSENT: &[&str] = &["input", "consentId"];
         let refused = |error: UserError| PrepareConsentSigningPayload {
             signing_request: None,
             user_errors: vec![error],
             client_mutation_id: echo.clone(),
         };
-        let Some(id) = ids::decode_kind(&input.consent_id, KIND) else {
-            return Ok(refused(UserError::new(
-                UserErrorCode::NotFound,
-                CONSENT,
-                locale,
-                None,
-            )));
+        let id = match consent_id(&input.consent_id, locale) {
+            Ok(id) => id,
+            Err(error) => return Ok(refused(error)),
         };
         match consents::prepare(service(ctx)?, viewer, id).await {
             Ok(request) => Ok(PrepareConsentSigningPayload {
@@ -398,11 +410,7 @@ impl ConsentMutation {
         match consents::sign(service(ctx)?, viewer, id, &cms).await {
             Ok(given) => {
                 tracing::info!("consent given");
-                Ok(ConsentPayload {
-                    consent: Some(Consent(given)),
-                    user_errors: Vec::new(),
-                    client_mutation_id: echo,
-                })
+                Ok(ConsentPayload::decided(given, echo))
             }
             // A signature over something else than this consent (the application's payload,
             // say), or by another set of signers, is not a consent.
@@ -430,20 +438,13 @@ impl ConsentMutation {
         let viewer = signed_in(ctx, Operation::RemindConsent)?;
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        const CONSENT: &[&str] = &["input", "consentId"];
-        let Some(id) = ids::decode_kind(&input.consent_id, KIND) else {
-            return Ok(ConsentPayload::refused(
-                UserError::new(UserErrorCode::NotFound, CONSENT, locale, None),
-                echo,
-            ));
+        let id = match consent_id(&input.consent_id, locale) {
+            Ok(id) => id,
+            Err(error) => return Ok(ConsentPayload::refused(error, echo)),
         };
         let error = match consents::remind(service(ctx)?, viewer, id).await {
             Ok(reminded) => {
-                return Ok(ConsentPayload {
-                    consent: Some(Consent(reminded)),
-                    user_errors: Vec::new(),
-                    client_mutation_id: echo,
-                });
+                return Ok(ConsentPayload::decided(reminded, echo));
             }
             Err(RemindError::Consent(error)) => consent_error(error, CONSENT, locale)?,
             Err(RemindError::TooSoon {
@@ -467,12 +468,9 @@ impl ConsentMutation {
         let viewer = signed_in(ctx, Operation::DeclineConsent)?;
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        const CONSENT: &[&str] = &["input", "consentId"];
-        let Some(id) = ids::decode_kind(&input.consent_id, KIND) else {
-            return Ok(ConsentPayload::refused(
-                UserError::new(UserErrorCode::NotFound, CONSENT, locale, None),
-                echo,
-            ));
+        let id = match consent_id(&input.consent_id, locale) {
+            Ok(id) => id,
+            Err(error) => return Ok(ConsentPayload::refused(error, echo)),
         };
         let reason = match input
             .reason
@@ -493,11 +491,7 @@ impl ConsentMutation {
             }
         };
         match consents::decline(service(ctx)?, viewer, id, reason).await {
-            Ok(declined) => Ok(ConsentPayload {
-                consent: Some(Consent(declined)),
-                user_errors: Vec::new(),
-                client_mutation_id: echo,
-            }),
+            Ok(declined) => Ok(ConsentPayload::decided(declined, echo)),
             Err(error) => Ok(ConsentPayload::refused(
                 consent_error(error, CONSENT, locale)?,
                 echo,

@@ -371,6 +371,15 @@ impl From<sea_orm::DbErr> for ConsentError {
     }
 }
 
+/// Who decides a consent, in the history: an organisation's administration, or an owner.
+fn party_role(organisation: bool) -> ActorRole {
+    if organisation {
+        ActorRole::Administration
+    } else {
+        ActorRole::Owner
+    }
+}
+
 /// Whether the viewer is the party of a consent: the owner it names, or, for an
 /// organisation's, someone signed in for that organisation (a legal-entity session of its
 /// BIN); the signing key's BIN and role decide again when it is signed.
@@ -644,17 +653,15 @@ impl SigningSubject for ConsentSigning {
         signature_id: Uuid,
         now: OffsetDateTime,
     ) -> Result<consent::Model, SignError> {
-        let role = if request.expected_bin.is_some() {
-            ActorRole::Administration
-        } else {
-            ActorRole::Owner
-        };
         let given = decide(
             txn,
             request.subject_id,
             ConsentStatus::Given,
             (Some(signature_id), None),
-            (role, Some(viewer.person_id)),
+            (
+                party_role(request.expected_bin.is_some()),
+                Some(viewer.person_id),
+            ),
             now,
         )
         .await?
@@ -672,11 +679,7 @@ impl SigningSubject for ConsentSigning {
             .await?;
         // DOMAIN: several owners: every co-owner's consent is required
         if pending.is_empty() {
-            let role = if given.party_bin.is_some() {
-                ActorRole::Administration
-            } else {
-                ActorRole::Owner
-            };
+            let role = party_role(given.party_bin.is_some());
             applications::transition(
                 txn,
                 &app,
@@ -798,11 +801,7 @@ pub async fn decline(
     let Some(app) = applications::lock(&txn, found.application_id).await? else {
         return Err(ConsentError::NotFound);
     };
-    let role = if found.party_bin.is_some() {
-        ActorRole::Administration
-    } else {
-        ActorRole::Owner
-    };
+    let role = party_role(found.party_bin.is_some());
     let Some(declined) = decide(
         &txn,
         found.id,
@@ -986,12 +985,12 @@ async fn tell_owner(
     pending: &consent::Model,
     app: &application::Model,
     now: OffsetDateTime,
-) -> Result<bool, InternalError> {
+) -> Result<Told, InternalError> {
     let Some(iin) = &pending.party_iin else {
-        return Ok(false);
+        return Ok(Told::NoPhone);
     };
     let Some(phone) = person_by_iin(ctx, iin).await?.and_then(|p| p.phone) else {
-        return Ok(false);
+        return Ok(Told::NoPhone);
     };
     let claimed = consent::Entity::update_many()
         .col_expr(consent::Column::LastRemindedAt, Expr::value(now))
@@ -1005,7 +1004,7 @@ async fn tell_owner(
         .exec(&ctx.db)
         .await?;
     if claimed.rows_affected != 1 {
-        return Ok(false);
+        return Ok(Told::NotDue);
     }
     let message = crate::sms::SmsMessage {
         phone,
@@ -1019,7 +1018,18 @@ async fn tell_owner(
             tracing::warn!(phone = %crate::sms::mask_phone(&message.phone), %error, "consent SMS not sent");
         }
     });
-    Ok(true)
+    Ok(Told::Sent)
+}
+
+/// What [`tell_owner`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Told {
+    /// An SMS is on its way.
+    Sent,
+    /// The owner has no phone in the registry mirror (or is an organisation).
+    NoPhone,
+    /// The owner was told less than [`REMINDER_INTERVAL`] ago, or it is no longer pending.
+    NotDue,
 }
 
 /// Why a reminder was not sent.
@@ -1066,22 +1076,16 @@ pub async fn remind(
         return Err(ConsentError::AlreadyDecided.into());
     }
     let now = ctx.clock.now();
-    if !tell_owner(ctx, &found, &app, now).await? {
-        let has_phone = match &found.party_iin {
-            Some(iin) => person_by_iin(ctx, iin)
-                .await?
-                .and_then(|p| p.phone)
-                .is_some(),
-            None => false,
-        };
-        if !has_phone {
-            return Err(RemindError::NoPhone);
+    match tell_owner(ctx, &found, &app, now).await? {
+        Told::Sent => {}
+        Told::NoPhone => return Err(RemindError::NoPhone),
+        Told::NotDue => {
+            let next = found.last_reminded_at.unwrap_or(now) + REMINDER_INTERVAL;
+            let seconds = (next - now).whole_seconds().max(1);
+            return Err(RemindError::TooSoon {
+                retry_after_seconds: u32::try_from(seconds).unwrap_or(u32::MAX),
+            });
         }
-        let next = found.last_reminded_at.unwrap_or(now) + REMINDER_INTERVAL;
-        let seconds = (next - now).whole_seconds().max(1);
-        return Err(RemindError::TooSoon {
-            retry_after_seconds: u32::try_from(seconds).unwrap_or(u32::MAX),
-        });
     }
     Ok(consent::Entity::find_by_id(found.id)
         .one(&ctx.db)
