@@ -287,6 +287,26 @@ async fn a_declined_consent_refuses_the_application_with_its_ground_and_reason()
     let filed = submitted(&app, &nurlan, NURLAN, json!({ "rka": THEIR_FLAT })).await;
     let consent = filed["consents"][0]["id"].clone();
     let gulnar = signed_in(&app, GULNAR).await;
+    // Bad input changes nothing: a reason with a control character, a consent id of another
+    // kind.
+    let bad = app
+        .graphql(
+            "mutation($input: DeclineConsentInput!) { declineConsent(input: $input) { consent { id } userErrors { code field } } }",
+            json!({ "input": { "consentId": consent, "reason": "нет\u{0007}" } }),
+            Some(&gulnar),
+        )
+        .await;
+    assert_eq!(
+        bad["data"]["declineConsent"]["userErrors"],
+        json!([{ "code": "BAD_USER_INPUT", "field": ["input", "reason"] }]),
+        "{bad}"
+    );
+    let wrong_kind = decline(&app, &gulnar, &filed["id"]).await;
+    assert_eq!(codes(&wrong_kind), ["NOT_FOUND"]);
+    assert_eq!(
+        codes(&remind(&app, &nurlan, &filed["id"]).await),
+        ["NOT_FOUND"]
+    );
     let declined = decline(&app, &gulnar, &consent).await;
     assert_eq!(codes(&declined), Vec::<String>::new(), "{declined}");
     assert_eq!(declined["consent"]["status"], "DECLINED");
