@@ -117,6 +117,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let service = ServiceContext {
             sms: Arc::clone(&otp.sms),
+            representation: registries.clone(),
             properties: registries,
             db,
             clock,

@@ -100,7 +100,7 @@ fn migrate_and_import_are_idempotent_and_bad_rows_are_reported_by_line() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let lines = info_lines(&first);
     assert!(
-        lines.len() == 1 && lines[0].contains("persons 7 created"),
+        lines.len() == 1 && lines[0].contains("persons 9 created"),
         "{lines:?}"
     );
     let second = run(&db, &["import", demo]);

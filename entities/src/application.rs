@@ -47,6 +47,10 @@ pub struct Model {
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
     pub submitted_at: Option<TimeDateTimeWithTimeZone>,
+    /// How many times the owner check found a registry not answering.
+    pub owner_check_attempts: i32,
+    /// When to ask the registry again (backoff), while it does not answer.
+    pub owner_check_next_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,7 @@
 //! A consent an application needs: from an owner of the dwelling (by IIN) or a hostel's
 //! administration (by BIN), signed with EDS only. Never deleted.
 
-use crate::enums::ConsentStatus;
+use crate::enums::{ConsentAuthority, ConsentStatus};
 use sea_orm::entity::prelude::*;
 
 /// One consent.
@@ -29,6 +29,14 @@ pub struct Model {
     /// When the owner was last told by SMS that it waits (at creation, then by
     /// `remindConsent`, at most once a day).
     pub last_reminded_at: Option<TimeDateTimeWithTimeZone>,
+    /// Who signed or declined it: the party, or a representative of theirs.
+    pub signer_iin: Option<String>,
+    /// Under what authority the signer decided it.
+    pub authority: Option<ConsentAuthority>,
+    /// The number of the power of attorney, when an attorney decided it.
+    pub authority_number: Option<String>,
+    /// The date of that power of attorney.
+    pub authority_date: Option<TimeDate>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

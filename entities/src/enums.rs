@@ -182,6 +182,43 @@ pub enum ConsentStatus {
     Expired,
 }
 
+/// `consent.authority`: under what authority a consent was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ConsentAuthority {
+    /// The party itself: the owner or tenant, or the organisation's administration.
+    #[sea_orm(string_value = "PARTY")]
+    Party,
+    /// A parent of an owner who is a minor.
+    #[sea_orm(string_value = "PARENT")]
+    Parent,
+    /// A guardian of a minor or of a person recognised incapacitated.
+    #[sea_orm(string_value = "GUARDIAN")]
+    Guardian,
+    /// A trustee of a person of limited capacity.
+    #[sea_orm(string_value = "TRUSTEE")]
+    Trustee,
+    /// An attorney under a notarised power of attorney.
+    #[sea_orm(string_value = "POWER_OF_ATTORNEY")]
+    PowerOfAttorney,
+}
+
+/// `legal_representative.basis`: why the registry names someone a person's legal
+/// representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RepresentationBasis {
+    /// A parent (of a minor).
+    #[sea_orm(string_value = "PARENT")]
+    Parent,
+    /// A guardian (of a minor, or of a person recognised incapacitated by a court).
+    #[sea_orm(string_value = "GUARDIAN")]
+    Guardian,
+    /// A trustee (of a person whose capacity a court limited).
+    #[sea_orm(string_value = "TRUSTEE")]
+    Trustee,
+}
+
 /// `application.refusal_reason`: why, within its ground, an application was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
@@ -194,6 +231,8 @@ pub enum RefusalReason {
     ConsentDeclined,
     #[sea_orm(string_value = "CONSENT_MISSING")]
     ConsentMissing,
+    #[sea_orm(string_value = "NOT_IN_TENANTS_HOUSEHOLD")]
+    NotInTenantsHousehold,
 }
 
 /// `signing_request.key_purpose`.

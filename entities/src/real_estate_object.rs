@@ -29,6 +29,14 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::real_estate_owner::Entity")]
     Owner,
+    #[sea_orm(has_many = "super::real_estate_tenant::Entity")]
+    Tenant,
+}
+
+impl Related<super::real_estate_tenant::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
 }
 
 impl Related<super::real_estate_owner::Entity> for Entity {

@@ -16,6 +16,7 @@ mod m20261201_000005_sms_outbox;
 mod m20261201_000006_otp;
 mod m20261201_000007_events;
 mod m20261201_000008_consents;
+mod m20261201_000009_tenants_and_representatives;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_otp::Migration),
             Box::new(m20261201_000007_events::Migration),
             Box::new(m20261201_000008_consents::Migration),
+            Box::new(m20261201_000009_tenants_and_representatives::Migration),
         ]
     }
 }

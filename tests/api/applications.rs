@@ -911,8 +911,12 @@ async fn bad_input_on_every_argument_is_a_user_error() {
             json!(["input", "address", "area"]),
         ),
         (
-            json!({ "address": { "rka": AIGERIM_FLAT, "ownerIin": AIGERIM } }),
+            json!({ "address": { "rka": AIGERIM_FLAT, "ownerIin": AIGERIM, "area": "54.30" } }),
             json!(["input", "address"]),
+        ),
+        (
+            json!({ "address": { "rka": AIGERIM_FLAT, "ownerIin": "821214240092" } }),
+            json!(["input", "address", "ownerIin"]),
         ),
         (
             json!({ "representation": { "kind": "LEGAL_REPRESENTATIVE_OF_CHILD", "subjectIin": "123" } }),

@@ -1,5 +1,6 @@
 //! Owners' consents end to end: the owner check at submission, consents signed with EDS or
-//! declined, the deadline applied once by the clock, a hostel's administration.
+//! declined, the deadline applied once by the clock, a hostel's administration, a tenant of
+//! state housing, a minor owner's parent and an attorney.
 
 use crate::helpers::*;
 use api::core::{Clock, ManualClock};
@@ -20,11 +21,23 @@ const GULNAR_PHONE: &str = "+77019302245";
 const THEIR_FLAT: &str = "0101200057310097";
 /// Dana: owns nothing.
 const DANA: &str = "061211600012";
-/// The hostel whose administration (BIN 940140000385) consents instead of an owner.
+/// The hostel whose administration consents instead of an owner, with a key of the head or an
+/// employee (the demo data's configuration for it).
 const HOSTEL: &str = "0101300211840015";
-const HOSTEL_BIN: &str = "940140000385";
-/// Erlan: an employee of that organisation.
+const HOSTEL_BIN: &str = "050740003216";
+/// Erlan: an employee of that organisation; also the tenant of a state rental flat, and Bolat's
+/// attorney.
 const ERLAN: &str = "850315300019";
+/// The state rental flat (owned by an akimat) Erlan rents, with his wife Madina in the lease.
+const RENTAL_FLAT: &str = "0101100072450031";
+const MADINA: &str = "880422400230";
+/// The house Gulnar owns with her daughter Әлия, a minor whose parents are Nurlan and Gulnar.
+const GULNAR_HOUSE: &str = "0101400118620004";
+const ALIYA: &str = "120914600121";
+/// The family house of Bolat, Asel and Aigerim.
+const FAMILY_HOUSE: &str = "0201800033100027";
+const BOLAT: &str = "540302300122";
+const ASEL: &str = "581127400039";
 
 const APPLICATION: &str = "id number status version refusalGround refusalReason consents { id status deadline ownerDisplayName } history { edges { node { from to actorRole reason } } }";
 
@@ -92,7 +105,7 @@ async fn prepare_consent(app: &TestApp, token: &str, consent: &Value) -> Value {
 
 async fn sign_consent(app: &TestApp, token: &str, request: &Value, signature: Value) -> Value {
     app.graphql(
-        "mutation($input: SignConsentInput!) { signConsent(input: $input) { consent { id status decidedAt } userErrors { code field message } } }",
+        "mutation($input: SignConsentInput!) { signConsent(input: $input) { consent { id status decidedAt authority powerOfAttorney { number issuedOn } } userErrors { code field message } } }",
         json!({ "input": { "signingRequestId": request, "signature": signature } }),
         Some(token),
     )
@@ -428,6 +441,7 @@ async fn instance(app: &TestApp, clock: Arc<ManualClock>) -> api::core::ServiceC
     ServiceContext {
         sms: Arc::new(api::core::sms::DevOutbox::new(db.clone(), clock.clone())),
         properties: Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
+        representation: Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
         db,
         trust: Arc::new(
             api::core::trust::TrustStore::load(&Default::default(), clock.now())
@@ -474,6 +488,39 @@ async fn an_owner_not_confirmed_by_iin_and_rka_is_refused_saying_which_check() {
     .await;
     assert_eq!(by_owner["status"], "AWAITING_CONSENTS", "{by_owner}");
     assert_eq!(by_owner["consents"].as_array().unwrap().len(), 1);
+    // By RKA and owner IIN: confirmed for its owner, refused for anyone else's IIN.
+    let by_rka_and_owner = submitted(
+        &app,
+        &dana,
+        DANA,
+        json!({ "rka": AIGERIM_FLAT, "ownerIin": AIGERIM }),
+    )
+    .await;
+    assert_eq!(
+        by_rka_and_owner["status"], "AWAITING_CONSENTS",
+        "{by_rka_and_owner}"
+    );
+    // Someone else's IIN with the RKA is not that address: the draft cannot be signed.
+    let created = app
+        .graphql(
+            "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id version } } }",
+            json!({ "input": { "kind": "PERMANENT", "address": { "rka": AIGERIM_FLAT, "ownerIin": NURLAN }, "personalDataConsent": true } }),
+            Some(&dana),
+        )
+        .await;
+    let draft = &created["data"]["createApplication"]["application"];
+    let refused = app
+        .graphql(
+            "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id } userErrors { code } } }",
+            json!({ "input": { "applicationId": draft["id"], "version": draft["version"] } }),
+            Some(&dana),
+        )
+        .await;
+    assert_eq!(
+        codes(&refused["data"]["prepareSigning"]),
+        ["REQUIREMENTS_MISSING"],
+        "{refused}"
+    );
 }
 
 #[actix_web::test]
@@ -522,68 +569,121 @@ async fn a_co_owning_applicant_who_signed_by_sms_code_consents_with_eds_too() {
     assert_eq!(mine["data"]["myConsents"]["totalCount"], 1, "{mine}");
 }
 
+/// A key of an organisation's `role` for `iin`, for signing in (`auth`) or signing.
+fn organisation_key(iin: &str, bin: &str, role: &str, auth: bool) -> testing::Certificate {
+    use signatures::testing::{KeyUsageBit, nca};
+    let mut builder = pki().legal_entity_sign(iin, bin, role);
+    if auth {
+        builder = builder
+            .key_usage(&[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment])
+            .ext_key_usage(&[nca::EKU_CLIENT_AUTH, nca::EKU_LEGAL_ENTITY, role]);
+    }
+    builder
+        .validity(
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
+        )
+        .issued_by(&pki().intermediate)
+}
+
+/// Signs a consent as `key`'s holder: prepares it and signs the payload.
+async fn consent_with(
+    app: &TestApp,
+    token: &str,
+    consent: &Value,
+    key: &testing::Certificate,
+) -> (Value, Value) {
+    let prepared = prepare_consent(app, token, consent).await;
+    let request = prepared["signingRequest"].clone();
+    assert!(request["id"].is_string(), "{prepared}");
+    let signed = sign_consent(
+        app,
+        token,
+        &request["id"],
+        json!({ "cms": sign(key, &payload_of(&request)) }),
+    )
+    .await;
+    (request, signed)
+}
+
 #[actix_web::test]
-async fn a_hostel_administration_consents_with_a_key_of_its_bin() {
+async fn a_hostel_administration_consents_with_an_employee_key_of_its_bin() {
     let app = spawn_app(Backend::Postgres).await;
     let dana = signed_in(&app, DANA).await;
     let filed = submitted(&app, &dana, DANA, json!({ "rka": HOSTEL })).await;
     assert_eq!(filed["status"], "AWAITING_CONSENTS", "{filed}");
     assert_eq!(
         filed["consents"][0]["ownerDisplayName"],
-        format!("BIN {HOSTEL_BIN}")
+        format!("ТОО «Студенческий городок Астаны» (BIN {HOSTEL_BIN})")
     );
     let consent = filed["consents"][0]["id"].clone();
 
-    // Erlan acts for the organisation with its legal-entity key.
-    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
-    api::core::service::admin::add_officer(&db, ERLAN, HOSTEL_BIN, now())
-        .await
-        .expect("listed");
-    let _ = db.close().await;
-    let login = app.login_with(&officer_auth_certificate()).await;
+    // A commandant signs in with an employee key of the organisation: no officer list needed,
+    // the organisation accepts employee keys. A key of a role it does not accept is turned
+    // away.
+    let refused = app
+        .login_with(&organisation_key(
+            ERLAN,
+            HOSTEL_BIN,
+            testing::nca::ROLE_MAY_SIGN,
+            true,
+        ))
+        .await;
+    assert_eq!(codes(&refused), ["NOT_AN_OFFICER"], "{refused}");
+    let login = app
+        .login_with(&organisation_key(
+            ERLAN,
+            HOSTEL_BIN,
+            testing::nca::ROLE_EMPLOYEE,
+            true,
+        ))
+        .await;
     let erlan = login["token"]
         .as_str()
-        .expect("signed in for the body")
+        .unwrap_or_else(|| panic!("signed in for the organisation: {login}"))
         .to_owned();
     let mine = app
         .graphql(
-            "{ myConsents { totalCount edges { node { id } } } }",
+            "{ myConsents { totalCount edges { node { id ownerDisplayName } } } }",
             json!({}),
             Some(&erlan),
         )
         .await;
+    assert_eq!(mine["data"]["myConsents"]["totalCount"], 1, "{mine}");
     assert_eq!(
         mine["data"]["myConsents"]["edges"][0]["node"]["id"], consent,
         "{mine}"
     );
+    // The same person signed in as a citizen does not see the organisation's consents.
+    let citizen = signed_in(&app, ERLAN).await;
+    let as_citizen = app
+        .graphql("{ myConsents { totalCount } }", json!({}), Some(&citizen))
+        .await;
+    assert_eq!(as_citizen["data"]["myConsents"]["totalCount"], 0);
+
     let prepared = prepare_consent(&app, &erlan, &consent).await;
     let request = &prepared["signingRequest"];
     assert_eq!(request["keyRequirements"]["bin"], HOSTEL_BIN, "{prepared}");
     assert_eq!(
         request["keyRequirements"]["roleOids"],
-        json!([
-            "1.2.398.3.3.4.1.2.1",
-            "1.2.398.3.3.4.1.2.2",
-            "1.2.398.3.3.4.1.2.5"
-        ])
+        json!(["1.2.398.3.3.4.1.2.1", "1.2.398.3.3.4.1.2.5"]),
+        "the organisation's configured roles"
     );
-    // A key of another organisation does not do.
-    let other = pki()
-        .legal_entity_sign(ERLAN, "990240000012", testing::nca::ROLE_EMPLOYEE)
-        .validity(
-            now() - time::Duration::days(1),
-            now() + time::Duration::days(30),
+    // A key of another organisation does not do, nor one of a role it does not accept.
+    for key in [
+        organisation_key(ERLAN, "990240000012", testing::nca::ROLE_EMPLOYEE, false),
+        organisation_key(ERLAN, HOSTEL_BIN, testing::nca::ROLE_MAY_SIGN, false),
+    ] {
+        let refused = sign_consent(
+            &app,
+            &erlan,
+            &request["id"],
+            json!({ "cms": sign(&key, &payload_of(request)) }),
         )
-        .issued_by(&pki().intermediate);
-    let refused = sign_consent(
-        &app,
-        &erlan,
-        &request["id"],
-        json!({ "cms": sign(&other, &payload_of(request)) }),
-    )
-    .await;
-    assert_eq!(codes(&refused), ["SIGNER_MISMATCH"], "{refused}");
-    let key = gost_officer_certificate();
+        .await;
+        assert_eq!(codes(&refused), ["SIGNER_MISMATCH"], "{refused}");
+    }
+    let key = organisation_key(ERLAN, HOSTEL_BIN, testing::nca::ROLE_EMPLOYEE, false);
     let given = sign_consent(
         &app,
         &erlan,
@@ -592,8 +692,212 @@ async fn a_hostel_administration_consents_with_a_key_of_its_bin() {
     )
     .await;
     assert_eq!(codes(&given), Vec::<String>::new(), "{given}");
+    assert_eq!(given["consent"]["authority"], "PARTY");
     let now = application(&app, &dana, &filed["id"]).await;
     assert_eq!(now["status"], "IN_REVIEW", "{now}");
     let last = now["history"]["edges"].as_array().unwrap().last().unwrap()["node"].clone();
     assert_eq!(last["actorRole"], "ADMINISTRATION");
+    // The administration reads the story in its notifications.
+    sequence_events(&app).await;
+    let notes = app
+        .graphql(
+            "{ myNotifications { totalCount } }",
+            json!({}),
+            Some(&erlan),
+        )
+        .await;
+    assert!(
+        notes["data"]["myNotifications"]["totalCount"]
+            .as_i64()
+            .unwrap()
+            >= 2,
+        "{notes}"
+    );
+}
+
+#[actix_web::test]
+async fn a_tenant_of_state_housing_consents_and_only_the_household_may_register() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // Dana names the rental flat by its tenant's IIN and area: confirmed as a dwelling, but
+    // she is not in the lease.
+    let dana = signed_in(&app, DANA).await;
+    let outsider = submitted(
+        &app,
+        &dana,
+        DANA,
+        json!({ "ownerIin": ERLAN, "area": "48.20" }),
+    )
+    .await;
+    assert_eq!(outsider["status"], "REFUSED", "{outsider}");
+    assert_eq!(outsider["refusalGround"], "UNRELIABLE_DOCUMENTS_OR_DATA");
+    assert_eq!(outsider["refusalReason"], "NOT_IN_TENANTS_HOUSEHOLD");
+
+    // Madina, of Erlan's household, names it by RKA and the tenant's IIN: Erlan consents (not
+    // the akimat that owns it).
+    let madina = signed_in(&app, MADINA).await;
+    let filed = submitted(
+        &app,
+        &madina,
+        MADINA,
+        json!({ "rka": RENTAL_FLAT, "ownerIin": ERLAN }),
+    )
+    .await;
+    assert_eq!(filed["status"], "AWAITING_CONSENTS", "{filed}");
+    let consents = filed["consents"].as_array().unwrap();
+    assert_eq!(consents.len(), 1, "the tenant's only: {filed}");
+    let erlan = signed_in(&app, ERLAN).await;
+    let (_, given) = consent_with(&app, &erlan, &consents[0]["id"], &sign_certificate(ERLAN)).await;
+    assert_eq!(codes(&given), Vec::<String>::new(), "{given}");
+    assert_eq!(given["consent"]["status"], "GIVEN");
+    let now = application(&app, &madina, &filed["id"]).await;
+    assert_eq!(now["status"], "IN_REVIEW", "{now}");
+    let last = now["history"]["edges"].as_array().unwrap().last().unwrap()["node"].clone();
+    assert_eq!(last["actorRole"], "OWNER");
+
+    // The tenant applying himself, by RKA alone, needs nobody's consent.
+    let own = submitted(&app, &erlan, ERLAN, json!({ "rka": RENTAL_FLAT })).await;
+    assert_eq!(own["status"], "IN_REVIEW", "{own}");
+    assert_eq!(own["consents"], json!([]));
+}
+
+/// Writes a power of attorney from `principal` to `attorney` into the registry mirror, valid
+/// from `from` to `until` days from today.
+async fn power_of_attorney(
+    app: &TestApp,
+    number: &str,
+    (principal, attorney): (&str, &str),
+    (from, until): (i64, i64),
+) {
+    use sea_orm::ActiveModelTrait;
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    let today = now().date();
+    entities::power_of_attorney::ActiveModel {
+        id: sea_orm::Set(uuid::Uuid::new_v4()),
+        number: sea_orm::Set(number.to_owned()),
+        issued_on: sea_orm::Set(today + time::Duration::days(from)),
+        valid_until: sea_orm::Set(today + time::Duration::days(until)),
+        principal_iin: sea_orm::Set(principal.to_owned()),
+        attorney_iin: sea_orm::Set(attorney.to_owned()),
+        revoked_on: sea_orm::Set(None),
+    }
+    .insert(&db)
+    .await
+    .expect("a power of attorney");
+    let _ = db.close().await;
+}
+
+#[actix_web::test]
+async fn a_parent_consents_for_a_minor_owner_and_an_attorney_for_an_adult_one() {
+    let app = spawn_app(Backend::Postgres).await;
+    let dana = signed_in(&app, DANA).await;
+    // Dana names Gulnar's house by RKA and Gulnar's IIN: Gulnar and her daughter Әлия, a
+    // minor, must consent.
+    let filed = submitted(
+        &app,
+        &dana,
+        DANA,
+        json!({ "rka": GULNAR_HOUSE, "ownerIin": GULNAR }),
+    )
+    .await;
+    assert_eq!(filed["status"], "AWAITING_CONSENTS", "{filed}");
+    assert_eq!(filed["consents"].as_array().unwrap().len(), 2, "{filed}");
+
+    // Nurlan, her father, finds his daughter's consent among his own and reads her name.
+    let nurlan = signed_in(&app, NURLAN).await;
+    let mine = app
+        .graphql(
+            "{ myConsents { totalCount edges { node { id ownerDisplayName } } } }",
+            json!({}),
+            Some(&nurlan),
+        )
+        .await;
+    assert_eq!(mine["data"]["myConsents"]["totalCount"], 1, "{mine}");
+    let aliyas = mine["data"]["myConsents"]["edges"][0]["node"].clone();
+    assert_eq!(aliyas["ownerDisplayName"], "ОМАРОВА ӘЛИЯ", "{mine}");
+    // He was told it waits, as her representative.
+    sequence_events(&app).await;
+    let notes = app
+        .graphql(
+            "{ myNotifications { totalCount } }",
+            json!({}),
+            Some(&nurlan),
+        )
+        .await;
+    assert_eq!(notes["data"]["myNotifications"]["totalCount"], 1, "{notes}");
+    // Dana, the applicant, may read it but not decide it.
+    let not_hers = prepare_consent(&app, &dana, &aliyas["id"]).await;
+    assert_eq!(codes(&not_hers), ["NOT_ALLOWED"], "{not_hers}");
+
+    let (request, given) =
+        consent_with(&app, &nurlan, &aliyas["id"], &sign_certificate(NURLAN)).await;
+    assert_eq!(request["keyRequirements"]["iin"], NURLAN);
+    let signed: Value = serde_json::from_slice(&payload_of(&request)).unwrap();
+    assert_eq!(signed["party"]["iin"], ALIYA, "{signed}");
+    assert_eq!(signed["signer"]["iin"], NURLAN);
+    assert_eq!(signed["signer"]["authority"], "PARENT");
+    assert!(
+        request["text"]
+            .as_str()
+            .unwrap()
+            .contains("как законный представитель"),
+        "{request}"
+    );
+    assert_eq!(codes(&given), Vec::<String>::new(), "{given}");
+    assert_eq!(given["consent"]["authority"], "PARENT");
+
+    let gulnar = signed_in(&app, GULNAR).await;
+    let hers = app
+        .graphql(
+            "{ myConsents(status: PENDING) { edges { node { id } } } }",
+            json!({}),
+            Some(&gulnar),
+        )
+        .await;
+    let hers = hers["data"]["myConsents"]["edges"][0]["node"]["id"].clone();
+    let (_, given) = consent_with(&app, &gulnar, &hers, &sign_certificate(GULNAR)).await;
+    assert_eq!(given["consent"]["authority"], "PARTY", "{given}");
+    let reviewed = application(&app, &dana, &filed["id"]).await;
+    assert_eq!(reviewed["status"], "IN_REVIEW", "{reviewed}");
+
+    // An attorney: Bolat gave Erlan a power of attorney; Asel's to him has expired.
+    power_of_attorney(&app, "НТ-TEST-0001", (BOLAT, ERLAN), (-30, 300)).await;
+    power_of_attorney(&app, "НТ-TEST-0002", (ASEL, ERLAN), (-400, -1)).await;
+    let filed = submitted(
+        &app,
+        &dana,
+        DANA,
+        json!({ "rka": FAMILY_HOUSE, "ownerIin": BOLAT }),
+    )
+    .await;
+    assert_eq!(filed["consents"].as_array().unwrap().len(), 3, "{filed}");
+    let erlan = signed_in(&app, ERLAN).await;
+    let mine = app
+        .graphql(
+            "{ myConsents(status: PENDING) { totalCount edges { node { id } } } }",
+            json!({}),
+            Some(&erlan),
+        )
+        .await;
+    // Bolat's only, and the demo power of attorney (also from Bolat) changes nothing.
+    assert_eq!(mine["data"]["myConsents"]["totalCount"], 1, "{mine}");
+    let bolats = mine["data"]["myConsents"]["edges"][0]["node"]["id"].clone();
+    let (request, given) = consent_with(&app, &erlan, &bolats, &sign_certificate(ERLAN)).await;
+    let signed: Value = serde_json::from_slice(&payload_of(&request)).unwrap();
+    assert_eq!(signed["signer"]["authority"], "POWER_OF_ATTORNEY");
+    assert_eq!(
+        given["consent"]["authority"], "POWER_OF_ATTORNEY",
+        "{given}"
+    );
+    // The newest valid one from Bolat (the demo data's, from June 2026, is older).
+    let number = "НТ-TEST-0001";
+    assert_eq!(
+        given["consent"]["powerOfAttorney"],
+        json!({ "number": number, "issuedOn": (now().date() - time::Duration::days(30)).to_string() }),
+        "{given}"
+    );
+    assert_eq!(signed["signer"]["powerOfAttorney"]["number"], number);
+    assert!(
+        request["text"].as_str().unwrap().contains(number),
+        "{request}"
+    );
 }

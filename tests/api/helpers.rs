@@ -770,3 +770,15 @@ pub async fn sms_number(app: &TestApp, phone: &str, nth: usize) -> (String, Opti
     }
     panic!("no SMS number {nth} to {phone}");
 }
+
+/// Runs the event relay once on a connection of the test's own (the app runs it too, every
+/// second), so that notifications of what was just committed can be read at once.
+pub async fn sequence_events(app: &TestApp) {
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    api::core::service::events::relay::sequence(&db, now())
+        .await
+        .expect("the relay runs");
+    let _ = db.close().await;
+}

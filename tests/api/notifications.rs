@@ -54,15 +54,6 @@ async fn submit_application(app: &TestApp, token: &str) -> String {
     created["number"].as_str().expect("a number").to_owned()
 }
 
-/// Runs the relay once on a connection of the test's own (the app runs it too, every second).
-async fn sequence_events(app: &TestApp) {
-    let db = sea_orm::Database::connect(&app.database_url)
-        .await
-        .expect("the test database");
-    relay::sequence(&db, now()).await.expect("the relay runs");
-    let _ = db.close().await;
-}
-
 async fn list(app: &TestApp, token: &str, variables: Value, language: &str) -> Value {
     let answer = app
         .graphql_with(

@@ -2,7 +2,7 @@
 //! and the settings the workflows need. Nothing here is state that only one instance knows.
 
 use crate::clock::Clock;
-use crate::registries::PropertyRegistry;
+use crate::registries::{PropertyRegistry, RepresentationRegistry};
 use crate::trust::TrustStore;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -77,6 +77,8 @@ pub struct ServiceContext {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub properties: Arc<dyn PropertyRegistry>,
+    /// Legal representatives and powers of attorney: who may consent for an owner.
+    pub representation: Arc<dyn RepresentationRegistry>,
     pub trust: Arc<TrustStore>,
     /// Where SMS go: owners told of consents (one-time passwords take it from their runtime).
     pub sms: Arc<dyn crate::sms::SmsGateway>,

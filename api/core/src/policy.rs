@@ -158,6 +158,7 @@ mod tests {
             person_id: Uuid::new_v4(),
             iin: "871008401427".to_owned(),
             officer_of: officer.then(|| "940140000385".to_owned()),
+            acting_for: officer.then(|| "940140000385".to_owned()),
             auth_method: entities::enums::AuthMethod::Eds,
         })
     }

@@ -12,15 +12,17 @@ use async_trait::async_trait;
 use entities::enums::{ApplicationStatus, RegistrationKind};
 use entities::{application, application_status_change, person};
 use registration_core::context::{ServiceContext, ServiceSettings, VerificationSlots};
-use registration_core::domain::{Area, Iin, Rka};
-use registration_core::registries::{LocalRegistries, Property, PropertyRegistry, RegistryError};
+use registration_core::domain::{Area, Bin, Iin, Rka};
+use registration_core::registries::{
+    LocalRegistries, Organisation, Property, PropertyRegistry, RegistryError,
+};
 use registration_core::service::consents::{self, REGISTRY_RETRY_WINDOW};
 use registration_core::trust::{TrustConfig, TrustStore};
 use registration_core::{Clock, ManualClock, database};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use time::macros::datetime;
 
 /// The registry mirror, or a registry that does not answer while `down` is set.
@@ -28,10 +30,13 @@ use time::macros::datetime;
 struct Flaky {
     inner: LocalRegistries,
     down: AtomicBool,
+    /// How many questions it was asked.
+    asked: AtomicUsize,
 }
 
 impl Flaky {
     fn check(&self) -> Result<(), RegistryError> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
         if self.down.load(Ordering::SeqCst) {
             return Err(RegistryError::Unavailable(
                 "the registry does not answer".into(),
@@ -65,6 +70,10 @@ impl PropertyRegistry for Flaky {
     ) -> Result<HashSet<(Iin, Area)>, RegistryError> {
         self.check()?;
         self.inner.known_owner_areas(pairs).await
+    }
+    async fn organisation(&self, bin: &Bin) -> Result<Option<Organisation>, RegistryError> {
+        self.check()?;
+        self.inner.organisation(bin).await
     }
 }
 
@@ -107,6 +116,7 @@ async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_offi
     let registry = Arc::new(Flaky {
         inner: LocalRegistries::new(db.clone()),
         down: AtomicBool::new(true),
+        asked: AtomicUsize::new(0),
     });
     let ctx = ServiceContext {
         sms: Arc::new(registration_core::sms::DevOutbox::new(
@@ -114,6 +124,7 @@ async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_offi
             clock.clone(),
         )),
         properties: registry.clone(),
+        representation: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),
         trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
@@ -135,11 +146,33 @@ async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_offi
         .unwrap()
         .unwrap();
     assert_eq!(status(&routed), ApplicationStatus::Submitted);
-    clock.advance(time::Duration::minutes(5));
-    assert_eq!(consents::route_pending(&ctx, clock.now()).await.unwrap(), 0);
+    assert_eq!(routed.owner_check_attempts, 1);
+    assert_eq!(
+        routed.owner_check_next_at,
+        Some(clock.now() + consents::registry_backoff(1))
+    );
+    // The maintenance task runs every 10 seconds for 5 minutes, but the registry is asked
+    // again only after each backoff (30 s, 1, 2 min …): at 30 s, 1 min 30 s and 3 min 30 s.
+    let asked_before = registry.asked.load(Ordering::SeqCst);
+    for _ in 0..30 {
+        clock.advance(time::Duration::seconds(10));
+        assert_eq!(consents::route_pending(&ctx, clock.now()).await.unwrap(), 0);
+    }
+    assert_eq!(registry.asked.load(Ordering::SeqCst) - asked_before, 3);
+    let waiting = application::Entity::find_by_id(app.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(waiting.owner_check_attempts, 4);
 
-    // Back within the window: the owner check runs, and Gulnar must consent.
+    // Back within the window: at the next attempt the owner check runs, and Gulnar must
+    // consent.
     registry.down.store(false, Ordering::SeqCst);
+    let next = waiting.owner_check_next_at.expect("asked again later");
+    assert!(next > clock.now(), "not yet due");
+    assert_eq!(consents::route_pending(&ctx, clock.now()).await.unwrap(), 0);
+    clock.advance(next - clock.now());
     assert_eq!(consents::route_pending(&ctx, clock.now()).await.unwrap(), 1);
     let routed = application::Entity::find_by_id(app.id)
         .one(&db)

@@ -22,6 +22,7 @@ async fn expired_challenges_and_ended_sessions_are_deleted_by_the_clock() {
             clock.clone(),
         )),
         properties: Arc::new(LocalRegistries::new(db.clone())),
+        representation: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),
         trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),

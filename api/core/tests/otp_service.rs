@@ -140,6 +140,7 @@ async fn setup(store: Arc<dyn OtpStore>) -> Setup {
             clock.clone(),
         )),
         properties: Arc::new(LocalRegistries::new(db.clone())),
+        representation: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),
         trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),

@@ -187,7 +187,7 @@ impl AuthMutation {
         const CMS: &[&str] = &["input", "cms"];
         let (code, field, detail) = match outcome {
             Ok(signed_in) => {
-                tracing::info!(officer = signed_in.officer_of.is_some(), "signed in");
+                tracing::info!(legal_entity = signed_in.acting_for.is_some(), "signed in");
                 return Ok(LoginWithSignaturePayload {
                     token: Some(signed_in.token),
                     expires_at: Some(signed_in.expires_at),

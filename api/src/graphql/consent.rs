@@ -34,6 +34,31 @@ pub enum ConsentStatus {
     Expired,
 }
 
+/// Under what authority a consent was decided.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "stored::ConsentAuthority")]
+pub enum ConsentAuthority {
+    /// By the party itself: the owner (or tenant), or the organisation's administration.
+    Party,
+    /// By a parent of an owner who is a minor.
+    Parent,
+    /// By a guardian of a minor or of an owner recognised incapacitated.
+    Guardian,
+    /// By a trustee of an owner of limited capacity.
+    Trustee,
+    /// By an attorney under a notarised power of attorney (`powerOfAttorney`).
+    PowerOfAttorney,
+}
+
+/// The notarised power of attorney a consent was decided under.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PowerOfAttorneyReference {
+    /// Its number in the notaries' registry.
+    pub number: String,
+    /// The day it was issued (YYYY-MM-DD).
+    pub issued_on: String,
+}
+
 /// A consent an application needs from an owner of the dwelling (or a hostel's
 /// administration), signed with EDS only.
 #[derive(Debug, Clone)]
@@ -67,20 +92,32 @@ impl Consent {
         self.0.decline_reason.as_deref()
     }
 
+    /// Under what authority it was given or declined: by the party itself, a legal
+    /// representative or an attorney.
+    async fn authority(&self) -> Option<ConsentAuthority> {
+        self.0.authority.map(Into::into)
+    }
+
+    /// The power of attorney it was decided under, when an attorney decided it.
+    async fn power_of_attorney(&self) -> Option<PowerOfAttorneyReference> {
+        Some(PowerOfAttorneyReference {
+            number: self.0.authority_number.clone()?,
+            issued_on: self.0.authority_date?.to_string(),
+        })
+    }
+
     /// Who consents: the owner's name (masked, `С*** А***`, when the applicant reads it), or the
-    /// organisation's BIN for a hostel's administration.
+    /// organisation's name and BIN for a hostel's administration.
     async fn owner_display_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let viewer = signed_in(ctx, Operation::ReadConsent)?;
         let locale = request(ctx)?.locale;
+        let service = service(ctx)?;
         let Some(iin) = &self.0.party_iin else {
-            return Ok(self
-                .0
-                .party_bin
-                .as_ref()
-                .map(|bin| format!("BIN {bin}"))
-                .unwrap_or_default());
+            return consents::organisation_name(service, &self.0)
+                .await
+                .map_err(|e| internal(e, locale));
         };
-        let found = consents::person_by_iin(service(ctx)?, iin)
+        let found = consents::person_by_iin(service, iin)
             .await
             .map_err(|e| internal(e, locale))?;
         let name = found.map_or_else(
@@ -93,8 +130,12 @@ impl Consent {
                     .join(" ")
             },
         );
-        // The owner and officers read the name; the applicant only its initials.
-        if consents::is_owner(viewer, &self.0) || viewer.officer_of.is_some() {
+        // The owner, those who act for them and officers read the name; the applicant only its
+        // initials.
+        let acts_for_owner = consents::may_decide(service, viewer, &self.0)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        if acts_for_owner || viewer.officer_of.is_some() {
             Ok(name)
         } else {
             Ok(mask_name(&name))

@@ -180,4 +180,7 @@ pub enum RefusalReason {
     ConsentDeclined,
     /// An owner's consent was not given by its deadline.
     ConsentMissing,
+    /// In state or municipal rental housing, the person to be registered is neither a tenant
+    /// nor of a tenant's household as the lease names it.
+    NotInTenantsHousehold,
 }

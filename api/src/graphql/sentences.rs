@@ -26,9 +26,9 @@ const fn s(kk: &'static str, ru: &'static str, en: &'static str) -> Sentence {
 
 /// An address is given one way or the other.
 pub const ADDRESS_ONE_WAY: Sentence = s(
-    "Мекенжайды РКА кодымен немесе меншік иесінің ЖСН-і мен ауданымен көрсетіңіз.",
-    "Укажите адрес кодом РКА либо ИИН собственника и площадью.",
-    "Give the address either by its RKA code, or by the owner's IIN and the area.",
+    "Мекенжайды РКА кодымен (қаласаңыз, меншік иесінің ЖСН-імен) немесе меншік иесінің ЖСН-і мен ауданымен көрсетіңіз.",
+    "Укажите адрес кодом РКА (при желании с ИИН собственника) либо ИИН собственника и площадью.",
+    "Give the address by its RKA code (with the owner's IIN, if you like), or by the owner's IIN and the area.",
 );
 /// Only a representative names another person.
 pub const SUBJECT_ONLY_FOR_REPRESENTATIVES: Sentence = s(

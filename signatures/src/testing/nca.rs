@@ -25,6 +25,8 @@ pub const EKU_LEGAL_ENTITY: &str = "1.2.398.3.3.4.1.2";
 pub const ROLE_CEO: &str = "1.2.398.3.3.4.1.2.1";
 /// Holder role: an employee of the legal entity.
 pub const ROLE_EMPLOYEE: &str = "1.2.398.3.3.4.1.2.5";
+/// A person who may sign for the legal entity.
+pub const ROLE_MAY_SIGN: &str = "1.2.398.3.3.4.1.2.2";
 /// id-kp-emailProtection.
 pub const EKU_EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
 /// id-kp-clientAuth.

@@ -16,6 +16,10 @@ pub struct SignedIn {
     /// For an officer's session: the body (BIN) the officer acts for. Re-checked against the
     /// officer list on every request, so removing an officer takes effect at once.
     pub officer_of: Option<String>,
+    /// For a session opened with a legal entity's key: the organisation (BIN) it acts for (an
+    /// officer's body, or an organisation whose administration consents). Never for a session
+    /// opened by a one-time password.
+    pub acting_for: Option<String>,
     /// How the session was opened: an officer's needs EDS.
     pub auth_method: AuthMethod,
 }
@@ -61,7 +65,7 @@ pub async fn resolve(
         let acting_bin = session
             .acting_bin
             .filter(|_| session.auth_method == AuthMethod::Eds);
-        let officer_of = match acting_bin {
+        let officer_of = match acting_bin.clone() {
             Some(bin) => officer::Entity::find()
                 .filter(officer::Column::Iin.eq(person.iin.clone()))
                 .filter(officer::Column::BodyBin.eq(bin.clone()))
@@ -75,6 +79,7 @@ pub async fn resolve(
             person_id: person.id,
             iin: person.iin,
             officer_of,
+            acting_for: acting_bin,
             auth_method: session.auth_method,
         }));
     }

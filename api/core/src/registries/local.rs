@@ -2,7 +2,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use entities::{person, real_estate_object, real_estate_owner};
+use entities::enums::RepresentationBasis as StoredBasis;
+use entities::{
+    legal_representative, organisation, person, power_of_attorney, real_estate_object,
+    real_estate_owner, real_estate_tenant,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -10,8 +14,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    MobileDatabase, Owner, Ownership, PopulationRegistry, Property, PropertyKind, PropertyRegistry,
-    RegisteredPerson, RegistryError, Share,
+    LegalRepresentation, MobileDatabase, Organisation, Owner, Ownership, PopulationRegistry,
+    PowerOfAttorney, Property, PropertyKind, PropertyRegistry, RegisteredPerson, RegistryError,
+    RepresentationBasis, RepresentationRegistry, Share, Tenant,
 };
 use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
 
@@ -47,16 +52,34 @@ impl PropertyRegistry for LocalRegistries {
         owner: &Iin,
         area: &Area,
     ) -> Result<Vec<Property>, RegistryError> {
-        let mut objects = real_estate_object::Entity::find()
-            .inner_join(real_estate_owner::Entity)
+        // An owner's objects and a tenant's, in two questions: a join of both tables would
+        // multiply rows.
+        let mut ids: Vec<Uuid> = real_estate_owner::Entity::find()
             .filter(real_estate_owner::Column::OwnerIin.eq(owner.as_str()))
+            .select_only()
+            .column(real_estate_owner::Column::ObjectId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        ids.extend(
+            real_estate_tenant::Entity::find()
+                .filter(real_estate_tenant::Column::Iin.eq(owner.as_str()))
+                .select_only()
+                .column(real_estate_tenant::Column::ObjectId)
+                .into_tuple::<Uuid>()
+                .all(&self.db)
+                .await?,
+        );
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let objects = real_estate_object::Entity::find()
+            .filter(real_estate_object::Column::Id.is_in(ids))
             // Exact integer comparison: the area is stored in hundredths, never as a float.
             .filter(real_estate_object::Column::AreaHundredths.eq(area.hundredths()))
             .order_by_asc(real_estate_object::Column::Rka)
             .all(&self.db)
             .await?;
-        // The importer lists an owner once per object, but a join must not be what decides it.
-        objects.dedup_by_key(|object| object.id);
         Ok(with_owners(&self.db, objects).await?)
     }
 
@@ -93,7 +116,7 @@ impl PropertyRegistry for LocalRegistries {
                     .add(real_estate_object::Column::AreaHundredths.eq(area.hundredths())),
             );
         }
-        let found: Vec<(Option<String>, i64)> = real_estate_object::Entity::find()
+        let mut found: Vec<(Option<String>, i64)> = real_estate_object::Entity::find()
             .inner_join(real_estate_owner::Entity)
             .filter(any)
             .select_only()
@@ -102,6 +125,27 @@ impl PropertyRegistry for LocalRegistries {
             .into_tuple()
             .all(&self.db)
             .await?;
+        let mut tenants = sea_orm::Condition::any();
+        for (iin, area) in pairs {
+            tenants = tenants.add(
+                sea_orm::Condition::all()
+                    .add(real_estate_tenant::Column::Iin.eq(iin.as_str()))
+                    .add(real_estate_object::Column::AreaHundredths.eq(area.hundredths())),
+            );
+        }
+        found.extend(
+            real_estate_object::Entity::find()
+                .inner_join(real_estate_tenant::Entity)
+                .filter(tenants)
+                .select_only()
+                .column(real_estate_tenant::Column::Iin)
+                .column(real_estate_object::Column::AreaHundredths)
+                .into_tuple::<(String, i64)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|(iin, area)| (Some(iin), area)),
+        );
         Ok(pairs
             .iter()
             .filter(|(iin, area)| {
@@ -112,6 +156,119 @@ impl PropertyRegistry for LocalRegistries {
             .cloned()
             .collect())
     }
+
+    async fn organisation(&self, bin: &Bin) -> Result<Option<Organisation>, RegistryError> {
+        let Some(row) = organisation::Entity::find_by_id(bin.as_str())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let consent_role_oids = serde_json::from_str(&row.consent_role_oids).map_err(|_| {
+            DbErr::Custom(format!(
+                "the registry mirror holds invalid consent role OIDs for organisation {}",
+                row.bin
+            ))
+        })?;
+        Ok(Some(Organisation {
+            bin: bin.clone(),
+            name: row.name,
+            consent_role_oids,
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl RepresentationRegistry for LocalRegistries {
+    async fn represented_by(
+        &self,
+        representative: &Iin,
+    ) -> Result<Vec<LegalRepresentation>, RegistryError> {
+        let rows = legal_representative::Entity::find()
+            .filter(legal_representative::Column::RepresentativeIin.eq(representative.as_str()))
+            .order_by_asc(legal_representative::Column::PrincipalIin)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(representation)
+            .collect::<Result<_, DbErr>>()?)
+    }
+
+    async fn representatives_of(
+        &self,
+        principal: &Iin,
+    ) -> Result<Vec<LegalRepresentation>, RegistryError> {
+        let rows = legal_representative::Entity::find()
+            .filter(legal_representative::Column::PrincipalIin.eq(principal.as_str()))
+            .order_by_asc(legal_representative::Column::RepresentativeIin)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(representation)
+            .collect::<Result<_, DbErr>>()?)
+    }
+
+    async fn powers_given_by(
+        &self,
+        principal: &Iin,
+    ) -> Result<Vec<PowerOfAttorney>, RegistryError> {
+        let rows = power_of_attorney::Entity::find()
+            .filter(power_of_attorney::Column::PrincipalIin.eq(principal.as_str()))
+            .order_by_desc(power_of_attorney::Column::IssuedOn)
+            .order_by_asc(power_of_attorney::Column::Number)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(power).collect::<Result<_, DbErr>>()?)
+    }
+
+    async fn powers_held_by(&self, attorney: &Iin) -> Result<Vec<PowerOfAttorney>, RegistryError> {
+        let rows = power_of_attorney::Entity::find()
+            .filter(power_of_attorney::Column::AttorneyIin.eq(attorney.as_str()))
+            .order_by_desc(power_of_attorney::Column::IssuedOn)
+            .order_by_asc(power_of_attorney::Column::Number)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(power).collect::<Result<_, DbErr>>()?)
+    }
+
+    async fn power_of_attorney(
+        &self,
+        number: &str,
+    ) -> Result<Option<PowerOfAttorney>, RegistryError> {
+        let row = power_of_attorney::Entity::find()
+            .filter(power_of_attorney::Column::Number.eq(number))
+            .one(&self.db)
+            .await?;
+        Ok(row.map(power).transpose()?)
+    }
+}
+
+fn representation(row: legal_representative::Model) -> Result<LegalRepresentation, DbErr> {
+    let corrupt = |what: &str| invalid_stored(what, "legal_representative", row.id);
+    Ok(LegalRepresentation {
+        principal: Iin::parse(&row.principal_iin).map_err(|_| corrupt("principal IIN"))?,
+        representative: Iin::parse(&row.representative_iin)
+            .map_err(|_| corrupt("representative IIN"))?,
+        basis: match row.basis {
+            StoredBasis::Parent => RepresentationBasis::Parent,
+            StoredBasis::Guardian => RepresentationBasis::Guardian,
+            StoredBasis::Trustee => RepresentationBasis::Trustee,
+        },
+    })
+}
+
+fn power(row: power_of_attorney::Model) -> Result<PowerOfAttorney, DbErr> {
+    let corrupt = |what: &str| invalid_stored(what, "power_of_attorney", row.id);
+    Ok(PowerOfAttorney {
+        principal: Iin::parse(&row.principal_iin).map_err(|_| corrupt("principal IIN"))?,
+        attorney: Iin::parse(&row.attorney_iin).map_err(|_| corrupt("attorney IIN"))?,
+        number: row.number,
+        issued_on: row.issued_on,
+        valid_until: row.valid_until,
+        revoked_on: row.revoked_on,
+    })
 }
 
 #[async_trait::async_trait]
@@ -178,19 +335,30 @@ async fn with_owners(
     let ids: Vec<Uuid> = objects.iter().map(|object| object.id).collect();
     let mut owners: HashMap<Uuid, Vec<Ownership>> = HashMap::new();
     for row in real_estate_owner::Entity::find()
-        .filter(real_estate_owner::Column::ObjectId.is_in(ids))
+        .filter(real_estate_owner::Column::ObjectId.is_in(ids.clone()))
         .all(db)
         .await?
     {
         let ownership = ownership(&row)?;
         owners.entry(row.object_id).or_default().push(ownership);
     }
+    let mut tenants: HashMap<Uuid, Vec<Tenant>> = HashMap::new();
+    for row in real_estate_tenant::Entity::find()
+        .filter(real_estate_tenant::Column::ObjectId.is_in(ids))
+        .order_by_asc(real_estate_tenant::Column::Iin)
+        .all(db)
+        .await?
+    {
+        let tenant = tenant(&row)?;
+        tenants.entry(row.object_id).or_default().push(tenant);
+    }
     objects
         .into_iter()
         .map(|object| {
             let mut owners = owners.remove(&object.id).unwrap_or_default();
             owners.sort_by(|a, b| owner_order(&a.owner).cmp(&owner_order(&b.owner)));
-            property(object, owners)
+            let tenants = tenants.remove(&object.id).unwrap_or_default();
+            property(object, owners, tenants)
         })
         .collect()
 }
@@ -203,7 +371,11 @@ fn owner_order(owner: &Owner) -> (u8, &str) {
     }
 }
 
-fn property(object: real_estate_object::Model, owners: Vec<Ownership>) -> Result<Property, DbErr> {
+fn property(
+    object: real_estate_object::Model,
+    owners: Vec<Ownership>,
+    tenants: Vec<Tenant>,
+) -> Result<Property, DbErr> {
     let id = object.id;
     let corrupt = |what: &str| invalid_stored(what, "real_estate_object", id);
     Ok(Property {
@@ -219,6 +391,20 @@ fn property(object: real_estate_object::Model, owners: Vec<Ownership>) -> Result
             .transpose()
             .map_err(|_| corrupt("administration BIN"))?,
         owners,
+        tenants,
+    })
+}
+
+fn tenant(row: &real_estate_tenant::Model) -> Result<Tenant, DbErr> {
+    let corrupt = |what: &str| invalid_stored(what, "real_estate_tenant", row.id);
+    let household: Vec<String> =
+        serde_json::from_str(&row.household).map_err(|_| corrupt("household"))?;
+    Ok(Tenant {
+        iin: Iin::parse(&row.iin).map_err(|_| corrupt("IIN"))?,
+        household: household
+            .iter()
+            .map(|iin| Iin::parse(iin).map_err(|_| corrupt("household IIN")))
+            .collect::<Result<_, _>>()?,
     })
 }
 

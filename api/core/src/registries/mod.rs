@@ -15,11 +15,12 @@
 pub mod import;
 mod local;
 mod property;
+mod representation;
 
 use async_trait::async_trait;
 use std::collections::HashSet;
 
-use crate::domain::{Area, Iin, PhoneNumber, Rka};
+use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
 
 /// A registry did not answer, or answered with data that cannot be trusted.
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +37,11 @@ impl From<sea_orm::DbErr> for RegistryError {
 }
 
 pub use local::LocalRegistries;
-pub use property::{Owner, Ownership, Property, PropertyKind, RegisteredPerson, Share, ShareError};
+pub use property::{
+    Organisation, Owner, Ownership, Property, PropertyKind, RegisteredPerson, Share, ShareError,
+    Tenant,
+};
+pub use representation::{LegalRepresentation, PowerOfAttorney, RepresentationBasis};
 
 /// The property registry: real-estate objects and their owners.
 #[async_trait]
@@ -44,8 +49,9 @@ pub trait PropertyRegistry: Send + Sync + std::fmt::Debug {
     /// The object with this address registration code, with its owners, if the registry has it.
     async fn find_by_rka(&self, rka: &Rka) -> Result<Option<Property>, RegistryError>;
 
-    /// The objects of exactly this area of which this person is an owner (or co-owner), with all
-    /// their owners, ordered by RKA. Usually one; a person may own two dwellings of the same area.
+    /// The objects of exactly this area of which this person is an owner (or co-owner) or a
+    /// tenant, with all their owners and tenants, ordered by RKA. Usually one; a person may own
+    /// two dwellings of the same area.
     // DOMAIN: owner check by owner IIN + area of the real-estate object
     async fn find_by_owner_and_area(
         &self,
@@ -57,12 +63,46 @@ pub trait PropertyRegistry: Send + Sync + std::fmt::Debug {
     /// page of applications.
     async fn known_rkas(&self, rkas: &[Rka]) -> Result<HashSet<Rka>, RegistryError>;
 
-    /// Which of these (owner, area) pairs the registry has an object for.
+    /// Which of these (owner or tenant, area) pairs the registry has an object for.
     // DOMAIN: owner check by owner IIN + area of the real-estate object
     async fn known_owner_areas(
         &self,
         pairs: &[(Iin, Area)],
     ) -> Result<HashSet<(Iin, Area)>, RegistryError>;
+
+    /// The organisation with this BIN, if its administration consents for a building it runs.
+    // DOMAIN: organisation administration replaces the owner's consent
+    async fn organisation(&self, bin: &Bin) -> Result<Option<Organisation>, RegistryError>;
+}
+
+/// Who may act for a person: the civil registry's legal representatives and the notaries'
+/// registry of powers of attorney.
+#[async_trait]
+pub trait RepresentationRegistry: Send + Sync + std::fmt::Debug {
+    /// The persons this person legally represents, with the basis of each.
+    async fn represented_by(
+        &self,
+        representative: &Iin,
+    ) -> Result<Vec<LegalRepresentation>, RegistryError>;
+
+    /// This person's legal representatives, with the basis of each.
+    async fn representatives_of(
+        &self,
+        principal: &Iin,
+    ) -> Result<Vec<LegalRepresentation>, RegistryError>;
+
+    /// The powers of attorney this person gave (valid or not), newest first.
+    async fn powers_given_by(&self, principal: &Iin)
+    -> Result<Vec<PowerOfAttorney>, RegistryError>;
+
+    /// The powers of attorney this person holds as attorney (valid or not), newest first.
+    async fn powers_held_by(&self, attorney: &Iin) -> Result<Vec<PowerOfAttorney>, RegistryError>;
+
+    /// The power of attorney with this number, if the notaries' registry has it.
+    async fn power_of_attorney(
+        &self,
+        number: &str,
+    ) -> Result<Option<PowerOfAttorney>, RegistryError>;
 }
 
 /// The population registry: natural persons by IIN.

@@ -249,6 +249,31 @@ pub struct Property {
     /// for a hostel with an administration. The shares add up to exactly one.
     // DOMAIN: several owners: every co-owner's consent is required
     pub owners: Vec<Ownership>,
+    /// For state or municipal rental housing (an organisation owns it): its tenants, each with
+    /// the household their lease names. Empty for any other object.
+    // DOMAIN: owner or tenant: in state or municipal rental housing the tenant consents
+    pub tenants: Vec<Tenant>,
+}
+
+/// A tenant of state or municipal rental housing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    /// The tenant, who consents for the dwelling.
+    pub iin: Iin,
+    /// The household the lease names (the tenant not included): only the tenant and they may
+    /// register there.
+    pub household: Vec<Iin>,
+}
+
+/// An organisation whose administration consents for the building it runs (a hostel or
+/// dormitory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub bin: Bin,
+    pub name: String,
+    /// The role OIDs of which a consenting key of its administration must hold one: configured
+    /// per organisation, since commandants usually hold employee keys.
+    pub consent_role_oids: Vec<String>,
 }
 
 /// A natural person as the population registry knows them.

@@ -11,6 +11,7 @@ use crate::context::ServiceContext;
 use crate::domain::{ActorRole, ApplicationStatus};
 use crate::registries::{Owner, Property, PropertyKind};
 use crate::service::property;
+use crate::service::representation::{self, Authority};
 use async_trait::async_trait;
 use entities::enums::{
     self as stored, ConsentStatus, KeyPurpose, RefusalReason, SignaturePurpose, SigningSubjectKind,
@@ -53,19 +54,36 @@ pub enum Route {
     OwnerNotConfirmed(String),
     /// The registry did not answer: an officer looks (`REGISTRY_UNAVAILABLE` recorded).
     RegistryUnavailable,
+    /// Rental housing: the person to be registered is neither a tenant nor of a tenant's
+    /// household.
+    TenantsHouseholdOnly,
 }
 
 /// Who consents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Party {
-    /// An owner, by IIN.
+    /// An owner (or a tenant of rental housing), by IIN, with those who may act for them on the
+    /// day (legal representatives and attorneys), who are told too.
+    Person {
+        iin: String,
+        representatives: Vec<String>,
+    },
+    /// An organisation (a hostel's administration), by BIN, with the role OIDs of which its
+    /// consenting key must hold one.
+    Organisation { bin: String, role_oids: Vec<String> },
+}
+
+/// Who consents, as the property registry alone decides it (before the registries are asked
+/// who may act for each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Consenter {
     Person(String),
-    /// An organisation (a hostel's administration), by BIN.
     Organisation(String),
 }
 
 /// Decides who must consent to a submitted application, from the property registry: the
-/// owner's right is confirmed by owner IIN + area or owner IIN + RKA, never by RKA alone.
+/// owner's right is confirmed by owner IIN + area or owner IIN + RKA, never by RKA alone
+/// (by RKA alone, the owner IIN is the applicant's).
 // DOMAIN: owner check by owner IIN + area of the real-estate object
 pub async fn route(
     ctx: &ServiceContext,
@@ -73,90 +91,160 @@ pub async fn route(
     applicant_iin: &str,
     signed_by_otp: bool,
 ) -> Route {
-    let Some(address) = property::address_of(app) else {
-        return Route::OwnerNotConfirmed("the application names no address".to_owned());
-    };
-    let (found, owner_iin) = match &address {
-        crate::service::applications::draft::AddressChoice::ByRka(rka) => {
-            // By RKA, the owner IIN is the applicant's: the applicant must own it.
-            (
-                ctx.properties
-                    .find_by_rka(rka)
-                    .await
-                    .map(|p| p.into_iter().collect::<Vec<_>>()),
-                applicant_iin.to_owned(),
-            )
-        }
-        crate::service::applications::draft::AddressChoice::ByOwner(iin, area) => (
-            ctx.properties.find_by_owner_and_area(iin, area).await,
-            iin.as_str().to_owned(),
-        ),
-    };
-    let properties = match found {
-        Ok(properties) => properties,
+    match route_or_unavailable(ctx, app, applicant_iin, signed_by_otp).await {
+        Ok(route) => route,
         Err(error) => {
-            tracing::warn!(%error, "property registry unavailable for the owner check");
-            return Route::RegistryUnavailable;
+            tracing::warn!(error = %error.chain(), "a registry did not answer for the owner check");
+            Route::RegistryUnavailable
+        }
+    }
+}
+
+async fn route_or_unavailable(
+    ctx: &ServiceContext,
+    app: &application::Model,
+    applicant_iin: &str,
+    signed_by_otp: bool,
+) -> Result<Route, InternalError> {
+    use crate::service::applications::draft::AddressChoice;
+    let Some(address) = property::address_of(app) else {
+        return Ok(Route::OwnerNotConfirmed(
+            "the application names no address".to_owned(),
+        ));
+    };
+    let owner_iin = match &address {
+        AddressChoice::ByRka(_) => applicant_iin.to_owned(),
+        AddressChoice::ByOwner(iin, _) | AddressChoice::ByRkaAndOwner(_, iin) => {
+            iin.as_str().to_owned()
         }
     };
-    let Some(property) = properties.into_iter().next() else {
-        return Route::OwnerNotConfirmed(match address {
-            crate::service::applications::draft::AddressChoice::ByRka(_) => {
+    let found = match &address {
+        // By RKA, the object is found first and the owner checked after, to say which failed.
+        AddressChoice::ByRka(rka) | AddressChoice::ByRkaAndOwner(rka, _) => {
+            ctx.properties.find_by_rka(rka).await?
+        }
+        AddressChoice::ByOwner(..) => property::find(ctx, &address).await?,
+    };
+    let Some(property) = found else {
+        return Ok(Route::OwnerNotConfirmed(match address {
+            AddressChoice::ByRka(_) | AddressChoice::ByRkaAndOwner(..) => {
                 "no object with this RKA in the property registry".to_owned()
             }
-            crate::service::applications::draft::AddressChoice::ByOwner(..) => {
+            AddressChoice::ByOwner(..) => {
                 "the owner IIN and area match no object in the property registry".to_owned()
             }
-        });
+        }));
     };
-    parties(&property, &owner_iin, applicant_iin, signed_by_otp)
+    let registered = app.subject_iin.as_deref().unwrap_or(applicant_iin);
+    let consenters = match parties(
+        &property,
+        &owner_iin,
+        applicant_iin,
+        registered,
+        signed_by_otp,
+    ) {
+        Ok(consenters) => consenters,
+        Err(refusal) => return Ok(refusal),
+    };
+    if consenters.is_empty() {
+        return Ok(Route::Review);
+    }
+    let today = ctx.clock.now().date();
+    let mut resolved = Vec::with_capacity(consenters.len());
+    for consenter in consenters {
+        resolved.push(match consenter {
+            Consenter::Person(iin) => Party::Person {
+                representatives: representation::representatives(ctx, &iin, today).await?,
+                iin,
+            },
+            Consenter::Organisation(bin) => {
+                let configured = match crate::domain::Bin::parse(&bin) {
+                    Ok(parsed) => ctx.properties.organisation(&parsed).await?,
+                    Err(_) => None,
+                };
+                Party::Organisation {
+                    role_oids: configured.map_or_else(
+                        || {
+                            DEFAULT_ADMINISTRATION_ROLES
+                                .iter()
+                                .map(|r| (*r).to_owned())
+                                .collect()
+                        },
+                        |o| o.consent_role_oids,
+                    ),
+                    bin,
+                }
+            }
+        });
+    }
+    Ok(Route::Consents(resolved))
 }
 
 /// Who must consent for this property: every owner who is not the applicant, the applicant too
-/// when they signed by SMS code (a consent is by digital signature only), or the hostel's
-/// administration instead of the owners.
+/// when they signed by SMS code (a consent is by digital signature only), the tenants of rental
+/// housing instead of the organisation that owns it, or the hostel's administration instead of
+/// the owners. `Err`: the route is a refusal.
 fn parties(
     property: &Property,
     owner_iin: &str,
     applicant_iin: &str,
+    registered_iin: &str,
     signed_by_otp: bool,
-) -> Route {
+) -> Result<Vec<Consenter>, Route> {
     // DOMAIN: organisation administration replaces the owner's consent
     if property.kind == PropertyKind::Hostel
         && let Some(bin) = &property.administration
     {
-        return Route::Consents(vec![Party::Organisation(bin.as_str().to_owned())]);
+        return Ok(vec![Consenter::Organisation(bin.as_str().to_owned())]);
+    }
+    // DOMAIN: owner or tenant: in state or municipal rental housing the tenant consents
+    if !property.tenants.is_empty() {
+        if !property.tenants.iter().any(|t| t.iin.as_str() == owner_iin) {
+            return Err(Route::OwnerNotConfirmed(
+                "the IIN given is not a tenant of this rental dwelling in the property registry"
+                    .to_owned(),
+            ));
+        }
+        let household = property.tenants.iter().any(|t| {
+            t.iin.as_str() == registered_iin
+                || t.household.iter().any(|m| m.as_str() == registered_iin)
+        });
+        if !household {
+            return Err(Route::TenantsHouseholdOnly);
+        }
+        let co_tenanted = property.tenants.len() > 1;
+        return Ok(property
+            .tenants
+            .iter()
+            .filter(|t| t.iin.as_str() != applicant_iin || (signed_by_otp && co_tenanted))
+            .map(|t| Consenter::Person(t.iin.as_str().to_owned()))
+            .collect());
     }
     let owns = property
         .owners
         .iter()
         .any(|o| matches!(&o.owner, Owner::Person(iin) if iin.as_str() == owner_iin));
     if !owns {
-        return Route::OwnerNotConfirmed(
+        return Err(Route::OwnerNotConfirmed(
             "the owner IIN is not an owner of the object at this RKA in the property registry"
                 .to_owned(),
-        );
+        ));
     }
     // DOMAIN: several owners: every co-owner's consent is required
     // A sole owner who applies needs no consent, however they signed; a co-owning applicant who
     // signed by SMS code consents with EDS like the others (a consent is by digital signature).
     let co_owned = property.owners.len() > 1;
-    let parties: Vec<Party> = property
+    Ok(property
         .owners
         .iter()
         .filter_map(|o| match &o.owner {
             Owner::Person(iin) if iin.as_str() != applicant_iin || (signed_by_otp && co_owned) => {
-                Some(Party::Person(iin.as_str().to_owned()))
+                Some(Consenter::Person(iin.as_str().to_owned()))
             }
             Owner::Person(_) => None,
-            Owner::Organisation(bin) => Some(Party::Organisation(bin.as_str().to_owned())),
+            Owner::Organisation(bin) => Some(Consenter::Organisation(bin.as_str().to_owned())),
         })
-        .collect();
-    if parties.is_empty() {
-        Route::Review
-    } else {
-        Route::Consents(parties)
-    }
+        .collect())
 }
 
 /// Moves a just-submitted application on, in the submission's transaction: to review, to
@@ -209,19 +297,30 @@ pub async fn after_submission(
             )
             .await
         }
+        Route::TenantsHouseholdOnly => {
+            applications::refuse_unreliable(
+                txn,
+                &submitted,
+                RefusalReason::NotInTenantsHousehold,
+                system(Some(
+                    "NOT_IN_TENANTS_HOUSEHOLD: the person to be registered is neither a tenant of this rental dwelling nor of a tenant's household"
+                        .to_owned(),
+                )),
+                now,
+            )
+            .await
+        }
         Route::Consents(parties) => {
             let deadline = now + Duration::days(i64::from(ctx.settings.consent_days));
             for party in parties {
-                let (iin, bin, roles) = match party {
-                    Party::Person(iin) => (Some(iin), None, Vec::new()),
-                    Party::Organisation(bin) => (
-                        None,
-                        Some(bin),
-                        DEFAULT_ADMINISTRATION_ROLES
-                            .iter()
-                            .map(|r| (*r).to_owned())
-                            .collect(),
-                    ),
+                let (iin, bin, roles, representatives) = match party {
+                    Party::Person {
+                        iin,
+                        representatives,
+                    } => (Some(iin), None, Vec::new(), representatives),
+                    Party::Organisation { bin, role_oids } => {
+                        (None, Some(bin), role_oids, Vec::new())
+                    }
                 };
                 let created = consent::ActiveModel {
                     id: Set(Uuid::new_v4()),
@@ -236,10 +335,22 @@ pub async fn after_submission(
                     signature_id: Set(None),
                     created_at: Set(now),
                     last_reminded_at: Set(None),
+                    signer_iin: Set(None),
+                    authority: Set(None),
+                    authority_number: Set(None),
+                    authority_date: Set(None),
                 }
                 .insert(txn)
                 .await?;
-                record_event(txn, &created, None, (ActorRole::System, None), now).await?;
+                record_event(
+                    txn,
+                    &created,
+                    None,
+                    (ActorRole::System, None),
+                    &representatives,
+                    now,
+                )
+                .await?;
             }
             applications::transition(
                 txn,
@@ -255,8 +366,17 @@ pub async fn after_submission(
 }
 
 /// How long a registry that does not answer is asked again before the application goes to an
-/// officer with `REGISTRY_UNAVAILABLE`: the maintenance task retries every minute meanwhile.
+/// officer with `REGISTRY_UNAVAILABLE`; meanwhile the maintenance task asks again after
+/// [`registry_backoff`].
 pub const REGISTRY_RETRY_WINDOW: Duration = Duration::minutes(15);
+
+/// How long to wait before asking a registry again after it failed to answer `attempts` times:
+/// 30 s, 1, 2, 4, then every 8 minutes (exponential, capped), so a registry that is down is
+/// not hammered by every application waiting on it.
+pub fn registry_backoff(attempts: i32) -> Duration {
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 4)).unwrap_or(0);
+    Duration::seconds(30 * (1_i64 << doublings))
+}
 
 /// Routes a `SUBMITTED` application (see [`route`] and [`after_submission`]): asks the
 /// registry outside any transaction, then moves it in one, if it is still as it was. A registry
@@ -292,7 +412,23 @@ pub async fn route_submitted(
     let decided = route(ctx, &app, &applicant.iin, signed_by_otp).await;
     let submitted_at = app.submitted_at.unwrap_or(app.updated_at);
     if decided == Route::RegistryUnavailable && now - submitted_at < REGISTRY_RETRY_WINDOW {
-        return Ok(Some(app));
+        // Ask again later: a conditional UPDATE, so an application routed meanwhile is left
+        // alone (the version is not bumped: nothing a client sees changed).
+        let attempts = app.owner_check_attempts.saturating_add(1);
+        application::Entity::update_many()
+            .col_expr(
+                application::Column::OwnerCheckAttempts,
+                Expr::value(attempts),
+            )
+            .col_expr(
+                application::Column::OwnerCheckNextAt,
+                Expr::value(now + registry_backoff(attempts)),
+            )
+            .filter(application::Column::Id.eq(app.id))
+            .filter(application::Column::Version.eq(app.version))
+            .exec(&ctx.db)
+            .await?;
+        return Ok(application::Entity::find_by_id(app.id).one(&ctx.db).await?);
     }
     let txn = ctx.db.begin().await?;
     let Some(current) = applications::lock(&txn, app.id).await? else {
@@ -333,6 +469,12 @@ pub async fn route_pending(
         .select_only()
         .column(application::Column::Id)
         .filter(application::Column::Status.eq(stored::ApplicationStatus::Submitted))
+        .filter(
+            sea_orm::Condition::any()
+                .add(application::Column::OwnerCheckNextAt.is_null())
+                .add(application::Column::OwnerCheckNextAt.lte(now)),
+        )
+        .order_by_asc(application::Column::SubmittedAt)
         .limit(100)
         .into_tuple()
         .all(&ctx.db)
@@ -380,29 +522,43 @@ fn party_role(organisation: bool) -> ActorRole {
     }
 }
 
-/// Whether the viewer is the party of a consent: the owner it names, or, for an
-/// organisation's, someone signed in for that organisation (a legal-entity session of its
+/// Under what authority the viewer may decide a consent, if any: as its owner (or tenant) or
+/// someone who may act for them (a legal representative, an attorney), or, for an
+/// organisation's, signed in with a key of that organisation (a legal-entity session of its
 /// BIN); the signing key's BIN and role decide again when it is signed.
-fn is_party(viewer: &SignedIn, consent: &consent::Model) -> bool {
+async fn acting_as(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    consent: &consent::Model,
+) -> Result<Option<Authority>, InternalError> {
     match (&consent.party_iin, &consent.party_bin) {
-        (Some(iin), _) => iin == &viewer.iin,
-        (None, Some(bin)) => viewer.officer_of.as_deref() == Some(bin.as_str()),
-        (None, None) => false,
+        (Some(iin), _) => {
+            representation::authority(ctx, &viewer.iin, iin, ctx.clock.now().date()).await
+        }
+        (None, Some(bin)) => {
+            Ok((viewer.acting_for.as_deref() == Some(bin.as_str())).then_some(Authority::Party))
+        }
+        (None, None) => Ok(None),
     }
 }
 
-/// The consents the viewer is the party of: as an owner, and for the organisation a
-/// legal-entity session acts for.
-fn parties_filter(viewer: &SignedIn) -> sea_orm::Condition {
-    let mut parties =
-        sea_orm::Condition::any().add(consent::Column::PartyIin.eq(viewer.iin.clone()));
-    if let Some(bin) = &viewer.officer_of {
+/// The consents the viewer is the party of, or may act for: as an owner, for the persons they
+/// represent, and for the organisation a legal-entity session acts for.
+async fn parties_filter(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+) -> Result<sea_orm::Condition, InternalError> {
+    let mut persons = vec![viewer.iin.clone()];
+    persons.extend(representation::principals(ctx, &viewer.iin, ctx.clock.now().date()).await?);
+    let mut parties = sea_orm::Condition::any().add(consent::Column::PartyIin.is_in(persons));
+    if let Some(bin) = &viewer.acting_for {
         parties = parties.add(consent::Column::PartyBin.eq(bin.clone()));
     }
-    parties
+    Ok(parties)
 }
 
-/// A consent the viewer may read: its party's, or one of an application the viewer may read.
+/// A consent the viewer may read: one they may decide, or one of an application the viewer
+/// may read.
 pub async fn find(
     ctx: &ServiceContext,
     viewer: &SignedIn,
@@ -411,7 +567,7 @@ pub async fn find(
     let Some(found) = consent::Entity::find_by_id(id).one(&ctx.db).await? else {
         return Ok(None);
     };
-    if is_party(viewer, &found) {
+    if acting_as(ctx, viewer, &found).await?.is_some() {
         return Ok(Some(found));
     }
     let visible = applications::find(ctx, viewer, found.application_id)
@@ -443,7 +599,7 @@ pub async fn mine(
     limit: u64,
 ) -> Result<Vec<consent::Model>, InternalError> {
     use sea_orm::QuerySelect;
-    let mut query = consent::Entity::find().filter(parties_filter(viewer));
+    let mut query = consent::Entity::find().filter(parties_filter(ctx, viewer).await?);
     if let Some(status) = status {
         query = query.filter(consent::Column::Status.eq(status));
     }
@@ -472,8 +628,8 @@ fn payload(
     app: &application::Model,
     applicant: &person::Model,
     address: Option<String>,
-    issued_at: OffsetDateTime,
-    expires_at: OffsetDateTime,
+    signer: &Signer,
+    (issued_at, expires_at): (OffsetDateTime, OffsetDateTime),
 ) -> serde_json::Value {
     json!({
         "type": PAYLOAD_TYPE,
@@ -491,14 +647,92 @@ fn payload(
         "periodMonths": app.period_months,
         "address": { "rka": app.address_rka, "text": address },
         "party": { "iin": consent.party_iin, "bin": consent.party_bin },
+        "signer": signer.to_json(),
         "consents": true,
         "issuedAt": rfc3339(issued_at),
         "expiresAt": rfc3339(expires_at),
     })
 }
 
+/// Who signs a consent and under what authority: part of what the signature covers, and what
+/// the consent records when it is decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Signer {
+    iin: String,
+    authority: Authority,
+}
+
+impl Signer {
+    fn to_json(&self) -> serde_json::Value {
+        let power = match &self.authority {
+            Authority::Attorney { number, issued_on } => json!({
+                "number": number,
+                "issuedOn": issued_on.to_string(),
+            }),
+            _ => serde_json::Value::Null,
+        };
+        json!({
+            "iin": self.iin,
+            "authority": self.authority.as_str(),
+            "powerOfAttorney": power,
+        })
+    }
+
+    /// The signer a signing request's payload names.
+    fn of_request(request: &signing_request::Model) -> Option<Signer> {
+        let payload: serde_json::Value = serde_json::from_slice(&request.payload).ok()?;
+        let signer = payload.get("signer")?;
+        let iin = signer.get("iin")?.as_str()?.to_owned();
+        let authority = match signer.get("authority")?.as_str()? {
+            "PARTY" => Authority::Party,
+            "POWER_OF_ATTORNEY" => {
+                let power = signer.get("powerOfAttorney")?;
+                let issued_on = power.get("issuedOn")?.as_str()?;
+                Authority::Attorney {
+                    number: power.get("number")?.as_str()?.to_owned(),
+                    issued_on: time::Date::parse(
+                        issued_on,
+                        &time::format_description::well_known::Iso8601::DATE,
+                    )
+                    .ok()?,
+                }
+            }
+            basis => Authority::Legal(crate::registries::RepresentationBasis::parse(basis)?),
+        };
+        Some(Signer { iin, authority })
+    }
+
+    /// The consent's columns that record it.
+    fn recorded(
+        &self,
+    ) -> (
+        String,
+        stored::ConsentAuthority,
+        Option<String>,
+        Option<time::Date>,
+    ) {
+        use crate::registries::RepresentationBasis as B;
+        use stored::ConsentAuthority as A;
+        let (authority, number, date) = match &self.authority {
+            Authority::Party => (A::Party, None, None),
+            Authority::Legal(B::Parent) => (A::Parent, None, None),
+            Authority::Legal(B::Guardian) => (A::Guardian, None, None),
+            Authority::Legal(B::Trustee) => (A::Trustee, None, None),
+            Authority::Attorney { number, issued_on } => {
+                (A::PowerOfAttorney, Some(number.clone()), Some(*issued_on))
+            }
+        };
+        (self.iin.clone(), authority, number, date)
+    }
+}
+
 /// The same content for a person to read, in Kazakh and Russian.
-fn text(app: &application::Model, applicant: &person::Model, address: Option<&str>) -> String {
+fn text(
+    app: &application::Model,
+    applicant: &person::Model,
+    address: Option<&str>,
+    on_behalf: Option<(&str, &Authority)>,
+) -> String {
     let name = super::full_name(applicant);
     let address = address.unwrap_or("—");
     let temporary = app.kind == Some(stored::RegistrationKind::Temporary);
@@ -511,12 +745,31 @@ fn text(app: &application::Model, applicant: &person::Model, address: Option<&st
     } else {
         ("тұрақты".to_owned(), "постоянную".to_owned())
     };
-    format!(
+    let consent = format!(
         "Мен {name} (ЖСН {iin}) мына мекенжай бойынша {kind_kk} тіркелуіне келісім беремін: {address}. Өтініш № {number}.\n\
          Я даю согласие на {kind_ru} регистрацию {name} (ИИН {iin}) по адресу: {address}. Заявление № {number}.",
         iin = applicant.iin,
         number = app.number,
-    )
+    );
+    match on_behalf {
+        None => consent,
+        Some((party, authority)) => {
+            let party = mask_iin(party);
+            let (kk, ru) = match authority {
+                Authority::Attorney { number, issued_on } => (
+                    format!("{issued_on} № {number} нотариаттық сенімхат бойынша"),
+                    format!("по нотариальной доверенности № {number} от {issued_on}"),
+                ),
+                _ => (
+                    "заңды өкілі ретінде".to_owned(),
+                    "как законный представитель".to_owned(),
+                ),
+            };
+            format!(
+                "Меншік иесі ЖСН {party} атынан, {kk}.\nЗа собственника ИИН {party}, {ru}.\n{consent}"
+            )
+        }
+    }
 }
 
 /// Creates a signing request for a pending consent of the viewer's.
@@ -529,12 +782,16 @@ pub async fn prepare(
     let Some(found) = find(ctx, viewer, consent_id).await? else {
         return Err(ConsentError::NotFound);
     };
-    if !is_party(viewer, &found) {
+    let Some(authority) = acting_as(ctx, viewer, &found).await? else {
         return Err(ConsentError::NotAllowed);
-    }
+    };
     if found.status != ConsentStatus::Pending {
         return Err(ConsentError::AlreadyDecided);
     }
+    let signer = Signer {
+        iin: viewer.iin.clone(),
+        authority,
+    };
     let db = &ctx.db;
     let Some(app) = application::Entity::find_by_id(found.application_id)
         .one(db)
@@ -560,10 +817,15 @@ pub async fn prepare(
         &app,
         &applicant,
         address.clone(),
-        now,
-        expires_at,
+        &signer,
+        (now, expires_at),
     ))
     .unwrap_or_default();
+    let on_behalf = found
+        .party_iin
+        .as_deref()
+        .filter(|_| signer.authority != Authority::Party)
+        .map(|party| (party, &signer.authority));
     let request = signing::create_request(
         db,
         NewSigningRequest {
@@ -571,7 +833,7 @@ pub async fn prepare(
             subject_id: found.id,
             subject_version: 1,
             payload: bytes,
-            text: text(&app, &applicant, address.as_deref()),
+            text: text(&app, &applicant, address.as_deref(), on_behalf),
             requirements: KeyRequirements {
                 purpose: KeyPurpose::Sign,
                 extended_key_usage_oids: vec![signing::EKU_SIGN.to_owned()],
@@ -613,7 +875,13 @@ impl SigningSubject for ConsentSigning {
         let Some(found) = find(ctx, viewer, request.subject_id).await? else {
             return Err(SignError::NotFound);
         };
-        if !is_party(viewer, &found) || request.expected_iin.as_deref() != Some(&viewer.iin) {
+        // The authority the payload names must still hold: a power of attorney revoked, or a
+        // child come of age, since the request was prepared ends it.
+        let now_acting_as = acting_as(ctx, viewer, &found).await?;
+        let signed_as = Signer::of_request(request);
+        let holds = matches!((&now_acting_as, &signed_as), (Some(now), Some(signer))
+            if signer.iin == viewer.iin && &signer.authority == now);
+        if !holds || request.expected_iin.as_deref() != Some(&viewer.iin) {
             return Err(SignError::NotAllowed);
         }
         if found.status != ConsentStatus::Pending {
@@ -653,11 +921,16 @@ impl SigningSubject for ConsentSigning {
         signature_id: Uuid,
         now: OffsetDateTime,
     ) -> Result<consent::Model, SignError> {
+        let signer = Signer::of_request(request).ok_or(SignError::NotAllowed)?;
         let given = decide(
             txn,
             request.subject_id,
             ConsentStatus::Given,
-            (Some(signature_id), None),
+            Decision {
+                signature_id: Some(signature_id),
+                reason: None,
+                signer: Some(&signer),
+            },
             (
                 party_role(request.expected_bin.is_some()),
                 Some(viewer.person_id),
@@ -709,15 +982,28 @@ async fn decide<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
     to: ConsentStatus,
-    (signature_id, reason): (Option<Uuid>, Option<String>),
+    decision: Decision<'_>,
     actor: (ActorRole, Option<Uuid>),
     now: OffsetDateTime,
 ) -> Result<Option<consent::Model>, sea_orm::DbErr> {
+    let (signer_iin, authority, number, date) = match decision.signer.map(Signer::recorded) {
+        Some((iin, authority, number, date)) => {
+            (Some(iin), Some(authority.to_value()), number, date)
+        }
+        None => (None, None, None, None),
+    };
     let changed = consent::Entity::update_many()
         .col_expr(consent::Column::Status, Expr::value(to.to_value()))
         .col_expr(consent::Column::DecidedAt, Expr::value(now))
-        .col_expr(consent::Column::SignatureId, Expr::value(signature_id))
-        .col_expr(consent::Column::DeclineReason, Expr::value(reason))
+        .col_expr(
+            consent::Column::SignatureId,
+            Expr::value(decision.signature_id),
+        )
+        .col_expr(consent::Column::DeclineReason, Expr::value(decision.reason))
+        .col_expr(consent::Column::SignerIin, Expr::value(signer_iin))
+        .col_expr(consent::Column::Authority, Expr::value(authority))
+        .col_expr(consent::Column::AuthorityNumber, Expr::value(number))
+        .col_expr(consent::Column::AuthorityDate, Expr::value(date))
         .filter(consent::Column::Id.eq(id))
         .filter(consent::Column::Status.eq(ConsentStatus::Pending))
         .exec(db)
@@ -728,17 +1014,35 @@ async fn decide<C: ConnectionTrait>(
     let Some(decided) = consent::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    record_event(db, &decided, Some(ConsentStatus::Pending), actor, now).await?;
+    record_event(
+        db,
+        &decided,
+        Some(ConsentStatus::Pending),
+        actor,
+        &decided.signer_iin.iter().cloned().collect::<Vec<_>>(),
+        now,
+    )
+    .await?;
     Ok(Some(decided))
 }
 
+/// How a consent is decided: by which signature, for what reason, by whom under what authority
+/// (`None` for the deadline).
+struct Decision<'a> {
+    signature_id: Option<Uuid>,
+    reason: Option<String>,
+    signer: Option<&'a Signer>,
+}
+
 /// Writes the event of a consent's status change (its creation when `from` is `None`) in the
-/// change's transaction: for the consent's party, the applicant and the person registered.
+/// change's transaction: for the consent's party, those who may act for it (or did), the
+/// applicant and the person registered.
 async fn record_event<C: ConnectionTrait>(
     db: &C,
     consent: &consent::Model,
     from: Option<ConsentStatus>,
     (actor_role, actor_person): (ActorRole, Option<Uuid>),
+    representatives: &[String],
     at: OffsetDateTime,
 ) -> Result<(), sea_orm::DbErr> {
     use crate::service::events::{self, Audience, EntityKind, EventDraft};
@@ -751,6 +1055,7 @@ async fn record_event<C: ConnectionTrait>(
     };
     audience.extend(consent.party_iin.clone().map(Audience::Iin));
     audience.extend(consent.party_bin.clone().map(Audience::Bin));
+    audience.extend(representatives.iter().cloned().map(Audience::Iin));
     events::record(
         db,
         EventDraft {
@@ -790,12 +1095,16 @@ pub async fn decline(
     let Some(found) = find(ctx, viewer, consent_id).await? else {
         return Err(ConsentError::NotFound);
     };
-    if !is_party(viewer, &found) {
+    let Some(authority) = acting_as(ctx, viewer, &found).await? else {
         return Err(ConsentError::NotAllowed);
-    }
+    };
     if found.status != ConsentStatus::Pending {
         return Err(ConsentError::AlreadyDecided);
     }
+    let signer = Signer {
+        iin: viewer.iin.clone(),
+        authority,
+    };
     let now = ctx.clock.now();
     let txn = ctx.db.begin().await?;
     let Some(app) = applications::lock(&txn, found.application_id).await? else {
@@ -806,7 +1115,11 @@ pub async fn decline(
         &txn,
         found.id,
         ConsentStatus::Declined,
-        (None, reason.clone()),
+        Decision {
+            signature_id: None,
+            reason: reason.clone(),
+            signer: Some(&signer),
+        },
         (role, Some(viewer.person_id)),
         now,
     )
@@ -822,11 +1135,8 @@ pub async fn decline(
             RefusalReason::ConsentDeclined,
             Actor {
                 person: Some(viewer.person_id),
-                role: ActorRole::Owner,
-                reason: Some(format!(
-                    "CONSENT_DECLINED: the owner {} declined",
-                    mask_iin(&viewer.iin)
-                )),
+                role,
+                reason: Some(format!("CONSENT_DECLINED: {} declined", party_name(&found))),
             },
             now,
         )
@@ -847,6 +1157,16 @@ async fn refuse_for_consents(
         Ok(_) => Ok(()),
         Err(DraftError::Internal(internal)) => Err(ConsentError::Internal(internal)),
         Err(_) => Err(ConsentError::AlreadyDecided),
+    }
+}
+
+/// A consent's party as the history names it: the owner by masked IIN, or the organisation by
+/// BIN.
+fn party_name(consent: &consent::Model) -> String {
+    match (&consent.party_iin, &consent.party_bin) {
+        (Some(iin), _) => format!("the owner {}", mask_iin(iin)),
+        (None, Some(bin)) => format!("the administration of {bin}"),
+        (None, None) => "the party".to_owned(),
     }
 }
 
@@ -891,20 +1211,18 @@ pub async fn expire_overdue(
                 &txn,
                 row.id,
                 ConsentStatus::Expired,
-                (None, None),
+                Decision {
+                    signature_id: None,
+                    reason: None,
+                    signer: None,
+                },
                 (ActorRole::System, None),
                 now,
             )
             .await?
             .is_some()
             {
-                missing.push(
-                    row.party_iin
-                        .as_deref()
-                        .map(mask_iin)
-                        .or_else(|| row.party_bin.clone())
-                        .unwrap_or_default(),
-                );
+                missing.push(party_name(row));
             }
         }
         if missing.is_empty() {
@@ -942,9 +1260,33 @@ pub async fn expire_overdue(
     Ok(applications_refused)
 }
 
-/// Whether a consent's party is this person: the owner it names.
-pub fn is_owner(viewer: &SignedIn, consent: &consent::Model) -> bool {
-    consent.party_iin.as_deref() == Some(viewer.iin.as_str())
+/// Whether the viewer may decide this consent: its owner, someone who acts for them, or its
+/// organisation's administration.
+pub async fn may_decide(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    consent: &consent::Model,
+) -> Result<bool, InternalError> {
+    Ok(acting_as(ctx, viewer, consent).await?.is_some())
+}
+
+/// An organisation's consent's party as people read it: its name (when the registry has it)
+/// and BIN.
+pub async fn organisation_name(
+    ctx: &ServiceContext,
+    consent: &consent::Model,
+) -> Result<String, InternalError> {
+    let Some(bin) = &consent.party_bin else {
+        return Ok(String::new());
+    };
+    let organisation = match crate::domain::Bin::parse(bin) {
+        Ok(parsed) => ctx.properties.organisation(&parsed).await?,
+        Err(_) => None,
+    };
+    Ok(match organisation {
+        Some(o) => format!("{} (BIN {bin})", o.name),
+        None => format!("BIN {bin}"),
+    })
 }
 
 /// How many consents the signed-in person has as an owner (of one status, if given).
@@ -954,7 +1296,7 @@ pub async fn count_mine(
     status: Option<ConsentStatus>,
 ) -> Result<u64, InternalError> {
     use sea_orm::PaginatorTrait;
-    let mut query = consent::Entity::find().filter(parties_filter(viewer));
+    let mut query = consent::Entity::find().filter(parties_filter(ctx, viewer).await?);
     if let Some(status) = status {
         query = query.filter(consent::Column::Status.eq(status));
     }
@@ -976,8 +1318,8 @@ pub async fn person_by_iin(
 // DOMAIN: remindConsent at most once a day per consent
 pub const REMINDER_INTERVAL: Duration = Duration::days(1);
 
-/// Tells a consent's owner by SMS that it waits, if the owner has a phone in the registry
-/// mirror and was not told in the last [`REMINDER_INTERVAL`] (one conditional UPDATE decides,
+/// Tells a consent's owner (and those who may act for them) by SMS that it waits, if they have
+/// a phone in the registry mirror and was not told in the last [`REMINDER_INTERVAL`] (one conditional UPDATE decides,
 /// so two instances never both send). Whether a message went out; it leaves from a task of
 /// its own, after the answer.
 async fn tell_owner(
@@ -989,9 +1331,18 @@ async fn tell_owner(
     let Some(iin) = &pending.party_iin else {
         return Ok(Told::NoPhone);
     };
-    let Some(phone) = person_by_iin(ctx, iin).await?.and_then(|p| p.phone) else {
+    // The owner, and those who may act for them (a minor owner's parents, an attorney).
+    let mut told = vec![iin.clone()];
+    told.extend(representation::representatives(ctx, iin, now.date()).await?);
+    let mut phones = Vec::new();
+    for iin in &told {
+        if let Some(phone) = person_by_iin(ctx, iin).await?.and_then(|p| p.phone) {
+            phones.push(phone);
+        }
+    }
+    if phones.is_empty() {
         return Ok(Told::NoPhone);
-    };
+    }
     let claimed = consent::Entity::update_many()
         .col_expr(consent::Column::LastRemindedAt, Expr::value(now))
         .filter(consent::Column::Id.eq(pending.id))
@@ -1006,18 +1357,20 @@ async fn tell_owner(
     if claimed.rows_affected != 1 {
         return Ok(Told::NotDue);
     }
-    let message = crate::sms::SmsMessage {
-        phone,
-        text: crate::sms::consent_text(&app.number),
-        code: None,
-        expires_at: pending.deadline,
-    };
-    let sms = std::sync::Arc::clone(&ctx.sms);
-    tokio::spawn(async move {
-        if let Err(error) = sms.send(&message).await {
-            tracing::warn!(phone = %crate::sms::mask_phone(&message.phone), %error, "consent SMS not sent");
-        }
-    });
+    for phone in phones {
+        let message = crate::sms::SmsMessage {
+            phone,
+            text: crate::sms::consent_text(&app.number),
+            code: None,
+            expires_at: pending.deadline,
+        };
+        let sms = std::sync::Arc::clone(&ctx.sms);
+        tokio::spawn(async move {
+            if let Err(error) = sms.send(&message).await {
+                tracing::warn!(phone = %crate::sms::mask_phone(&message.phone), %error, "consent SMS not sent");
+            }
+        });
+    }
     Ok(Told::Sent)
 }
 

@@ -161,14 +161,14 @@ pub fn application_audience(application: &application::Model) -> Vec<Audience> {
 }
 
 /// The parties a signed-in person reads as: their person id, their IIN and, for a session that
-/// acts for an organisation (an administration's staff signed in with its key as listed
-/// officers of its BIN), that BIN.
+/// acts for an organisation (signed in with a legal entity's key: an officer of a body, or the
+/// administration of an organisation that consents), that BIN.
 pub fn viewer_audience(viewer: &crate::auth::viewer::SignedIn) -> Vec<Audience> {
     let mut parties = vec![
         Audience::Person(viewer.person_id),
         Audience::Iin(viewer.iin.clone()),
     ];
-    if let Some(bin) = &viewer.officer_of {
+    if let Some(bin) = &viewer.acting_for {
         parties.push(Audience::Bin(bin.clone()));
     }
     parties
@@ -185,6 +185,7 @@ mod tests {
             person_id: Uuid::new_v4(),
             iin: "871008401427".to_owned(),
             officer_of: None,
+            acting_for: None,
             auth_method: entities::enums::AuthMethod::Eds,
         };
         assert_eq!(
@@ -194,7 +195,7 @@ mod tests {
                 Audience::Iin("871008401427".to_owned())
             ]
         );
-        viewer.officer_of = Some("940140000385".to_owned());
+        viewer.acting_for = Some("940140000385".to_owned());
         assert_eq!(
             viewer_audience(&viewer).last(),
             Some(&Audience::Bin("940140000385".to_owned()))

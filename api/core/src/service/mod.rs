@@ -23,6 +23,7 @@ pub mod maintenance;
 pub mod notifications;
 pub mod otp;
 pub mod property;
+pub mod representation;
 pub mod sign_in;
 pub mod signing;
 pub mod submission;

@@ -31,13 +31,30 @@ pub async fn find(
             .await?
             .into_iter()
             .next(),
+        // DOMAIN: owner check by owner IIN + RKA
+        AddressChoice::ByRkaAndOwner(rka, iin) => registry
+            .find_by_rka(rka)
+            .await?
+            .filter(|property| holds(property, iin.as_str())),
     })
+}
+
+/// Whether this person is an owner or a tenant of the object.
+// DOMAIN: owner or tenant: in state or municipal rental housing the tenant consents
+pub fn holds(property: &Property, iin: &str) -> bool {
+    property.owners.iter().any(
+        |o| matches!(&o.owner, crate::registries::Owner::Person(owner) if owner.as_str() == iin),
+    ) || property.tenants.iter().any(|t| t.iin.as_str() == iin)
 }
 
 /// The address an application holds, if it holds a complete one.
 pub fn address_of(draft: &application::Model) -> Option<AddressChoice> {
     if let Some(rka) = draft.address_rka.as_deref() {
-        return Rka::parse(rka).ok().map(AddressChoice::ByRka);
+        let rka = Rka::parse(rka).ok()?;
+        return Some(match draft.address_owner_iin.as_deref() {
+            Some(iin) => AddressChoice::ByRkaAndOwner(rka, Iin::parse(iin).ok()?),
+            None => AddressChoice::ByRka(rka),
+        });
     }
     let iin = Iin::parse(draft.address_owner_iin.as_deref()?).ok()?;
     let area = Area::from_hundredths(draft.address_area_hundredths?).ok()?;
@@ -54,16 +71,24 @@ pub async fn addresses_exist(
         .iter()
         .filter_map(|a| match a {
             AddressChoice::ByRka(rka) => Some(rka.clone()),
-            AddressChoice::ByOwner(..) => None,
+            AddressChoice::ByOwner(..) | AddressChoice::ByRkaAndOwner(..) => None,
         })
         .collect();
     let pairs: Vec<(Iin, Area)> = addresses
         .iter()
         .filter_map(|a| match a {
             AddressChoice::ByOwner(iin, area) => Some((iin.clone(), *area)),
-            AddressChoice::ByRka(_) => None,
+            AddressChoice::ByRka(_) | AddressChoice::ByRkaAndOwner(..) => None,
         })
         .collect();
+    // By RKA and owner: one object each, whose owners the answer must hold; rare enough (one
+    // per application at most) to ask one by one.
+    let mut by_rka_and_owner = HashMap::new();
+    for address in addresses {
+        if let AddressChoice::ByRkaAndOwner(..) = address {
+            by_rka_and_owner.insert(address.clone(), find(ctx, address).await?.is_some());
+        }
+    }
     let known_rkas = ctx.properties.known_rkas(&rkas).await?;
     let known_pairs = ctx.properties.known_owner_areas(&pairs).await?;
     Ok(addresses
@@ -72,6 +97,9 @@ pub async fn addresses_exist(
             let known = match a {
                 AddressChoice::ByRka(rka) => known_rkas.contains(rka),
                 AddressChoice::ByOwner(iin, area) => known_pairs.contains(&(iin.clone(), *area)),
+                AddressChoice::ByRkaAndOwner(..) => {
+                    by_rka_and_owner.get(a).copied().unwrap_or(false)
+                }
             };
             (a.clone(), known)
         })
@@ -144,7 +172,7 @@ pub async fn lookup(
     let found = find(ctx, address).await?;
     let (by_owner, owner) = match address {
         AddressChoice::ByRka(_) => (false, None),
-        AddressChoice::ByOwner(iin, _) => (true, Some(iin)),
+        AddressChoice::ByOwner(iin, _) | AddressChoice::ByRkaAndOwner(_, iin) => (true, Some(iin)),
     };
     property_lookup::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -167,9 +195,7 @@ pub async fn lookup(
         None => LookupAnswer::NotFound,
         Some(_) if someone_else => LookupAnswer::Confirmed,
         Some(property) => {
-            let owns = property.owners.iter().any(|o| {
-                matches!(&o.owner, crate::registries::Owner::Person(iin) if iin.as_str() == viewer.iin)
-            });
+            let owns = holds(&property, &viewer.iin);
             LookupAnswer::Found {
                 kind: property.kind,
                 owner_count: owns.then_some(property.owners.len()),

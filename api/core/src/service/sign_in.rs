@@ -91,8 +91,9 @@ pub struct SignedIn {
     pub token: String,
     pub expires_at: OffsetDateTime,
     pub person: person::Model,
-    /// The body an officer signed in for.
-    pub officer_of: Option<String>,
+    /// The organisation (BIN) a legal entity's key signed in for: a body its officer works
+    /// for, or an organisation whose administration consents.
+    pub acting_for: Option<String>,
     /// How the session was opened.
     pub auth_method: AuthMethod,
 }
@@ -148,22 +149,26 @@ pub async fn login(
         return Err(SignInError::NoIin);
     }
     // A legal entity's key signs an officer in for that body, if the officer is listed with a
-    // staff role; an individual's key signs a citizen in.
-    let officer_of = if signer.signer.roles.contains(&Role::LegalEntity) {
+    // staff role; or signs an organisation's administration in for it (a hostel's, to see and
+    // sign its consents), if the key holds one of the roles the organisation accepts. An
+    // individual's key signs a citizen in.
+    let acting_for = if signer.signer.roles.contains(&Role::LegalEntity) {
+        let Some(bin) = signer.signer.bin.clone() else {
+            return Err(SignInError::NotAnOfficer);
+        };
         let staff = signer
             .signer
             .roles
             .iter()
             .any(|r| matches!(r, Role::Employee | Role::Ceo));
-        let Some(bin) = signer.signer.bin.clone().filter(|_| staff) else {
-            return Err(SignInError::NotAnOfficer);
-        };
         let listed = officer::Entity::find()
             .filter(officer::Column::Iin.eq(iin.clone()))
             .filter(officer::Column::BodyBin.eq(bin.clone()))
             .one(db)
             .await?;
-        if listed.is_none() {
+        let officer = listed.is_some() && staff;
+        if !officer && !administration_accepts(ctx, &bin, &signer.signer.extended_key_usage).await?
+        {
             return Err(SignInError::NotAnOfficer);
         }
         Some(bin)
@@ -224,7 +229,7 @@ pub async fn login(
         ctx,
         &txn,
         person.id,
-        officer_of.clone(),
+        acting_for.clone(),
         AuthMethod::Eds,
         received_at,
     )
@@ -242,9 +247,28 @@ pub async fn login(
         token,
         expires_at,
         person,
-        officer_of,
+        acting_for,
         auth_method: AuthMethod::Eds,
     })
+}
+
+/// Whether `bin` is an organisation whose administration consents (a hostel's) and the key
+/// holds one of the role OIDs it accepts.
+// DOMAIN: organisation administration replaces the owner's consent
+async fn administration_accepts(
+    ctx: &ServiceContext,
+    bin: &str,
+    extended_key_usage: &[String],
+) -> Result<bool, InternalError> {
+    let Ok(bin) = crate::domain::Bin::parse(bin) else {
+        return Ok(false);
+    };
+    let organisation = ctx.properties.organisation(&bin).await?;
+    Ok(organisation.is_some_and(|o| {
+        o.consent_role_oids
+            .iter()
+            .any(|role| extended_key_usage.contains(role))
+    }))
 }
 
 /// Stores a new session and gives its bearer token (never stored: only its hash is).
@@ -252,7 +276,7 @@ async fn open_session<C: ConnectionTrait>(
     ctx: &ServiceContext,
     db: &C,
     person_id: Uuid,
-    officer_of: Option<String>,
+    acting_for: Option<String>,
     auth_method: AuthMethod,
     now: OffsetDateTime,
 ) -> Result<(String, OffsetDateTime), InternalError> {
@@ -262,7 +286,7 @@ async fn open_session<C: ConnectionTrait>(
         id: Set(Uuid::new_v4()),
         token_hash: Set(tokens::hash(&token)),
         person_id: Set(person_id),
-        acting_bin: Set(officer_of),
+        acting_bin: Set(acting_for),
         created_at: Set(now),
         expires_at: Set(expires_at),
         revoked_at: Set(None),
@@ -329,7 +353,7 @@ pub async fn login_with_otp(
         token,
         expires_at,
         person,
-        officer_of: None,
+        acting_for: None,
         auth_method: AuthMethod::Otp,
     })
 }

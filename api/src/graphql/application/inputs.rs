@@ -14,12 +14,14 @@ use registration_core::service::applications::draft::{
     self, AddressChoice, Arrival, RepresentationDocument,
 };
 
-/// An address given by RKA, or by the owner's IIN and the area.
+/// An address given by RKA (alone, when the applicant owns it, or with the owner's IIN), or
+/// by the owner's IIN and the area. In state or municipal rental housing the tenant's IIN
+/// stands for the owner's.
 #[derive(InputObject, Debug, Clone)]
 pub struct AddressInput {
     /// The address registration code (digits).
     pub rka: Option<String>,
-    /// The owner's IIN (with `area`).
+    /// The owner's (or tenant's) IIN: with `area`, or with `rka`.
     pub owner_iin: Option<String>,
     /// The area of the real-estate object in m², up to two decimals (with `ownerIin`).
     pub area: Option<String>,
@@ -164,6 +166,15 @@ impl Validation {
                 .map(AddressChoice::ByRka)
                 .map_err(|e| self.bad(&["input", "address", "rka"], e))
                 .ok(),
+            (Some(rka), Some(iin), None) => {
+                let rka = Rka::parse(&rka)
+                    .map_err(|e| self.bad(&["input", "address", "rka"], e))
+                    .ok();
+                let iin = Iin::parse(&iin)
+                    .map_err(|e| self.bad(&["input", "address", "ownerIin"], e))
+                    .ok();
+                Some(AddressChoice::ByRkaAndOwner(rka?, iin?))
+            }
             (None, Some(iin), Some(area)) => {
                 let iin = Iin::parse(&iin)
                     .map_err(|e| self.bad(&["input", "address", "ownerIin"], e))

@@ -1,25 +1,56 @@
-//! Loading the registry mirror (persons, real-estate objects and their owners) from a JSON Lines
-//! file or a JSON array: the `registration-api import FILE` command and the demo data set.
+//! Loading the registry mirror (persons and their legal representatives, real-estate objects
+//! with their owners and tenants, the organisations whose administrations consent for their
+//! hostels, notarised powers of attorney) from a JSON Lines file or a JSON array: the
+//! `registration-api import FILE` command and the demo data set.
 //!
 //! # The file
 //!
-//! One JSON object per line; blank lines and lines starting with `//` are ignored. Two kinds of
+//! One JSON object per line; blank lines and lines starting with `//` are ignored. Four kinds of
 //! row, told apart by `type`:
 //!
 //! ```text
 //! {"type":"person","iin":"871008401427","surname":"СЕЙТОВА","givenName":"АЙГЕРІМ",
-//!  "patronymic":"БОЛАТҚЫЗЫ","phone":"+77017234518"}
+//!  "patronymic":"БОЛАТҚЫЗЫ","phone":"+77017234518","legalRepresentatives":[]}
 //! {"type":"property","rka":"0201900148270042","address":"…","area":"54.30","kind":"APARTMENT",
-//!  "administrationBin":null,"owners":[{"iin":"871008401427","share":"1/1"}]}
+//!  "administrationBin":null,"owners":[{"iin":"871008401427","share":"1/1"}],"tenants":[]}
+//! {"type":"organisation","bin":"050740003216","name":"…",
+//!  "consentRoleOids":["1.2.398.3.3.4.1.2.1","1.2.398.3.3.4.1.2.5"]}
+//! {"type":"powerOfAttorney","number":"НТ-2026-004512","issuedOn":"2026-06-01",
+//!  "validUntil":"2027-05-31","principalIin":"540302300122","attorneyIin":"850315300019",
+//!  "revokedOn":null}
 //! ```
 //!
-//! (each row on one line in the file). `patronymic`, `phone` and `administrationBin` may be
-//! `null` or left out; `kind` is `HOUSE`, `APARTMENT`, `DACHA` or `HOSTEL`; an owner has either
-//! `iin` (a person) or `bin` (an organisation), and a `share` written as a fraction. The area is
-//! a string, not a JSON number, because a binary float cannot hold most decimals exactly. Names
-//! and addresses are free text: a control character or a bidirectional override refuses the
-//! row. The same rows may instead be the elements of one JSON array, over as many lines as they
-//! like; a problem is then reported at the line its element starts on.
+//! (each row on one line in the file).
+//!
+//! - **person**: `patronymic`, `phone` and `legalRepresentatives` may be `null` or left out.
+//!   `legalRepresentatives` lists the person's legal representatives as the civil registry
+//!   records them, `{"iin":"…","basis":"PARENT"}` each, `basis` being `PARENT`, `GUARDIAN` or
+//!   `TRUSTEE`; a representative is never the person, and is listed once. The list is the
+//!   person's complete one: a row without it leaves the person with no legal representative.
+//! - **property**: `kind` is `HOUSE`, `APARTMENT`, `DACHA` or `HOSTEL`; an owner has either
+//!   `iin` (a person) or `bin` (an organisation), and a `share` written as a fraction; the
+//!   shares add up to exactly 1. `administrationBin` (a HOSTEL's, and only a HOSTEL's) and
+//!   `tenants` may be `null` or left out. `tenants` are the tenants of state or municipal
+//!   rental housing, so a property may have them only when at least one owner is an
+//!   organisation and it is not a HOSTEL: `{"iin":"…","household":["…"]}` each, a tenant listed
+//!   once, `household` (may be left out) the other persons the lease names, each once and
+//!   never the tenant. Like the owners, the tenants are the property's complete list. The area
+//!   is a string, not a JSON number, because a binary float cannot hold most decimals exactly.
+//! - **organisation**: the organisation whose administration consents for a hostel it runs
+//!   (the `administrationBin` of a property). `consentRoleOids` are the roles of which its
+//!   consenting key must hold one: `1.2.398.3.3.4.1.2.1` (the head), `1.2.398.3.3.4.1.2.2`
+//!   (may sign for it), `1.2.398.3.3.4.1.2.5` (an employee), each at most once; left out (or
+//!   `null`), all three.
+//! - **powerOfAttorney**: a notarised power of attorney from the notaries' registry. `number`
+//!   is 1 to 64 characters; the dates are written `YYYY-MM-DD`; `issuedOn` is not after
+//!   `validUntil`, `revokedOn` (`null` or left out unless it was revoked) not before
+//!   `issuedOn`; the principal and the attorney are different persons.
+//!
+//! Names, addresses and power-of-attorney numbers are free text: a control character or a
+//! bidirectional override refuses the row. Each IIN, RKA, BIN and power-of-attorney number has
+//! at most one row of its kind in a file. The same rows may instead be the elements of one JSON
+//! array, over as many lines as they like; a problem is then reported at the line its element
+//! starts on.
 //!
 //! # All or nothing
 //!
@@ -29,9 +60,11 @@
 //!
 //! # Idempotent
 //!
-//! Persons are matched by IIN and properties by RKA: a known one is updated (a property's owners
-//! are replaced by the file's), a new one created, and one that already matches the file is left
-//! alone, so importing the same file twice changes nothing the second time.
+//! Persons are matched by IIN, properties by RKA, organisations by BIN and powers of attorney
+//! by number: a known one is updated (a property's owners and tenants, and a person's legal
+//! representatives, are replaced by the file's), a new one created, and one that already
+//! matches the file is left alone, so importing the same file twice changes nothing the second
+//! time.
 //!
 //! # The parts
 //!
@@ -51,7 +84,9 @@ use time::OffsetDateTime;
 pub use report::{ImportError, ImportReport};
 
 /// The demo data set: the demo PKI's people and a few properties (a flat with one owner, a
-/// co-owned flat, a house with three co-owners, a hostel with an administration).
+/// co-owned flat, a house with three co-owners, a hostel with an administration, a state rental
+/// flat with a tenant, a house co-owned by a minor), the hostel's organisation, and a power of
+/// attorney.
 pub const DEMO_DATA: &str = include_str!("../../../../../demo/data.jsonl");
 
 /// Validates the whole file and, if every row is good, writes it in one transaction.
@@ -101,16 +136,21 @@ pub async fn load_demo_data_if_empty(
 
 #[cfg(test)]
 mod tests {
-    use entities::{person, real_estate_owner};
+    use entities::{
+        legal_representative, organisation, person, power_of_attorney, real_estate_owner,
+        real_estate_tenant,
+    };
     use sea_orm::{ActiveModelTrait, PaginatorTrait, Set};
+    use time::macros::date;
     use uuid::Uuid;
 
     use super::*;
     use crate::database;
     use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
     use crate::registries::{
-        LocalRegistries, MobileDatabase, Owner, Ownership, PopulationRegistry, Property,
-        PropertyKind, PropertyRegistry, Share,
+        LegalRepresentation, LocalRegistries, MobileDatabase, Organisation, Owner, Ownership,
+        PopulationRegistry, PowerOfAttorney, Property, PropertyKind, PropertyRegistry,
+        RepresentationBasis, RepresentationRegistry, Share, Tenant,
     };
 
     const NOW: OffsetDateTime = time::macros::datetime!(2026-11-25 10:00 UTC);
@@ -131,6 +171,20 @@ mod tests {
         )
     }
 
+    /// The rows of the new tables: tenants, organisations, legal representatives, powers of
+    /// attorney.
+    async fn other_counts(db: &DatabaseConnection) -> (u64, u64, u64, u64) {
+        (
+            real_estate_tenant::Entity::find().count(db).await.unwrap(),
+            organisation::Entity::find().count(db).await.unwrap(),
+            legal_representative::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
+            power_of_attorney::Entity::find().count(db).await.unwrap(),
+        )
+    }
+
     fn iin(text: &str) -> Iin {
         Iin::parse(text).unwrap()
     }
@@ -138,6 +192,20 @@ mod tests {
     const AIGERIM: &str = "871008401427";
     const NURLAN: &str = "760212350620";
     const DANA: &str = "061211600012";
+    const ERLAN: &str = "850315300019";
+    const GULNAR: &str = "790514400122";
+    const BOLAT: &str = "540302300122";
+    /// The demo data's new rows: Erlan's wife, Nurlan and Gulnar's minor daughter, the
+    /// hostel's operator, the akimat that lets the rental flat, and two properties.
+    const MADINA: &str = "880422400230";
+    const ALIYA: &str = "120914600121";
+    const HOSTEL_BIN: &str = "050740003216";
+    const AKIMAT_BIN: &str = "980340001477";
+    const RENTAL_FLAT: &str = "0101100072450031";
+    const MINORS_HOUSE: &str = "0101400118620004";
+    const ROLE_HEAD: &str = "1.2.398.3.3.4.1.2.1";
+    const ROLE_MAY_SIGN: &str = "1.2.398.3.3.4.1.2.2";
+    const ROLE_EMPLOYEE: &str = "1.2.398.3.3.4.1.2.5";
 
     const GOOD: &str = r#"// persons
 {"type":"person","iin":"871008401427","surname":"СЕЙТОВА","givenName":"АЙГЕРІМ","patronymic":"БОЛАТҚЫЗЫ","phone":"8 701 723 45 18"}
@@ -166,7 +234,9 @@ mod tests {
         assert_eq!(
             report.to_string(),
             "imported: persons 3 created, 0 updated, 0 unchanged; \
-             properties 4 created, 0 updated, 0 unchanged"
+             properties 4 created, 0 updated, 0 unchanged; \
+             organisations 0 created, 0 updated, 0 unchanged; \
+             powers of attorney 0 created, 0 updated, 0 unchanged"
         );
 
         let registries = LocalRegistries::new(db.clone());
@@ -178,6 +248,7 @@ mod tests {
         assert_eq!(flat.area.to_string(), "54.30");
         assert_eq!(flat.kind, PropertyKind::Apartment);
         assert_eq!(flat.administration, None);
+        assert!(flat.tenants.is_empty());
         assert_eq!(
             flat.owners,
             vec![Ownership {
@@ -427,6 +498,14 @@ mod tests {
             (0, 0, 0, 0)
         );
         assert_eq!(counts(&db).await, (0, 0, 0), "nothing written");
+        assert_eq!(other_counts(&db).await, (0, 0, 0, 0), "nothing written");
+        assert_eq!(
+            (
+                report.organisations_created,
+                report.powers_of_attorney_created
+            ),
+            (0, 0)
+        );
         report
             .errors
             .into_iter()
@@ -499,7 +578,10 @@ mod tests {
         let errors = refused(&text).await;
         let expected: Vec<(usize, &str)> = vec![
             (2, "row: not valid JSON: key must be a string (column 2)"),
-            (3, r#"row: its "type" must be "person" or "property""#),
+            (
+                3,
+                r#"row: its "type" must be "person", "property", "organisation" or "powerOfAttorney""#,
+            ),
             (
                 4,
                 "iin: the IIN is not valid: its check digit does not match",
@@ -515,7 +597,7 @@ mod tests {
             (7, "row: missing field `givenName`"),
             (
                 8,
-                "row: unknown field `email`, expected one of `iin`, `surname`, `givenName`, `patronymic`, `phone`",
+                "row: unknown field `email`, expected one of `iin`, `surname`, `givenName`, `patronymic`, `phone`, `legalRepresentatives`",
             ),
             (9, "iin: the same person is already on line 1"),
             (
@@ -759,15 +841,22 @@ mod tests {
         let db = db().await;
         let report = load_demo_data_if_empty(&db, NOW).await.unwrap().unwrap();
         assert!(report.is_ok(), "{report}");
-        assert_eq!(report.persons_created, 7);
-        assert_eq!(report.properties_created, 4);
+        let created = ImportReport {
+            persons_created: 9,
+            properties_created: 6,
+            organisations_created: 1,
+            powers_of_attorney_created: 1,
+            ..ImportReport::default()
+        };
+        assert_eq!(report, created);
+        assert_eq!(other_counts(&db).await, (1, 1, 2, 1));
         assert_eq!(load_demo_data_if_empty(&db, NOW).await.unwrap(), None);
 
         // The demo PKI's people are there with their phones, and the properties the walk-through
         // relies on: Aigerim's flat, the co-owned flat, the house with three co-owners, the
         // hostel with an administration.
         let registries = LocalRegistries::new(db.clone());
-        for person in [AIGERIM, NURLAN, DANA, "850315300019"] {
+        for person in [AIGERIM, NURLAN, DANA, ERLAN] {
             assert!(
                 registries
                     .find_person(&iin(person))
@@ -800,19 +889,718 @@ mod tests {
         let house = owners_of("0201800033100027").await;
         assert_eq!(house.kind, PropertyKind::House);
         assert_eq!(house.owners.len(), 3);
+
+        // The hostel's administration is an organisation of its own, not the demo officer's
+        // body, with the roles its keys may hold.
         let hostel = owners_of("0101300211840015").await;
         assert_eq!(hostel.kind, PropertyKind::Hostel);
-        assert_eq!(
-            hostel.administration,
-            Some(Bin::parse("940140000385").unwrap())
-        );
+        let administration = Bin::parse(HOSTEL_BIN).unwrap();
+        assert_eq!(hostel.administration.as_ref(), Some(&administration));
         assert!(hostel.owners.is_empty());
+        let operator = registries
+            .organisation(&administration)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(operator.name, "ТОО «Студенческий городок Астаны»");
+        assert_eq!(operator.consent_role_oids, [ROLE_HEAD, ROLE_EMPLOYEE]);
 
-        // Importing the file again (the CLI on a demo database) changes nothing.
+        // The state rental flat: owned by an akimat, Erlan its tenant with his wife.
+        let rental = owners_of(RENTAL_FLAT).await;
+        assert_eq!(rental.kind, PropertyKind::Apartment);
+        assert_eq!(
+            rental.owners,
+            [Ownership {
+                owner: Owner::Organisation(Bin::parse(AKIMAT_BIN).unwrap()),
+                share: Share::WHOLE
+            }]
+        );
+        assert_eq!(
+            rental.tenants,
+            [Tenant {
+                iin: iin(ERLAN),
+                household: vec![iin(MADINA)]
+            }]
+        );
+        assert!(
+            registries
+                .find_person(&iin(MADINA))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            registries
+                .organisation(&Bin::parse(AKIMAT_BIN).unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // The minor co-owner: born in 2012, represented by both parents.
+        let aliya = Iin::parse(ALIYA).unwrap();
+        assert_eq!(aliya.birth_date().year(), 2012);
+        let minors_house = owners_of(MINORS_HOUSE).await;
+        let owners: Vec<Owner> = minors_house.owners.into_iter().map(|o| o.owner).collect();
+        assert_eq!(
+            owners,
+            [Owner::Person(aliya.clone()), Owner::Person(iin(GULNAR))]
+        );
+        for parent in [NURLAN, GULNAR] {
+            assert_eq!(
+                registries.represented_by(&iin(parent)).await.unwrap(),
+                [LegalRepresentation {
+                    principal: aliya.clone(),
+                    representative: iin(parent),
+                    basis: RepresentationBasis::Parent
+                }]
+            );
+        }
+
+        // Bolat's power of attorney for Erlan.
+        let powers = registries.powers_held_by(&iin(ERLAN)).await.unwrap();
+        assert_eq!(
+            powers,
+            [PowerOfAttorney {
+                number: "НТ-2026-004512".to_owned(),
+                issued_on: date!(2026 - 06 - 01),
+                valid_until: date!(2027 - 05 - 31),
+                principal: iin(BOLAT),
+                attorney: iin(ERLAN),
+                revoked_on: None
+            }]
+        );
+
+        // Importing the file again (the CLI on a demo database) changes nothing at all.
         let again = import(&db, DEMO_DATA, NOW).await.unwrap();
         assert_eq!(
-            (again.persons_unchanged, again.properties_unchanged),
-            (7, 4)
+            again,
+            ImportReport {
+                persons_unchanged: 9,
+                properties_unchanged: 6,
+                organisations_unchanged: 1,
+                powers_of_attorney_unchanged: 1,
+                ..ImportReport::default()
+            }
+        );
+        assert_eq!(counts(&db).await, (9, 6, 9));
+        assert_eq!(other_counts(&db).await, (1, 1, 2, 1));
+    }
+
+    /// One row of each new kind: tenants of a state rental flat, a minor with representatives,
+    /// two organisations (one with the default roles) and two powers of attorney.
+    const NEW_KINDS: &str = r#"{"type":"person","iin":"850315300019","surname":"ЖАНДОСОВ","givenName":"ЕРЛАН"}
+{"type":"person","iin":"120914600121","surname":"ОМАРОВА","givenName":"ӘЛИЯ","legalRepresentatives":[{"iin":"760212350620","basis":"PARENT"},{"iin":"790514400122","basis":"GUARDIAN"}]}
+{"type":"property","rka":"0101100072450031","address":"Астана, ул. Бейбітшілік, 33, кв. 31","area":"48.20","kind":"APARTMENT","owners":[{"bin":"980340001477","share":"1/1"}],"tenants":[{"iin":"850315300019","household":["880422400230","061211600012"]},{"iin":"871008401427"}]}
+{"type":"organisation","bin":"050740003216","name":"ТОО «Студенческий городок Астаны»"}
+{"type":"organisation","bin":"980340001477","name":"ГУ «Аппарат акима»","consentRoleOids":["1.2.398.3.3.4.1.2.2"]}
+{"type":"powerOfAttorney","number":"НТ-2026-004512","issuedOn":"2026-06-01","validUntil":"2027-05-31","principalIin":"540302300122","attorneyIin":"850315300019","revokedOn":null}
+{"type":"powerOfAttorney","number":"НТ-2025-000017","issuedOn":"2025-01-10","validUntil":"2026-01-09","principalIin":"871008401427","attorneyIin":"850315300019","revokedOn":"2025-03-01"}
+"#;
+
+    #[tokio::test]
+    async fn tenants_organisations_representatives_and_powers_are_readable_through_the_registries()
+    {
+        let db = db().await;
+        let report = import(&db, NEW_KINDS, NOW).await.unwrap();
+        assert_eq!(
+            report,
+            ImportReport {
+                persons_created: 2,
+                properties_created: 1,
+                organisations_created: 2,
+                powers_of_attorney_created: 2,
+                ..ImportReport::default()
+            }
+        );
+        assert_eq!(other_counts(&db).await, (2, 2, 2, 2));
+        let registries = LocalRegistries::new(db.clone());
+
+        // Tenants by IIN, each household by IIN.
+        let flat = registries
+            .find_by_rka(&Rka::parse(RENTAL_FLAT).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            flat.tenants,
+            [
+                Tenant {
+                    iin: iin(ERLAN),
+                    household: vec![iin(DANA), iin(MADINA)]
+                },
+                Tenant {
+                    iin: iin(AIGERIM),
+                    household: Vec::new()
+                },
+            ]
+        );
+        // DOMAIN: owner or tenant: the owner check finds the flat by its tenant, not by a
+        // member of the household.
+        let area = Area::parse("48.2").unwrap();
+        for tenant in [ERLAN, AIGERIM] {
+            let found = registries
+                .find_by_owner_and_area(&iin(tenant), &area)
+                .await
+                .unwrap();
+            assert_eq!(found, std::slice::from_ref(&flat), "{tenant}");
+        }
+        assert!(
+            registries
+                .find_by_owner_and_area(&iin(MADINA), &area)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let known = registries
+            .known_owner_areas(&[(iin(ERLAN), area), (iin(MADINA), area)])
+            .await
+            .unwrap();
+        assert_eq!(known.into_iter().collect::<Vec<_>>(), [(iin(ERLAN), area)]);
+
+        // Organisations: the roles left out are all three.
+        let operator = registries
+            .organisation(&Bin::parse(HOSTEL_BIN).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            operator,
+            Organisation {
+                bin: Bin::parse(HOSTEL_BIN).unwrap(),
+                name: "ТОО «Студенческий городок Астаны»".to_owned(),
+                consent_role_oids: vec![
+                    ROLE_HEAD.to_owned(),
+                    ROLE_MAY_SIGN.to_owned(),
+                    ROLE_EMPLOYEE.to_owned()
+                ],
+            }
+        );
+        let akimat = registries
+            .organisation(&Bin::parse(AKIMAT_BIN).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(akimat.consent_role_oids, [ROLE_MAY_SIGN]);
+        assert!(
+            registries
+                .organisation(&Bin::parse("940140000385").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Legal representatives, by the representative.
+        let represented = |basis| {
+            vec![LegalRepresentation {
+                principal: iin(ALIYA),
+                representative: iin(NURLAN),
+                basis,
+            }]
+        };
+        assert_eq!(
+            registries.represented_by(&iin(NURLAN)).await.unwrap(),
+            represented(RepresentationBasis::Parent)
+        );
+        let by_gulnar = registries.represented_by(&iin(GULNAR)).await.unwrap();
+        assert_eq!(
+            by_gulnar
+                .iter()
+                .map(|r| (r.principal.as_str(), r.basis))
+                .collect::<Vec<_>>(),
+            [(ALIYA, RepresentationBasis::Guardian)]
+        );
+        assert!(
+            registries
+                .represented_by(&iin(ALIYA))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Powers of attorney: the attorney's, newest first, and one by its number.
+        let powers = registries.powers_held_by(&iin(ERLAN)).await.unwrap();
+        let numbers: Vec<&str> = powers.iter().map(|p| p.number.as_str()).collect();
+        assert_eq!(numbers, ["НТ-2026-004512", "НТ-2025-000017"]);
+        let revoked = registries
+            .power_of_attorney("НТ-2025-000017")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            revoked,
+            PowerOfAttorney {
+                number: "НТ-2025-000017".to_owned(),
+                issued_on: date!(2025 - 01 - 10),
+                valid_until: date!(2026 - 01 - 09),
+                principal: iin(AIGERIM),
+                attorney: iin(ERLAN),
+                revoked_on: Some(date!(2025 - 03 - 01)),
+            }
+        );
+        assert!(!revoked.valid_on(date!(2025 - 06 - 01)));
+        assert!(
+            registries
+                .power_of_attorney("НТ-2026-000000")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            registries
+                .powers_held_by(&iin(BOLAT))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Again: nothing changes, not even the order of lists written differently.
+        let reordered = NEW_KINDS
+            .replace(
+                r#"["880422400230","061211600012"]"#,
+                r#"["061211600012","880422400230"]"#,
+            )
+            .replace(
+                r#"[{"iin":"760212350620","basis":"PARENT"},{"iin":"790514400122","basis":"GUARDIAN"}]"#,
+                r#"[{"iin":"790514400122","basis":"GUARDIAN"},{"iin":"760212350620","basis":"PARENT"}]"#,
+            );
+        for text in [NEW_KINDS, reordered.as_str()] {
+            assert_eq!(
+                import(&db, text, NOW).await.unwrap(),
+                ImportReport {
+                    persons_unchanged: 2,
+                    properties_unchanged: 1,
+                    organisations_unchanged: 2,
+                    powers_of_attorney_unchanged: 2,
+                    ..ImportReport::default()
+                }
+            );
+        }
+        assert_eq!(other_counts(&db).await, (2, 2, 2, 2), "no duplicates");
+    }
+
+    #[tokio::test]
+    async fn a_changed_household_representatives_roles_or_revocation_update_the_mirror() {
+        let db = db().await;
+        import(&db, NEW_KINDS, NOW).await.unwrap();
+        let changed = NEW_KINDS
+            // Dana moved out of Erlan's flat; Aigerim's lease now names her mother.
+            .replace(r#"["880422400230","061211600012"]"#, r#"["880422400230"]"#)
+            .replace(
+                r#"{"iin":"871008401427"}"#,
+                r#"{"iin":"871008401427","household":["581127400039"]}"#,
+            )
+            // Gulnar is no longer Aliya's guardian but her parent; Nurlan is no longer listed.
+            .replace(
+                r#"[{"iin":"760212350620","basis":"PARENT"},{"iin":"790514400122","basis":"GUARDIAN"}]"#,
+                r#"[{"iin":"790514400122","basis":"PARENT"}]"#,
+            )
+            // The akimat's employees may consent too; Erlan's older power was revoked later.
+            .replace(
+                r#""consentRoleOids":["1.2.398.3.3.4.1.2.2"]"#,
+                r#""consentRoleOids":["1.2.398.3.3.4.1.2.5","1.2.398.3.3.4.1.2.2"]"#,
+            )
+            .replace(r#""revokedOn":"2025-03-01""#, r#""revokedOn":"2025-04-15""#);
+        let report = import(&db, &changed, NOW).await.unwrap();
+        assert_eq!(
+            report,
+            ImportReport {
+                persons_updated: 1,
+                persons_unchanged: 1,
+                properties_updated: 1,
+                organisations_updated: 1,
+                organisations_unchanged: 1,
+                powers_of_attorney_updated: 1,
+                powers_of_attorney_unchanged: 1,
+                ..ImportReport::default()
+            }
+        );
+        assert_eq!(other_counts(&db).await, (2, 2, 1, 2));
+        let registries = LocalRegistries::new(db.clone());
+        let flat = registries
+            .find_by_rka(&Rka::parse(RENTAL_FLAT).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let households: Vec<(Iin, Vec<Iin>)> = flat
+            .tenants
+            .into_iter()
+            .map(|t| (t.iin, t.household))
+            .collect();
+        assert_eq!(
+            households,
+            [
+                (iin(ERLAN), vec![iin(MADINA)]),
+                (iin(AIGERIM), vec![iin("581127400039")])
+            ]
+        );
+        assert!(
+            registries
+                .represented_by(&iin(NURLAN))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let by_gulnar = registries.represented_by(&iin(GULNAR)).await.unwrap();
+        assert_eq!(
+            by_gulnar.iter().map(|r| r.basis).collect::<Vec<_>>(),
+            [RepresentationBasis::Parent]
+        );
+        let akimat = registries
+            .organisation(&Bin::parse(AKIMAT_BIN).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(akimat.consent_role_oids, [ROLE_MAY_SIGN, ROLE_EMPLOYEE]);
+        let revoked = registries
+            .power_of_attorney("НТ-2025-000017")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(revoked.revoked_on, Some(date!(2025 - 04 - 15)));
+
+        // A person or property row without the list has none: the file describes them
+        // completely.
+        let without = changed
+            .replace(r#","legalRepresentatives":[{"iin":"790514400122","basis":"PARENT"}]"#, "")
+            .replace(
+                r#","tenants":[{"iin":"850315300019","household":["880422400230"]},{"iin":"871008401427","household":["581127400039"]}]"#,
+                r#","tenants":null"#,
+            );
+        let report = import(&db, &without, NOW).await.unwrap();
+        assert_eq!(
+            (report.persons_updated, report.properties_updated),
+            (1, 1),
+            "{report}"
+        );
+        assert_eq!(other_counts(&db).await, (0, 2, 0, 2));
+        assert!(
+            registries
+                .find_by_owner_and_area(&iin(ERLAN), &Area::parse("48.20").unwrap())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    /// A property row with these owners and tenants (JSON arrays' contents).
+    fn leased(rka: &str, kind: &str, administration: &str, owners: &str, tenants: &str) -> String {
+        format!(
+            r#"{{"type":"property","rka":"{rka}","address":"Астана, ул. Бейбітшілік, 33","area":"48.20","kind":"{kind}","administrationBin":{administration},"owners":[{owners}],"tenants":[{tenants}]}}"#
+        )
+    }
+
+    #[tokio::test]
+    async fn tenant_rules() {
+        // DOMAIN: owner or tenant: in state or municipal rental housing the tenant consents
+        let akimat = format!(r#"{{"bin":"{AKIMAT_BIN}","share":"1/1"}}"#);
+        let erlan = format!(r#"{{"iin":"{ERLAN}"}}"#);
+        let text = [
+            // 1: a privately owned flat with a tenant
+            leased(
+                "1",
+                "APARTMENT",
+                "null",
+                &format!(r#"{{"iin":"{AIGERIM}","share":"1/1"}}"#),
+                &erlan,
+            ),
+            // 2: a hostel with a tenant, although an organisation owns it
+            leased("2", "HOSTEL", &format!(r#""{HOSTEL_BIN}""#), &akimat, &erlan),
+            // 3: a tenant whose IIN is not valid
+            leased("3", "APARTMENT", "null", &akimat, r#"{"iin":"821214240092"}"#),
+            // 4: the same tenant twice
+            leased(
+                "4",
+                "APARTMENT",
+                "null",
+                &akimat,
+                &format!(r#"{erlan},{{"iin":" {ERLAN}","household":[]}}"#),
+            ),
+            // 5: a household with a bad IIN, a person listed twice and the tenant
+            leased(
+                "5",
+                "HOUSE",
+                "null",
+                &akimat,
+                &format!(
+                    r#"{{"iin":"{ERLAN}","household":["12345","{MADINA}","{MADINA}","{ERLAN}","{DANA}"]}}"#
+                ),
+            ),
+            // 6: an unknown field in a tenant
+            leased(
+                "6",
+                "APARTMENT",
+                "null",
+                &akimat,
+                &format!(r#"{{"iin":"{ERLAN}","since":"2020-01-01"}}"#),
+            ),
+            // 7: a good rental flat, which must not be written either
+            leased(
+                "7",
+                "DACHA",
+                "null",
+                &format!(r#"{{"bin":"{AKIMAT_BIN}","share":"1/2"}},{{"iin":"{AIGERIM}","share":"1/2"}}"#),
+                &format!(r#"{{"iin":"{ERLAN}","household":["{MADINA}"]}}"#),
+            ),
+        ]
+        .join("\n");
+        let expected: Vec<(usize, &str)> = vec![
+            (
+                1,
+                "tenants: only rental housing of the state or a municipality has tenants: at least one owner must be an organisation (bin)",
+            ),
+            (
+                2,
+                "tenants: a HOSTEL has no tenants: its administration consents",
+            ),
+            (
+                3,
+                "tenants[0].iin: the IIN is not valid: its check digit does not match",
+            ),
+            (4, "tenants[1]: the same tenant is already tenants[0]"),
+            (
+                5,
+                "tenants[0].household[0]: the IIN must be exactly 12 digits",
+            ),
+            (
+                5,
+                "tenants[0].household[2]: the same person is already tenants[0].household[1]",
+            ),
+            (
+                5,
+                "tenants[0].household[3]: the tenant is not listed in their own household",
+            ),
+            (
+                6,
+                "row: unknown field `since`, expected `iin` or `household`",
+            ),
+        ];
+        let expected: Vec<(usize, String)> = expected
+            .into_iter()
+            .map(|(line, message)| (line, message.to_owned()))
+            .collect();
+        assert_eq!(refused(&text).await, expected);
+
+        // An organisation co-owning a dacha (line 7) may let it.
+        let db = db().await;
+        let good = text.lines().nth(6).unwrap();
+        let report = import(&db, good, NOW).await.unwrap();
+        assert!(report.is_ok(), "{report}");
+        assert_eq!(other_counts(&db).await, (1, 0, 0, 0));
+    }
+
+    #[tokio::test]
+    async fn legal_representative_rules() {
+        let child = |representatives: &str| {
+            format!(
+                r#"{{"type":"person","iin":"{ALIYA}","surname":"ОМАРОВА","givenName":"ӘЛИЯ","legalRepresentatives":[{representatives}]}}"#
+            )
+        };
+        let text = [
+            // 1: a bad IIN, an unknown basis, the person herself, the same parent twice
+            child(&format!(
+                r#"{{"iin":"821214240092","basis":"PARENT"}},{{"iin":"{NURLAN}","basis":"MOTHER"}},{{"iin":"{ALIYA}","basis":"GUARDIAN"}},{{"iin":"{GULNAR}","basis":"PARENT"}},{{"iin":"{GULNAR}","basis":"TRUSTEE"}}"#
+            )),
+            // 2: the basis in lower case; a representative without a basis
+            child(&format!(r#"{{"iin":"{NURLAN}","basis":"parent"}}"#)),
+            child(&format!(r#"{{"iin":"{NURLAN}"}}"#)),
+            // 4: a good one, which must not be written either
+            format!(
+                r#"{{"type":"person","iin":"{DANA}","surname":"ОМАРОВА","givenName":"ДАНА","legalRepresentatives":[{{"iin":"{NURLAN}","basis":"TRUSTEE"}}]}}"#
+            ),
+        ]
+        .join("\n");
+        let expected: Vec<(usize, &str)> = vec![
+            (
+                1,
+                "legalRepresentatives[0].iin: the IIN is not valid: its check digit does not match",
+            ),
+            (
+                1,
+                "legalRepresentatives[1].basis: must be one of PARENT, GUARDIAN, TRUSTEE",
+            ),
+            (
+                1,
+                "legalRepresentatives[2].iin: a person is not their own legal representative",
+            ),
+            (
+                1,
+                "legalRepresentatives[4]: the same representative is already legalRepresentatives[3]",
+            ),
+            (
+                2,
+                "legalRepresentatives[0].basis: must be one of PARENT, GUARDIAN, TRUSTEE",
+            ),
+            (3, "row: missing field `basis`"),
+        ];
+        let expected: Vec<(usize, String)> = expected
+            .into_iter()
+            .map(|(line, message)| (line, message.to_owned()))
+            .collect();
+        assert_eq!(refused(&text).await, expected);
+    }
+
+    #[tokio::test]
+    async fn organisation_rules() {
+        let organisation = |bin: &str, name: &str, roles: &str| {
+            format!(r#"{{"type":"organisation","bin":"{bin}","name":"{name}"{roles}}}"#)
+        };
+        let text = [
+            // 1: a BIN whose check digit fails, a blank name
+            organisation("940140000384", " ", ""),
+            // 2: a person's IIN for a BIN
+            organisation(AIGERIM, "ТОО «А»", ""),
+            // 3: no role at all
+            organisation(HOSTEL_BIN, "ТОО «А»", r#","consentRoleOids":[]"#),
+            // 4: a role that does not consent (financial documents), a role twice
+            organisation(
+                HOSTEL_BIN,
+                "ТОО «А»",
+                &format!(
+                    r#","consentRoleOids":["1.2.398.3.3.4.1.2.3","{ROLE_HEAD}","{ROLE_HEAD}"]"#
+                ),
+            ),
+            // 5: a name with a right-to-left override
+            organisation(HOSTEL_BIN, r"ТОО \u202e«А»", ""),
+            // 6: a good one, which must not be written either
+            organisation(HOSTEL_BIN, "ТОО «А»", r#","consentRoleOids":null"#),
+            // 7: the same BIN as line 6
+            organisation(&format!(" {HOSTEL_BIN}"), "ТОО «Б»", ""),
+            // 8: an unknown field
+            organisation(AKIMAT_BIN, "ГУ «Б»", r#","address":"Астана""#),
+        ]
+        .join("\n");
+        let expected: Vec<(usize, &str)> = vec![
+            (
+                1,
+                "bin: the BIN is not valid: its check digit does not match",
+            ),
+            (1, "name: must not be blank"),
+            (
+                2,
+                "bin: the BIN is not valid: its 5th digit must be 4, 5 or 6",
+            ),
+            (
+                3,
+                "consentRoleOids: must name at least one role (leave the field out for all three)",
+            ),
+            (
+                4,
+                "consentRoleOids[0]: must be one of 1.2.398.3.3.4.1.2.1 (the head), 1.2.398.3.3.4.1.2.2 (may sign for the organisation), 1.2.398.3.3.4.1.2.5 (an employee)",
+            ),
+            (
+                4,
+                "consentRoleOids[2]: the same role is already consentRoleOids[1]",
+            ),
+            (
+                5,
+                "name: must not contain control or bidirectional-override characters",
+            ),
+            (7, "bin: the same organisation is already on line 6"),
+            (
+                8,
+                "row: unknown field `address`, expected one of `bin`, `name`, `consentRoleOids`",
+            ),
+        ];
+        let expected: Vec<(usize, String)> = expected
+            .into_iter()
+            .map(|(line, message)| (line, message.to_owned()))
+            .collect();
+        assert_eq!(refused(&text).await, expected);
+    }
+
+    #[tokio::test]
+    async fn power_of_attorney_rules() {
+        // DOMAIN: a representative acts under a notarised power of attorney
+        let power = |number: &str,
+                     issued: &str,
+                     until: &str,
+                     revoked: &str,
+                     principal: &str,
+                     attorney: &str| {
+            format!(
+                r#"{{"type":"powerOfAttorney","number":"{number}","issuedOn":"{issued}","validUntil":"{until}","principalIin":"{principal}","attorneyIin":"{attorney}","revokedOn":{revoked}}}"#
+            )
+        };
+        let longest = "Н".repeat(64);
+        let text = [
+            // 1: every field bad at once
+            power(" ", "2026-6-1", "2027-02-30", r#""01.06.2026""#, "821214240092", "123"),
+            // 2: a number of 65 characters
+            power(&"Н".repeat(65), "2026-06-01", "2027-05-31", "null", BOLAT, ERLAN),
+            // 3, 4: a number with a right-to-left override, with a bell
+            power(r"НТ-\u202e2026", "2026-06-01", "2027-05-31", "null", BOLAT, ERLAN),
+            power(r"НТ-\u00072026", "2026-06-01", "2027-05-31", "null", BOLAT, ERLAN),
+            // 5: valid until before it was issued
+            power("НТ-5", "2026-06-01", "2026-05-31", "null", BOLAT, ERLAN),
+            // 6: revoked before it was issued
+            power("НТ-6", "2026-06-01", "2027-05-31", r#""2026-05-31""#, BOLAT, ERLAN),
+            // 7: the principal is the attorney
+            power("НТ-7", "2026-06-01", "2027-05-31", "null", ERLAN, ERLAN),
+            // 8: dates with a sign, without hyphens, with a time
+            power("НТ-8", "+2026-06-01", "20270531", r#""2026-07-01T00:00:00""#, BOLAT, ERLAN),
+            // 9: good: the longest number, valid one day, revoked the day it was issued
+            power(&longest, "2026-06-01", "2026-06-01", r#""2026-06-01""#, BOLAT, ERLAN),
+            // 10: the same number as line 9
+            power(&format!("{longest} "), "2025-01-01", "2025-12-31", "null", AIGERIM, ERLAN),
+            // 11: a missing field
+            r#"{"type":"powerOfAttorney","number":"НТ-11","issuedOn":"2026-06-01","principalIin":"540302300122","attorneyIin":"850315300019"}"#.to_owned(),
+        ]
+        .join("\n");
+        let bad_date = "must be a real date written YYYY-MM-DD";
+        let expected: Vec<(usize, String)> = vec![
+            (1, "number: must not be blank".to_owned()),
+            (1, format!("issuedOn: {bad_date}")),
+            (1, format!("validUntil: {bad_date}")),
+            (1, format!("revokedOn: {bad_date}")),
+            (
+                1,
+                "principalIin: the IIN is not valid: its check digit does not match".to_owned(),
+            ),
+            (
+                1,
+                "attorneyIin: the IIN must be exactly 12 digits".to_owned(),
+            ),
+            (2, "number: is too long (at most 64 characters)".to_owned()),
+            (
+                3,
+                "number: must not contain control or bidirectional-override characters".to_owned(),
+            ),
+            (
+                4,
+                "number: must not contain control or bidirectional-override characters".to_owned(),
+            ),
+            (5, "validUntil: must not be before issuedOn".to_owned()),
+            (6, "revokedOn: must not be before issuedOn".to_owned()),
+            (
+                7,
+                "attorneyIin: must not be the principal's own IIN".to_owned(),
+            ),
+            (8, format!("issuedOn: {bad_date}")),
+            (8, format!("validUntil: {bad_date}")),
+            (8, format!("revokedOn: {bad_date}")),
+            (
+                10,
+                "number: the same power of attorney is already on line 9".to_owned(),
+            ),
+            (11, "row: missing field `validUntil`".to_owned()),
+        ];
+        assert_eq!(refused(&text).await, expected);
+
+        // Line 9 on its own imports, and reads back as written.
+        let db = db().await;
+        let report = import(&db, text.lines().nth(8).unwrap(), NOW)
+            .await
+            .unwrap();
+        assert_eq!(report.powers_of_attorney_created, 1, "{report}");
+        let stored = LocalRegistries::new(db)
+            .power_of_attorney(&longest)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (stored.valid_until, stored.revoked_on),
+            (date!(2026 - 06 - 01), Some(date!(2026 - 06 - 01)))
         );
     }
 

@@ -102,10 +102,13 @@ fn parse_row(content: &str) -> Result<RawRow, String> {
         return Err("must be a JSON object".to_owned());
     }
     match value.get("type").and_then(serde_json::Value::as_str) {
-        Some("person" | "property") => {
+        Some("person" | "property" | "organisation" | "powerOfAttorney") => {
             serde_json::from_value(value).map_err(|error| error.to_string())
         }
-        _ => Err(r#"its "type" must be "person" or "property""#.to_owned()),
+        _ => Err(
+            r#"its "type" must be "person", "property", "organisation" or "powerOfAttorney""#
+                .to_owned(),
+        ),
     }
 }
 

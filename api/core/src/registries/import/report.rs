@@ -7,16 +7,28 @@ use std::fmt;
 pub struct ImportReport {
     /// Persons that were not in the mirror.
     pub persons_created: usize,
-    /// Known persons whose data changed.
+    /// Known persons whose data or legal representatives changed.
     pub persons_updated: usize,
     /// Known persons already as the file describes them.
     pub persons_unchanged: usize,
     /// Properties that were not in the mirror.
     pub properties_created: usize,
-    /// Known properties whose data or owners changed.
+    /// Known properties whose data, owners or tenants changed.
     pub properties_updated: usize,
     /// Known properties already as the file describes them.
     pub properties_unchanged: usize,
+    /// Organisations (administrations of hostels) that were not in the mirror.
+    pub organisations_created: usize,
+    /// Known organisations whose name or consent roles changed.
+    pub organisations_updated: usize,
+    /// Known organisations already as the file describes them.
+    pub organisations_unchanged: usize,
+    /// Powers of attorney that were not in the mirror.
+    pub powers_of_attorney_created: usize,
+    /// Known powers of attorney (by number) whose data changed, a revocation for one.
+    pub powers_of_attorney_updated: usize,
+    /// Known powers of attorney already as the file describes them.
+    pub powers_of_attorney_unchanged: usize,
     /// Every problem found, in line order. When not empty, nothing was written and the counts
     /// are zero.
     pub errors: Vec<ImportError>,
@@ -53,13 +65,21 @@ impl fmt::Display for ImportReport {
             write!(
                 f,
                 "imported: persons {} created, {} updated, {} unchanged; \
-                 properties {} created, {} updated, {} unchanged",
+                 properties {} created, {} updated, {} unchanged; \
+                 organisations {} created, {} updated, {} unchanged; \
+                 powers of attorney {} created, {} updated, {} unchanged",
                 self.persons_created,
                 self.persons_updated,
                 self.persons_unchanged,
                 self.properties_created,
                 self.properties_updated,
                 self.properties_unchanged,
+                self.organisations_created,
+                self.organisations_updated,
+                self.organisations_unchanged,
+                self.powers_of_attorney_created,
+                self.powers_of_attorney_updated,
+                self.powers_of_attorney_unchanged,
             )
         } else {
             let rows = {

@@ -1,29 +1,54 @@
 //! Validating the rows as written: each field by its domain type, reported by name, then the
-//! rules across fields (a hostel's administration, the owners' shares) and across rows (one row
-//! per IIN and per RKA).
+//! rules across fields (a hostel's administration, the owners' shares, the tenants of rental
+//! housing, the dates of a power of attorney) and across rows (one row per IIN, RKA, BIN and
+//! power-of-attorney number).
 
 use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserialize;
+use time::Date;
+use time::macros::format_description;
 
 use super::report::ImportError;
 use crate::domain::{Area, Bin, DomainError, Iin, PhoneNumber, Rka, Text};
-use crate::registries::{Owner, Ownership, PropertyKind, Share};
+use crate::registries::{
+    LegalRepresentation, Organisation, Owner, Ownership, PowerOfAttorney, PropertyKind,
+    RepresentationBasis, Share, Tenant,
+};
 
 /// The longest name (surname, given name or patronymic) accepted, in characters. A sanity
 /// bound, not a legal one: it catches a shifted column, not a real name.
 const MAX_NAME_CHARS: usize = 100;
 /// The longest address accepted, in characters; a sanity bound like [`MAX_NAME_CHARS`].
 const MAX_ADDRESS_CHARS: usize = 500;
+/// The longest organisation name accepted, in characters; a sanity bound like
+/// [`MAX_NAME_CHARS`] (registered names with their legal form run to a few hundred).
+const MAX_ORGANISATION_NAME_CHARS: usize = 500;
+/// The longest power-of-attorney number accepted, in characters: the width of
+/// `power_of_attorney.number`.
+const MAX_POWER_NUMBER_CHARS: usize = 64;
+
+/// The role OIDs an administration's consenting key may be required to hold (NCA RK's legal
+/// entity roles), in the order they are stored: the head, a person who may sign for the
+/// organisation, an employee (commandants usually hold employee keys). The same three are
+/// the service's default (`service::consents::DEFAULT_ADMINISTRATION_ROLES`), used when a
+/// row leaves them out.
+const CONSENT_ROLE_OIDS: [&str; 3] = [
+    "1.2.398.3.3.4.1.2.1",
+    "1.2.398.3.3.4.1.2.2",
+    "1.2.398.3.3.4.1.2.5",
+];
 
 /// A row as written in the file, before validation: every value is still text, so that each
 /// field can be checked by its domain type and reported by name.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub(super) enum RawRow {
     Person(RawPerson),
     Property(RawProperty),
+    Organisation(RawOrganisation),
+    PowerOfAttorney(RawPowerOfAttorney),
 }
 
 #[derive(Deserialize)]
@@ -36,6 +61,15 @@ pub(super) struct RawPerson {
     patronymic: Option<String>,
     #[serde(default)]
     phone: Option<String>,
+    #[serde(default)]
+    legal_representatives: Option<Vec<RawRepresentative>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRepresentative {
+    iin: String,
+    basis: String,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +82,8 @@ pub(super) struct RawProperty {
     #[serde(default)]
     administration_bin: Option<String>,
     owners: Vec<RawOwner>,
+    #[serde(default)]
+    tenants: Option<Vec<RawTenant>>,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +96,35 @@ struct RawOwner {
     share: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTenant {
+    iin: String,
+    #[serde(default)]
+    household: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct RawOrganisation {
+    bin: String,
+    name: String,
+    #[serde(default)]
+    consent_role_oids: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct RawPowerOfAttorney {
+    number: String,
+    issued_on: String,
+    valid_until: String,
+    principal_iin: String,
+    attorney_iin: String,
+    #[serde(default)]
+    revoked_on: Option<String>,
+}
+
 /// One record of the file as read: the line it starts on, and the row as written in it or why
 /// it is not a row.
 pub(super) type Record = (usize, Result<RawRow, String>);
@@ -68,6 +133,8 @@ pub(super) type Record = (usize, Result<RawRow, String>);
 pub(super) enum Row {
     Person(PersonRow),
     Property(PropertyRow),
+    Organisation(Organisation),
+    PowerOfAttorney(PowerOfAttorney),
 }
 
 pub(super) struct PersonRow {
@@ -76,6 +143,9 @@ pub(super) struct PersonRow {
     pub(super) given_name: String,
     pub(super) patronymic: Option<String>,
     pub(super) phone: Option<PhoneNumber>,
+    /// The person's legal representatives (the person is every one's principal); the file's
+    /// list replaces the mirror's.
+    pub(super) legal_representatives: Vec<LegalRepresentation>,
 }
 
 pub(super) struct PropertyRow {
@@ -85,6 +155,8 @@ pub(super) struct PropertyRow {
     pub(super) kind: PropertyKind,
     pub(super) administration: Option<Bin>,
     pub(super) owners: Vec<Ownership>,
+    /// Empty unless an organisation owns it (state or municipal rental housing).
+    pub(super) tenants: Vec<Tenant>,
 }
 
 /// The problems of one row, each prefixed with the field it concerns.
@@ -114,43 +186,82 @@ impl Problems {
     }
 }
 
+/// The first line of each key (IIN, RKA, BIN, number) of one kind of row, to refuse a second
+/// row for the same one: which of the two should win is not for the importer to guess.
+struct Seen {
+    /// The field the key is reported under.
+    field: &'static str,
+    /// What a row of this kind describes, for the message.
+    what: &'static str,
+    lines: HashMap<String, usize>,
+}
+
+impl Seen {
+    fn new(field: &'static str, what: &'static str) -> Self {
+        Self {
+            field,
+            what,
+            lines: HashMap::new(),
+        }
+    }
+
+    /// Whether `key` is new; otherwise the problem is recorded.
+    fn first(&mut self, key: &str, problems: &mut Problems) -> bool {
+        match self.lines.get(key) {
+            Some(first) => {
+                problems.add(
+                    self.field,
+                    format!("the same {} is already on line {first}", self.what),
+                );
+                false
+            }
+            None => {
+                self.lines.insert(key.to_owned(), problems.line);
+                true
+            }
+        }
+    }
+}
+
 /// Validates every row read from the file: the good rows, and every problem of the bad ones
 /// (a record that is not a row at all is reported under `row`).
 pub(super) fn validate(records: Vec<Record>) -> (Vec<Row>, Vec<ImportError>) {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    // The first line of each IIN and RKA, to refuse a second row for the same one: which of the
-    // two should win is not for the importer to guess.
-    let mut persons_seen: HashMap<String, usize> = HashMap::new();
-    let mut properties_seen: HashMap<String, usize> = HashMap::new();
+    let mut persons = Seen::new("iin", "person");
+    let mut properties = Seen::new("rka", "property");
+    let mut organisations = Seen::new("bin", "organisation");
+    let mut powers = Seen::new("number", "power of attorney");
     for (line, raw) in records {
         let mut problems = Problems::new(line);
         match raw {
             Err(message) => problems.add("row", message),
             Ok(RawRow::Person(raw)) => {
-                if let Some(person) = validate_person(raw, &mut problems) {
-                    match persons_seen.get(person.iin.as_str()) {
-                        Some(first) => problems
-                            .add("iin", format!("the same person is already on line {first}")),
-                        None => {
-                            persons_seen.insert(person.iin.as_str().to_owned(), line);
-                            rows.push(Row::Person(person));
-                        }
-                    }
+                if let Some(person) = validate_person(raw, &mut problems)
+                    && persons.first(person.iin.as_str(), &mut problems)
+                {
+                    rows.push(Row::Person(person));
                 }
             }
             Ok(RawRow::Property(raw)) => {
-                if let Some(property) = validate_property(raw, &mut problems) {
-                    match properties_seen.get(property.rka.as_str()) {
-                        Some(first) => problems.add(
-                            "rka",
-                            format!("the same property is already on line {first}"),
-                        ),
-                        None => {
-                            properties_seen.insert(property.rka.as_str().to_owned(), line);
-                            rows.push(Row::Property(property));
-                        }
-                    }
+                if let Some(property) = validate_property(raw, &mut problems)
+                    && properties.first(property.rka.as_str(), &mut problems)
+                {
+                    rows.push(Row::Property(property));
+                }
+            }
+            Ok(RawRow::Organisation(raw)) => {
+                if let Some(organisation) = validate_organisation(raw, &mut problems)
+                    && organisations.first(organisation.bin.as_str(), &mut problems)
+                {
+                    rows.push(Row::Organisation(organisation));
+                }
+            }
+            Ok(RawRow::PowerOfAttorney(raw)) => {
+                if let Some(power) = validate_power_of_attorney(raw, &mut problems)
+                    && powers.first(&power.number, &mut problems)
+                {
+                    rows.push(Row::PowerOfAttorney(power));
                 }
             }
         }
@@ -181,6 +292,21 @@ fn name(text: &str) -> Result<String, String> {
     free_text(text, MAX_NAME_CHARS)
 }
 
+/// A calendar date written `YYYY-MM-DD` (ISO 8601, four-digit year, no sign).
+fn iso_date(input: &str) -> Result<Date, &'static str> {
+    const MESSAGE: &str = "must be a real date written YYYY-MM-DD";
+    let text = input.trim();
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(index, byte)| match index {
+            4 | 7 => byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !shape {
+        return Err(MESSAGE);
+    }
+    Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| MESSAGE)
+}
+
 fn validate_person(raw: RawPerson, problems: &mut Problems) -> Option<PersonRow> {
     // Strict parsing: the registry mirror holds real IINs, so a test certificate's IIN that
     // fails the check digit (see `Iin::from_certificate`) is refused here.
@@ -204,13 +330,69 @@ fn validate_person(raw: RawPerson, problems: &mut Problems) -> Option<PersonRow>
             None
         }
     };
+    let legal_representatives = iin.as_ref().and_then(|iin| {
+        validate_representatives(
+            iin,
+            raw.legal_representatives.as_deref().unwrap_or_default(),
+            problems,
+        )
+    });
     Some(PersonRow {
         iin: iin?,
         surname: surname?,
         given_name: given_name?,
         patronymic: patronymic?,
         phone: phone?,
+        legal_representatives: legal_representatives?,
     })
+}
+
+/// A person's legal representatives, if every one is valid, none is the person and none is
+/// listed twice.
+fn validate_representatives(
+    principal: &Iin,
+    raw: &[RawRepresentative],
+    problems: &mut Problems,
+) -> Option<Vec<LegalRepresentation>> {
+    let mut representatives = Vec::with_capacity(raw.len());
+    let mut all_valid = true;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, raw) in raw.iter().enumerate() {
+        let field = format!("legalRepresentatives[{index}]");
+        let iin = problems.check(&format!("{field}.iin"), Iin::parse(&raw.iin));
+        let basis = RepresentationBasis::parse(raw.basis.trim());
+        if basis.is_none() {
+            problems.add(
+                &format!("{field}.basis"),
+                "must be one of PARENT, GUARDIAN, TRUSTEE",
+            );
+        }
+        let (Some(iin), Some(basis)) = (iin, basis) else {
+            all_valid = false;
+            continue;
+        };
+        if iin == *principal {
+            problems.add(
+                &format!("{field}.iin"),
+                "a person is not their own legal representative",
+            );
+            all_valid = false;
+        } else if let Some(first) = seen.get(iin.as_str()) {
+            problems.add(
+                &field,
+                format!("the same representative is already legalRepresentatives[{first}]"),
+            );
+            all_valid = false;
+        } else {
+            seen.insert(iin.as_str().to_owned(), index);
+            representatives.push(LegalRepresentation {
+                principal: principal.clone(),
+                representative: iin,
+                basis,
+            });
+        }
+    }
+    all_valid.then_some(representatives)
 }
 
 fn validate_property(raw: RawProperty, problems: &mut Problems) -> Option<PropertyRow> {
@@ -257,6 +439,12 @@ fn validate_property(raw: RawProperty, problems: &mut Problems) -> Option<Proper
             "at least one owner is required (only a HOSTEL with an administration may have none)",
         );
     }
+    let tenants = validate_tenants(
+        kind,
+        &raw.owners,
+        raw.tenants.as_deref().unwrap_or_default(),
+        problems,
+    );
     Some(PropertyRow {
         rka: rka?,
         address: address?,
@@ -264,7 +452,99 @@ fn validate_property(raw: RawProperty, problems: &mut Problems) -> Option<Proper
         kind: kind?,
         administration: administration?,
         owners: owners?,
+        tenants: tenants?,
     })
+}
+
+/// The tenants, if there may be any (an organisation owns the dwelling and it is not a hostel),
+/// every one is valid and listed once, and every household is valid.
+// DOMAIN: owner or tenant: in state or municipal rental housing the tenant consents
+fn validate_tenants(
+    kind: Option<PropertyKind>,
+    owners: &[RawOwner],
+    raw: &[RawTenant],
+    problems: &mut Problems,
+) -> Option<Vec<Tenant>> {
+    if raw.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut all_valid = true;
+    if kind == Some(PropertyKind::Hostel) {
+        // A hostel's administration consents for its residents, who are not tenants.
+        problems.add(
+            "tenants",
+            "a HOSTEL has no tenants: its administration consents",
+        );
+        all_valid = false;
+    } else if !owners.iter().any(|owner| owner.bin.is_some()) {
+        problems.add(
+            "tenants",
+            "only rental housing of the state or a municipality has tenants: \
+             at least one owner must be an organisation (bin)",
+        );
+        all_valid = false;
+    }
+    let mut tenants = Vec::with_capacity(raw.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, raw) in raw.iter().enumerate() {
+        let field = format!("tenants[{index}]");
+        let iin = problems.check(&format!("{field}.iin"), Iin::parse(&raw.iin));
+        let household = validate_household(
+            &field,
+            iin.as_ref(),
+            raw.household.as_deref().unwrap_or_default(),
+            problems,
+        );
+        let (Some(iin), Some(household)) = (iin, household) else {
+            all_valid = false;
+            continue;
+        };
+        if let Some(first) = seen.get(iin.as_str()) {
+            problems.add(
+                &field,
+                format!("the same tenant is already tenants[{first}]"),
+            );
+            all_valid = false;
+        } else {
+            seen.insert(iin.as_str().to_owned(), index);
+            tenants.push(Tenant { iin, household });
+        }
+    }
+    all_valid.then_some(tenants)
+}
+
+/// A tenant's household as the lease names it: valid IINs, each once, the tenant not among
+/// them (`tenant` is `None` when the tenant's own IIN was refused).
+fn validate_household(
+    tenant_field: &str,
+    tenant: Option<&Iin>,
+    raw: &[String],
+    problems: &mut Problems,
+) -> Option<Vec<Iin>> {
+    let mut household = Vec::with_capacity(raw.len());
+    let mut all_valid = true;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, raw) in raw.iter().enumerate() {
+        let field = format!("{tenant_field}.household[{index}]");
+        let Some(iin) = problems.check(&field, Iin::parse(raw)) else {
+            all_valid = false;
+            continue;
+        };
+        if tenant == Some(&iin) {
+            problems.add(&field, "the tenant is not listed in their own household");
+            all_valid = false;
+        } else if let Some(first) = seen.get(iin.as_str()) {
+            problems.add(
+                &field,
+                format!("the same person is already {tenant_field}.household[{first}]"),
+            );
+            all_valid = false;
+        } else {
+            seen.insert(iin.as_str().to_owned(), index);
+            household.push(iin);
+        }
+    }
+    all_valid.then_some(household)
 }
 
 /// The owners, if every one is valid, they are distinct, and their shares make up the whole.
@@ -329,6 +609,116 @@ fn validate_owners(raw: &[RawOwner], problems: &mut Problems) -> Option<Vec<Owne
     }
 }
 
+/// An organisation whose administration consents for a hostel it runs, with the role OIDs of
+/// which its consenting key must hold one (all three when the row leaves them out).
+// DOMAIN: organisation administration replaces the owner's consent
+fn validate_organisation(raw: RawOrganisation, problems: &mut Problems) -> Option<Organisation> {
+    let bin = problems.check("bin", Bin::parse(&raw.bin));
+    let name = problems.check("name", free_text(&raw.name, MAX_ORGANISATION_NAME_CHARS));
+    let consent_role_oids = match raw.consent_role_oids.as_deref() {
+        None => Some(CONSENT_ROLE_OIDS.map(str::to_owned).to_vec()),
+        Some([]) => {
+            problems.add(
+                "consentRoleOids",
+                "must name at least one role (leave the field out for all three)",
+            );
+            None
+        }
+        Some(oids) => validate_consent_roles(oids, problems),
+    };
+    Some(Organisation {
+        bin: bin?,
+        name: name?,
+        consent_role_oids: consent_role_oids?,
+    })
+}
+
+/// The consent roles if each is one of [`CONSENT_ROLE_OIDS`] and none is listed twice, in the
+/// order of that list (so that the stored array does not depend on the file's order).
+fn validate_consent_roles(raw: &[String], problems: &mut Problems) -> Option<Vec<String>> {
+    let mut all_valid = true;
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (index, oid) in raw.iter().enumerate() {
+        let field = format!("consentRoleOids[{index}]");
+        let Some(known) = CONSENT_ROLE_OIDS
+            .into_iter()
+            .find(|known| *known == oid.trim())
+        else {
+            problems.add(
+                &field,
+                "must be one of 1.2.398.3.3.4.1.2.1 (the head), 1.2.398.3.3.4.1.2.2 \
+                 (may sign for the organisation), 1.2.398.3.3.4.1.2.5 (an employee)",
+            );
+            all_valid = false;
+            continue;
+        };
+        if let Some(first) = seen.get(known) {
+            problems.add(
+                &field,
+                format!("the same role is already consentRoleOids[{first}]"),
+            );
+            all_valid = false;
+        } else {
+            seen.insert(known, index);
+        }
+    }
+    all_valid.then(|| {
+        CONSENT_ROLE_OIDS
+            .into_iter()
+            .filter(|known| seen.contains_key(known))
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+/// A notarised power of attorney as the notaries' registry records it.
+// DOMAIN: a representative acts under a notarised power of attorney
+fn validate_power_of_attorney(
+    raw: RawPowerOfAttorney,
+    problems: &mut Problems,
+) -> Option<PowerOfAttorney> {
+    let number = problems.check("number", free_text(&raw.number, MAX_POWER_NUMBER_CHARS));
+    let issued_on = problems.check("issuedOn", iso_date(&raw.issued_on));
+    let valid_until = problems.check("validUntil", iso_date(&raw.valid_until));
+    let revoked_on = match raw.revoked_on.as_deref().map(iso_date).transpose() {
+        Ok(revoked_on) => Some(revoked_on),
+        Err(error) => {
+            problems.add("revokedOn", error);
+            None
+        }
+    };
+    let principal = problems.check("principalIin", Iin::parse(&raw.principal_iin));
+    let attorney = problems.check("attorneyIin", Iin::parse(&raw.attorney_iin));
+    let mut consistent = true;
+    if let (Some(issued_on), Some(valid_until)) = (issued_on, valid_until)
+        && valid_until < issued_on
+    {
+        problems.add("validUntil", "must not be before issuedOn");
+        consistent = false;
+    }
+    if let (Some(issued_on), Some(Some(revoked_on))) = (issued_on, revoked_on)
+        && revoked_on < issued_on
+    {
+        problems.add("revokedOn", "must not be before issuedOn");
+        consistent = false;
+    }
+    if let (Some(principal), Some(attorney)) = (&principal, &attorney)
+        && principal == attorney
+    {
+        problems.add("attorneyIin", "must not be the principal's own IIN");
+        consistent = false;
+    }
+    let power = PowerOfAttorney {
+        number: number?,
+        issued_on: issued_on?,
+        valid_until: valid_until?,
+        principal: principal?,
+        attorney: attorney?,
+        revoked_on: revoked_on?,
+    };
+    consistent.then_some(power)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +732,7 @@ mod tests {
             given_name: given_name.to_owned(),
             patronymic: patronymic.map(str::to_owned),
             phone: None,
+            legal_representatives: None,
         }
     }
 
@@ -416,6 +807,7 @@ mod tests {
                 bin: None,
                 share: "1/1".to_owned(),
             }],
+            tenants: None,
         };
         for bad in [
             "Алматы\0, пр. Абая, 150",

@@ -1,7 +1,13 @@
-//! Writing validated rows into the mirror in one transaction: a person by IIN and a property
-//! by RKA, each created, updated or left alone when it already matches the file.
+//! Writing validated rows into the mirror in one transaction: a person by IIN (with their legal
+//! representatives), a property by RKA (with its owners and tenants), an organisation by BIN
+//! and a power of attorney by number, each created, updated or left alone when it already
+//! matches the file.
 
-use entities::{person, real_estate_object, real_estate_owner};
+use entities::enums::RepresentationBasis as StoredBasis;
+use entities::{
+    legal_representative, organisation, person, power_of_attorney, real_estate_object,
+    real_estate_owner, real_estate_tenant,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, Set, TransactionTrait,
@@ -11,7 +17,11 @@ use uuid::Uuid;
 
 use super::report::ImportReport;
 use super::validation::{PersonRow, PropertyRow, Row};
-use crate::registries::{Owner, Ownership};
+use crate::domain::Iin;
+use crate::registries::{
+    LegalRepresentation, Organisation, Owner, Ownership, PowerOfAttorney, RepresentationBasis,
+    Tenant,
+};
 
 /// Writes every row in one transaction and counts what happened to each; on a database error
 /// the transaction is rolled back (dropped uncommitted), so nothing was written.
@@ -23,17 +33,36 @@ pub(super) async fn write(
     let txn = db.begin().await?;
     let mut report = ImportReport::default();
     for row in rows {
-        match row {
-            Row::Person(person) => match write_person(&txn, person, now).await? {
-                Outcome::Created => report.persons_created += 1,
-                Outcome::Updated => report.persons_updated += 1,
-                Outcome::Unchanged => report.persons_unchanged += 1,
-            },
-            Row::Property(property) => match write_property(&txn, property, now).await? {
-                Outcome::Created => report.properties_created += 1,
-                Outcome::Updated => report.properties_updated += 1,
-                Outcome::Unchanged => report.properties_unchanged += 1,
-            },
+        let (outcome, created, updated, unchanged) = match row {
+            Row::Person(person) => (
+                write_person(&txn, person, now).await?,
+                &mut report.persons_created,
+                &mut report.persons_updated,
+                &mut report.persons_unchanged,
+            ),
+            Row::Property(property) => (
+                write_property(&txn, property, now).await?,
+                &mut report.properties_created,
+                &mut report.properties_updated,
+                &mut report.properties_unchanged,
+            ),
+            Row::Organisation(organisation) => (
+                write_organisation(&txn, organisation).await?,
+                &mut report.organisations_created,
+                &mut report.organisations_updated,
+                &mut report.organisations_unchanged,
+            ),
+            Row::PowerOfAttorney(power) => (
+                write_power_of_attorney(&txn, power).await?,
+                &mut report.powers_of_attorney_created,
+                &mut report.powers_of_attorney_updated,
+                &mut report.powers_of_attorney_unchanged,
+            ),
+        };
+        match outcome {
+            Outcome::Created => *created += 1,
+            Outcome::Updated => *updated += 1,
+            Outcome::Unchanged => *unchanged += 1,
         }
     }
     txn.commit().await?;
@@ -47,7 +76,35 @@ enum Outcome {
     Unchanged,
 }
 
+/// A JSON array of strings, as the mirror stores lists (a household, consent roles).
+fn json_array(items: &[String]) -> Result<String, DbErr> {
+    serde_json::to_string(items)
+        .map_err(|error| DbErr::Custom(format!("a list cannot be written as JSON: {error}")))
+}
+
+/// A list the mirror stores as a JSON array, sorted; `None` if it is not one (then the file's
+/// list replaces it).
+fn stored_list(json: &str) -> Option<Vec<String>> {
+    let mut list: Vec<String> = serde_json::from_str(json).ok()?;
+    list.sort();
+    Some(list)
+}
+
 async fn write_person(
+    txn: &DatabaseTransaction,
+    row: &PersonRow,
+    now: OffsetDateTime,
+) -> Result<Outcome, DbErr> {
+    let outcome = write_person_data(txn, row, now).await?;
+    let representatives_changed =
+        write_representatives(txn, &row.iin, &row.legal_representatives).await?;
+    Ok(match outcome {
+        Outcome::Unchanged if representatives_changed => Outcome::Updated,
+        outcome => outcome,
+    })
+}
+
+async fn write_person_data(
     txn: &DatabaseTransaction,
     row: &PersonRow,
     now: OffsetDateTime,
@@ -89,6 +146,87 @@ async fn write_person(
     Ok(Outcome::Updated)
 }
 
+fn stored_basis(basis: RepresentationBasis) -> StoredBasis {
+    match basis {
+        RepresentationBasis::Parent => StoredBasis::Parent,
+        RepresentationBasis::Guardian => StoredBasis::Guardian,
+        RepresentationBasis::Trustee => StoredBasis::Trustee,
+    }
+}
+
+/// A representative as stored (IIN, basis), in a canonical order.
+type StoredRepresentative = (String, &'static str);
+
+fn basis_identifier(basis: StoredBasis) -> &'static str {
+    match basis {
+        StoredBasis::Parent => RepresentationBasis::Parent.as_str(),
+        StoredBasis::Guardian => RepresentationBasis::Guardian.as_str(),
+        StoredBasis::Trustee => RepresentationBasis::Trustee.as_str(),
+    }
+}
+
+/// Replaces the principal's legal representatives with the file's, unless they already match;
+/// whether anything changed.
+async fn write_representatives(
+    txn: &DatabaseTransaction,
+    principal: &Iin,
+    representatives: &[LegalRepresentation],
+) -> Result<bool, DbErr> {
+    let mut wanted: Vec<StoredRepresentative> = representatives
+        .iter()
+        .map(|r| (r.representative.as_str().to_owned(), r.basis.as_str()))
+        .collect();
+    wanted.sort_unstable();
+    let mut current: Vec<StoredRepresentative> = legal_representative::Entity::find()
+        .filter(legal_representative::Column::PrincipalIin.eq(principal.as_str()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| (r.representative_iin, basis_identifier(r.basis)))
+        .collect();
+    current.sort_unstable();
+    if current == wanted {
+        return Ok(false);
+    }
+    // The civil registry describes a person's representatives completely: a guardian it no
+    // longer lists has been relieved, and must not act for the person any more.
+    legal_representative::Entity::delete_many()
+        .filter(legal_representative::Column::PrincipalIin.eq(principal.as_str()))
+        .exec(txn)
+        .await?;
+    for representative in representatives {
+        legal_representative::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            principal_iin: Set(principal.as_str().to_owned()),
+            representative_iin: Set(representative.representative.as_str().to_owned()),
+            basis: Set(stored_basis(representative.basis)),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// A tenant as stored (IIN, household IINs), households and tenants in a canonical order.
+type StoredTenant = (String, Vec<String>);
+
+fn stored_tenants(tenants: &[Tenant]) -> Vec<StoredTenant> {
+    let mut stored: Vec<StoredTenant> = tenants
+        .iter()
+        .map(|tenant| {
+            let mut household: Vec<String> = tenant
+                .household
+                .iter()
+                .map(|iin| iin.as_str().to_owned())
+                .collect();
+            household.sort();
+            (tenant.iin.as_str().to_owned(), household)
+        })
+        .collect();
+    stored.sort();
+    stored
+}
+
 /// An owner as stored, in a canonical order, to compare the file's owners with the mirror's.
 type StoredOwner = (Option<String>, Option<String>, i32, i32);
 
@@ -115,6 +253,7 @@ async fn write_property(
     now: OffsetDateTime,
 ) -> Result<Outcome, DbErr> {
     let owners = stored_owners(&row.owners);
+    let tenants = stored_tenants(&row.tenants);
     let administration_bin = row.administration.as_ref().map(|b| b.as_str().to_owned());
     let existing = real_estate_object::Entity::find()
         .filter(real_estate_object::Column::Rka.eq(row.rka.as_str()))
@@ -153,11 +292,25 @@ async fn write_property(
                 })
                 .collect();
             current.sort();
+            // A stored household that is not a JSON array of IINs is rewritten from the file.
+            let mut current_tenants: Vec<Option<StoredTenant>> = real_estate_tenant::Entity::find()
+                .filter(real_estate_tenant::Column::ObjectId.eq(existing.id))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|t| stored_list(&t.household).map(|household| (t.iin, household)))
+                .collect();
+            current_tenants.sort();
             let unchanged = existing.address == row.address
                 && existing.area_hundredths == row.area.hundredths()
                 && existing.kind == row.kind.as_str()
                 && existing.administration_bin == administration_bin
-                && current == owners;
+                && current == owners
+                && current_tenants.len() == tenants.len()
+                && current_tenants
+                    .iter()
+                    .zip(&tenants)
+                    .all(|(stored, wanted)| stored.as_ref() == Some(wanted));
             if unchanged {
                 return Ok(Outcome::Unchanged);
             }
@@ -175,6 +328,11 @@ async fn write_property(
                 .filter(real_estate_owner::Column::ObjectId.eq(id))
                 .exec(txn)
                 .await?;
+            // So does the lease: a tenant or household member it no longer names has moved out.
+            real_estate_tenant::Entity::delete_many()
+                .filter(real_estate_tenant::Column::ObjectId.eq(id))
+                .exec(txn)
+                .await?;
             (id, Outcome::Updated)
         }
     };
@@ -190,7 +348,89 @@ async fn write_property(
         .insert(txn)
         .await?;
     }
+    for (iin, household) in tenants {
+        real_estate_tenant::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            object_id: Set(object_id),
+            iin: Set(iin),
+            household: Set(json_array(&household)?),
+        }
+        .insert(txn)
+        .await?;
+    }
     Ok(outcome)
+}
+
+// DOMAIN: organisation administration replaces the owner's consent
+async fn write_organisation(
+    txn: &DatabaseTransaction,
+    row: &Organisation,
+) -> Result<Outcome, DbErr> {
+    let consent_role_oids = json_array(&row.consent_role_oids)?;
+    let existing = organisation::Entity::find_by_id(row.bin.as_str())
+        .one(txn)
+        .await?;
+    let Some(existing) = existing else {
+        organisation::ActiveModel {
+            bin: Set(row.bin.as_str().to_owned()),
+            name: Set(row.name.clone()),
+            consent_role_oids: Set(consent_role_oids),
+        }
+        .insert(txn)
+        .await?;
+        return Ok(Outcome::Created);
+    };
+    let mut wanted_roles = row.consent_role_oids.clone();
+    wanted_roles.sort();
+    if existing.name == row.name && stored_list(&existing.consent_role_oids) == Some(wanted_roles) {
+        return Ok(Outcome::Unchanged);
+    }
+    let mut model: organisation::ActiveModel = existing.into();
+    model.name = Set(row.name.clone());
+    model.consent_role_oids = Set(consent_role_oids);
+    model.update(txn).await?;
+    Ok(Outcome::Updated)
+}
+
+async fn write_power_of_attorney(
+    txn: &DatabaseTransaction,
+    row: &PowerOfAttorney,
+) -> Result<Outcome, DbErr> {
+    let existing = power_of_attorney::Entity::find()
+        .filter(power_of_attorney::Column::Number.eq(row.number.as_str()))
+        .one(txn)
+        .await?;
+    let Some(existing) = existing else {
+        power_of_attorney::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            number: Set(row.number.clone()),
+            issued_on: Set(row.issued_on),
+            valid_until: Set(row.valid_until),
+            principal_iin: Set(row.principal.as_str().to_owned()),
+            attorney_iin: Set(row.attorney.as_str().to_owned()),
+            revoked_on: Set(row.revoked_on),
+        }
+        .insert(txn)
+        .await?;
+        return Ok(Outcome::Created);
+    };
+    let unchanged = existing.issued_on == row.issued_on
+        && existing.valid_until == row.valid_until
+        && existing.principal_iin == row.principal.as_str()
+        && existing.attorney_iin == row.attorney.as_str()
+        && existing.revoked_on == row.revoked_on;
+    if unchanged {
+        return Ok(Outcome::Unchanged);
+    }
+    // The notaries' registry is the authority: a revocation (or its correction) arrives here.
+    let mut model: power_of_attorney::ActiveModel = existing.into();
+    model.issued_on = Set(row.issued_on);
+    model.valid_until = Set(row.valid_until);
+    model.principal_iin = Set(row.principal.as_str().to_owned());
+    model.attorney_iin = Set(row.attorney.as_str().to_owned());
+    model.revoked_on = Set(row.revoked_on);
+    model.update(txn).await?;
+    Ok(Outcome::Updated)
 }
 
 #[cfg(test)]

@@ -265,8 +265,12 @@ pub fn missing_requirements(
 /// An address as the applicant gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressChoice {
+    /// By RKA alone: the applicant is the owner (or tenant).
     ByRka(Rka),
+    /// By the owner's (or tenant's) IIN and the object's area.
     ByOwner(Iin, Area),
+    /// By RKA and the owner's (or tenant's) IIN.
+    ByRkaAndOwner(Rka, Iin),
 }
 
 /// Validated changes to a draft: `None` leaves a field as it is, `Some(None)` clears it.
@@ -301,6 +305,11 @@ impl DraftChanges {
                 Some(AddressChoice::ByOwner(iin, area)) => {
                     (None, Some(iin.as_str().to_owned()), Some(area.hundredths()))
                 }
+                Some(AddressChoice::ByRkaAndOwner(rka, iin)) => (
+                    Some(rka.as_str().to_owned()),
+                    Some(iin.as_str().to_owned()),
+                    None,
+                ),
             };
             draft.address_rka = rka;
             draft.address_owner_iin = owner;
@@ -358,6 +367,8 @@ pub fn blank(
         created_at: now,
         updated_at: now,
         submitted_at: None,
+        owner_check_attempts: 0,
+        owner_check_next_at: None,
     }
 }
 
