@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's walk-through, for real: Aigerim (a demo citizen) signs in, files a draft, signs it
-# and submits it, with curl against a running server: with her demo key and eds-sign, or with
-# one-time passwords by SMS (--otp). With --consent, Dana files at Aigerim's flat and Aigerim,
-# its owner, consents.
+# and submits it, and is registered, with curl against a running server: with her demo key and
+# eds-sign, or with one-time passwords by SMS (--otp). With --consent, Dana files at Aigerim's
+# flat, Aigerim, its owner, consents, and Dana is registered.
 #
 #   demo/walkthrough.sh [BASE_URL]            BASE_URL defaults to http://127.0.0.1:8080
 #   demo/walkthrough.sh --otp [BASE_URL]      the same with SMS codes instead of her EDS key
@@ -19,7 +19,7 @@
 # With --consent, Dana (061211600012) signs in with dana.gost.pem and files and submits a draft
 # at Aigerim's flat, named by its owner's IIN and its area; it waits for Aigerim's consent. Aigerim
 # signs in with aigerim.gost.pem, finds the consent in myConsents, signs it, and Dana reads the
-# application back in review. DEMO_KEYS=rsa uses their <name>.auth.pem and <name>.sign.pem.
+# application back registered. DEMO_KEYS=rsa uses their <name>.auth.pem and <name>.sign.pem.
 #
 # With --otp she signs in and signs with codes sent to her phone (+77017234518), which the
 # development profile keeps in its SMS outbox: the script reads them with `registration-api
@@ -31,8 +31,10 @@
 #
 # Each step prints a line saying what it does ("== step N/7: …", with --otp "== step N/8: …",
 # with --consent "== step N/11: …"), then the server's response as one line of JSON. On a
-# top-level error or any userErrors the script stops with a message on stderr and exit status 1; a missing tool, database or server is
-# exit status 2.
+# top-level error or any userErrors the script stops with a message on stderr and exit status 1, as
+# it does when the application is not registered at the end (a second run on the same server: the
+# person is registered there already, so it waits for an officer); a missing tool, database or
+# server is exit status 2.
 set -euo pipefail
 
 OTP=false
@@ -42,7 +44,7 @@ BASE=""
 for arg in "$@"; do
     case $arg in
         --help | -h)
-            sed -n '2,35s/^# \{0,1\}//p' "$0"
+            sed -n '2,37s/^# \{0,1\}//p' "$0"
             exit 0
             ;;
         --otp) OTP=true MODE_FLAG="--otp " ;;
@@ -281,6 +283,26 @@ sign_in_with_key() {
     TOKEN=$(field "$response" data.loginWithSignature.token)
 }
 
+# What the read-back steps ask of the application: its status, the decision and the registration
+# it resulted in (the service's result), and its status history.
+APPLICATION_FIELDS='number status statusLabel submittedAt serviceClockStartedAt serviceDeadline serviceDeadlineMet decision { outcome automatic } registration { kind address startsOn registryReference active }'
+
+# registered RESPONSE NAME: stops the script unless the application read back (data.application)
+# is REGISTERED, saying why not when NAME (the signed-in person) is already registered at the flat.
+registered() {
+    local status
+    status=$(field "$1" data.application.status)
+    [ "$status" = REGISTERED ] && return 0
+    if [ "$status" = IN_REVIEW ] && json_py '
+edges = json.loads(sys.argv[1])["data"]["myRegistrations"]["edges"]
+sys.exit(0 if any(e["node"]["addressRka"] == sys.argv[2] and e["node"]["kind"] == "PERMANENT" and e["node"]["active"] for e in edges) else 1)' \
+        "$(gql 'query { myRegistrations(first: 100) { edges { node { addressRka kind active } } } }')" "$RKA" 2>/dev/null; then
+        die 1 "the application's status is IN_REVIEW, not REGISTERED: $2 is already registered at the flat $RKA (an earlier run on this server), so the check for a conflicting registration sends it to an officer." \
+            "Run the walk on a server with a fresh database: stop it, delete its database (registration.sqlite by default) and start it again."
+    fi
+    die 1 "the application's status is $status, not REGISTERED."
+}
+
 if $CONSENT; then
     OWNER_IIN=871008401427 AREA=54.30 # Aigerim's flat, named by its owner and its area
 
@@ -333,22 +355,21 @@ sys.exit(0 if any(edge["node"]["id"] == sys.argv[2] for edge in edges) else 1)' 
     CMS=$(sign "$AIGERIM_SIGN_KEY" "$(field "$R" data.prepareConsentSigning.signingRequest.payload)")
     echo "   (signed the decoded payload with demo/pki/$AIGERIM_SIGN_KEY: ${#CMS} characters of base64 CMS)"
 
-    step 10 "signConsent: Aigerim gives her consent with that signature; the last consent sends the application to review"
+    step 10 "signConsent: Aigerim gives her consent with that signature; the last consent completes the application, which is decided and registered at once"
     R=$(gql 'mutation($input: SignConsentInput!) { signConsent(input: $input) { consent { id status decidedAt } userErrors { code field message } clientMutationId } }' \
         "$(json_py 'print(json.dumps({"input": {"signingRequestId": sys.argv[1], "signature": {"cms": sys.argv[2]}}}))' "$SIGNING_REQUEST_ID" "$CMS")")
     show "$R" signConsent
     STATUS=$(field "$R" data.signConsent.consent.status)
     [ "$STATUS" = GIVEN ] || die 1 "the consent's status is $STATUS, not GIVEN."
 
-    step 11 "application: Dana reads it back, with its consent and status history"
+    step 11 "application: Dana reads it back, registered, with its consent, registration and status history"
     TOKEN=$DANA_TOKEN
-    R=$(gql 'query($id: ID!) { application(id: $id) { number status consents { status } history(first: 10) { edges { node { from to actorRole } } } } }' \
+    R=$(gql "query(\$id: ID!) { application(id: \$id) { $APPLICATION_FIELDS consents { status } history(first: 10) { edges { node { from to actorRole reason } } } } }" \
         "$(json_py 'print(json.dumps({"id": sys.argv[1]}))' "$APPLICATION_ID")")
     show "$R" application
-    STATUS=$(field "$R" data.application.status)
-    [ "$STATUS" = IN_REVIEW ] || die 1 "the application's status is $STATUS, not IN_REVIEW."
+    registered "$R" Dana
     echo
-    echo "Done: application $(field "$R" data.application.number) is IN_REVIEW (Aigerim, the flat's owner, consented)."
+    echo "Done: application $(field "$R" data.application.number) is REGISTERED (Aigerim, the flat's owner, consented): Dana is registered at $(field "$R" data.application.registration.address) from $(field "$R" data.application.registration.startsOn), population registry reference $(field "$R" data.application.registration.registryReference)."
     exit 0
 fi
 
@@ -418,21 +439,20 @@ if $OTP; then
     show_sms "$SMS"
     CODE=$(field "$SMS" code)
 
-    step 7 "submitApplication: submit the application with that code as its signature"
+    step 7 "submitApplication: submit the application with that code as its signature; her own flat needs no other consent, so it is decided and registered at once"
     R=$(gql 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id number status statusLabel submittedAt } userErrors { code field message } } }' \
         "$(json_py 'print(json.dumps({"input": {"signingRequestId": sys.argv[1], "signature": {"otp": sys.argv[2]}}}))' "$SIGNING_REQUEST_ID" "$CODE")")
     show "$R" submitApplication
 
-    step 8 "application: read it back, with its signature and status history"
-    R=$(gql 'query($id: ID!) { application(id: $id) { number status statusLabel submittedAt signature { method signedAt maskedPhone signerIin } history(first: 10) { edges { node { from to actorRole at } } } } }' \
+    step 8 "application: read it back, registered, with its signature, registration and status history"
+    R=$(gql "query(\$id: ID!) { application(id: \$id) { $APPLICATION_FIELDS signature { method signedAt maskedPhone signerIin } history(first: 10) { edges { node { from to actorRole reason at } } } } }" \
         "$(json_py 'print(json.dumps({"id": sys.argv[1]}))' "$APPLICATION_ID")")
     show "$R" application
-    STATUS=$(field "$R" data.application.status)
-    [ "$STATUS" = IN_REVIEW ] || die 1 "the application's status is $STATUS, not IN_REVIEW."
+    registered "$R" Aigerim
     METHOD=$(field "$R" data.application.signature.method)
     [ "$METHOD" = OTP ] || die 1 "the application is signed with $METHOD, not OTP."
     echo
-    echo "Done: application $(field "$R" data.application.number) is IN_REVIEW, signed with a one-time password."
+    echo "Done: application $(field "$R" data.application.number) is REGISTERED, signed with a one-time password: Aigerim is registered at $(field "$R" data.application.registration.address) from $(field "$R" data.application.registration.startsOn), population registry reference $(field "$R" data.application.registration.registryReference)."
     exit 0
 fi
 
@@ -443,16 +463,15 @@ SIGNING_REQUEST_ID=$(field "$R" data.prepareSigning.signingRequest.id)
 CMS=$(sign "$SIGN_KEY" "$(field "$R" data.prepareSigning.signingRequest.payload)")
 echo "   (signed the decoded payload with demo/pki/$SIGN_KEY: ${#CMS} characters of base64 CMS)"
 
-step 6 "submitApplication: submit the application with that signature"
+step 6 "submitApplication: submit the application with that signature; her own flat needs no other consent, so it is decided and registered at once"
 R=$(gql 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id number status statusLabel submittedAt } userErrors { code field message } } }' \
     "$(json_py 'print(json.dumps({"input": {"signingRequestId": sys.argv[1], "signature": {"cms": sys.argv[2]}}}))' "$SIGNING_REQUEST_ID" "$CMS")")
 show "$R" submitApplication
 
-step 7 "application: read it back, with its status history"
-R=$(gql 'query($id: ID!) { application(id: $id) { number status statusLabel submittedAt history(first: 10) { edges { node { from to actorRole at } } } } }' \
+step 7 "application: read it back, registered, with its registration and status history"
+R=$(gql "query(\$id: ID!) { application(id: \$id) { $APPLICATION_FIELDS history(first: 10) { edges { node { from to actorRole reason at } } } } }" \
     "$(json_py 'print(json.dumps({"id": sys.argv[1]}))' "$APPLICATION_ID")")
 show "$R" application
-STATUS=$(field "$R" data.application.status)
-[ "$STATUS" = IN_REVIEW ] || die 1 "the application's status is $STATUS, not IN_REVIEW."
+registered "$R" Aigerim
 echo
-echo "Done: application $(field "$R" data.application.number) is IN_REVIEW (submitted; her own flat needs no other consent)."
+echo "Done: application $(field "$R" data.application.number) is REGISTERED (her own flat needs no other consent, so it was decided automatically): Aigerim is registered at $(field "$R" data.application.registration.address) from $(field "$R" data.application.registration.startsOn), population registry reference $(field "$R" data.application.registration.registryReference)."

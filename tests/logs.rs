@@ -1,5 +1,6 @@
-//! Logs never carry a full IIN, a token or a signature: a whole sign-in and submission is run
-//! with every log line captured (as JSON, at debug level) and searched.
+//! Logs never carry a full IIN, a token or a signature: a whole sign-in and submission (and the
+//! automatic decision and registration it leads to) is run with every log line captured (as
+//! JSON, at debug level) and searched.
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
@@ -78,14 +79,18 @@ async fn a_sign_in_and_a_submission_log_no_iin_token_or_signature() {
     );
     let submitted = app
         .graphql(
-            "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { status } } }",
+            "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { status registration { registryReference } } } }",
             json!({ "input": { "signingRequestId": request["id"], "signature": { "cms": cms } } }),
             Some(&token),
         )
         .await;
-    assert_eq!(
-        submitted["data"]["submitApplication"]["application"]["status"],
-        "IN_REVIEW"
+    // Her own flat: the checks ran against the registries, and she was registered, all within
+    // the captured flow.
+    let submitted = &submitted["data"]["submitApplication"]["application"];
+    assert_eq!(submitted["status"], "REGISTERED", "{submitted}");
+    assert!(
+        submitted["registration"]["registryReference"].is_string(),
+        "{submitted}"
     );
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

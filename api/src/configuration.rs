@@ -33,6 +33,10 @@ const DEVELOPMENT_OTP_SECRET: &str =
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
 /// The embedded default database: a SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://registration.sqlite?mode=rwc";
+/// Where the development profile keeps uploaded documents, relative to the working directory.
+pub const DEFAULT_DOCUMENTS_DIR: &str = "data/documents";
+/// The largest document accepted by default: 5 MiB, a scan of a few pages.
+pub const DEFAULT_DOCUMENT_MAX_BYTES: u32 = 5 * 1024 * 1024;
 /// The wait before the SMS gateway's first retry; it doubles before each next one.
 pub const SMS_GATEWAY_BACKOFF: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -161,6 +165,20 @@ pub struct Settings {
     pub otp_seal_retired_keys: Vec<String>,
     /// `CONSENT_DEADLINE_DAYS`: how many calendar days an owner has to consent.
     pub consent_deadline_days: u32,
+    /// `SERVICE_BODY_BIN`: the body (BIN) that decides this deployment's applications (its
+    /// officers review them). Development: the demo body; production requires it.
+    pub service_body_bin: String,
+    /// `MANUAL_REVIEW_BODIES`: BINs of bodies whose applications an officer always decides
+    /// (comma-separated); every other body's are decided automatically when every check passes.
+    pub manual_review_bodies: Vec<String>,
+    /// `CLAIM_MINUTES`: how long an officer's claim on an application lasts.
+    pub claim_minutes: u32,
+    /// `DOCUMENTS_DIR`: where uploaded documents are kept (shared by every instance). None:
+    /// [`DEFAULT_DOCUMENTS_DIR`] in development; the production profile refuses documents
+    /// without it (see [`Settings::document_store`]).
+    pub documents_dir: Option<PathBuf>,
+    /// `DOCUMENT_MAX_BYTES`: the largest document accepted, in bytes.
+    pub document_max_bytes: u32,
 }
 
 /// The optional file's shape: every key optional, named like the variables in lowercase.
@@ -207,7 +225,15 @@ struct FileSettings {
     otp_seal_key: Option<String>,
     otp_seal_retired_keys: Option<Vec<String>>,
     consent_deadline_days: Option<u32>,
+    service_body_bin: Option<String>,
+    manual_review_bodies: Option<Vec<String>>,
+    claim_minutes: Option<u32>,
+    documents_dir: Option<PathBuf>,
+    document_max_bytes: Option<u32>,
 }
+
+/// The body that decides applications in development: the demo officers' body.
+pub const DEVELOPMENT_BODY_BIN: &str = "940140000385";
 
 /// A configuration error, said so that an operator can fix it.
 #[derive(Debug, thiserror::Error)]
@@ -467,12 +493,71 @@ impl Settings {
                 file.consent_deadline_days,
                 registration_core::service::consents::DEFAULT_CONSENT_DAYS,
             )?,
+            service_body_bin: text("SERVICE_BODY_BIN", file.service_body_bin)
+                .map(|bin| bin.trim().to_owned())
+                .filter(|bin| !bin.is_empty())
+                .unwrap_or_default(),
+            manual_review_bodies: match env("MANUAL_REVIEW_BODIES") {
+                Some(value) => value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|b| !b.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                None => file.manual_review_bodies.unwrap_or_default(),
+            },
+            claim_minutes: number(
+                "CLAIM_MINUTES",
+                file.claim_minutes,
+                registration_core::service::review::DEFAULT_CLAIM_MINUTES,
+            )?,
+            documents_dir: match env("DOCUMENTS_DIR") {
+                Some(dir) => Some(PathBuf::from(dir)).filter(|d| !d.as_os_str().is_empty()),
+                None => file.documents_dir,
+            },
+            document_max_bytes: number(
+                "DOCUMENT_MAX_BYTES",
+                file.document_max_bytes,
+                DEFAULT_DOCUMENT_MAX_BYTES,
+            )?,
         };
+        let multipart_cap = crate::http::graphql::MAX_MULTIPART_BYTES;
+        if settings.document_max_bytes == 0 || settings.document_max_bytes as usize > multipart_cap
+        {
+            return Err(ConfigurationError(format!(
+                "DOCUMENT_MAX_BYTES must be 1 to {multipart_cap} (an upload travels in one \
+                 multipart request of at most that size)"
+            )));
+        }
         if settings.profile == Profile::Production && settings.trust_anchors.is_empty() {
             return Err(ConfigurationError(
                 "the production profile needs EDS_TRUST_ANCHORS (NCA RK's root certificates)"
                     .to_owned(),
             ));
+        }
+        if settings.profile == Profile::Production && settings.documents_dir.is_none() {
+            return Err(ConfigurationError(
+                "the production profile needs DOCUMENTS_DIR (a directory every instance shares, for uploaded documents)"
+                    .to_owned(),
+            ));
+        }
+        let mut settings = settings;
+        if settings.service_body_bin.is_empty() {
+            if settings.profile == Profile::Production {
+                return Err(ConfigurationError(
+                    "the production profile needs SERVICE_BODY_BIN (the BIN of the body that decides applications)"
+                        .to_owned(),
+                ));
+            }
+            settings.service_body_bin = DEVELOPMENT_BODY_BIN.to_owned();
+        }
+        for bin in std::iter::once(&settings.service_body_bin).chain(&settings.manual_review_bodies)
+        {
+            if registration_core::domain::Bin::parse(bin).is_err() {
+                return Err(ConfigurationError(format!(
+                    "SERVICE_BODY_BIN and MANUAL_REVIEW_BODIES take valid BINs: {bin:?} is not one"
+                )));
+            }
         }
         if settings.challenge_ttl_seconds == 0
             || settings.consent_deadline_days == 0
@@ -701,6 +786,23 @@ impl Settings {
         }
     }
 
+    /// Where documents are kept and how large one may be: `DOCUMENTS_DIR`, or in the
+    /// development profile [`DEFAULT_DOCUMENTS_DIR`]. The production profile has no default (a
+    /// directory one instance alone sees would lose documents behind a load balancer), and
+    /// loading production settings without `DOCUMENTS_DIR` fails; `None` is left only for
+    /// settings put together by hand.
+    pub fn document_store(&self) -> Option<registration_core::service::documents::DocumentStore> {
+        let dir = match (&self.documents_dir, self.profile) {
+            (Some(dir), _) => dir.clone(),
+            (None, Profile::Development) => PathBuf::from(DEFAULT_DOCUMENTS_DIR),
+            (None, Profile::Production) => return None,
+        };
+        Some(registration_core::service::documents::DocumentStore::new(
+            dir,
+            u64::from(self.document_max_bytes),
+        ))
+    }
+
     /// The settings the workflows need.
     pub fn service_settings(&self) -> registration_core::context::ServiceSettings {
         registration_core::context::ServiceSettings {
@@ -709,6 +811,9 @@ impl Settings {
             session_ttl_seconds: self.session_ttl_seconds,
             property_lookups_per_hour: self.property_lookups_per_hour,
             consent_days: self.consent_deadline_days,
+            service_body_bin: self.service_body_bin.clone(),
+            manual_review_bodies: self.manual_review_bodies.clone(),
+            claim_minutes: self.claim_minutes,
         }
     }
 }
@@ -798,15 +903,49 @@ mod tests {
     }
 
     #[test]
+    fn deciding_bodies_are_valid_bins() {
+        let settings = load(&[("MANUAL_REVIEW_BODIES", "940140000385, 050740003216")]).unwrap();
+        assert_eq!(
+            settings.manual_review_bodies,
+            ["940140000385", "050740003216"]
+        );
+        assert_eq!(settings.service_body_bin, DEVELOPMENT_BODY_BIN);
+        assert_eq!(settings.claim_minutes, 30);
+        for (name, value) in [
+            ("MANUAL_REVIEW_BODIES", "940140000385,123"),
+            ("SERVICE_BODY_BIN", "940140000384"),
+        ] {
+            let error = load(&[(name, value)]).unwrap_err();
+            assert!(error.0.contains("valid BINs"), "{name}: {error}");
+        }
+    }
+
+    #[test]
     fn postgres_implies_production_which_needs_trust_anchors() {
         let error = load(&[("DATABASE_URL", "postgres://localhost/db")]).unwrap_err();
         assert!(error.0.contains("EDS_TRUST_ANCHORS"));
-        let settings = load(&[
+        let error = load(&[
+            ("DATABASE_URL", "postgres://localhost/db"),
+            ("EDS_TRUST_ANCHORS", "a.pem, b.pem"),
+            ("DOCUMENTS_DIR", "/srv/documents"),
+        ])
+        .unwrap_err();
+        assert!(error.0.contains("SERVICE_BODY_BIN"), "{error}");
+        let error = load(&[
             ("DATABASE_URL", "postgres://localhost/db"),
             ("EDS_TRUST_ANCHORS", "a.pem, b.pem"),
         ])
+        .unwrap_err();
+        assert!(error.0.contains("DOCUMENTS_DIR"), "{error}");
+        let settings = load(&[
+            ("DATABASE_URL", "postgres://localhost/db"),
+            ("EDS_TRUST_ANCHORS", "a.pem, b.pem"),
+            ("SERVICE_BODY_BIN", "940140000385"),
+            ("DOCUMENTS_DIR", "/srv/documents"),
+        ])
         .unwrap();
         assert_eq!(settings.profile, Profile::Production);
+        assert_eq!(settings.service_body_bin, "940140000385");
         assert_eq!(
             settings.trust_anchors,
             [PathBuf::from("a.pem"), PathBuf::from("b.pem")]
@@ -953,8 +1092,13 @@ mod tests {
             .await
             .unwrap();
         let clock: Arc<dyn Clock> = Arc::new(registration_core::SystemClock);
-        let production =
-            load(&[("APP_ENV", "production"), ("EDS_TRUST_ANCHORS", "root.pem")]).unwrap();
+        let production = load(&[
+            ("APP_ENV", "production"),
+            ("EDS_TRUST_ANCHORS", "root.pem"),
+            ("SERVICE_BODY_BIN", "940140000385"),
+            ("DOCUMENTS_DIR", "/srv/documents"),
+        ])
+        .unwrap();
         let error = production
             .sms_gateway(db.clone(), clock.clone())
             .unwrap_err();
@@ -970,6 +1114,8 @@ mod tests {
         let gateway = load(&[
             ("APP_ENV", "production"),
             ("EDS_TRUST_ANCHORS", "root.pem"),
+            ("SERVICE_BODY_BIN", "940140000385"),
+            ("DOCUMENTS_DIR", "/srv/documents"),
             ("SMS_GATEWAY_URL", "https://sms.example.kz/send"),
         ])
         .unwrap()
@@ -1010,6 +1156,30 @@ mod tests {
         ] {
             let error = load(&[("CORS_ALLOWED_ORIGINS", bad)]).unwrap_err();
             assert!(error.0.contains("CORS_ALLOWED_ORIGINS"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn documents_have_a_default_directory_in_development_only_and_a_bounded_size() {
+        let store = load(&[]).unwrap().document_store().unwrap();
+        assert_eq!(store.dir(), std::path::Path::new(DEFAULT_DOCUMENTS_DIR));
+        assert_eq!(store.max_bytes(), 5 * 1024 * 1024);
+        // The production profile has no default directory; with one, it is used.
+        let mut production = load(&[]).unwrap();
+        production.profile = Profile::Production;
+        assert!(production.document_store().is_none());
+        let mut shared = load(&[
+            ("DOCUMENTS_DIR", "/srv/documents"),
+            ("DOCUMENT_MAX_BYTES", "1024"),
+        ])
+        .unwrap();
+        shared.profile = Profile::Production;
+        let store = shared.document_store().unwrap();
+        assert_eq!(store.dir(), std::path::Path::new("/srv/documents"));
+        assert_eq!(store.max_bytes(), 1024);
+        for bad in ["0", "10485761", "big"] {
+            let error = load(&[("DOCUMENT_MAX_BYTES", bad)]).unwrap_err();
+            assert!(error.0.contains("DOCUMENT_MAX_BYTES"), "{bad}: {error}");
         }
     }
 }

@@ -118,6 +118,7 @@ impl Application {
         let service = ServiceContext {
             sms: Arc::clone(&otp.sms),
             representation: registries.clone(),
+            population: registries.clone(),
             properties: registries,
             db,
             clock,
@@ -135,6 +136,7 @@ impl Application {
         if settings.background_tasks {
             spawn_background_tasks(&service);
         }
+        http::documents::announce(&settings);
         let state = AppState {
             settings: Arc::new(settings),
             service,
@@ -157,6 +159,7 @@ impl Application {
                     "/graphiql/{fingerprint}/{name}",
                     web::head().to(http::graphiql::asset),
                 )
+                .route("/documents/{id}", web::get().to(http::documents::get))
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
         })

@@ -332,6 +332,8 @@ fn dev_outbox_refuses_the_production_profile() {
         )
         .env("APP_ENV", "production")
         .env("EDS_TRUST_ANCHORS", dir.join("root.pem"))
+        .env("SERVICE_BODY_BIN", "940140000385")
+        .env("DOCUMENTS_DIR", dir.join("documents"))
         .env_remove("RUST_LOG")
         .output()
         .expect("runs");

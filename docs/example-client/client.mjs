@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A minimal client of the registration API, written the way a browser frontend talks to it:
 // Aigerim (a demo citizen) signs in with her EDS, files a draft for permanent registration,
-// signs it and submits it.
+// signs it and submits it, and is registered.
 //
 //   node docs/example-client/client.mjs [API_URL]     API_URL defaults to http://127.0.0.1:8080/graphql
 //
@@ -364,12 +364,18 @@ async function main() {
     iin: signingRequest.keyRequirements.iin,
   });
 
-  //    Submitted with the signature. The answer is the application as it is now.
+  //    Submitted with the signature. The answer is the application as it is now: her own flat
+  //    needs no other owner's consent, so the service decides it at once and it comes back
+  //    REGISTERED, with its `registration` (the service's result). An application that waits for
+  //    owners' consents is AWAITING_CONSENTS; one an officer decides is IN_REVIEW.
   console.log("\n5. submitApplication: submit it with the signature");
   const { submitApplication } = await graphql(
     `mutation ($input: SubmitApplicationInput!) {
       submitApplication(input: $input) {
-        application { id number status statusLabel submittedAt }
+        application {
+          id number status statusLabel submittedAt
+          registration { address startsOn registryReference }
+        }
         userErrors { code field message detail }
       }
     }`,
@@ -380,6 +386,13 @@ async function main() {
     `   application ${application.number}: ${application.status} (${application.statusLabel}),` +
       ` at ${application.submittedAt}`,
   );
+  const { registration } = application;
+  if (registration) {
+    console.log(
+      `   registered at ${registration.address} from ${registration.startsOn}` +
+        ` (population registry reference ${registration.registryReference})`,
+    );
+  }
   console.log(JSON.stringify({ number: application.number, status: application.status }));
 }
 

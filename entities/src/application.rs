@@ -2,7 +2,8 @@
 //! decision. Enumerated columns are the active enums of [`crate::enums`].
 
 use crate::enums::{
-    ApplicationStatus, RefusalGround, RefusalReason, RegistrationKind, Representation,
+    ApplicationStatus, Channel, RefusalGround, RefusalReason, RegistrationKind, Representation,
+    ReviewReason,
 };
 use sea_orm::entity::prelude::*;
 
@@ -51,6 +52,22 @@ pub struct Model {
     pub owner_check_attempts: i32,
     /// When to ask the registry again (backoff), while it does not answer.
     pub owner_check_next_at: Option<TimeDateTimeWithTimeZone>,
+    /// Where it was filed.
+    pub channel: Channel,
+    /// The body (BIN) that decides it, from submission.
+    pub body_bin: Option<String>,
+    /// When the package became complete (the last consent, or submission when none is needed):
+    /// the service time runs from here.
+    pub service_clock_started_at: Option<TimeDateTimeWithTimeZone>,
+    /// When the service time ends.
+    pub service_deadline: Option<TimeDateTimeWithTimeZone>,
+    /// When it was decided (approved or refused in review).
+    pub decided_at: Option<TimeDateTimeWithTimeZone>,
+    /// The officer (person id) whose claim it is, until `claim_expires_at`.
+    pub claimed_by: Option<Uuid>,
+    pub claim_expires_at: Option<TimeDateTimeWithTimeZone>,
+    /// Why it waits for an officer, when it does.
+    pub review_reason: Option<ReviewReason>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub enum ApplicationStatus {
     AwaitingConsents,
     #[sea_orm(string_value = "IN_REVIEW")]
     InReview,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
     #[sea_orm(string_value = "REGISTERED")]
     Registered,
     #[sea_orm(string_value = "REFUSED")]
@@ -129,6 +131,8 @@ pub enum EventEntityKind {
     Application,
     #[sea_orm(string_value = "CONSENT")]
     Consent,
+    #[sea_orm(string_value = "REGISTRATION")]
+    Registration,
 }
 
 /// `event_audience.kind`: how a party of an event's audience is named.
@@ -156,6 +160,8 @@ pub enum SignaturePurpose {
     Application,
     #[sea_orm(string_value = "CONSENT")]
     Consent,
+    #[sea_orm(string_value = "DECISION")]
+    Decision,
 }
 
 /// `signing_request.subject_kind`: what a signing request signs.
@@ -166,6 +172,9 @@ pub enum SigningSubjectKind {
     Application,
     #[sea_orm(string_value = "CONSENT")]
     Consent,
+    /// An officer's decision on an application (its subject id is the application's).
+    #[sea_orm(string_value = "DECISION")]
+    Decision,
 }
 
 /// `consent.status`: where an owner's consent stands.
@@ -274,4 +283,94 @@ pub enum AuthMethod {
     /// A one-time password sent by SMS to the phone the citizens' mobile database confirms.
     #[sea_orm(string_value = "OTP")]
     Otp,
+}
+
+/// `application.channel`: where an application was filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Channel {
+    /// Online, through a frontend of the portal.
+    #[sea_orm(string_value = "PORTAL")]
+    Portal,
+    /// At a front office of the State Corporation, by an officer for a citizen who is present.
+    #[sea_orm(string_value = "FRONT_OFFICE")]
+    FrontOffice,
+}
+
+/// `application.review_reason`: why an application waits for an officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ReviewReason {
+    /// The property registry did not answer for the owner check.
+    #[sea_orm(string_value = "REGISTRY_UNAVAILABLE")]
+    RegistryUnavailable,
+    /// A check could not run (a port down) or gave no clear answer.
+    #[sea_orm(string_value = "CHECK_UNDETERMINED")]
+    CheckUndetermined,
+    /// A check failed: an officer decides (and refuses on a ground of the closed list).
+    #[sea_orm(string_value = "CHECK_FAILED")]
+    CheckFailed,
+    /// The body reviews every application by hand.
+    #[sea_orm(string_value = "MANUAL_REVIEW")]
+    ManualReview,
+}
+
+/// `check_result.check`: what the service checks before deciding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum CheckKind {
+    /// The property registry confirms the owner's (or tenant's, or the hostel's) right.
+    #[sea_orm(string_value = "OWNER_CONFIRMED")]
+    OwnerConfirmed,
+    /// Every consent the application needs was given.
+    #[sea_orm(string_value = "CONSENTS_GIVEN")]
+    ConsentsGiven,
+    /// The application meets the requirements (nothing missing).
+    #[sea_orm(string_value = "REQUIREMENTS_MET")]
+    RequirementsMet,
+    /// The population registry knows the person to be registered.
+    #[sea_orm(string_value = "IDENTITY_CONFIRMED")]
+    IdentityConfirmed,
+    /// The documents the state holds (a representative's authority) are confirmed by number;
+    /// uploaded ones are looked at by an officer.
+    #[sea_orm(string_value = "DOCUMENTS_CONFIRMED")]
+    DocumentsConfirmed,
+    /// The person is not already registered there in the same way.
+    #[sea_orm(string_value = "NO_CONFLICTING_REGISTRATION")]
+    NoConflictingRegistration,
+}
+
+/// `check_result.outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum CheckOutcome {
+    #[sea_orm(string_value = "PASSED")]
+    Passed,
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+    /// It could not run (a port down) or gave no clear answer: an officer looks.
+    #[sea_orm(string_value = "UNDETERMINED")]
+    Undetermined,
+}
+
+/// `decision.outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum DecisionOutcome {
+    #[sea_orm(string_value = "APPROVE")]
+    Approve,
+    #[sea_orm(string_value = "REFUSE")]
+    Refuse,
+}
+
+/// `registration.end_reason`: why a registration ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum RegistrationEndReason {
+    /// A new permanent registration replaced it (the same day).
+    #[sea_orm(string_value = "REPLACED")]
+    Replaced,
+    /// A temporary registration's period ended.
+    #[sea_orm(string_value = "PERIOD_ENDED")]
+    PeriodEnded,
 }

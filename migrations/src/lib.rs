@@ -17,6 +17,8 @@ mod m20261201_000006_otp;
 mod m20261201_000007_events;
 mod m20261201_000008_consents;
 mod m20261201_000009_tenants_and_representatives;
+mod m20261201_000010_decisions;
+mod m20261201_000011_documents;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_events::Migration),
             Box::new(m20261201_000008_consents::Migration),
             Box::new(m20261201_000009_tenants_and_representatives::Migration),
+            Box::new(m20261201_000010_decisions::Migration),
+            Box::new(m20261201_000011_documents::Migration),
         ]
     }
 }

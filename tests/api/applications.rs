@@ -27,7 +27,7 @@ fn update_query() -> String {
 }
 
 const PREPARE: &str = "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload text digest expiresAt keyRequirements { purpose extendedKeyUsageOids iin } } userErrors { code field message } } }";
-const SUBMIT: &str = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id status version refusalGround history { edges { node { from to actorRole } } } } userErrors { code field message } } }";
+const SUBMIT: &str = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id status version refusalGround serviceClockStartedAt serviceDeadline serviceDeadlineMet decision { outcome automatic } registration { kind address startsOn endsOn active registryReference } history { edges { node { from to actorRole reason } } } } userErrors { code field message } } }";
 
 async fn create(app: &TestApp, token: &str, input: Value) -> Value {
     app.graphql(&create_query(), json!({ "input": input }), Some(token))
@@ -141,22 +141,36 @@ async fn a_draft_goes_from_incomplete_to_submitted() {
             "{backend:?}: {submitted}"
         );
         let application = &submitted["application"];
-        // Aigerim owns the flat alone: no consent is needed, so it is in review at once.
-        assert_eq!(application["status"], "IN_REVIEW");
-        let history: Vec<(Value, Value)> = application["history"]["edges"]
+        // Aigerim owns the flat alone: no consent is needed, so the package is complete at
+        // once, every check passes and she is registered there and then.
+        assert_eq!(
+            application["status"], "REGISTERED",
+            "{backend:?}: {submitted}"
+        );
+        let history: Vec<(Value, Value, Value)> = application["history"]["edges"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| (e["node"]["from"].clone(), e["node"]["to"].clone()))
+            .map(|e| {
+                (
+                    e["node"]["from"].clone(),
+                    e["node"]["to"].clone(),
+                    e["node"]["actorRole"].clone(),
+                )
+            })
             .collect();
         assert_eq!(
             history,
             [
-                (Value::Null, json!("DRAFT")),
-                (json!("DRAFT"), json!("SUBMITTED")),
-                (json!("SUBMITTED"), json!("IN_REVIEW"))
-            ]
+                (Value::Null, json!("DRAFT"), json!("APPLICANT")),
+                (json!("DRAFT"), json!("SUBMITTED"), json!("APPLICANT")),
+                (json!("SUBMITTED"), json!("IN_REVIEW"), json!("SYSTEM")),
+                (json!("IN_REVIEW"), json!("APPROVED"), json!("SYSTEM")),
+                (json!("APPROVED"), json!("REGISTERED"), json!("SYSTEM"))
+            ],
+            "{backend:?}: {submitted}"
         );
+        assert_registered_at_aigerims_flat(application);
 
         // The same signing request cannot be used twice.
         let again = submit(
@@ -168,6 +182,48 @@ async fn a_draft_goes_from_incomplete_to_submitted() {
         .await;
         assert_eq!(codes(&again), ["SIGNING_REQUEST_USED"]);
     }
+}
+
+/// `application` (as [`SUBMIT`] returns it) was decided automatically at once and registered
+/// permanently at Aigerim's flat within the service time.
+fn assert_registered_at_aigerims_flat(application: &Value) {
+    assert_eq!(application["status"], "REGISTERED", "{application}");
+    assert_eq!(
+        application["decision"],
+        json!({ "outcome": "APPROVE", "automatic": true }),
+        "{application}"
+    );
+    let registration = &application["registration"];
+    assert_eq!(registration["kind"], "PERMANENT", "{application}");
+    assert_eq!(registration["active"], true, "{application}");
+    assert!(registration["endsOn"].is_null(), "{application}");
+    assert!(
+        registration["address"]
+            .as_str()
+            .is_some_and(|a| a.contains("Абая")),
+        "{application}"
+    );
+    let reference = registration["registryReference"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reference.starts_with("PR-"), "{application}");
+    let last = application["history"]["edges"]
+        .as_array()
+        .and_then(|edges| edges.last())
+        .map(|edge| {
+            edge["node"]["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .unwrap_or_default();
+    assert!(last.contains(reference), "{application}");
+    assert!(
+        application["serviceClockStartedAt"].is_string(),
+        "{application}"
+    );
+    assert!(application["serviceDeadline"].is_string(), "{application}");
+    assert_eq!(application["serviceDeadlineMet"], true, "{application}");
 }
 
 /// SHA-256, lowercase hex (OpenSSL's, through the test PKI's digest helper).
@@ -267,7 +323,7 @@ async fn submission_refuses_the_wrong_signatures_with_their_own_codes() {
     );
     assert_eq!(
         submit(&app, &token, &request["id"], &detached).await["application"]["status"],
-        "IN_REVIEW"
+        "REGISTERED"
     );
 }
 
@@ -1062,7 +1118,12 @@ async fn authorisation_matrix() {
 
 #[actix_web::test]
 async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
-    let app = spawn_app(Backend::Postgres).await;
+    // The demo body reviews by hand here, so the application waits in review for its officer.
+    let app = spawn_app_with(
+        Backend::Postgres,
+        &[("MANUAL_REVIEW_BODIES", "940140000385")],
+    )
+    .await;
     let citizen = signed_in(&app, AIGERIM).await;
     let draft = create(&app, &citizen, complete()).await["application"].clone();
     let id = draft["id"].clone();
@@ -1078,22 +1139,46 @@ async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
         .as_str()
         .expect("the officer signs in")
         .to_owned();
-    let seen = app
-        .graphql(
-            "query($id: ID!) { application(id: $id) { id number } }",
-            json!({ "id": id }),
-            Some(&officer),
-        )
-        .await;
-    assert_eq!(seen["data"]["application"]["id"], id, "{seen}");
-    // An officer decides; an officer does not edit a citizen's draft.
+    let read = "query($id: ID!) { application(id: $id) { id number status reviewReason } }";
+    // A draft is no body's yet: officers do not see it, nor edit it.
+    let unseen = app.graphql(read, json!({ "id": id }), Some(&officer)).await;
+    assert!(unseen["data"]["application"].is_null(), "{unseen}");
     let edit = update(
         &app,
         &officer,
         json!({ "id": id, "version": 1, "kind": "TEMPORARY" }),
     )
     .await;
-    assert_eq!(codes(&edit), ["NOT_ALLOWED"]);
+    assert_eq!(codes(&edit), ["NOT_FOUND"], "{edit}");
+
+    // Filed, it is the body's: its officer sees it in review, waiting for him.
+    let request = prepare(&app, &citizen, &draft).await["signingRequest"].clone();
+    let submitted = submit(
+        &app,
+        &citizen,
+        &request["id"],
+        &sign(&sign_certificate(AIGERIM), &payload_bytes(&request)),
+    )
+    .await;
+    assert_eq!(
+        submitted["application"]["status"], "IN_REVIEW",
+        "{submitted}"
+    );
+    let seen = app.graphql(read, json!({ "id": id }), Some(&officer)).await;
+    assert_eq!(seen["data"]["application"]["id"], id, "{seen}");
+    assert_eq!(seen["data"]["application"]["status"], "IN_REVIEW", "{seen}");
+    assert_eq!(
+        seen["data"]["application"]["reviewReason"], "MANUAL_REVIEW",
+        "{seen}"
+    );
+    // An officer decides; an officer does not edit a citizen's application.
+    let edit = update(
+        &app,
+        &officer,
+        json!({ "id": id, "version": submitted["application"]["version"], "kind": "TEMPORARY" }),
+    )
+    .await;
+    assert_eq!(codes(&edit), ["NOT_ALLOWED"], "{edit}");
 
     let key = api::core::service::admin::add_integrator(&db, "a municipal portal", now())
         .await
@@ -1271,7 +1356,7 @@ async fn a_citizen_signs_in_and_submits_with_one_gost_2015_key() {
             Vec::<String>::new(),
             "{backend:?}: {submitted}"
         );
-        assert_eq!(submitted["application"]["status"], "IN_REVIEW");
+        assert_registered_at_aigerims_flat(&submitted["application"]);
         assert_signed_in_and_submitted_with_one_gost_key(&stored_signatures(&app).await, AIGERIM);
     }
 }
@@ -1284,7 +1369,7 @@ async fn a_demo_citizen_signs_in_and_submits_with_her_gost_demo_key() {
     let bytes = payload_bytes(&request);
     let submitted = submit(&app, &token, &request["id"], &sign(&key, &bytes)).await;
     assert_eq!(codes(&submitted), Vec::<String>::new(), "{submitted}");
-    assert_eq!(submitted["application"]["status"], "IN_REVIEW");
+    assert_registered_at_aigerims_flat(&submitted["application"]);
     let stored = stored_signatures(&app).await;
     assert_signed_in_and_submitted_with_one_gost_key(&stored, AIGERIM);
     // The path runs to the GOST demo root, which the development profile trusts beside the

@@ -39,7 +39,7 @@ const FAMILY_HOUSE: &str = "0201800033100027";
 const BOLAT: &str = "540302300122";
 const ASEL: &str = "581127400039";
 
-const APPLICATION: &str = "id number status version refusalGround refusalReason consents { id status deadline ownerDisplayName } history { edges { node { from to actorRole reason } } }";
+const APPLICATION: &str = "id number status version refusalGround refusalReason consents { id status deadline ownerDisplayName } decision { outcome automatic } registration { kind active registryReference } history { edges { node { from to actorRole reason } } }";
 
 fn payload_of(request: &Value) -> Vec<u8> {
     STANDARD
@@ -144,22 +144,54 @@ fn pair(to: &str, role: &str) -> (String, String) {
     (to.to_owned(), role.to_owned())
 }
 
+/// `application` was complete by `role`'s doing, then decided automatically and registered:
+/// its history ends IN_REVIEW (by `role`), APPROVED and REGISTERED (by the service).
+fn assert_registered_once_complete_by(application: &Value, role: &str) {
+    assert_eq!(application["status"], "REGISTERED", "{application}");
+    let history = statuses(application);
+    assert!(
+        history.ends_with(&[
+            pair("IN_REVIEW", role),
+            pair("APPROVED", "SYSTEM"),
+            pair("REGISTERED", "SYSTEM")
+        ]),
+        "{history:?}"
+    );
+    assert_eq!(
+        application["decision"],
+        json!({ "outcome": "APPROVE", "automatic": true }),
+        "{application}"
+    );
+    assert_eq!(application["registration"]["kind"], "PERMANENT");
+    assert_eq!(application["registration"]["active"], true);
+    assert!(
+        application["registration"]["registryReference"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("PR-")),
+        "{application}"
+    );
+}
+
 #[actix_web::test]
 async fn a_sole_owner_needs_no_consent_and_goes_to_review_at_once() {
     for backend in BACKENDS {
         let app = spawn_app(backend).await;
         let token = signed_in(&app, AIGERIM).await;
         let filed = submitted(&app, &token, AIGERIM, json!({ "rka": AIGERIM_FLAT })).await;
-        assert_eq!(filed["status"], "IN_REVIEW", "{backend:?}: {filed}");
+        // In review at once, and so decided and registered at once.
+        assert_eq!(filed["status"], "REGISTERED", "{backend:?}: {filed}");
         assert_eq!(filed["consents"], json!([]));
         assert_eq!(
             statuses(&filed),
             [
                 pair("DRAFT", "APPLICANT"),
                 pair("SUBMITTED", "APPLICANT"),
-                pair("IN_REVIEW", "SYSTEM")
+                pair("IN_REVIEW", "SYSTEM"),
+                pair("APPROVED", "SYSTEM"),
+                pair("REGISTERED", "SYSTEM")
             ]
         );
+        assert_registered_once_complete_by(&filed, "SYSTEM");
     }
 }
 
@@ -234,17 +266,21 @@ async fn a_co_owner_consents_with_eds_and_the_application_moves_to_review() {
         let again = prepare_consent(&app, &gulnar, &consent).await;
         assert_eq!(codes(&again), ["CONSENT_ALREADY_DECIDED"]);
 
+        // Her consent completes the package: it is in review, decided and registered at once.
         let now = application(&app, &nurlan, &filed["id"]).await;
-        assert_eq!(now["status"], "IN_REVIEW", "{now}");
+        assert_eq!(now["status"], "REGISTERED", "{now}");
         assert_eq!(
             statuses(&now),
             [
                 pair("DRAFT", "APPLICANT"),
                 pair("SUBMITTED", "APPLICANT"),
                 pair("AWAITING_CONSENTS", "SYSTEM"),
-                pair("IN_REVIEW", "OWNER")
+                pair("IN_REVIEW", "OWNER"),
+                pair("APPROVED", "SYSTEM"),
+                pair("REGISTERED", "SYSTEM")
             ]
         );
+        assert_registered_once_complete_by(&now, "OWNER");
         // Each party's personal account tells of it: Gulnar that a consent was asked and given,
         // Nurlan that his application moved on; Dana of nothing.
         let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
@@ -281,6 +317,10 @@ async fn a_co_owner_consents_with_eds_and_the_application_moves_to_review() {
         assert!(hers.contains(&"CONSENT GIVEN".to_owned()), "{hers:?}");
         let his = told(nurlan.clone()).await;
         assert!(his.contains(&"APPLICATION IN_REVIEW".to_owned()), "{his:?}");
+        assert!(
+            his.contains(&"APPLICATION REGISTERED".to_owned()),
+            "{his:?}"
+        );
         assert!(his.contains(&"CONSENT GIVEN".to_owned()), "{his:?}");
         assert_eq!(told(dana.clone()).await, Vec::<String>::new());
         // The consent's signature is kept with the others.
@@ -430,33 +470,6 @@ async fn remind(app: &TestApp, token: &str, consent: &Value) -> Value {
     )
     .await["data"]["remindConsent"]
         .clone()
-}
-
-/// Another instance's service context on the app's database and clock.
-async fn instance(app: &TestApp, clock: Arc<ManualClock>) -> api::core::ServiceContext {
-    use api::core::context::{ServiceContext, ServiceSettings, VerificationSlots};
-    let db = api::core::database::connect(&app.database_url)
-        .await
-        .expect("the test database");
-    ServiceContext {
-        sms: Arc::new(api::core::sms::DevOutbox::new(db.clone(), clock.clone())),
-        properties: Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
-        representation: Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
-        db,
-        trust: Arc::new(
-            api::core::trust::TrustStore::load(&Default::default(), clock.now())
-                .expect("a trust store"),
-        ),
-        clock,
-        verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
-        settings: Arc::new(ServiceSettings {
-            service_name: "test".to_owned(),
-            challenge_ttl_seconds: 300,
-            session_ttl_seconds: 3600,
-            property_lookups_per_hour: 10,
-            consent_days: 5,
-        }),
-    }
 }
 
 #[actix_web::test]
@@ -693,10 +706,9 @@ async fn a_hostel_administration_consents_with_an_employee_key_of_its_bin() {
     .await;
     assert_eq!(codes(&given), Vec::<String>::new(), "{given}");
     assert_eq!(given["consent"]["authority"], "PARTY");
+    // The administration's consent completes the package, so Dana is registered at once.
     let now = application(&app, &dana, &filed["id"]).await;
-    assert_eq!(now["status"], "IN_REVIEW", "{now}");
-    let last = now["history"]["edges"].as_array().unwrap().last().unwrap()["node"].clone();
-    assert_eq!(last["actorRole"], "ADMINISTRATION");
+    assert_registered_once_complete_by(&now, "ADMINISTRATION");
     // The administration reads the story in its notifications.
     sequence_events(&app).await;
     let notes = app
@@ -750,13 +762,11 @@ async fn a_tenant_of_state_housing_consents_and_only_the_household_may_register(
     assert_eq!(codes(&given), Vec::<String>::new(), "{given}");
     assert_eq!(given["consent"]["status"], "GIVEN");
     let now = application(&app, &madina, &filed["id"]).await;
-    assert_eq!(now["status"], "IN_REVIEW", "{now}");
-    let last = now["history"]["edges"].as_array().unwrap().last().unwrap()["node"].clone();
-    assert_eq!(last["actorRole"], "OWNER");
+    assert_registered_once_complete_by(&now, "OWNER");
 
     // The tenant applying himself, by RKA alone, needs nobody's consent.
     let own = submitted(&app, &erlan, ERLAN, json!({ "rka": RENTAL_FLAT })).await;
-    assert_eq!(own["status"], "IN_REVIEW", "{own}");
+    assert_registered_once_complete_by(&own, "SYSTEM");
     assert_eq!(own["consents"], json!([]));
 }
 
@@ -856,8 +866,9 @@ async fn a_parent_consents_for_a_minor_owner_and_an_attorney_for_an_adult_one() 
     let hers = hers["data"]["myConsents"]["edges"][0]["node"]["id"].clone();
     let (_, given) = consent_with(&app, &gulnar, &hers, &sign_certificate(GULNAR)).await;
     assert_eq!(given["consent"]["authority"], "PARTY", "{given}");
+    // The last of the two consents completes the package: registered at once.
     let reviewed = application(&app, &dana, &filed["id"]).await;
-    assert_eq!(reviewed["status"], "IN_REVIEW", "{reviewed}");
+    assert_registered_once_complete_by(&reviewed, "OWNER");
 
     // An attorney: Bolat gave Erlan a power of attorney; Asel's to him has expired.
     power_of_attorney(&app, "НТ-TEST-0001", (BOLAT, ERLAN), (-30, 300)).await;

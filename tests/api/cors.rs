@@ -155,3 +155,51 @@ async fn challenges_are_made_only_for_origins_that_may_use_the_api() {
     let (id, _) = app.challenge(None).await;
     assert!(!id.is_empty());
 }
+
+#[actix_web::test]
+async fn allowed_origins_may_download_documents_with_their_token() {
+    let app = spawn_app_with(Backend::Sqlite, &[("CORS_ALLOWED_ORIGINS", APP)]).await;
+    let path = "/documents/RG9jdW1lbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw";
+    let ok = request(
+        app.port,
+        "OPTIONS",
+        path,
+        preflight_headers(APP, "GET", "authorization"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(ok.status, 204, "{}", ok.body);
+    assert_eq!(ok.header("access-control-allow-origin"), Some(APP));
+    let refused = request(
+        app.port,
+        "OPTIONS",
+        path,
+        preflight_headers("https://evil.example", "GET", "authorization"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.header("access-control-allow-origin"), None);
+    // The answer itself (here a 404: no such document) may be read by the page, with the
+    // file name header exposed.
+    let token = signed_in(&app, "871008401427").await;
+    let answer = request(
+        app.port,
+        "GET",
+        path,
+        vec![
+            ("Origin".to_owned(), APP.to_owned()),
+            ("Authorization".to_owned(), format!("Bearer {token}")),
+        ],
+        String::new(),
+    )
+    .await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.header("access-control-allow-origin"), Some(APP));
+    assert!(
+        answer
+            .header("access-control-expose-headers")
+            .unwrap_or_default()
+            .contains("content-disposition")
+    );
+}

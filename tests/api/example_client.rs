@@ -1,7 +1,8 @@
 //! The example client for frontend developers (`docs/example-client/client.mjs`, Node.js with
 //! `eds-sign` in NCALayer's place), run for real: against the demo app it signs in and submits
-//! an application; a refused sign-in stops it with the userErrors; a busy server is retried once
-//! after `Retry-After`, and a top-level error stops it with its code.
+//! an application, which is registered at once; a refused sign-in stops it with the userErrors;
+//! a busy server is retried once after `Retry-After`, and a top-level error stops it with its
+//! code.
 
 use crate::helpers::{
     RemoveFolder, codes, demo_key, peer_available, spawn_demo_app, stored_signatures,
@@ -96,9 +97,10 @@ async fn the_example_client_submits_an_application_on_a_live_server() {
     let last = stdout.lines().last().expect("some output");
     let result: Value = serde_json::from_str(last)
         .unwrap_or_else(|e| panic!("the last line is not JSON ({e}): {last}\n{stdout}"));
-    assert_eq!(result["status"], "IN_REVIEW", "{stdout}");
+    // Her own flat needs no other consent: decided at once and registered.
+    assert_eq!(result["status"], "REGISTERED", "{stdout}");
     let number = result["number"].as_str().expect("a number");
-    assert_eq!(result, json!({ "number": number, "status": "IN_REVIEW" }));
+    assert_eq!(result, json!({ "number": number, "status": "REGISTERED" }));
     // It showed the texts NCALayer does not: the challenge's (in Russian, by default) and the
     // application's.
     assert!(stdout.contains("Вход в сервис registration.kz"), "{stdout}");
@@ -110,7 +112,8 @@ async fn the_example_client_submits_an_application_on_a_live_server() {
     );
 
     // The server agrees: Aigerim signed in with her authentication key and signed the
-    // application with her signing key, and that application is submitted.
+    // application with her signing key, and that application is registered, as the client
+    // said.
     let stored = stored_signatures(&app).await;
     let stored: Vec<(&str, Option<&str>)> = stored
         .iter()
@@ -124,16 +127,26 @@ async fn the_example_client_submits_an_application_on_a_live_server() {
     assert_eq!(codes(&login), Vec::<String>::new(), "{login}");
     let mine = app
         .graphql(
-            "{ myApplications(first: 5) { edges { node { number status kind } } } }",
+            "{ myApplications(first: 5) { edges { node { number status kind registration { address startsOn registryReference } } } } }",
             json!({}),
             login["token"].as_str(),
         )
         .await;
+    let registration = &mine["data"]["myApplications"]["edges"][0]["node"]["registration"];
     assert_eq!(
         mine["data"]["myApplications"]["edges"],
-        json!([{ "node": { "number": number, "status": "IN_REVIEW", "kind": "PERMANENT" } }]),
+        json!([{ "node": { "number": number, "status": "REGISTERED", "kind": "PERMANENT", "registration": registration } }]),
         "{mine}"
     );
+    let said = format!(
+        "registered at {} from {} (population registry reference {})",
+        registration["address"].as_str().expect("an address"),
+        registration["startsOn"].as_str().expect("a first day"),
+        registration["registryReference"]
+            .as_str()
+            .expect("a reference"),
+    );
+    assert!(stdout.contains(&said), "{said}\n{stdout}");
 }
 
 #[actix_web::test]

@@ -193,10 +193,15 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
             "EDS_INTERMEDIATES".to_owned(),
             format!("{},{}", intermediate.display(), gost_intermediate.display()),
         ),
+        // Uploaded documents stay in the app's scratch folder, never in the checkout.
+        (
+            "DOCUMENTS_DIR".to_owned(),
+            dir.join("documents").display().to_string(),
+        ),
     ]);
-    // Production refuses to start without a shared OTP store, secret, seal key and SMS
-    // gateway: a production test app gets the real Redis under a prefix of its own, and a
-    // gateway at a closed port (its tests send no SMS).
+    // Production refuses to start without a shared OTP store, secret, seal key, SMS gateway
+    // and deciding body: a production test app gets the real Redis under a prefix of its own,
+    // a gateway at a closed port (its tests send no SMS) and the demo officers' body.
     if extra
         .iter()
         .any(|(name, value)| *name == "APP_ENV" && *value == "production")
@@ -209,6 +214,7 @@ pub async fn settings(backend: Backend, extra: &[(&str, &str)]) -> (Settings, St
             "SMS_GATEWAY_URL".to_owned(),
             "http://127.0.0.1:9/sms".to_owned(),
         );
+        env.insert("SERVICE_BODY_BIN".to_owned(), "940140000385".to_owned());
     }
     for (name, value) in extra {
         env.insert((*name).to_owned(), (*value).to_owned());
@@ -781,4 +787,90 @@ pub async fn sequence_events(app: &TestApp) {
         .await
         .expect("the relay runs");
     let _ = db.close().await;
+}
+
+/// Another instance's service context on the app's database and clock: to run a background
+/// task's step (the deadline, the review, the registrations) at a moment the test chooses.
+pub async fn instance(
+    app: &TestApp,
+    clock: std::sync::Arc<api::core::ManualClock>,
+) -> api::core::ServiceContext {
+    use api::core::Clock;
+    use api::core::context::{ServiceContext, ServiceSettings, VerificationSlots};
+    let db = api::core::database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    ServiceContext {
+        sms: std::sync::Arc::new(api::core::sms::DevOutbox::new(db.clone(), clock.clone())),
+        properties: std::sync::Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
+        representation: std::sync::Arc::new(api::core::registries::LocalRegistries::new(
+            db.clone(),
+        )),
+        population: std::sync::Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
+        db,
+        trust: std::sync::Arc::new(
+            api::core::trust::TrustStore::load(&Default::default(), clock.now())
+                .expect("a trust store"),
+        ),
+        clock,
+        verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
+        settings: std::sync::Arc::new(ServiceSettings {
+            service_name: "test".to_owned(),
+            challenge_ttl_seconds: 300,
+            session_ttl_seconds: 3600,
+            property_lookups_per_hour: 10,
+            consent_days: 5,
+            service_body_bin: "940140000385".to_owned(),
+            manual_review_bodies: Vec::new(),
+            claim_minutes: 30,
+        }),
+    }
+}
+
+/// An officer's signing key: a legal entity's employee key of `body` for `iin`.
+pub fn officer_sign_certificate(iin: &str, body: &str) -> testing::Certificate {
+    pki()
+        .legal_entity_sign(iin, body, signatures::testing::nca::ROLE_EMPLOYEE)
+        .validity(
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
+        )
+        .issued_by(&pki().intermediate)
+}
+
+/// An officer's authentication key: a legal entity's employee key of `body` for `iin`.
+pub fn officer_auth_certificate_of(iin: &str, body: &str) -> testing::Certificate {
+    use signatures::testing::{KeyUsageBit, nca};
+    pki()
+        .legal_entity_sign(iin, body, nca::ROLE_EMPLOYEE)
+        .key_usage(&[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment])
+        .ext_key_usage(&[
+            nca::EKU_CLIENT_AUTH,
+            nca::EKU_LEGAL_ENTITY,
+            nca::ROLE_EMPLOYEE,
+        ])
+        .validity(
+            now() - time::Duration::days(1),
+            now() + time::Duration::days(30),
+        )
+        .issued_by(&pki().intermediate)
+}
+
+/// Lists `iin` as an officer of `body` and signs them in with their body's key: the session's
+/// token.
+pub async fn officer_signed_in(app: &TestApp, iin: &str, body: &str) -> String {
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    api::core::service::admin::add_officer(&db, iin, body, now())
+        .await
+        .expect("listed as an officer");
+    let _ = db.close().await;
+    let login = app
+        .login_with(&officer_auth_certificate_of(iin, body))
+        .await;
+    login["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an officer signed in: {login}"))
+        .to_owned()
 }

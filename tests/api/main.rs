@@ -13,6 +13,8 @@ mod authorisation;
 mod consents;
 mod conventions;
 mod cors;
+mod decisions;
+mod documents;
 mod example_client;
 mod health;
 mod helpers;

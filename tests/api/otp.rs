@@ -24,7 +24,7 @@ const BODY: &str = "940140000385";
 
 const REQUEST_OTP: &str = "mutation($input: RequestOtpInput!) { requestOtp(input: $input) { otpChallenge { id purpose expiresAt resendAfter maskedPhone } userErrors { code field message attemptsLeft retryAfterSeconds } clientMutationId } }";
 const LOGIN_WITH_OTP: &str = "mutation($input: LoginWithOtpInput!) { loginWithOtp(input: $input) { token expiresAt authMethod person { iin } userErrors { code field message attemptsLeft retryAfterSeconds } } }";
-const SUBMIT: &str = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id number status signature { method signedAt maskedPhone signerIin } } userErrors { code field message attemptsLeft retryAfterSeconds } } }";
+const SUBMIT: &str = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id number status decision { automatic } registration { active registryReference } signature { method signedAt maskedPhone signerIin } } userErrors { code field message attemptsLeft retryAfterSeconds } } }";
 
 /// Where an app keeps its codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,8 +271,17 @@ async fn a_citizen_signs_in_and_submits_an_application_with_sms_codes() {
             "{case}: {submitted}"
         );
         let submitted = &submitted["application"];
-        // Her own flat: no consent needed, in review at once.
-        assert_eq!(submitted["status"], "IN_REVIEW");
+        // Her own flat: no consent needed, so decided automatically and registered at once
+        // (an application signed by SMS code is decided as one signed with EDS).
+        assert_eq!(submitted["status"], "REGISTERED", "{case}: {submitted}");
+        assert_eq!(submitted["decision"]["automatic"], true, "{case}");
+        assert_eq!(submitted["registration"]["active"], true, "{case}");
+        assert!(
+            submitted["registration"]["registryReference"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("PR-")),
+            "{case}: {submitted}"
+        );
         let signature = &submitted["signature"];
         assert_eq!(signature["method"], "OTP");
         assert_eq!(signature["maskedPhone"], "+7 7** *** 45 18");
@@ -511,8 +520,20 @@ async fn an_officer_signed_in_by_otp_is_only_a_citizen() {
         .expect("listed");
     let _ = db.close().await;
     let citizen = sign_in_by_otp(&app, AIGERIM, AIGERIM_PHONE).await;
-    let (application, _) = prepared(&app, &citizen).await;
+    let (application, request) = prepared(&app, &citizen).await;
     let read = "query($id: ID!) { application(id: $id) { id } }";
+    // Filed (by SMS code), it is the body's to read: a draft is no body's.
+    let before = outbox(&app, AIGERIM_PHONE).await.len();
+    let asked = request_otp(
+        &app,
+        json!({ "purpose": "SIGN", "signingRequestId": request["id"] }),
+        Some(&citizen),
+    )
+    .await;
+    assert_eq!(asked["userErrors"], json!([]), "{asked}");
+    let (_, code) = code_of(&app, AIGERIM_PHONE, before).await;
+    let submitted = submit_with_otp(&app, &citizen, &request, &code).await;
+    assert_eq!(codes(&submitted), Vec::<String>::new(), "{submitted}");
 
     let by_otp = sign_in_by_otp(&app, ERLAN, "+77051187340").await;
     let seen = app

@@ -1,9 +1,9 @@
 //! The README's walk-through on the embedded default: a demo citizen signs in with her demo key,
-//! files a draft, signs it and submits it. Once through the API from Rust, and once by running
-//! the real `demo/walkthrough.sh` (curl, python3 and `eds-sign`) against a live server; and the
-//! script's SMS path (`--otp`: codes from the development outbox, read with `registration-api
-//! dev-outbox`) and its consent path (`--consent`: Dana applies at Aigerim's flat, Aigerim
-//! consents), also against a live server.
+//! files a draft, signs it and submits it, and is registered at once. Once through the API from
+//! Rust, and once by running the real `demo/walkthrough.sh` (curl, python3 and `eds-sign`)
+//! against a live server; and the script's SMS path (`--otp`: codes from the development outbox,
+//! read with `registration-api dev-outbox`) and its consent path (`--consent`: Dana applies at
+//! Aigerim's flat, Aigerim consents, Dana is registered), also against a live server.
 
 use crate::helpers::{RemoveFolder, peer_available, spawn_demo_app};
 use base64::Engine;
@@ -103,17 +103,107 @@ async fn a_demo_citizen_goes_from_sign_in_to_a_submitted_application() {
     );
     let submitted = app
         .graphql(
-            "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { number status statusLabel } userErrors { code message } } }",
+            "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { number status statusLabel decision { outcome automatic } registration { kind address registryReference active } } userErrors { code message } } }",
             json!({ "input": { "signingRequestId": request["id"], "signature": { "cms": cms } } }),
             Some(token),
         )
         .await;
     let submitted = &submitted["data"]["submitApplication"];
+    // Her own flat needs no other consent: decided automatically and registered at once.
     assert_eq!(
-        submitted["application"]["status"], "IN_REVIEW",
+        submitted["application"]["status"], "REGISTERED",
         "{submitted}"
     );
+    assert_eq!(submitted["application"]["statusLabel"], "Зарегистрирован");
     assert_eq!(submitted["application"]["number"], application["number"]);
+    assert_eq!(
+        submitted["application"]["decision"],
+        json!({ "outcome": "APPROVE", "automatic": true }),
+        "{submitted}"
+    );
+    assert_registered_at_aigerims_flat(&submitted["application"]["registration"]);
+}
+
+/// The registration an application resulted in: permanent, active, at Aigerim's flat, with the
+/// population registry's reference.
+fn assert_registered_at_aigerims_flat(registration: &Value) {
+    assert_eq!(registration["kind"], "PERMANENT", "{registration}");
+    assert_eq!(registration["active"], true, "{registration}");
+    assert_eq!(
+        registration["address"], "г. Алматы, Бостандыкский район, пр. Абая, д. 150, кв. 42",
+        "{registration}"
+    );
+    assert!(
+        registration["registryReference"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("PR-")),
+        "{registration}"
+    );
+}
+
+/// The statuses of an application's history (as the script reads it back), each with who made
+/// the change: ending, after `before`, in an automatic decision and the registration.
+fn assert_history_ends_registered(application: &Value, before: &[(&str, &str)]) {
+    let history: Vec<(&str, &str)> = application["history"]["edges"]
+        .as_array()
+        .expect("history edges")
+        .iter()
+        .map(|edge| {
+            (
+                edge["node"]["to"].as_str().unwrap_or_default(),
+                edge["node"]["actorRole"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut expected = before.to_vec();
+    expected.extend([("APPROVED", "SYSTEM"), ("REGISTERED", "SYSTEM")]);
+    assert_eq!(history, expected, "{application}");
+    let reasons: Vec<&str> = application["history"]["edges"]
+        .as_array()
+        .expect("history edges")
+        .iter()
+        .map(|edge| edge["node"]["reason"].as_str().unwrap_or_default())
+        .collect();
+    let reference = application["registration"]["registryReference"]
+        .as_str()
+        .unwrap_or_default();
+    let registered = format!("entered in the population registry (reference {reference})");
+    assert_eq!(
+        reasons[reasons.len().saturating_sub(2)..],
+        [
+            "decided automatically: every check passed",
+            registered.as_str()
+        ],
+        "{application}"
+    );
+    assert_eq!(application["status"], "REGISTERED", "{application}");
+    assert_eq!(
+        application["decision"],
+        json!({ "outcome": "APPROVE", "automatic": true }),
+        "{application}"
+    );
+    assert!(
+        application["serviceClockStartedAt"].is_string(),
+        "{application}"
+    );
+    assert!(application["serviceDeadline"].is_string(), "{application}");
+    assert_eq!(application["serviceDeadlineMet"], true, "{application}");
+    assert_registered_at_aigerims_flat(&application["registration"]);
+}
+
+/// The script's last line: `Done: application NUMBER is REGISTERED (HOW): WHO is registered at
+/// ADDRESS from DAY, population registry reference REFERENCE.`
+fn done_line(application: &Value, how: &str, who: &str) -> String {
+    let registration = &application["registration"];
+    format!(
+        "Done: application {} is REGISTERED{how}: {who} is registered at {} from {}, population registry reference {}.",
+        application["number"].as_str().expect("a number"),
+        registration["address"].as_str().expect("an address"),
+        registration["startsOn"].as_str().expect("a first day"),
+        registration["registryReference"]
+            .as_str()
+            .expect("a reference"),
+    )
 }
 
 /// The repository's root (the walk-through script runs from there).
@@ -314,7 +404,7 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
         return;
     };
     let app = spawn_demo_app().await;
-    let output = run_walkthrough(format!("http://127.0.0.1:{}", app.port), eds_sign).await;
+    let output = run_walkthrough(format!("http://127.0.0.1:{}", app.port), eds_sign.clone()).await;
     let (stdout, steps) = succeeded_in_steps(&output, 7);
     for step in &steps {
         let response = response(step);
@@ -338,7 +428,7 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
     let created = &response(&steps[3])["data"]["createApplication"]["application"];
     assert_eq!(created["status"], "DRAFT", "{created}");
     let submitted = &response(&steps[5])["data"]["submitApplication"]["application"];
-    assert_eq!(submitted["status"], "IN_REVIEW", "{submitted}");
+    assert_eq!(submitted["status"], "REGISTERED", "{submitted}");
     // As most citizens now do: with a GOST 2015-512 key, for sign-in and signing alike.
     assert_eq!(
         stdout
@@ -348,23 +438,43 @@ async fn the_walkthrough_script_submits_an_application_on_a_live_server() {
         "{stdout}"
     );
 
-    // The last step reads the application back: submitted, with its history.
+    // The last step reads the application back: registered, with its registration and history.
     let last = steps.last().expect("a last step");
     assert!(last.title.starts_with("application:"), "{}", last.title);
     let application = &response(last)["data"]["application"];
-    assert_eq!(application["status"], "IN_REVIEW", "{application}");
     assert_eq!(application["number"], created["number"], "{application}");
-    let history: Vec<&Value> = application["history"]["edges"]
-        .as_array()
-        .expect("history edges")
-        .iter()
-        .map(|edge| &edge["node"]["to"])
-        .collect();
-    assert_eq!(
-        history,
-        [&json!("DRAFT"), &json!("SUBMITTED"), &json!("IN_REVIEW")],
-        "{application}"
+    assert_history_ends_registered(
+        application,
+        &[
+            ("DRAFT", "APPLICANT"),
+            ("SUBMITTED", "APPLICANT"),
+            ("IN_REVIEW", "SYSTEM"),
+        ],
     );
+    let done = done_line(
+        application,
+        " (her own flat needs no other consent, so it was decided automatically)",
+        "Aigerim",
+    );
+    assert!(stdout.contains(&done), "{done}\n{stdout}");
+
+    // Run again on the same server, she is registered there already: the new application waits
+    // for an officer, and the script says why it stops.
+    let again = run_walkthrough(format!("http://127.0.0.1:{}", app.port), eds_sign).await;
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the application's status is IN_REVIEW, not REGISTERED: Aigerim is already registered at the flat 0201900148270042"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(steps_of(&again), 7, "it stops after reading it back");
+}
+
+/// How many steps the script printed.
+fn steps_of(output: &Output) -> usize {
+    steps(&String::from_utf8_lossy(&output.stdout)).len()
 }
 
 /// Whether the tools `demo/walkthrough.sh --otp` needs are here, as [`script_prerequisites`]
@@ -509,10 +619,9 @@ async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
         "{sign_code}"
     );
     assert_eq!(
-        submitted["application"]["status"], "IN_REVIEW",
+        submitted["application"]["status"], "REGISTERED",
         "{submitted}"
     );
-    assert_eq!(read_back["status"], "IN_REVIEW", "{read_back}");
     assert_eq!(
         read_back["number"], created["application"]["number"],
         "{read_back}"
@@ -521,16 +630,14 @@ async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
     assert_eq!(signature["method"], "OTP", "{read_back}");
     assert_eq!(signature["maskedPhone"], "+7 7** *** 45 18", "{read_back}");
     assert_eq!(signature["signerIin"], "871008401427", "{read_back}");
-    let history: Vec<&Value> = read_back["history"]["edges"]
-        .as_array()
-        .expect("history edges")
-        .iter()
-        .map(|edge| &edge["node"]["to"])
-        .collect();
-    assert_eq!(
-        history,
-        [&json!("DRAFT"), &json!("SUBMITTED"), &json!("IN_REVIEW")],
-        "{read_back}"
+    // Signed by SMS code, it is decided and registered as one signed with EDS.
+    assert_history_ends_registered(
+        read_back,
+        &[
+            ("DRAFT", "APPLICANT"),
+            ("SUBMITTED", "APPLICANT"),
+            ("IN_REVIEW", "SYSTEM"),
+        ],
     );
 
     // Each code was read from the development outbox, under the step that asked for it, and
@@ -568,13 +675,8 @@ async fn the_walkthrough_script_signs_in_and_signs_with_one_time_passwords() {
         !stdout.contains("eds-sign") && !stdout.contains("demo/pki"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains(&format!(
-            "Done: application {} is IN_REVIEW, signed with a one-time password.",
-            created["application"]["number"].as_str().expect("a number")
-        )),
-        "{stdout}"
-    );
+    let done = done_line(read_back, ", signed with a one-time password", "Aigerim");
+    assert!(stdout.contains(&done), "{done}\n{stdout}");
 }
 
 #[actix_web::test]
@@ -776,37 +878,23 @@ async fn the_walkthrough_script_takes_an_application_to_a_consent() {
         );
     }
 
-    // Dana reads it back: in review, the owner's consent the last change.
-    assert_eq!(read_back["status"], "IN_REVIEW", "{read_back}");
+    // Dana reads it back: the owner's consent completed it (in review by the owner's doing),
+    // then it was decided automatically and Dana registered at the flat.
     assert_eq!(read_back["number"], application["number"], "{read_back}");
     assert_eq!(
         read_back["consents"],
         json!([{ "status": "GIVEN" }]),
         "{read_back}"
     );
-    let history: Vec<(&Value, &Value)> = read_back["history"]["edges"]
-        .as_array()
-        .expect("history edges")
-        .iter()
-        .map(|edge| (&edge["node"]["to"], &edge["node"]["actorRole"]))
-        .collect();
-    let to: Vec<&Value> = history.iter().map(|(to, _)| *to).collect();
-    assert_eq!(
-        to,
-        [
-            &json!("DRAFT"),
-            &json!("SUBMITTED"),
-            &json!("AWAITING_CONSENTS"),
-            &json!("IN_REVIEW")
+    assert_history_ends_registered(
+        read_back,
+        &[
+            ("DRAFT", "APPLICANT"),
+            ("SUBMITTED", "APPLICANT"),
+            ("AWAITING_CONSENTS", "SYSTEM"),
+            ("IN_REVIEW", "OWNER"),
         ],
-        "{read_back}"
     );
-    assert_eq!(history.last().map(|(_, role)| *role), Some(&json!("OWNER")));
-    assert!(
-        stdout.contains(&format!(
-            "Done: application {} is IN_REVIEW (Aigerim, the flat's owner, consented).",
-            application["number"].as_str().expect("a number")
-        )),
-        "{stdout}"
-    );
+    let done = done_line(read_back, " (Aigerim, the flat's owner, consented)", "Dana");
+    assert!(stdout.contains(&done), "{done}\n{stdout}");
 }

@@ -2,7 +2,7 @@
 //! and the settings the workflows need. Nothing here is state that only one instance knows.
 
 use crate::clock::Clock;
-use crate::registries::{PropertyRegistry, RepresentationRegistry};
+use crate::registries::{PopulationRegistry, PropertyRegistry, RepresentationRegistry};
 use crate::trust::TrustStore;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -20,6 +20,12 @@ pub struct ServiceSettings {
     pub property_lookups_per_hour: u32,
     /// How many calendar days an owner has to consent.
     pub consent_days: u32,
+    /// The body (BIN) that decides applications.
+    pub service_body_bin: String,
+    /// Bodies whose applications an officer always decides.
+    pub manual_review_bodies: Vec<String>,
+    /// How long an officer's claim on an application lasts, in minutes.
+    pub claim_minutes: u32,
 }
 
 /// Signature verification is CPU work: it runs on blocking threads, at most as many at once as
@@ -79,6 +85,8 @@ pub struct ServiceContext {
     pub properties: Arc<dyn PropertyRegistry>,
     /// Legal representatives and powers of attorney: who may consent for an owner.
     pub representation: Arc<dyn RepresentationRegistry>,
+    /// Who a person is, and where registrations are entered.
+    pub population: Arc<dyn PopulationRegistry>,
     pub trust: Arc<TrustStore>,
     /// Where SMS go: owners told of consents (one-time passwords take it from their runtime).
     pub sms: Arc<dyn crate::sms::SmsGateway>,

@@ -61,11 +61,16 @@ pub enum Operation {
     ReadNotifications,
     /// Mark one's own notifications read.
     MarkNotificationsRead,
+    /// An officer's work: the review queue, claims, decisions, other persons' registrations,
+    /// the service-time statistics (the service checks the officer's body on each).
+    ReviewApplications,
+    /// List one's own registrations.
+    ListOwnRegistrations,
 }
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 24] = [
+    pub const ALL: [Operation; 26] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -90,6 +95,8 @@ impl Operation {
         Operation::RemindConsent,
         Operation::ReadNotifications,
         Operation::MarkNotificationsRead,
+        Operation::ReviewApplications,
+        Operation::ListOwnRegistrations,
     ];
 
     /// Whether anyone, signed in or not, may run it.
@@ -131,11 +138,18 @@ pub fn authorize(principal: &Principal, operation: Operation) -> Result<Option<&
     }
 }
 
-/// May this person read the application? Its applicant, the person it registers, and officers.
+/// May this person read the application? Its applicant, the person it registers, and the
+/// officers of the body that decides it.
 pub fn may_read(viewer: &SignedIn, application: &application::Model) -> bool {
     viewer.person_id == application.applicant_person_id
         || application.subject_iin.as_deref() == Some(viewer.iin.as_str())
-        || viewer.officer_of.is_some()
+        || may_review(viewer, application)
+}
+
+/// May this officer review (and decide) the application? Only an officer of the body that
+/// decides it, once it is filed.
+pub fn may_review(viewer: &SignedIn, application: &application::Model) -> bool {
+    matches!((&viewer.officer_of, &application.body_bin), (Some(officer), Some(body)) if officer == body)
 }
 
 /// May this person change, sign or withdraw the application? Only the one who files it.
@@ -209,7 +223,13 @@ mod tests {
         application.representation = entities::enums::Representation::LegalRepresentativeOfChild;
         assert!(may_read(&applicant, &application) && may_change(&applicant, &application));
         assert!(may_read(&subject, &application) && !may_change(&subject, &application));
+        // A draft is no body's yet; once filed, only its body's officers review it.
+        assert!(!may_read(&officer, &application));
+        application.body_bin = Some("940140000385".to_owned());
         assert!(may_read(&officer, &application) && !may_change(&officer, &application));
+        assert!(may_review(&officer, &application) && !may_review(&applicant, &application));
+        application.body_bin = Some("050740003216".to_owned());
+        assert!(!may_read(&officer, &application) && !may_review(&officer, &application));
         assert!(!may_read(&stranger, &application) && !may_change(&stranger, &application));
         assert!(may_read_person(&applicant, applicant.person_id));
         assert!(!may_read_person(&applicant, stranger.person_id));

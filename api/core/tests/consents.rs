@@ -125,6 +125,7 @@ async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_offi
         )),
         properties: registry.clone(),
         representation: Arc::new(LocalRegistries::new(db.clone())),
+        population: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),
         trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
@@ -135,6 +136,9 @@ async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_offi
             session_ttl_seconds: 3600,
             property_lookups_per_hour: 10,
             consent_days: 5,
+            service_body_bin: "940140000385".to_owned(),
+            manual_review_bodies: Vec::new(),
+            claim_minutes: 30,
         }),
     };
     let status = |app: &application::Model| app.status;

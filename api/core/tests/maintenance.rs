@@ -23,6 +23,7 @@ async fn expired_challenges_and_ended_sessions_are_deleted_by_the_clock() {
         )),
         properties: Arc::new(LocalRegistries::new(db.clone())),
         representation: Arc::new(LocalRegistries::new(db.clone())),
+        population: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),
         trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
@@ -33,6 +34,9 @@ async fn expired_challenges_and_ended_sessions_are_deleted_by_the_clock() {
             session_ttl_seconds: 3600,
             property_lookups_per_hour: 10,
             consent_days: 5,
+            service_body_bin: "940140000385".to_owned(),
+            manual_review_bodies: Vec::new(),
+            claim_minutes: 30,
         }),
     };
     sign_in::create_challenge(&ctx, "")

@@ -141,6 +141,7 @@ async fn setup(store: Arc<dyn OtpStore>) -> Setup {
         )),
         properties: Arc::new(LocalRegistries::new(db.clone())),
         representation: Arc::new(LocalRegistries::new(db.clone())),
+        population: Arc::new(LocalRegistries::new(db.clone())),
         db: db.clone(),
         clock: clock.clone(),
         trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
@@ -151,6 +152,9 @@ async fn setup(store: Arc<dyn OtpStore>) -> Setup {
             session_ttl_seconds: 3600,
             property_lookups_per_hour: 10,
             consent_days: 5,
+            service_body_bin: "940140000385".to_owned(),
+            manual_review_bodies: Vec::new(),
+            claim_minutes: 30,
         }),
     };
     let sms = Arc::new(Recorder::default());

@@ -17,8 +17,11 @@ pub enum ApplicationStatus {
     Submitted,
     /// Waiting for the owner's (every co-owner's) consent, signed with EDS.
     AwaitingConsents,
-    /// Being reviewed by an officer.
+    /// Complete (every consent given): being decided, automatically or by an officer, within
+    /// the service time.
     InReview,
+    /// Approved: waiting for the population registry to confirm the entry.
+    Approved,
     /// Registered: entered in the population registry.
     Registered,
     /// Refused, on a ground of the closed list.
@@ -123,6 +126,12 @@ pub enum RequirementCode {
     PermanentRequiresDeregistrationProof,
     /// Answer whether you consent to access to restricted personal data.
     PersonalDataConsentUnanswered,
+    /// A citizen arriving from abroad uploads the identity document they named (`PASSPORT` or
+    /// `CERTIFICATE_OF_RETURN`, with `uploadDocument`).
+    IdentityDocumentNotUploaded,
+    /// A citizen arriving from abroad uploads the de-registration proof they named
+    /// (`DEREGISTRATION_DOCUMENT` or `CITIZENSHIP_CERTIFICATE`, with `uploadDocument`).
+    DeregistrationProofNotUploaded,
 }
 
 /// What a key is for, as NCALayer's key types name it.

@@ -314,6 +314,32 @@ pub enum UserErrorCode {
     /// The owner was reminded less than a day ago: `retryAfterSeconds` says when another
     /// reminder may go.
     ReminderTooSoon,
+    /// The file is larger than the service accepts (`DOCUMENT_MAX_BYTES`): the message says the
+    /// limit; nothing was stored.
+    DocumentTooLarge,
+    /// The file is not a PDF, JPEG or PNG, judged by its bytes (not its name or the
+    /// `Content-Type` sent): nothing was stored.
+    DocumentTypeNotAllowed,
+    /// The file is empty.
+    DocumentEmpty,
+    /// The application holds as many documents as it may (10): delete one first.
+    DocumentLimitReached,
+    /// Another officer holds the application: `retryAfterSeconds` says when their claim
+    /// lapses.
+    AlreadyClaimed,
+    /// Claim the application first (`claimApplication`), or claim it again: the claim lapsed.
+    NotClaimed,
+    /// The application is not in review (decided, withdrawn, or its consents still awaited).
+    NotInReview,
+    /// A refusal names its ground, from the closed list (`RefusalGround`).
+    GroundRequired,
+    /// An approval names no refusal ground.
+    GroundNotAllowed,
+    /// A refusal says why (`reason`).
+    ReasonRequired,
+    /// The person did not consent to access to their restricted personal data (in an
+    /// application before the officer's body): the access was refused, and recorded.
+    NoPersonalDataConsent,
     /// The one-time password is wrong: `attemptsLeft` says how many tries the code has left.
     OtpInvalid,
     /// The one-time password's lifetime is over, or none was asked for: ask for a new one
@@ -492,6 +518,57 @@ impl UserErrorCode {
                 "Меншік иесіне бүгін еске салынды: ертең қайталаңыз.",
                 "Собственнику уже напомнили сегодня: повторите завтра.",
                 "The owner was reminded today: try again tomorrow.",
+            ),
+            C::DocumentTooLarge => (
+                "Файл тым үлкен.",
+                "Файл слишком большой.",
+                "The file is too large.",
+            ),
+            C::DocumentTypeNotAllowed => (
+                "Тек PDF құжаттары немесе JPEG не PNG суреттері қабылданады.",
+                "Принимаются только документы PDF и изображения JPEG или PNG.",
+                "Only PDF documents and JPEG or PNG images are accepted.",
+            ),
+            C::DocumentEmpty => ("Файл бос.", "Файл пуст.", "The file is empty."),
+            C::DocumentLimitReached => (
+                "Өтініште құжаттар тым көп: алдымен біреуін жойыңыз.",
+                "У заявления уже максимум документов: сначала удалите один.",
+                "The application holds as many documents as it may: delete one first.",
+            ),
+            C::AlreadyClaimed => (
+                "Өтінішті басқа қызметкер қарап жатыр.",
+                "Заявление рассматривает другой сотрудник.",
+                "Another officer holds this application.",
+            ),
+            C::NotClaimed => (
+                "Алдымен өтінішті қарауға алыңыз.",
+                "Сначала возьмите заявление на рассмотрение.",
+                "Claim the application first.",
+            ),
+            C::NotInReview => (
+                "Өтініш қаралып жатқан жоқ.",
+                "Заявление не находится на рассмотрении.",
+                "The application is not in review.",
+            ),
+            C::GroundRequired => (
+                "Бас тарту негізін көрсетіңіз.",
+                "Укажите основание отказа.",
+                "Give the ground of the refusal.",
+            ),
+            C::GroundNotAllowed => (
+                "Мақұлдауда бас тарту негізі болмайды.",
+                "При одобрении основание отказа не указывается.",
+                "An approval has no ground of refusal.",
+            ),
+            C::ReasonRequired => (
+                "Бас тарту себебін жазыңыз.",
+                "Укажите причину отказа.",
+                "Say why the application is refused.",
+            ),
+            C::NoPersonalDataConsent => (
+                "Адам дербес деректеріне қол жеткізуге келісім бермеген.",
+                "Лицо не давало согласия на доступ к персональным данным.",
+                "The person did not consent to access to their personal data.",
             ),
             C::ConsentAlreadyDecided => (
                 "Бұл келісім бойынша шешім қабылданған.",

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod connection;
 pub mod consent;
 pub mod context;
+pub mod document;
 pub mod enums;
 pub mod errors;
 pub mod ids;
@@ -18,6 +19,7 @@ pub mod otp;
 pub mod pagination;
 pub mod person;
 pub mod query;
+pub mod review;
 pub mod sentences;
 pub mod signing;
 
@@ -32,6 +34,7 @@ pub struct Query(
     otp::SealQuery,
     notification::NotificationQuery,
     consent::ConsentQuery,
+    review::ReviewQuery,
 );
 
 /// Every mutation.
@@ -43,6 +46,8 @@ pub struct Mutation(
     signing::SigningMutation,
     notification::NotificationMutation,
     consent::ConsentMutation,
+    review::ReviewMutation,
+    document::DocumentMutation,
 );
 
 /// The schema type.

@@ -32,6 +32,8 @@ pub enum NotificationSubject {
     Application,
     /// An owner's (or an administration's) consent to an application changed status.
     Consent,
+    /// A registration began (`ACTIVE`: the service's result) or ended (`ENDED`).
+    Registration,
 }
 
 /// One entry of the personal account's history: a status change the signed-in person may see.
@@ -347,6 +349,11 @@ fn application_sentence(to: Option<domain::ApplicationStatus>) -> Sentence {
             "Заявление № {number} передано на рассмотрение.",
             "Application No. {number} was sent for review.",
         ),
+        Some(S::Approved) => s(
+            "№ {number} өтініші мақұлданды, тіркеу жүргізілуде.",
+            "Заявление № {number} одобрено, регистрация производится.",
+            "Application No. {number} was approved; the registration is being entered.",
+        ),
         Some(S::Registered) => s(
             "№ {number} өтініші бойынша тіркеу жүргізілді.",
             "По заявлению № {number} произведена регистрация.",
@@ -402,6 +409,27 @@ fn consent_sentence(to: &str) -> Sentence {
     }
 }
 
+/// What a registration's new status (`ACTIVE`, `ENDED`) means for people.
+fn registration_sentence(to: &str) -> Sentence {
+    match to {
+        "ACTIVE" => s(
+            "№ {number} өтініші бойынша тіркеу халықты тіркеу тізіліміне енгізілді.",
+            "По заявлению № {number} регистрация внесена в регистр населения.",
+            "Application No. {number}: the registration was entered in the population registry.",
+        ),
+        "ENDED" => s(
+            "№ {number} өтініші бойынша тіркеу аяқталды.",
+            "Регистрация по заявлению № {number} прекращена.",
+            "The registration of application No. {number} ended.",
+        ),
+        _ => s(
+            "№ {number} өтініші бойынша тіркеудің мәртебесі өзгерді.",
+            "По заявлению № {number} изменился статус регистрации.",
+            "The status of the registration of application No. {number} changed.",
+        ),
+    }
+}
+
 /// The sentence of an event, in `locale`.
 pub fn text(entity: EntityKind, to: &str, number: &str, locale: Locale) -> String {
     let sentence = match entity {
@@ -411,6 +439,7 @@ pub fn text(entity: EntityKind, to: &str, number: &str, locale: Locale) -> Strin
                 .map(domain::ApplicationStatus::from),
         ),
         EntityKind::Consent => consent_sentence(to),
+        EntityKind::Registration => registration_sentence(to),
     };
     sentence.pick(locale).replace("{number}", number)
 }
@@ -434,6 +463,9 @@ mod tests {
         cases.push((EntityKind::Application, "SOMETHING_NEW".to_owned()));
         for status in ["PENDING", "GIVEN", "DECLINED", "EXPIRED", "SOMETHING_NEW"] {
             cases.push((EntityKind::Consent, status.to_owned()));
+        }
+        for status in ["ACTIVE", "ENDED", "SOMETHING_NEW"] {
+            cases.push((EntityKind::Registration, status.to_owned()));
         }
         let mut seen = std::collections::HashSet::new();
         for (entity, status) in &cases {

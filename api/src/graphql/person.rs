@@ -20,6 +20,8 @@ pub enum Node {
     SigningRequest(super::signing::SigningRequest),
     /// An owner's consent.
     Consent(super::consent::Consent),
+    /// A document uploaded for an application.
+    Document(super::document::Document),
 }
 
 /// A person: a citizen, an owner, an officer.

@@ -67,6 +67,12 @@ impl RootQuery {
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|c| Node::Consent(super::consent::Consent(c))))
             }
+            super::document::KIND => {
+                let found = registration_core::service::documents::find(service, viewer, uuid)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|d| Node::Document(super::document::Document(d))))
+            }
             SIGNING_REQUEST => {
                 let found = signing::find_request(service, viewer, uuid)
                     .await

@@ -189,6 +189,7 @@ impl From<DomainError> for Sentence {
 #[cfg(test)]
 pub(crate) const LATIN_ALLOWED: &[&str] = &[
     "NCALayer", "base64", "decode", "true", "AUTH", "SIGN", "RSA", "GOST", "ISO", "SMS", "EDS",
+    "PDF", "JPEG", "PNG",
 ];
 
 /// Whether `text` holds a Latin-script word (3 letters or more) other than the allowed ones:

@@ -69,6 +69,13 @@ impl SigningRequest {
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|c| Node::Consent(super::consent::Consent(c))))
             }
+            // A decision is about its application.
+            SigningSubjectKind::Decision => {
+                let found = applications::find(service(ctx)?, viewer, self.0.subject_id)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|a| Node::Application(Application(a))))
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 //! Cross-origin requests from browsers (the Fetch standard's CORS protocol): pages served from
-//! an origin in `CORS_ALLOWED_ORIGINS` may call `/graphql`; every other origin gets no CORS
-//! header at all, so the browser keeps the answer from its page.
+//! an origin in `CORS_ALLOWED_ORIGINS` may call `/graphql` and download `/documents/{id}`; every
+//! other origin gets no CORS header at all, so the browser keeps the answer from its page.
 //!
 //! Tokens travel in `Authorization`, never in cookies, so credentials mode is not offered
 //! (`Access-Control-Allow-Credentials` is never sent).
@@ -24,8 +24,15 @@ const HEADERS: &[&str] = &[
     "apollo-require-preflight",
     "x-request-id",
 ];
-/// The response headers a page may read besides the CORS-safelisted ones.
-const EXPOSED: &str = "retry-after, x-request-id";
+/// The response headers a page may read besides the CORS-safelisted ones (a download's file
+/// name among them).
+const EXPOSED: &str = "retry-after, x-request-id, content-disposition";
+
+/// Whether a path is one a page on an allowed origin may call: the GraphQL endpoint, and
+/// document downloads (which need `Authorization`, hence a preflight).
+fn offered(path: &str) -> bool {
+    path == "/graphql" || path.starts_with("/documents/")
+}
 /// How long a browser may cache a preflight answer, in seconds (Chromium caps it at 7,200).
 const MAX_AGE: &str = "7200";
 
@@ -41,7 +48,8 @@ pub fn origin_accepted(origin: &str, allowed: &[String], host: Option<&str>) -> 
         })
 }
 
-/// Answers preflight requests for `/graphql` and marks answers to allowed origins.
+/// Answers preflight requests for `/graphql` and `/documents/…` and marks answers to allowed
+/// origins.
 pub async fn middleware(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -57,7 +65,7 @@ pub async fn middleware(
         .filter(|origin| allowed.iter().any(|a| a == origin))
         .map(str::to_owned);
     let is_preflight = request.method() == Method::OPTIONS
-        && request.path() == "/graphql"
+        && offered(request.path())
         && request
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
@@ -65,9 +73,14 @@ pub async fn middleware(
         let response = preflight(&request, origin.as_deref());
         return Ok(request.into_response(response).map_into_right_body());
     }
-    if request.method() == Method::OPTIONS && request.path() == "/graphql" {
+    if request.method() == Method::OPTIONS && offered(request.path()) {
+        let allow = if request.path() == "/graphql" {
+            "GET, POST, OPTIONS"
+        } else {
+            "GET, OPTIONS"
+        };
         let response = HttpResponse::NoContent()
-            .insert_header((header::ALLOW, "GET, POST, OPTIONS"))
+            .insert_header((header::ALLOW, allow))
             .finish();
         return Ok(request.into_response(response).map_into_right_body());
     }

@@ -3,6 +3,7 @@
 //! status and content type), with the body read under a size limit and a deadline.
 
 pub mod cors;
+pub mod documents;
 pub mod graphiql;
 pub mod graphql;
 pub mod prescan;

@@ -12,8 +12,10 @@ pub enum ApplicationStatus {
     Submitted,
     /// Waiting for the owner's (every co-owner's) consent, signed with EDS.
     AwaitingConsents,
-    /// Being reviewed by an officer.
+    /// Complete: being decided (automatically, or by an officer).
     InReview,
+    /// Approved: waiting for the population registry to confirm the entry.
+    Approved,
     /// Registered: entered in the population registry.
     Registered,
     /// Refused, on a ground of the closed list.
@@ -38,18 +40,22 @@ const TRANSITIONS: &[(ApplicationStatus, ApplicationStatus)] = &[
     (S::AwaitingConsents, S::InReview),
     (S::AwaitingConsents, S::Refused),
     (S::AwaitingConsents, S::Withdrawn),
-    (S::InReview, S::Registered),
+    (S::InReview, S::Approved),
     (S::InReview, S::Refused),
     (S::InReview, S::Withdrawn),
+    // DOMAIN: the result is an entry in the population registry: registered only once the
+    // registry confirms it.
+    (S::Approved, S::Registered),
 ];
 
 impl ApplicationStatus {
     /// Every status.
-    pub const ALL: [ApplicationStatus; 7] = [
+    pub const ALL: [ApplicationStatus; 8] = [
         S::Draft,
         S::Submitted,
         S::AwaitingConsents,
         S::InReview,
+        S::Approved,
         S::Registered,
         S::Refused,
         S::Withdrawn,
@@ -76,6 +82,11 @@ impl ApplicationStatus {
                 "Awaiting the owners' consent",
             ),
             S::InReview => ("Қаралуда", "На рассмотрении", "In review"),
+            S::Approved => (
+                "Мақұлданды, тіркеу күтілуде",
+                "Одобрено, ожидает регистрации",
+                "Approved, awaiting registration",
+            ),
             S::Registered => ("Тіркелді", "Зарегистрирован", "Registered"),
             S::Refused => ("Бас тартылды", "Отказано", "Refused"),
             S::Withdrawn => ("Кері қайтарылды", "Отозвано", "Withdrawn"),
@@ -91,6 +102,7 @@ impl From<stored::ApplicationStatus> for ApplicationStatus {
             D::Submitted => S::Submitted,
             D::AwaitingConsents => S::AwaitingConsents,
             D::InReview => S::InReview,
+            D::Approved => S::Approved,
             D::Registered => S::Registered,
             D::Refused => S::Refused,
             D::Withdrawn => S::Withdrawn,
@@ -106,6 +118,7 @@ impl From<ApplicationStatus> for stored::ApplicationStatus {
             S::Submitted => D::Submitted,
             S::AwaitingConsents => D::AwaitingConsents,
             S::InReview => D::InReview,
+            S::Approved => D::Approved,
             S::Registered => D::Registered,
             S::Refused => D::Refused,
             S::Withdrawn => D::Withdrawn,

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use entities::enums::RepresentationBasis as StoredBasis;
 use entities::{
-    legal_representative, organisation, person, power_of_attorney, real_estate_object,
-    real_estate_owner, real_estate_tenant,
+    legal_representative, organisation, person, population_registry_entry, power_of_attorney,
+    real_estate_object, real_estate_owner, real_estate_tenant,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -14,9 +14,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    LegalRepresentation, MobileDatabase, Organisation, Owner, Ownership, PopulationRegistry,
-    PowerOfAttorney, Property, PropertyKind, PropertyRegistry, RegisteredPerson, RegistryError,
-    RepresentationBasis, RepresentationRegistry, Share, Tenant,
+    LegalRepresentation, MobileDatabase, Organisation, Owner, Ownership, PopulationEntry,
+    PopulationRegistry, PowerOfAttorney, Property, PropertyKind, PropertyRegistry,
+    RegisteredPerson, RegistryError, RepresentationBasis, RepresentationRegistry, Share, Tenant,
 };
 use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
 
@@ -284,6 +284,42 @@ impl PopulationRegistry for LocalRegistries {
             given_name: person.given_name,
             patronymic: person.patronymic,
         }))
+    }
+
+    async fn register(&self, entry: &PopulationEntry) -> Result<String, RegistryError> {
+        use entities::enums::RegistrationKind;
+        use sea_orm::sea_query::OnConflict;
+        // The mirror's reference: derived from the application, so a retry gives the same.
+        let reference = format!("PR-{}", entry.application_id.simple());
+        population_registry_entry::Entity::insert(population_registry_entry::ActiveModel {
+            application_id: sea_orm::Set(entry.application_id),
+            iin: sea_orm::Set(entry.iin.as_str().to_owned()),
+            kind: sea_orm::Set(if entry.temporary {
+                RegistrationKind::Temporary
+            } else {
+                RegistrationKind::Permanent
+            }),
+            address_rka: sea_orm::Set(entry.rka.as_str().to_owned()),
+            reference: sea_orm::Set(reference),
+            registered_at: sea_orm::Set(entry.at),
+        })
+        .on_conflict(
+            OnConflict::column(population_registry_entry::Column::ApplicationId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await?;
+        let stored = population_registry_entry::Entity::find_by_id(entry.application_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| {
+                DbErr::RecordNotFound(format!(
+                    "the population registry entry of application {}",
+                    entry.application_id
+                ))
+            })?;
+        Ok(stored.reference)
     }
 }
 

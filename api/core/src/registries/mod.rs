@@ -105,11 +105,30 @@ pub trait RepresentationRegistry: Send + Sync + std::fmt::Debug {
     ) -> Result<Option<PowerOfAttorney>, RegistryError>;
 }
 
-/// The population registry: natural persons by IIN.
+/// The population registry: natural persons by IIN, and their registrations.
 #[async_trait]
 pub trait PopulationRegistry: Send + Sync + std::fmt::Debug {
     /// The person with this IIN, if the registry knows them.
     async fn find_person(&self, iin: &Iin) -> Result<Option<RegisteredPerson>, RegistryError>;
+
+    /// Enters a registration and gives the registry's reference for it. Idempotent by
+    /// application: asking again for the same application (a retry after a lost answer) gives
+    /// the same reference and enters nothing more.
+    // DOMAIN: the result is an entry in the population registry
+    async fn register(&self, entry: &PopulationEntry) -> Result<String, RegistryError>;
+}
+
+/// A registration to enter in the population registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationEntry {
+    /// The application it results from: the key that makes entering it idempotent.
+    pub application_id: uuid::Uuid,
+    /// The person registered.
+    pub iin: Iin,
+    /// Temporary (the address of stay) rather than permanent (the address of residence).
+    pub temporary: bool,
+    pub rka: Rka,
+    pub at: time::OffsetDateTime,
 }
 
 /// The citizens' mobile database: the phone number a citizen registered for SMS services.

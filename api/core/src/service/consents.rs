@@ -274,6 +274,9 @@ pub async fn after_submission(
             .await
         }
         Route::RegistryUnavailable => {
+            // Straight to the officers' queue: no automatic decision without the owner check.
+            let mut submitted = submitted;
+            submitted.review_reason = Some(stored::ReviewReason::RegistryUnavailable);
             applications::transition(
                 txn,
                 &submitted,
@@ -448,7 +451,9 @@ pub async fn route_submitted(
                     tell_owner(ctx, &pending, &routed, now).await?;
                 }
             }
-            Ok(Some(routed))
+            Ok(Some(
+                crate::service::review::after_change(ctx, &routed).await,
+            ))
         }
         Err(DraftError::Internal(internal)) => Err(internal),
         Err(_) => {
@@ -1081,7 +1086,17 @@ pub async fn sign(
     signing_request_id: Uuid,
     cms: &str,
 ) -> Result<consent::Model, SignError> {
-    signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ConsentSigning).await
+    let given =
+        signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ConsentSigning).await?;
+    // The last consent put the application in review: decide it if the service can.
+    if let Some(app) = application::Entity::find_by_id(given.application_id)
+        .one(&ctx.db)
+        .await
+        .map_err(InternalError::from)?
+    {
+        crate::service::review::after_change(ctx, &app).await;
+    }
+    Ok(given)
 }
 
 /// Declines a pending consent of the viewer's: the application is refused, naming the owner.

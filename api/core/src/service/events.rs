@@ -40,6 +40,8 @@ pub enum EntityKind {
     Application,
     /// An owner's (or an administration's) consent to an application.
     Consent,
+    /// A registration, entered or ended.
+    Registration,
 }
 
 impl From<EntityKind> for EventEntityKind {
@@ -47,6 +49,7 @@ impl From<EntityKind> for EventEntityKind {
         match kind {
             EntityKind::Application => EventEntityKind::Application,
             EntityKind::Consent => EventEntityKind::Consent,
+            EntityKind::Registration => EventEntityKind::Registration,
         }
     }
 }
@@ -56,6 +59,7 @@ impl From<EventEntityKind> for EntityKind {
         match kind {
             EventEntityKind::Application => EntityKind::Application,
             EventEntityKind::Consent => EntityKind::Consent,
+            EventEntityKind::Registration => EntityKind::Registration,
         }
     }
 }

@@ -23,6 +23,9 @@ pub struct Purged {
     pub outbox: u64,
     /// Applications refused because a consent was not given by its deadline.
     pub consents_missing: u64,
+    /// What deciding and registering did (applications decided, registered, registrations
+    /// ended, claims lapsed).
+    pub review: crate::service::review::Progress,
 }
 
 /// Deletes expired challenges, and sessions that ended over a day ago. Safe to run on every
@@ -58,6 +61,16 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
             "applications refused for a missing consent"
         );
     }
+    let review = crate::service::review::run_pending(ctx, now).await?;
+    if review != crate::service::review::Progress::default() {
+        tracing::info!(
+            reviewed = review.reviewed,
+            registered = review.registered,
+            ended = review.ended,
+            claims_lapsed = review.claims_lapsed,
+            "applications decided and registered"
+        );
+    }
     if challenges + sessions + outbox > 0 {
         tracing::info!(challenges, sessions, outbox, "expired sign-in data deleted");
     }
@@ -65,6 +78,7 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
         challenges,
         sessions,
         outbox,
+        review,
         consents_missing,
     })
 }

@@ -14,16 +14,20 @@
 //! `submitApplication` locks the application before it consumes the signing request, as
 //! `updateApplication` and `withdrawApplication` write the application before they void its
 //! signing requests.
+//! `uploadDocument` and `deleteDocument` lock the application, write the document's row, then
+//! move the application's version and void its signing requests.
 
 pub mod admin;
 pub mod applications;
 pub mod consents;
+pub mod documents;
 pub mod events;
 pub mod maintenance;
 pub mod notifications;
 pub mod otp;
 pub mod property;
 pub mod representation;
+pub mod review;
 pub mod sign_in;
 pub mod signing;
 pub mod submission;

@@ -494,6 +494,12 @@ pub async fn find_request(
                 .is_some_and(|a| crate::policy::may_change(viewer, &a))
         }
         SigningSubjectKind::Consent => request.expected_iin.as_deref() == Some(&viewer.iin),
+        SigningSubjectKind::Decision => {
+            request.expected_iin.as_deref() == Some(&viewer.iin)
+                && crate::service::applications::find(ctx, viewer, request.subject_id)
+                    .await?
+                    .is_some_and(|a| crate::policy::may_review(viewer, &a))
+        }
     };
     Ok(visible.then_some(request))
 }

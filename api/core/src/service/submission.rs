@@ -63,6 +63,7 @@ fn payload(
     app: &application::Model,
     applicant: &person::Model,
     address: Option<String>,
+    documents: Value,
     issued_at: OffsetDateTime,
     expires_at: OffsetDateTime,
 ) -> Value {
@@ -93,6 +94,8 @@ fn payload(
         "representation": app.representation.as_str(),
         "representationDocument": parse(&app.representation_document),
         "arrivalFromAbroad": parse(&app.arrival_from_abroad),
+        // The uploaded documents by their digests: one changed after signing does not match.
+        "documents": documents,
         "refugee": app.refugee,
         "personalDataConsent": app.personal_data_consent,
         "issuedAt": rfc3339(issued_at),
@@ -170,11 +173,12 @@ pub async fn prepare(
     };
     let now = ctx.clock.now();
     let now = now.replace_nanosecond(0).unwrap_or(now);
-    let missing = missing_requirements(
+    let mut missing = missing_requirements(
         &app,
         property::address_of(&app).map(|_| found.is_some()),
         (now.year(), u8::from(now.month()), now.day()),
     );
+    missing.extend(super::documents::missing(db, &app).await?);
     if !missing.is_empty() {
         return Err(PrepareError::RequirementsMissing(missing));
     }
@@ -187,6 +191,7 @@ pub async fn prepare(
         &app,
         &applicant,
         address_text.clone(),
+        super::documents::signing_list(db, app.id).await?,
         now,
         expires_at,
     ))
@@ -278,19 +283,21 @@ impl SigningSubject for ApplicationSubmission {
 
     async fn complete(
         &self,
-        _ctx: &ServiceContext,
+        ctx: &ServiceContext,
         txn: &DatabaseTransaction,
         viewer: &SignedIn,
         request: &signing_request::Model,
         _signature_id: Uuid,
         now: OffsetDateTime,
     ) -> Result<application::Model, SignError> {
-        let Some(app) = application::Entity::find_by_id(request.subject_id)
+        let Some(mut app) = application::Entity::find_by_id(request.subject_id)
             .one(txn)
             .await?
         else {
             return Err(SignError::Conflict);
         };
+        // The body that decides it, from the moment it is filed.
+        app.body_bin = Some(ctx.settings.service_body_bin.clone());
         // DOMAIN: refusal ground (2): no consent to access restricted personal data refuses at once.
         let (to, actor, ground) = if app.personal_data_consent == Some(false) {
             (

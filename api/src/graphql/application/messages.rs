@@ -14,6 +14,10 @@ pub(crate) fn field_path(field: DraftField) -> &'static [&'static str] {
         DraftField::RepresentationSubjectIin => &["input", "representation", "subjectIin"],
         DraftField::RepresentationDocument => &["input", "representation", "document"],
         DraftField::PersonalDataConsent => &["input", "personalDataConsent"],
+        DraftField::ArrivalIdentityDocument => &["input", "arrivalFromAbroad", "identityDocument"],
+        DraftField::ArrivalDeregistrationProof => {
+            &["input", "arrivalFromAbroad", "deregistrationProof"]
+        }
     }
 }
 
@@ -64,6 +68,16 @@ pub(crate) fn requirement_message(code: RequirementCode, locale: Locale) -> &'st
             "Дербес деректерге қол жеткізуге келісім туралы жауап беріңіз.",
             "Ответьте, согласны ли вы на доступ к персональным данным.",
             "Answer whether you consent to access to personal data.",
+        ),
+        R::IdentityDocumentNotUploaded => (
+            "Көрсетілген жеке басты куәландыратын құжатты (паспортты немесе қайтып оралу куәлігін) жүктеңіз.",
+            "Загрузите указанный документ, удостоверяющий личность (паспорт или свидетельство на возвращение).",
+            "Upload the identity document you named (the passport or the certificate of return).",
+        ),
+        R::DeregistrationProofNotUploaded => (
+            "Көрсетілген есептен шығу құжатын немесе азаматтық туралы анықтаманы жүктеңіз.",
+            "Загрузите указанный документ о снятии с учёта или справку о гражданстве.",
+            "Upload the de-registration document or certificate of citizenship you named.",
         ),
     };
     locale.pick(kk, ru, en)

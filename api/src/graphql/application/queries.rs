@@ -129,6 +129,10 @@ impl ApplicationQuery {
             },
         )
         .await?;
-        Ok(ApplicationConnection { edges, page_info })
+        Ok(ApplicationConnection {
+            edges,
+            page_info,
+            review: None,
+        })
     }
 }

@@ -219,6 +219,132 @@ impl Application {
         Ok(found.into_iter().map(Consent).collect())
     }
 
+    /// The documents uploaded for it that count (not deleted), oldest first; empty for a
+    /// party who may not read the application itself (an owner asked to consent).
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::graphql::document::Document>> {
+        crate::graphql::document::of_application(ctx, &self.0).await
+    }
+
+    /// Where it was filed.
+    async fn channel(&self) -> crate::graphql::review::Channel {
+        self.0.channel.into()
+    }
+
+    /// When the service time started: when the package became complete (the last consent,
+    /// or submission when none is needed).
+    async fn service_clock_started_at(&self) -> Option<OffsetDateTime> {
+        self.0.service_clock_started_at
+    }
+
+    /// When the service time ends (15 minutes on the portal, 30 at a front office).
+    async fn service_deadline(&self) -> Option<OffsetDateTime> {
+        self.0.service_deadline
+    }
+
+    /// Whether it was decided within the service time; false also while undecided past it;
+    /// null while the time runs (or before it started).
+    async fn service_deadline_met(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
+        let now = service(ctx)?.clock.now();
+        Ok(registration_core::service::review::deadline_met(
+            &self.0, now,
+        ))
+    }
+
+    /// When it was decided.
+    async fn decided_at(&self) -> Option<OffsetDateTime> {
+        self.0.decided_at
+    }
+
+    /// Why it waits for an officer, when it does (officers only).
+    async fn review_reason(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::review::ReviewReason>> {
+        let viewer = signed_in(ctx, Operation::ReadApplication)?;
+        Ok(registration_core::policy::may_review(viewer, &self.0)
+            .then_some(self.0.review_reason)
+            .flatten()
+            .map(Into::into))
+    }
+
+    /// Whether an officer holds it now (officers of its body only; null for others).
+    async fn claimed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ClaimHolder>> {
+        let viewer = signed_in(ctx, Operation::ReadApplication)?;
+        let now = service(ctx)?.clock.now();
+        if !registration_core::policy::may_review(viewer, &self.0) {
+            return Ok(None);
+        }
+        Ok(match (self.0.claimed_by, self.0.claim_expires_at) {
+            (Some(person), Some(until)) if until > now => Some(ClaimHolder {
+                me: person == viewer.person_id,
+            }),
+            _ => None,
+        })
+    }
+
+    /// Until when the claim holds (officers of its body only).
+    async fn claim_expires_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<OffsetDateTime>> {
+        let viewer = signed_in(ctx, Operation::ReadApplication)?;
+        let now = service(ctx)?.clock.now();
+        Ok(self
+            .0
+            .claim_expires_at
+            .filter(|until| *until > now && registration_core::policy::may_review(viewer, &self.0)))
+    }
+
+    /// The latest results of the checks that decide it (officers of its body only; empty for
+    /// others).
+    async fn checks(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::graphql::review::CheckResult>> {
+        let viewer = signed_in(ctx, Operation::ReadApplication)?;
+        let locale = request(ctx)?.locale;
+        if !registration_core::policy::may_review(viewer, &self.0) {
+            return Ok(Vec::new());
+        }
+        let rows = registration_core::service::review::checks::latest(&service(ctx)?.db, self.0.id)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        Ok(rows
+            .into_iter()
+            .map(crate::graphql::review::CheckResult)
+            .collect())
+    }
+
+    /// The decision, once made.
+    async fn decision(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::review::Decision>> {
+        let locale = request(ctx)?.locale;
+        let found = registration_core::service::review::decision_of(service(ctx)?, self.0.id)
+            .await
+            .map_err(|e| internal(e, locale))?;
+        Ok(found.map(crate::graphql::review::Decision))
+    }
+
+    /// The registration it resulted in: the service's result.
+    async fn registration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::review::Registration>> {
+        let locale = request(ctx)?.locale;
+        let found = registration_core::service::review::registrations::of_application(
+            service(ctx)?,
+            self.0.id,
+        )
+        .await
+        .map_err(|e| internal(e, locale))?;
+        Ok(found.map(crate::graphql::review::Registration))
+    }
+
     /// Why, within its ground, it was refused.
     async fn refusal_reason(&self) -> Option<RefusalReason> {
         self.0.refusal_reason.map(Into::into)
@@ -264,10 +390,16 @@ impl Application {
             ),
         };
         let today = service.clock.now();
-        let missing = missing_requirements(
+        let mut missing = missing_requirements(
             &self.0,
             address_found,
             (today.year(), u8::from(today.month()), today.day()),
+        );
+        // Only an arrival from abroad asks for uploaded documents (then one query).
+        missing.extend(
+            registration_core::service::documents::missing(&service.db, &self.0)
+                .await
+                .map_err(|e| internal(e, locale))?,
         );
         Ok(missing
             .into_iter()
@@ -394,6 +526,13 @@ pub struct ApplicationEdge {
     pub cursor: String,
 }
 
+/// The officer who holds an application.
+#[derive(SimpleObject, Debug)]
+pub struct ClaimHolder {
+    /// The signed-in officer themself.
+    pub me: bool,
+}
+
 /// A page of applications.
 #[derive(SimpleObject, Debug)]
 #[graphql(complex)]
@@ -402,17 +541,28 @@ pub struct ApplicationConnection {
     pub edges: Vec<ApplicationEdge>,
     /// Paging information.
     pub page_info: PageInfo,
+    /// For an officer's queue: its filter (`None`: the signed-in person's own applications).
+    #[graphql(skip)]
+    pub review: Option<registration_core::service::review::QueueFilter>,
 }
 
 #[ComplexObject]
 impl ApplicationConnection {
-    /// How many applications the signed-in person has filed in all, on every page.
+    /// How many applications the list has in all, on every page: the signed-in person's
+    /// own, or the officer's queue with its filter.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let viewer = signed_in(ctx, Operation::ListOwnApplications)?;
         let locale = request(ctx)?.locale;
-        let count = applications::count_mine(service(ctx)?, viewer)
-            .await
-            .map_err(|e| internal(e, locale))?;
+        let count = match self.review {
+            Some(filter) => {
+                let viewer = signed_in(ctx, Operation::ReviewApplications)?;
+                registration_core::service::review::queue_count(service(ctx)?, viewer, filter).await
+            }
+            None => {
+                let viewer = signed_in(ctx, Operation::ListOwnApplications)?;
+                applications::count_mine(service(ctx)?, viewer).await
+            }
+        }
+        .map_err(|e| internal(e, locale))?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::domain::{Area, CountryCode, Iin, RegistrationPeriod, Rka, Text};
 use entities::application;
+use entities::document::DocumentKind;
 use entities::enums as stored;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -80,6 +81,10 @@ pub enum DraftField {
     RepresentationSubjectIin,
     RepresentationDocument,
     PersonalDataConsent,
+    /// The identity document an arrival from abroad names (an uploaded document is wanted).
+    ArrivalIdentityDocument,
+    /// The de-registration proof an arrival from abroad names (an uploaded document is wanted).
+    ArrivalDeregistrationProof,
 }
 
 /// The document that gives a representative authority (birth certificate, guardianship
@@ -119,6 +124,16 @@ pub enum ArrivalIdentityDocument {
     CertificateOfReturn,
 }
 
+impl ArrivalIdentityDocument {
+    /// The kind of the uploaded document that shows it.
+    pub fn document_kind(self) -> DocumentKind {
+        match self {
+            ArrivalIdentityDocument::Passport => DocumentKind::Passport,
+            ArrivalIdentityDocument::CertificateOfReturn => DocumentKind::CertificateOfReturn,
+        }
+    }
+}
+
 /// What proves that the citizen left the former country's registration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeregistrationProof {
@@ -126,6 +141,16 @@ pub enum DeregistrationProof {
     DeregistrationDocument,
     /// A certificate of citizenship from that country.
     CitizenshipCertificate,
+}
+
+impl DeregistrationProof {
+    /// The kind of the uploaded document that shows it.
+    pub fn document_kind(self) -> DocumentKind {
+        match self {
+            DeregistrationProof::DeregistrationDocument => DocumentKind::DeregistrationDocument,
+            DeregistrationProof::CitizenshipCertificate => DocumentKind::CitizenshipCertificate,
+        }
+    }
 }
 
 /// Arrival from abroad for permanent residence, as stored.
@@ -178,6 +203,12 @@ pub enum RequirementCode {
     PermanentRequiresDeregistrationProof,
     /// Answer whether you consent to access to restricted personal data.
     PersonalDataConsentUnanswered,
+    /// DOMAIN: a citizen arriving from abroad uploads the identity document they named (the
+    /// passport, or the certificate of return).
+    IdentityDocumentNotUploaded,
+    /// DOMAIN: a citizen arriving from abroad who names a de-registration document or a
+    /// certificate of citizenship uploads it.
+    DeregistrationProofNotUploaded,
 }
 
 /// One blocking requirement: the field it concerns and why.
@@ -258,6 +289,36 @@ pub fn missing_requirements(
             DraftField::PersonalDataConsent,
             RequirementCode::PersonalDataConsentUnanswered,
         );
+    }
+    missing
+}
+
+/// What an arrival from abroad still lacks among the uploaded documents, whose kinds are
+/// `uploaded`: nothing for a draft without an arrival.
+// DOMAIN: citizens arriving from abroad: passport (or certificate of return) and a document
+// confirming de-registration, or a certificate of citizenship; the state holds none of them.
+pub fn missing_documents(draft: &application::Model, uploaded: &[DocumentKind]) -> Vec<Missing> {
+    let Some(arrival) = draft
+        .arrival_from_abroad
+        .as_deref()
+        .and_then(|a| serde_json::from_str::<Arrival>(a).ok())
+    else {
+        return Vec::new();
+    };
+    let mut missing = Vec::new();
+    if !uploaded.contains(&arrival.identity_document.document_kind()) {
+        missing.push(Missing {
+            field: DraftField::ArrivalIdentityDocument,
+            code: RequirementCode::IdentityDocumentNotUploaded,
+        });
+    }
+    if let Some(proof) = arrival.deregistration_proof
+        && !uploaded.contains(&proof.document_kind())
+    {
+        missing.push(Missing {
+            field: DraftField::ArrivalDeregistrationProof,
+            code: RequirementCode::DeregistrationProofNotUploaded,
+        });
     }
     missing
 }
@@ -369,6 +430,14 @@ pub fn blank(
         submitted_at: None,
         owner_check_attempts: 0,
         owner_check_next_at: None,
+        channel: stored::Channel::Portal,
+        body_bin: None,
+        service_clock_started_at: None,
+        service_deadline: None,
+        decided_at: None,
+        claimed_by: None,
+        claim_expires_at: None,
+        review_reason: None,
     }
 }
 
@@ -506,5 +575,43 @@ mod tests {
         d.kind = Some(stored::RegistrationKind::Temporary);
         d.period_months = Some(3);
         assert!(missing_requirements(&d, Some(true), TODAY).is_empty());
+    }
+
+    #[test]
+    fn an_arrival_uploads_the_documents_it_names() {
+        let mut d = draft();
+        assert!(missing_documents(&d, &[]).is_empty(), "no arrival");
+        let mut arrival = Arrival {
+            country: "UZ".to_owned(),
+            identity_document: ArrivalIdentityDocument::CertificateOfReturn,
+            identity_document_number: "N1".to_owned(),
+            deregistration_proof: None,
+        };
+        d.arrival_from_abroad = serde_json::to_string(&arrival).ok();
+        assert_eq!(
+            codes(&missing_documents(&d, &[DocumentKind::Passport])),
+            [RequirementCode::IdentityDocumentNotUploaded]
+        );
+        assert!(missing_documents(&d, &[DocumentKind::CertificateOfReturn]).is_empty());
+        arrival.identity_document = ArrivalIdentityDocument::Passport;
+        arrival.deregistration_proof = Some(DeregistrationProof::CitizenshipCertificate);
+        d.arrival_from_abroad = serde_json::to_string(&arrival).ok();
+        assert_eq!(
+            codes(&missing_documents(
+                &d,
+                &[DocumentKind::DeregistrationDocument]
+            )),
+            [
+                RequirementCode::IdentityDocumentNotUploaded,
+                RequirementCode::DeregistrationProofNotUploaded
+            ]
+        );
+        assert!(
+            missing_documents(
+                &d,
+                &[DocumentKind::CitizenshipCertificate, DocumentKind::Passport]
+            )
+            .is_empty()
+        );
     }
 }

@@ -371,6 +371,20 @@ async fn transition_with_reason<C: ConnectionTrait>(
     {
         next.submitted_at = Some(now);
     }
+    // DOMAIN: the service time (15 minutes on the portal, 30 at a front office) starts when
+    // the package is complete: the last consent, or submission when none is needed.
+    if to == ApplicationStatus::InReview && next.service_clock_started_at.is_none() {
+        next.service_clock_started_at = Some(now);
+        next.service_deadline = Some(now + crate::service::review::service_time(next.channel));
+    }
+    if matches!(to, ApplicationStatus::Approved | ApplicationStatus::Refused) {
+        next.decided_at = Some(now);
+    }
+    if to != ApplicationStatus::InReview {
+        // A claim is on an application in review only.
+        next.claimed_by = None;
+        next.claim_expires_at = None;
+    }
     if let Some(ground) = refusal_ground {
         next.refusal_ground = Some(ground.into());
     }
