@@ -4,8 +4,6 @@
 
 use crate::helpers::*;
 use api::core::{Clock, ManualClock};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use signatures::testing;
 use std::sync::Arc;
@@ -41,16 +39,8 @@ const ASEL: &str = "581127400039";
 
 const APPLICATION: &str = "id number status version refusalGround refusalReason consents { id status deadline ownerDisplayName } decision { outcome automatic } registration { kind active registryReference } history { edges { node { from to actorRole reason } } }";
 
-fn payload_of(request: &Value) -> Vec<u8> {
-    STANDARD
-        .decode(request["payload"].as_str().expect("a payload"))
-        .expect("base64")
-}
-
 async fn application(app: &TestApp, token: &str, id: &Value) -> Value {
-    let query = format!("query($id: ID!) {{ application(id: $id) {{ {APPLICATION} }} }}");
-    let response = app.graphql(&query, json!({ "id": id }), Some(token)).await;
-    response["data"]["application"].clone()
+    application_as(app, token, id, APPLICATION).await
 }
 
 /// Files, prepares and signs with EDS an application of `iin` for `address`; returns it.
@@ -121,27 +111,6 @@ async fn decline(app: &TestApp, token: &str, consent: &Value) -> Value {
     )
     .await["data"]["declineConsent"]
         .clone()
-}
-
-fn statuses(application: &Value) -> Vec<(String, String)> {
-    application["history"]["edges"]
-        .as_array()
-        .expect("a history")
-        .iter()
-        .map(|e| {
-            (
-                e["node"]["to"].as_str().unwrap_or_default().to_owned(),
-                e["node"]["actorRole"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn pair(to: &str, role: &str) -> (String, String) {
-    (to.to_owned(), role.to_owned())
 }
 
 /// `application` was complete by `role`'s doing, then decided automatically and registered:

@@ -5,8 +5,6 @@
 
 use crate::helpers::*;
 use api::core::{Clock, ManualClock};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -28,16 +26,8 @@ const OTHER_BODY: &str = "050740003216";
 
 const APPLICATION: &str = "id number status version refusalGround serviceClockStartedAt serviceDeadline serviceDeadlineMet decidedAt reviewReason claimedBy { me } claimExpiresAt checks { check outcome detail } decision { outcome ground reason automatic bodyBin } registration { kind addressRka address startsOn endsOn endedOn endReason active registryReference } consents { id status } history { edges { node { from to actorRole reason } } }";
 
-fn payload_of(request: &Value) -> Vec<u8> {
-    STANDARD
-        .decode(request["payload"].as_str().expect("a payload"))
-        .expect("base64")
-}
-
 async fn application(app: &TestApp, token: &str, id: &Value) -> Value {
-    let query = format!("query($id: ID!) {{ application(id: $id) {{ {APPLICATION} }} }}");
-    let response = app.graphql(&query, json!({ "id": id }), Some(token)).await;
-    response["data"]["application"].clone()
+    application_as(app, token, id, APPLICATION).await
 }
 
 /// Files, prepares and signs with EDS an application of `iin`; returns it as submitted.
@@ -122,27 +112,6 @@ async fn owner_of(app: &TestApp, consent_id: &Value) -> String {
         .expect("the consent");
     let _ = db.close().await;
     row.party_iin.expect("a person's consent")
-}
-
-fn statuses(application: &Value) -> Vec<(String, String)> {
-    application["history"]["edges"]
-        .as_array()
-        .expect("a history")
-        .iter()
-        .map(|e| {
-            (
-                e["node"]["to"].as_str().unwrap_or_default().to_owned(),
-                e["node"]["actorRole"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn pair(to: &str, role: &str) -> (String, String) {
-    (to.to_owned(), role.to_owned())
 }
 
 #[actix_web::test]
@@ -652,7 +621,7 @@ async fn a_temporary_registration_ends_by_itself_when_its_period_is_over() {
 async fn officers_read_a_persons_registrations_only_with_consent_and_every_access_is_recorded() {
     let app = spawn_app(Backend::Postgres).await;
     let aigerim = signed_in(&app, AIGERIM).await;
-    filed(
+    let done = filed(
         &app,
         &aigerim,
         AIGERIM,
@@ -660,6 +629,11 @@ async fn officers_read_a_persons_registrations_only_with_consent_and_every_acces
     )
     .await;
     let erlan = officer_signed_in(&app, ERLAN, BODY).await;
+    // Reading her application is an access to her data too.
+    assert_eq!(
+        application(&app, &erlan, &done["id"]).await["id"],
+        done["id"]
+    );
     let query = "query($iin: String!, $purpose: String) { registrations(iin: $iin, purpose: $purpose) { edges { node { addressRka active } } } }";
     let read = app
         .graphql(
@@ -689,7 +663,7 @@ async fn officers_read_a_persons_registrations_only_with_consent_and_every_acces
         citizen["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{citizen}"
     );
-    // Both officer accesses are in the audit table, with who, whose, when and why.
+    // Every officer access is in the audit table, with who, whose, when and why.
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
     use sea_orm::{EntityTrait, QueryOrder};
     let audit = entities::restricted_data_access::Entity::find()
@@ -705,6 +679,7 @@ async fn officers_read_a_persons_registrations_only_with_consent_and_every_acces
     assert_eq!(
         rows,
         [
+            (AIGERIM, "application review", true),
             (AIGERIM, "проверка заявления", true),
             (NURLAN, "application review", false)
         ]

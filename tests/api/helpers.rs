@@ -777,15 +777,22 @@ pub async fn sms_number(app: &TestApp, phone: &str, nth: usize) -> (String, Opti
     panic!("no SMS number {nth} to {phone}");
 }
 
-/// Runs the event relay once on a connection of the test's own (the app runs it too, every
-/// second), so that notifications of what was just committed can be read at once.
+/// Runs the event relay on a connection of the test's own (the app runs it too, every
+/// second), so that notifications of what was just committed can be read at once. When the
+/// app's own relay holds the lock at that moment, it waits for its turn as leader.
 pub async fn sequence_events(app: &TestApp) {
     let db = sea_orm::Database::connect(&app.database_url)
         .await
         .expect("the test database");
-    api::core::service::events::relay::sequence(&db, now())
-        .await
-        .expect("the relay runs");
+    for _ in 0..100 {
+        let run = api::core::service::events::relay::sequence(&db, now())
+            .await
+            .expect("the relay runs");
+        if run.leader {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let _ = db.close().await;
 }
 
@@ -873,4 +880,43 @@ pub async fn officer_signed_in(app: &TestApp, iin: &str, body: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("an officer signed in: {login}"))
         .to_owned()
+}
+
+/// The bytes a signing request asks to sign (its `payload`, standard base64).
+pub fn payload_of(request: &Value) -> Vec<u8> {
+    base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        request["payload"].as_str().expect("a payload"),
+    )
+    .expect("base64")
+}
+
+/// An application by its global ID with the given selection, as `token` reads it.
+pub async fn application_as(app: &TestApp, token: &str, id: &Value, fields: &str) -> Value {
+    let query = format!("query($id: ID!) {{ application(id: $id) {{ {fields} }} }}");
+    let response = app.graphql(&query, json!({ "id": id }), Some(token)).await;
+    response["data"]["application"].clone()
+}
+
+/// An application's history as (status reached, who) pairs, oldest first.
+pub fn statuses(application: &Value) -> Vec<(String, String)> {
+    application["history"]["edges"]
+        .as_array()
+        .expect("a history")
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["to"].as_str().unwrap_or_default().to_owned(),
+                e["node"]["actorRole"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// One entry of [`statuses`].
+pub fn pair(to: &str, role: &str) -> (String, String) {
+    (to.to_owned(), role.to_owned())
 }

@@ -4,6 +4,7 @@
 //! service time runs from the package's completion; officers work a queue ordered by its
 //! deadline, each application claimed by one officer at a time.
 
+pub mod audit;
 pub mod checks;
 pub mod decisions;
 pub mod registrations;

@@ -13,7 +13,7 @@ use crate::service::applications::{self, Actor, DraftError};
 use crate::service::events::{self, EntityKind, EventDraft};
 use crate::service::property;
 use entities::enums::{RegistrationEndReason, RegistrationKind};
-use entities::{application, registration, restricted_data_access};
+use entities::{application, registration};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -345,23 +345,17 @@ pub async fn of_person(
         .one(&ctx.db)
         .await?;
     let allowed = consenting.is_some();
-    restricted_data_access::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        officer_person_id: Set(officer.person_id),
-        body_bin: Set(body.clone()),
-        subject_iin: Set(iin.as_str().to_owned()),
-        application_id: Set(consenting.as_ref().map(|a| a.id)),
-        purpose: Set(purpose.to_owned()),
-        allowed: Set(allowed),
-        at: Set(ctx.clock.now()),
-    }
-    .insert(&ctx.db)
+    super::audit::record(
+        ctx,
+        officer,
+        super::audit::Access {
+            subject: iin,
+            application: consenting.as_ref().map(|a| a.id),
+            purpose,
+            allowed,
+        },
+    )
     .await?;
-    tracing::info!(
-        person = %iin.masked(),
-        allowed,
-        "an officer opened a person's registrations"
-    );
     if !allowed {
         return Err(AccessError::NoConsent);
     }
