@@ -487,6 +487,21 @@ async fn a_bare_rka_reveals_nothing_about_another_persons_owners() {
     let nurlan = signed_in(&app, NURLAN).await;
     let own = app.graphql(query, theirs, Some(&nurlan)).await;
     assert_eq!(own["data"]["propertyLookup"]["ownerCount"], 2, "{own}");
+    // By RKA and an owner's IIN: confirmed for one of its owners, not found for anyone else.
+    for (owner, found) in [(NURLAN, true), (AIGERIM, false)] {
+        let asked = app
+            .graphql(
+                query,
+                json!({ "input": { "rka": "0101200057310097", "ownerIin": owner } }),
+                Some(&aigerim),
+            )
+            .await;
+        assert_eq!(
+            asked["data"]["propertyLookup"]["found"], found,
+            "{owner}: {asked}"
+        );
+        assert_eq!(asked["data"]["propertyLookup"]["ownerCount"], Value::Null);
+    }
 }
 
 #[actix_web::test]

@@ -482,26 +482,26 @@ async fn an_owner_not_confirmed_by_iin_and_rka_is_refused_saying_which_check() {
         by_rka_and_owner["status"], "AWAITING_CONSENTS",
         "{by_rka_and_owner}"
     );
-    // Someone else's IIN with the RKA is not that address: the draft cannot be signed.
-    let created = app
-        .graphql(
-            "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id version } } }",
-            json!({ "input": { "kind": "PERMANENT", "address": { "rka": AIGERIM_FLAT, "ownerIin": NURLAN }, "personalDataConsent": true } }),
-            Some(&dana),
-        )
-        .await;
-    let draft = &created["data"]["createApplication"]["application"];
-    let refused = app
-        .graphql(
-            "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id } userErrors { code } } }",
-            json!({ "input": { "applicationId": draft["id"], "version": draft["version"] } }),
-            Some(&dana),
-        )
-        .await;
-    assert_eq!(
-        codes(&refused["data"]["prepareSigning"]),
-        ["REQUIREMENTS_MISSING"],
-        "{refused}"
+    // Someone else's IIN with the RKA: the object exists, but the owner check refuses, saying
+    // which check failed.
+    let not_the_owner = submitted(
+        &app,
+        &dana,
+        DANA,
+        json!({ "rka": AIGERIM_FLAT, "ownerIin": NURLAN }),
+    )
+    .await;
+    assert_eq!(not_the_owner["status"], "REFUSED", "{not_the_owner}");
+    assert_eq!(not_the_owner["refusalReason"], "OWNER_NOT_CONFIRMED");
+    let last = not_the_owner["history"]["edges"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["node"]
+        .clone();
+    assert!(
+        last["reason"].as_str().unwrap().contains("not an owner"),
+        "says which check failed: {last}"
     );
 }
 

@@ -212,4 +212,40 @@ async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_offi
             .any(|reason| reason.starts_with("REGISTRY_UNAVAILABLE")),
         "{reasons:?}"
     );
+
+    // Answering again, the registry no longer confirms an owner named by IIN and area (the
+    // object changed hands after the draft was checked): refused, saying which check failed.
+    registry.down.store(false, Ordering::SeqCst);
+    let mut sold = submitted(&ctx, "26-TEST-0003").await;
+    sold.address_rka = None;
+    sold.address_owner_iin = Some("061211600012".to_owned());
+    sold.address_area_hundredths = Some(5430);
+    let sold = sold
+        .into_active_model()
+        .reset_all()
+        .update(&db)
+        .await
+        .unwrap();
+    let refused = consents::route_submitted(&ctx, sold.id, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status(&refused), ApplicationStatus::Refused);
+    assert_eq!(
+        refused.refusal_reason,
+        Some(entities::enums::RefusalReason::OwnerNotConfirmed)
+    );
+    let why = application_status_change::Entity::find()
+        .filter(application_status_change::Column::ApplicationId.eq(sold.id))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|change| change.reason)
+        .collect::<Vec<_>>();
+    assert!(
+        why.iter()
+            .any(|r| r.contains("owner IIN and area match no object")),
+        "{why:?}"
+    );
 }

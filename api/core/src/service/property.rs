@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use time::Duration;
 use uuid::Uuid;
 
-/// The object at an address given by RKA, or by owner IIN + area (the first, by RKA, when the
+/// The object an address names: by RKA (with or without an owner IIN: the owner check, not
+/// this, says whether that IIN holds it), or by owner IIN + area (the first, by RKA, when the
 /// owner has several of the same area).
 pub async fn find(
     ctx: &ServiceContext,
@@ -31,11 +32,8 @@ pub async fn find(
             .await?
             .into_iter()
             .next(),
-        // DOMAIN: owner check by owner IIN + RKA
-        AddressChoice::ByRkaAndOwner(rka, iin) => registry
-            .find_by_rka(rka)
-            .await?
-            .filter(|property| holds(property, iin.as_str())),
+        // The object at the RKA: whether the IIN given holds it is the owner check's to say.
+        AddressChoice::ByRkaAndOwner(rka, _) => registry.find_by_rka(rka).await?,
     })
 }
 
@@ -67,11 +65,13 @@ pub async fn addresses_exist(
     ctx: &ServiceContext,
     addresses: &[AddressChoice],
 ) -> Result<HashMap<AddressChoice, bool>, InternalError> {
+    // By RKA and owner IIN, the address is the RKA's: whether that IIN owns it is the owner
+    // check at submission (refused with `OWNER_NOT_CONFIRMED`, saying so), not a form error.
     let rkas: Vec<Rka> = addresses
         .iter()
         .filter_map(|a| match a {
-            AddressChoice::ByRka(rka) => Some(rka.clone()),
-            AddressChoice::ByOwner(..) | AddressChoice::ByRkaAndOwner(..) => None,
+            AddressChoice::ByRka(rka) | AddressChoice::ByRkaAndOwner(rka, _) => Some(rka.clone()),
+            AddressChoice::ByOwner(..) => None,
         })
         .collect();
     let pairs: Vec<(Iin, Area)> = addresses
@@ -81,25 +81,16 @@ pub async fn addresses_exist(
             AddressChoice::ByRka(_) | AddressChoice::ByRkaAndOwner(..) => None,
         })
         .collect();
-    // By RKA and owner: one object each, whose owners the answer must hold; rare enough (one
-    // per application at most) to ask one by one.
-    let mut by_rka_and_owner = HashMap::new();
-    for address in addresses {
-        if let AddressChoice::ByRkaAndOwner(..) = address {
-            by_rka_and_owner.insert(address.clone(), find(ctx, address).await?.is_some());
-        }
-    }
     let known_rkas = ctx.properties.known_rkas(&rkas).await?;
     let known_pairs = ctx.properties.known_owner_areas(&pairs).await?;
     Ok(addresses
         .iter()
         .map(|a| {
             let known = match a {
-                AddressChoice::ByRka(rka) => known_rkas.contains(rka),
-                AddressChoice::ByOwner(iin, area) => known_pairs.contains(&(iin.clone(), *area)),
-                AddressChoice::ByRkaAndOwner(..) => {
-                    by_rka_and_owner.get(a).copied().unwrap_or(false)
+                AddressChoice::ByRka(rka) | AddressChoice::ByRkaAndOwner(rka, _) => {
+                    known_rkas.contains(rka)
                 }
+                AddressChoice::ByOwner(iin, area) => known_pairs.contains(&(iin.clone(), *area)),
             };
             (a.clone(), known)
         })
@@ -169,7 +160,11 @@ pub async fn lookup(
             retry_after_seconds: u32::try_from(wait).unwrap_or(u32::MAX),
         });
     }
-    let found = find(ctx, address).await?;
+    // DOMAIN: owner check by owner IIN + RKA
+    let found = find(ctx, address).await?.filter(|property| match address {
+        AddressChoice::ByRkaAndOwner(_, iin) => holds(property, iin.as_str()),
+        _ => true,
+    });
     let (by_owner, owner) = match address {
         AddressChoice::ByRka(_) => (false, None),
         AddressChoice::ByOwner(iin, _) | AddressChoice::ByRkaAndOwner(_, iin) => (true, Some(iin)),
