@@ -1,11 +1,12 @@
-//! No N+1: a page of applications with their missing requirements and the start of their
-//! histories costs the same number of SQL statements for one application as for fifty.
+//! No N+1: a page of applications with their missing requirements, the start of their
+//! histories, their decisions and their registrations costs the same number of SQL statements
+//! for one application as for fifty.
 
 use crate::helpers::*;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 
-const PAGE: &str = "{ myApplications(first: 50) { edges { node { missingRequirements { code } history(first: 5) { edges { node { to } } } } } } }";
+const PAGE: &str = "{ myApplications(first: 50) { edges { node { missingRequirements { code } history(first: 5) { edges { node { to } } } decision { outcome } registration { kind } } } } }";
 const CREATE: &str = "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id } userErrors { code } } }";
 
 #[actix_web::test]

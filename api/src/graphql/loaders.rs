@@ -3,7 +3,7 @@
 //! see a parent was decided by the policy before the parent was resolved.
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entities::{application_status_change, stored_signature};
+use entities::{application_status_change, decision, registration, stored_signature};
 use registration_core::ServiceContext;
 use registration_core::service::applications::{self, draft::AddressChoice};
 use registration_core::service::property;
@@ -107,6 +107,88 @@ impl Loader<SubmissionSignature> for Loaders {
     }
 }
 
+/// The decision on an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApplicationDecision(pub Uuid);
+
+impl Loader<ApplicationDecision> for Loaders {
+    /// `None` for an application without one, so that its absence is cached too.
+    type Value = Option<Arc<decision::Model>>;
+    type Error = LoadFailed;
+
+    async fn load(
+        &self,
+        keys: &[ApplicationDecision],
+    ) -> Result<HashMap<ApplicationDecision, Self::Value>, LoadFailed> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let mut found = decisions_of(&self.service, &ids).await?;
+        Ok(ids
+            .into_iter()
+            .map(|id| (ApplicationDecision(id), found.remove(&id)))
+            .collect())
+    }
+}
+
+async fn decisions_of(
+    service: &ServiceContext,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Arc<decision::Model>>, LoadFailed> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let rows = decision::Entity::find()
+        .filter(decision::Column::ApplicationId.is_in(ids.to_vec()))
+        .all(&service.db)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "loading decisions failed");
+            LoadFailed
+        })?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.application_id, Arc::new(row)))
+        .collect())
+}
+
+/// The registration an application resulted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApplicationRegistration(pub Uuid);
+
+impl Loader<ApplicationRegistration> for Loaders {
+    /// `None` for an application without one, so that its absence is cached too.
+    type Value = Option<Arc<registration::Model>>;
+    type Error = LoadFailed;
+
+    async fn load(
+        &self,
+        keys: &[ApplicationRegistration],
+    ) -> Result<HashMap<ApplicationRegistration, Self::Value>, LoadFailed> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let mut found = registrations_of(&self.service, &ids).await?;
+        Ok(ids
+            .into_iter()
+            .map(|id| (ApplicationRegistration(id), found.remove(&id)))
+            .collect())
+    }
+}
+
+async fn registrations_of(
+    service: &ServiceContext,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Arc<registration::Model>>, LoadFailed> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let rows = registration::Entity::find()
+        .filter(registration::Column::ApplicationId.is_in(ids.to_vec()))
+        .all(&service.db)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "loading registrations failed");
+            LoadFailed
+        })?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.application_id, Arc::new(row)))
+        .collect())
+}
+
 impl Loader<AddressChoice> for Loaders {
     type Value = bool;
     type Error = LoadFailed;
@@ -170,6 +252,27 @@ pub async fn prime_for_applications(
         loaders.feed_many(found).await;
     }
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let failed = |_| {
+        crate::graphql::errors::api_error(crate::graphql::errors::ApiErrorCode::Internal, locale)
+    };
+    if node.field("decision").exists() {
+        let mut found = decisions_of(service, &ids).await.map_err(failed)?;
+        loaders
+            .feed_many(
+                ids.iter()
+                    .map(|id| (ApplicationDecision(*id), found.remove(id))),
+            )
+            .await;
+    }
+    if node.field("registration").exists() {
+        let mut found = registrations_of(service, &ids).await.map_err(failed)?;
+        loaders
+            .feed_many(
+                ids.iter()
+                    .map(|id| (ApplicationRegistration(*id), found.remove(id))),
+            )
+            .await;
+    }
     if node.field("history").field("totalCount").exists() {
         let counts = applications::history_counts(service, &ids)
             .await

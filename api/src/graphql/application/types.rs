@@ -324,10 +324,14 @@ impl Application {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<crate::graphql::review::Decision>> {
         let locale = request(ctx)?.locale;
-        let found = registration_core::service::review::decision_of(service(ctx)?, self.0.id)
+        let found = ctx
+            .data::<RequestLoaders>()?
+            .load_one(crate::graphql::loaders::ApplicationDecision(self.0.id))
             .await
-            .map_err(|e| internal(e, locale))?;
-        Ok(found.map(crate::graphql::review::Decision))
+            .map_err(|_| api_error(ApiErrorCode::Internal, locale))?;
+        Ok(found
+            .flatten()
+            .map(|row| crate::graphql::review::Decision((*row).clone())))
     }
 
     /// The registration it resulted in: the service's result.
@@ -336,13 +340,14 @@ impl Application {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<crate::graphql::review::Registration>> {
         let locale = request(ctx)?.locale;
-        let found = registration_core::service::review::registrations::of_application(
-            service(ctx)?,
-            self.0.id,
-        )
-        .await
-        .map_err(|e| internal(e, locale))?;
-        Ok(found.map(crate::graphql::review::Registration))
+        let found = ctx
+            .data::<RequestLoaders>()?
+            .load_one(crate::graphql::loaders::ApplicationRegistration(self.0.id))
+            .await
+            .map_err(|_| api_error(ApiErrorCode::Internal, locale))?;
+        Ok(found
+            .flatten()
+            .map(|row| crate::graphql::review::Registration((*row).clone())))
     }
 
     /// Why, within its ground, it was refused.
