@@ -19,6 +19,7 @@ mod m20261201_000008_consents;
 mod m20261201_000009_tenants_and_representatives;
 mod m20261201_000010_decisions;
 mod m20261201_000011_documents;
+mod shared;
 
 /// Runs the migrations in order.
 #[derive(Debug)]

@@ -5,6 +5,7 @@
 //! signed it and under what authority. A submitted application counts the owner checks a
 //! registry did not answer, and when to ask again (backoff).
 
+use crate::shared::{add_columns, drop_columns, index};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveIden)]
@@ -72,24 +73,6 @@ pub struct Migration;
 
 fn iin(column: impl IntoIden) -> ColumnDef {
     ColumnDef::new(column).string_len(12).not_null().to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    columns: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut index = Index::create();
-    index.name(name).table(table);
-    for column in columns {
-        index.col(column);
-    }
-    if unique {
-        index.unique();
-    }
-    manager.create_index(index.to_owned()).await
 }
 
 // The signatures are the trait's, as `async_trait` spells them (it cannot take `'_` here).
@@ -251,88 +234,69 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        // SQLite adds one column per ALTER TABLE.
-        for column in [
-            ColumnDef::new(Consent::SignerIin)
-                .string_len(12)
-                .null()
-                .to_owned(),
-            ColumnDef::new(Consent::Authority)
-                .string_len(24)
-                .null()
-                .to_owned(),
-            ColumnDef::new(Consent::AuthorityNumber)
-                .string_len(64)
-                .null()
-                .to_owned(),
-            ColumnDef::new(Consent::AuthorityDate)
-                .date()
-                .null()
-                .to_owned(),
-        ] {
-            let mut column = column;
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Consent::Table)
-                        .add_column(&mut column)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        for column in [
-            ColumnDef::new(Application::OwnerCheckAttempts)
-                .integer()
-                .not_null()
-                .default(0)
-                .to_owned(),
-            ColumnDef::new(Application::OwnerCheckNextAt)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
-        ] {
-            let mut column = column;
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Application::Table)
-                        .add_column(&mut column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        add_columns(
+            manager,
+            Consent::Table,
+            vec![
+                ColumnDef::new(Consent::SignerIin)
+                    .string_len(12)
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Consent::Authority)
+                    .string_len(24)
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Consent::AuthorityNumber)
+                    .string_len(64)
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Consent::AuthorityDate)
+                    .date()
+                    .null()
+                    .to_owned(),
+            ],
+        )
+        .await?;
+        add_columns(
+            manager,
+            Application::Table,
+            vec![
+                ColumnDef::new(Application::OwnerCheckAttempts)
+                    .integer()
+                    .not_null()
+                    .default(0)
+                    .to_owned(),
+                ColumnDef::new(Application::OwnerCheckNextAt)
+                    .timestamp_with_time_zone()
+                    .null()
+                    .to_owned(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for column in [
-            Application::OwnerCheckNextAt,
-            Application::OwnerCheckAttempts,
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Application::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        for column in [
-            Consent::AuthorityDate,
-            Consent::AuthorityNumber,
-            Consent::Authority,
-            Consent::SignerIin,
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Consent::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        drop_columns(
+            manager,
+            Application::Table,
+            vec![
+                Application::OwnerCheckNextAt.into_iden(),
+                Application::OwnerCheckAttempts.into_iden(),
+            ],
+        )
+        .await?;
+        drop_columns(
+            manager,
+            Consent::Table,
+            vec![
+                Consent::AuthorityDate.into_iden(),
+                Consent::AuthorityNumber.into_iden(),
+                Consent::Authority.into_iden(),
+                Consent::SignerIin.into_iden(),
+            ],
+        )
+        .await?;
         for table in [
             PowerOfAttorney::Table.into_iden(),
             LegalRepresentative::Table.into_iden(),

@@ -3,6 +3,7 @@
 //! officer's signed one); the registration record and the population registry's confirmation;
 //! and the audit of officers opening other persons' restricted data.
 
+use crate::shared::{add_columns, drop_columns, index, timestamp, uuid_key as id};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveIden)]
@@ -89,90 +90,51 @@ enum RestrictedDataAccess {
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn id(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .uuid()
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-
-fn timestamp(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    columns: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut index = Index::create();
-    index.name(name).table(table);
-    for column in columns {
-        index.col(column);
-    }
-    if unique {
-        index.unique();
-    }
-    manager.create_index(index.to_owned()).await
-}
-
 // The signatures are the trait's, as `async_trait` spells them (it cannot take `'_` here).
 #[allow(elided_lifetimes_in_paths)]
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // SQLite adds one column per ALTER TABLE.
-        for column in [
-            ColumnDef::new(Application::Channel)
-                .string_len(16)
-                .not_null()
-                .default("PORTAL")
-                .to_owned(),
-            ColumnDef::new(Application::BodyBin)
-                .string_len(12)
-                .null()
-                .to_owned(),
-            ColumnDef::new(Application::ServiceClockStartedAt)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
-            ColumnDef::new(Application::ServiceDeadline)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
-            ColumnDef::new(Application::DecidedAt)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
-            ColumnDef::new(Application::ClaimedBy)
-                .uuid()
-                .null()
-                .to_owned(),
-            ColumnDef::new(Application::ClaimExpiresAt)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
-            ColumnDef::new(Application::ReviewReason)
-                .string_len(32)
-                .null()
-                .to_owned(),
-        ] {
-            let mut column = column;
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Application::Table)
-                        .add_column(&mut column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        add_columns(
+            manager,
+            Application::Table,
+            vec![
+                ColumnDef::new(Application::Channel)
+                    .string_len(16)
+                    .not_null()
+                    .default("PORTAL")
+                    .to_owned(),
+                ColumnDef::new(Application::BodyBin)
+                    .string_len(12)
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Application::ServiceClockStartedAt)
+                    .timestamp_with_time_zone()
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Application::ServiceDeadline)
+                    .timestamp_with_time_zone()
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Application::DecidedAt)
+                    .timestamp_with_time_zone()
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Application::ClaimedBy)
+                    .uuid()
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Application::ClaimExpiresAt)
+                    .timestamp_with_time_zone()
+                    .null()
+                    .to_owned(),
+                ColumnDef::new(Application::ReviewReason)
+                    .string_len(32)
+                    .null()
+                    .to_owned(),
+            ],
+        )
+        .await?;
         // The officers' queue is read by body and service deadline.
         index(
             manager,
@@ -401,25 +363,21 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [
-            Application::ReviewReason,
-            Application::ClaimExpiresAt,
-            Application::ClaimedBy,
-            Application::DecidedAt,
-            Application::ServiceDeadline,
-            Application::ServiceClockStartedAt,
-            Application::BodyBin,
-            Application::Channel,
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Application::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        drop_columns(
+            manager,
+            Application::Table,
+            vec![
+                Application::ReviewReason.into_iden(),
+                Application::ClaimExpiresAt.into_iden(),
+                Application::ClaimedBy.into_iden(),
+                Application::DecidedAt.into_iden(),
+                Application::ServiceDeadline.into_iden(),
+                Application::ServiceClockStartedAt.into_iden(),
+                Application::BodyBin.into_iden(),
+                Application::Channel.into_iden(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -43,44 +43,17 @@ async fn application(app: &TestApp, token: &str, id: &Value) -> Value {
     application_as(app, token, id, APPLICATION).await
 }
 
-/// Files, prepares and signs with EDS an application of `iin` for `address`; returns it.
+/// Files, prepares and signs with EDS a permanent application of `iin` for `address`;
+/// returns it.
 async fn submitted(app: &TestApp, token: &str, iin: &str, address: Value) -> Value {
-    let created = app
-        .graphql(
-            "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id version } userErrors { code } } }",
-            json!({ "input": { "kind": "PERMANENT", "address": address, "personalDataConsent": true } }),
-            Some(token),
-        )
-        .await;
-    let draft = created["data"]["createApplication"]["application"].clone();
-    let prepared = prepare(app, token, &draft).await;
-    let cms = sign(&sign_certificate(iin), &payload_of(&prepared));
-    let query = format!(
-        "mutation($input: SubmitApplicationInput!) {{ submitApplication(input: $input) {{ application {{ {APPLICATION} }} userErrors {{ code field message }} }} }}"
-    );
-    let response = app
-        .graphql(
-            &query,
-            json!({ "input": { "signingRequestId": prepared["id"], "signature": { "cms": cms } } }),
-            Some(token),
-        )
-        .await;
-    let payload = &response["data"]["submitApplication"];
-    assert_eq!(codes(payload), Vec::<String>::new(), "{response}");
-    payload["application"].clone()
-}
-
-async fn prepare(app: &TestApp, token: &str, draft: &Value) -> Value {
-    let response = app
-        .graphql(
-            "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload } userErrors { code } } }",
-            json!({ "input": { "applicationId": draft["id"], "version": draft["version"] } }),
-            Some(token),
-        )
-        .await;
-    let request = response["data"]["prepareSigning"]["signingRequest"].clone();
-    assert!(request["id"].is_string(), "{response}");
-    request
+    file_application(
+        app,
+        token,
+        iin,
+        json!({ "kind": "PERMANENT", "address": address, "personalDataConsent": true }),
+        APPLICATION,
+    )
+    .await
 }
 
 async fn prepare_consent(app: &TestApp, token: &str, consent: &Value) -> Value {
@@ -517,7 +490,7 @@ async fn a_co_owning_applicant_who_signed_by_sms_code_consents_with_eds_too() {
         )
         .await;
     let draft = created["data"]["createApplication"]["application"].clone();
-    let request = prepare(&app, &nurlan, &draft).await;
+    let request = prepare_signing(&app, &nurlan, &draft).await;
     app.graphql(
         "mutation($input: RequestOtpInput!) { requestOtp(input: $input) { userErrors { code } } }",
         json!({ "input": { "purpose": "SIGN", "signingRequestId": request["id"] } }),

@@ -32,38 +32,7 @@ async fn application(app: &TestApp, token: &str, id: &Value) -> Value {
 
 /// Files, prepares and signs with EDS an application of `iin`; returns it as submitted.
 async fn filed(app: &TestApp, token: &str, iin: &str, input: Value) -> Value {
-    let created = app
-        .graphql(
-            "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id version } userErrors { code field } } }",
-            json!({ "input": input }),
-            Some(token),
-        )
-        .await;
-    let draft = created["data"]["createApplication"]["application"].clone();
-    assert!(draft["id"].is_string(), "{created}");
-    let prepared = app
-        .graphql(
-            "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload } userErrors { code } } }",
-            json!({ "input": { "applicationId": draft["id"], "version": draft["version"] } }),
-            Some(token),
-        )
-        .await;
-    let request = prepared["data"]["prepareSigning"]["signingRequest"].clone();
-    assert!(request["id"].is_string(), "{prepared}");
-    let cms = sign(&sign_certificate(iin), &payload_of(&request));
-    let query = format!(
-        "mutation($input: SubmitApplicationInput!) {{ submitApplication(input: $input) {{ application {{ {APPLICATION} }} userErrors {{ code field message }} }} }}"
-    );
-    let response = app
-        .graphql(
-            &query,
-            json!({ "input": { "signingRequestId": request["id"], "signature": { "cms": cms } } }),
-            Some(token),
-        )
-        .await;
-    let payload = &response["data"]["submitApplication"];
-    assert_eq!(codes(payload), Vec::<String>::new(), "{response}");
-    payload["application"].clone()
+    file_application(app, token, iin, input, APPLICATION).await
 }
 
 fn permanent_at(address: Value) -> Value {

@@ -920,3 +920,52 @@ pub fn statuses(application: &Value) -> Vec<(String, String)> {
 pub fn pair(to: &str, role: &str) -> (String, String) {
     (to.to_owned(), role.to_owned())
 }
+
+/// Prepares the signing of a draft (`id`, `version`); the signing request (`id`, `payload`).
+pub async fn prepare_signing(app: &TestApp, token: &str, draft: &Value) -> Value {
+    let response = app
+        .graphql(
+            "mutation($input: PrepareSigningInput!) { prepareSigning(input: $input) { signingRequest { id payload } userErrors { code } } }",
+            json!({ "input": { "applicationId": draft["id"], "version": draft["version"] } }),
+            Some(token),
+        )
+        .await;
+    let request = response["data"]["prepareSigning"]["signingRequest"].clone();
+    assert!(request["id"].is_string(), "{response}");
+    request
+}
+
+/// Creates an application of `iin` from `input`, prepares it and submits it signed with the
+/// test PKI's signing key of `iin`; the submitted application with the `fields` selection.
+pub async fn file_application(
+    app: &TestApp,
+    token: &str,
+    iin: &str,
+    input: Value,
+    fields: &str,
+) -> Value {
+    let created = app
+        .graphql(
+            "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id version } userErrors { code field } } }",
+            json!({ "input": input }),
+            Some(token),
+        )
+        .await;
+    let draft = created["data"]["createApplication"]["application"].clone();
+    assert!(draft["id"].is_string(), "{created}");
+    let request = prepare_signing(app, token, &draft).await;
+    let cms = sign(&sign_certificate(iin), &payload_of(&request));
+    let query = format!(
+        "mutation($input: SubmitApplicationInput!) {{ submitApplication(input: $input) {{ application {{ {fields} }} userErrors {{ code field message }} }} }}"
+    );
+    let response = app
+        .graphql(
+            &query,
+            json!({ "input": { "signingRequestId": request["id"], "signature": { "cms": cms } } }),
+            Some(token),
+        )
+        .await;
+    let payload = &response["data"]["submitApplication"];
+    assert_eq!(codes(payload), Vec::<String>::new(), "{response}");
+    payload["application"].clone()
+}

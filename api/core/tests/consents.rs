@@ -8,17 +8,18 @@
     reason = "a test stops with a message on the first broken expectation"
 )]
 
+mod common;
+
 use async_trait::async_trait;
 use entities::enums::{ApplicationStatus, RegistrationKind};
 use entities::{application, application_status_change, person};
-use registration_core::context::{ServiceContext, ServiceSettings, VerificationSlots};
+use registration_core::context::ServiceContext;
 use registration_core::domain::{Area, Bin, Iin, Rka};
 use registration_core::registries::{
     LocalRegistries, Organisation, Property, PropertyRegistry, RegistryError,
 };
 use registration_core::service::consents::{self, REGISTRY_RETRY_WINDOW};
-use registration_core::trust::{TrustConfig, TrustStore};
-use registration_core::{Clock, ManualClock, database};
+use registration_core::{Clock, ManualClock};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -107,39 +108,16 @@ async fn submitted(ctx: &ServiceContext, number: &str) -> application::Model {
 
 #[tokio::test]
 async fn a_registry_that_does_not_answer_never_refuses_and_hands_over_to_an_officer() {
-    let db = database::connect("sqlite::memory:").await.expect("SQLite");
-    database::migrate(&db).await.expect("migrated");
     let clock = Arc::new(ManualClock::new(datetime!(2026-12-01 10:00 UTC)));
-    registration_core::registries::import::load_demo_data_if_empty(&db, clock.now())
-        .await
-        .unwrap();
+    let db = common::database(true, &clock).await;
     let registry = Arc::new(Flaky {
         inner: LocalRegistries::new(db.clone()),
         down: AtomicBool::new(true),
         asked: AtomicUsize::new(0),
     });
     let ctx = ServiceContext {
-        sms: Arc::new(registration_core::sms::DevOutbox::new(
-            db.clone(),
-            clock.clone(),
-        )),
         properties: registry.clone(),
-        representation: Arc::new(LocalRegistries::new(db.clone())),
-        population: Arc::new(LocalRegistries::new(db.clone())),
-        db: db.clone(),
-        clock: clock.clone(),
-        trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
-        verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
-        settings: Arc::new(ServiceSettings {
-            service_name: "test".to_owned(),
-            challenge_ttl_seconds: 300,
-            session_ttl_seconds: 3600,
-            property_lookups_per_hour: 10,
-            consent_days: 5,
-            service_body_bin: "940140000385".to_owned(),
-            manual_review_bodies: Vec::new(),
-            claim_minutes: 30,
-        }),
+        ..common::context(&db, &clock)
     };
     let status = |app: &application::Model| app.status;
 

@@ -8,17 +8,18 @@
     reason = "a test stops with a message on the first broken expectation"
 )]
 
+mod common;
+
 use async_trait::async_trait;
 use entities::enums::{ApplicationStatus, CheckKind, CheckOutcome, RegistrationKind, ReviewReason};
 use entities::{application, person};
-use registration_core::context::{ServiceContext, ServiceSettings, VerificationSlots};
+use registration_core::context::ServiceContext;
 use registration_core::domain::Iin;
 use registration_core::registries::{
     LocalRegistries, PopulationEntry, PopulationRegistry, RegisteredPerson, RegistryError,
 };
 use registration_core::service::{consents, review};
-use registration_core::trust::{TrustConfig, TrustStore};
-use registration_core::{Clock, ManualClock, database};
+use registration_core::{Clock, ManualClock};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -56,12 +57,8 @@ impl PopulationRegistry for Flaky {
 }
 
 async fn context() -> (ServiceContext, Arc<Flaky>, Arc<ManualClock>) {
-    let db = database::connect("sqlite::memory:").await.expect("SQLite");
-    database::migrate(&db).await.expect("migrated");
     let clock = Arc::new(ManualClock::new(datetime!(2026-12-01 10:00 UTC)));
-    registration_core::registries::import::load_demo_data_if_empty(&db, clock.now())
-        .await
-        .unwrap();
+    let db = common::database(true, &clock).await;
     let population = Arc::new(Flaky {
         inner: LocalRegistries::new(db.clone()),
         find_down: AtomicBool::new(false),
@@ -69,27 +66,8 @@ async fn context() -> (ServiceContext, Arc<Flaky>, Arc<ManualClock>) {
         registered: AtomicUsize::new(0),
     });
     let ctx = ServiceContext {
-        sms: Arc::new(registration_core::sms::DevOutbox::new(
-            db.clone(),
-            clock.clone(),
-        )),
-        properties: Arc::new(LocalRegistries::new(db.clone())),
-        representation: Arc::new(LocalRegistries::new(db.clone())),
         population: population.clone(),
-        db: db.clone(),
-        clock: clock.clone(),
-        trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
-        verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
-        settings: Arc::new(ServiceSettings {
-            service_name: "test".to_owned(),
-            challenge_ttl_seconds: 300,
-            session_ttl_seconds: 3600,
-            property_lookups_per_hour: 10,
-            consent_days: 5,
-            service_body_bin: "940140000385".to_owned(),
-            manual_review_bodies: Vec::new(),
-            claim_minutes: 30,
-        }),
+        ..common::context(&db, &clock)
     };
     (ctx, population, clock)
 }

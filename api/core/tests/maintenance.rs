@@ -1,11 +1,10 @@
 //! The clean-up task, driven by a moved clock: expired challenges, long-ended sessions and
 //! development-outbox SMS whose code expired go, live ones stay.
 
-use registration_core::context::{ServiceContext, ServiceSettings, VerificationSlots};
-use registration_core::registries::LocalRegistries;
+mod common;
+
 use registration_core::service::{maintenance, sign_in};
-use registration_core::trust::{TrustConfig, TrustStore};
-use registration_core::{Clock, ManualClock, database};
+use registration_core::{Clock, ManualClock};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use std::sync::Arc;
 use time::Duration;
@@ -13,32 +12,9 @@ use time::macros::datetime;
 
 #[tokio::test]
 async fn expired_challenges_and_ended_sessions_are_deleted_by_the_clock() {
-    let db = database::connect("sqlite::memory:").await.expect("SQLite");
-    database::migrate(&db).await.expect("migrated");
     let clock = Arc::new(ManualClock::new(datetime!(2026-12-01 10:00 UTC)));
-    let ctx = ServiceContext {
-        sms: Arc::new(registration_core::sms::DevOutbox::new(
-            db.clone(),
-            clock.clone(),
-        )),
-        properties: Arc::new(LocalRegistries::new(db.clone())),
-        representation: Arc::new(LocalRegistries::new(db.clone())),
-        population: Arc::new(LocalRegistries::new(db.clone())),
-        db: db.clone(),
-        clock: clock.clone(),
-        trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
-        verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
-        settings: Arc::new(ServiceSettings {
-            service_name: "test".to_owned(),
-            challenge_ttl_seconds: 300,
-            session_ttl_seconds: 3600,
-            property_lookups_per_hour: 10,
-            consent_days: 5,
-            service_body_bin: "940140000385".to_owned(),
-            manual_review_bodies: Vec::new(),
-            claim_minutes: 30,
-        }),
-    };
+    let db = common::database(false, &clock).await;
+    let ctx = common::context(&db, &clock);
     sign_in::create_challenge(&ctx, "")
         .await
         .expect("a challenge");

@@ -8,9 +8,11 @@
     reason = "the helpers of these tests fail the test when something is wrong"
 )]
 
+mod common;
+
 use async_trait::async_trait;
 use entities::enums::{KeyPurpose, SigningSubjectKind};
-use registration_core::context::{ServiceContext, ServiceSettings, VerificationSlots};
+use registration_core::context::ServiceContext;
 use registration_core::domain::{Iin, PhoneNumber};
 use registration_core::otp::{
     CodeTag, IssueOutcome, MemoryOtpStore, NewChallenge, OtpHasher, OtpLimits, OtpStore,
@@ -22,8 +24,7 @@ use registration_core::service::signing::{
     self, KeyRequirements, NewSigningRequest, SigningMethod,
 };
 use registration_core::sms::{SmsError, SmsGateway, SmsMessage};
-use registration_core::trust::{TrustConfig, TrustStore};
-use registration_core::{Clock, ManualClock, database};
+use registration_core::{Clock, ManualClock};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use time::Duration;
@@ -128,35 +129,9 @@ struct Setup {
 }
 
 async fn setup(store: Arc<dyn OtpStore>) -> Setup {
-    let db = database::connect("sqlite::memory:").await.expect("SQLite");
-    database::migrate(&db).await.expect("migrated");
     let clock = Arc::new(ManualClock::new(datetime!(2026-12-01 10:00 UTC)));
-    registration_core::registries::import::load_demo_data_if_empty(&db, clock.now())
-        .await
-        .unwrap();
-    let ctx = ServiceContext {
-        sms: Arc::new(registration_core::sms::DevOutbox::new(
-            db.clone(),
-            clock.clone(),
-        )),
-        properties: Arc::new(LocalRegistries::new(db.clone())),
-        representation: Arc::new(LocalRegistries::new(db.clone())),
-        population: Arc::new(LocalRegistries::new(db.clone())),
-        db: db.clone(),
-        clock: clock.clone(),
-        trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
-        verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
-        settings: Arc::new(ServiceSettings {
-            service_name: "test".to_owned(),
-            challenge_ttl_seconds: 300,
-            session_ttl_seconds: 3600,
-            property_lookups_per_hour: 10,
-            consent_days: 5,
-            service_body_bin: "940140000385".to_owned(),
-            manual_review_bodies: Vec::new(),
-            claim_minutes: 30,
-        }),
-    };
+    let db = common::database(true, &clock).await;
+    let ctx = common::context(&db, &clock);
     let sms = Arc::new(Recorder::default());
     let mobile = Arc::new(CountingMobile {
         inner: LocalRegistries::new(db),

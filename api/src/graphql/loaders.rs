@@ -133,18 +133,15 @@ async fn decisions_of(
     service: &ServiceContext,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Arc<decision::Model>>, LoadFailed> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let rows = decision::Entity::find()
-        .filter(decision::Column::ApplicationId.is_in(ids.to_vec()))
-        .all(&service.db)
+    let found = registration_core::service::review::decisions_of(service, ids)
         .await
         .map_err(|error| {
-            tracing::error!(%error, "loading decisions failed");
+            tracing::error!(error = %error.chain(), "loading decisions failed");
             LoadFailed
         })?;
-    Ok(rows
+    Ok(found
         .into_iter()
-        .map(|row| (row.application_id, Arc::new(row)))
+        .map(|(id, row)| (id, Arc::new(row)))
         .collect())
 }
 
@@ -174,18 +171,15 @@ async fn registrations_of(
     service: &ServiceContext,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Arc<registration::Model>>, LoadFailed> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let rows = registration::Entity::find()
-        .filter(registration::Column::ApplicationId.is_in(ids.to_vec()))
-        .all(&service.db)
+    let found = registration_core::service::review::registrations::of_applications(service, ids)
         .await
         .map_err(|error| {
-            tracing::error!(%error, "loading registrations failed");
+            tracing::error!(error = %error.chain(), "loading registrations failed");
             LoadFailed
         })?;
-    Ok(rows
+    Ok(found
         .into_iter()
-        .map(|row| (row.application_id, Arc::new(row)))
+        .map(|(id, row)| (id, Arc::new(row)))
         .collect())
 }
 

@@ -10,6 +10,7 @@ use crate::auth::viewer::SignedIn;
 use crate::context::ServiceContext;
 use crate::domain::{ActorRole, ApplicationStatus};
 use crate::registries::{Owner, Property, PropertyKind};
+use crate::service::keyset::{self, Direction};
 use crate::service::property;
 use crate::service::representation::{self, Authority};
 use async_trait::async_trait;
@@ -603,28 +604,19 @@ pub async fn mine(
     after: Option<(OffsetDateTime, Uuid)>,
     limit: u64,
 ) -> Result<Vec<consent::Model>, InternalError> {
-    use sea_orm::QuerySelect;
     let mut query = consent::Entity::find().filter(parties_filter(ctx, viewer).await?);
     if let Some(status) = status {
         query = query.filter(consent::Column::Status.eq(status));
     }
-    if let Some((at, id)) = after {
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(consent::Column::CreatedAt.lt(at))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(consent::Column::CreatedAt.eq(at))
-                        .add(consent::Column::Id.lt(id)),
-                ),
-        );
-    }
-    Ok(query
-        .order_by_desc(consent::Column::CreatedAt)
-        .order_by_desc(consent::Column::Id)
-        .limit(limit)
-        .all(&ctx.db)
-        .await?)
+    Ok(keyset::page(
+        query,
+        (consent::Column::CreatedAt, consent::Column::Id),
+        Direction::Descending,
+        after,
+        limit,
+    )
+    .all(&ctx.db)
+    .await?)
 }
 
 /// The canonical content of a consent (RFC 8785 shape: compact, no floats).

@@ -10,6 +10,7 @@ use crate::domain::{ActorRole, ApplicationStatus, MultilineText, RefusalGround};
 use crate::policy;
 use crate::service::InternalError;
 use crate::service::events;
+use crate::service::keyset::{self, Direction};
 use draft::{DraftChanges, DraftField, Inconsistency};
 use entities::{application, application_status_change, signing_request};
 use sea_orm::sea_query::Expr;
@@ -440,25 +441,17 @@ pub async fn page_of_mine(
     after: Option<(OffsetDateTime, Uuid)>,
     limit: u64,
 ) -> Result<Vec<application::Model>, InternalError> {
-    let mut query = application::Entity::find()
+    let query = application::Entity::find()
         .filter(application::Column::ApplicantPersonId.eq(viewer.person_id));
-    if let Some((created_at, id)) = after {
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(application::Column::CreatedAt.lt(created_at))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(application::Column::CreatedAt.eq(created_at))
-                        .add(application::Column::Id.lt(id)),
-                ),
-        );
-    }
-    Ok(query
-        .order_by_desc(application::Column::CreatedAt)
-        .order_by_desc(application::Column::Id)
-        .limit(limit)
-        .all(&ctx.db)
-        .await?)
+    Ok(keyset::page(
+        query,
+        (application::Column::CreatedAt, application::Column::Id),
+        Direction::Descending,
+        after,
+        limit,
+    )
+    .all(&ctx.db)
+    .await?)
 }
 
 /// How many applications the viewer has filed (a connection's `totalCount`).
@@ -526,23 +519,17 @@ pub async fn page_of_history(
     limit: u64,
 ) -> Result<Vec<application_status_change::Model>, InternalError> {
     use application_status_change::Column;
-    let mut query =
+    let query =
         application_status_change::Entity::find().filter(Column::ApplicationId.eq(application_id));
-    if let Some((at, id)) = after {
-        query = query.filter(
-            sea_orm::Condition::any().add(Column::At.gt(at)).add(
-                sea_orm::Condition::all()
-                    .add(Column::At.eq(at))
-                    .add(Column::Id.gt(id)),
-            ),
-        );
-    }
-    Ok(query
-        .order_by_asc(Column::At)
-        .order_by_asc(Column::Id)
-        .limit(limit)
-        .all(&ctx.db)
-        .await?)
+    Ok(keyset::page(
+        query,
+        (Column::At, Column::Id),
+        Direction::Ascending,
+        after,
+        limit,
+    )
+    .all(&ctx.db)
+    .await?)
 }
 
 /// The first `per_application` status changes of each application, oldest first: one statement

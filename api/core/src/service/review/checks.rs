@@ -4,9 +4,9 @@
 
 use crate::context::ServiceContext;
 use crate::domain::Iin;
-use crate::registries::PropertyKind;
 use crate::service::InternalError;
 use crate::service::applications::draft::{self, Representation};
+use crate::service::consents::{self, Route};
 use crate::service::{documents, property, representation};
 use entities::enums::{CheckKind, CheckOutcome, ConsentStatus, RegistrationKind};
 use entities::{application, check_result, consent, registration};
@@ -68,7 +68,7 @@ pub async fn run(
     app: &application::Model,
 ) -> Result<Vec<Finding>, InternalError> {
     let mut findings = Vec::with_capacity(ALL.len());
-    findings.push(owner_confirmed(ctx, app).await);
+    findings.push(owner_confirmed(ctx, app).await?);
     findings.push(consents_given(ctx, app).await?);
     findings.push(requirements_met(ctx, app).await?);
     findings.push(identity_confirmed(ctx, app).await);
@@ -122,47 +122,38 @@ pub async fn latest<C: ConnectionTrait>(
     Ok(run)
 }
 
+/// The same owner check as at submission ([`consents::route`]): the owner (or tenant, or the
+/// hostel) confirmed by the property registry as the address names it, and the person to be
+/// registered of a rental dwelling's household.
 // DOMAIN: owner check by owner IIN + area of the real-estate object
-async fn owner_confirmed(ctx: &ServiceContext, app: &application::Model) -> Finding {
+async fn owner_confirmed(
+    ctx: &ServiceContext,
+    app: &application::Model,
+) -> Result<Finding, InternalError> {
     let check = CheckKind::OwnerConfirmed;
-    let Some(address) = property::address_of(app) else {
-        return Finding::failed(check, "the application names no address");
+    let Some(applicant) = entities::person::Entity::find_by_id(app.applicant_person_id)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(Finding::failed(check, "the applicant is unknown"));
     };
-    let found = match property::find(ctx, &address).await {
-        Ok(found) => found,
-        Err(error) => {
-            tracing::warn!(error = %error.chain(), "property registry unavailable for a check");
-            return Finding::undetermined(check, "the property registry did not answer");
-        }
-    };
-    let Some(found) = found else {
-        return Finding::failed(check, "the property registry has no such object");
-    };
-    let owner = match &address {
-        draft::AddressChoice::ByRka(_) => None,
-        draft::AddressChoice::ByOwner(iin, _) | draft::AddressChoice::ByRkaAndOwner(_, iin) => {
-            Some(iin.as_str().to_owned())
-        }
-    };
-    if found.kind == PropertyKind::Hostel && found.administration.is_some() {
-        return Finding::passed(check, "a hostel: its administration consents for it");
-    }
-    let holder = owner.unwrap_or_else(|| applicant_iin(app));
-    if property::holds(&found, &holder) {
-        Finding::passed(
-            check,
-            format!(
-                "{} holds the object at RKA {} in the property registry",
-                crate::service::consents::mask_iin(&holder),
-                found.rka.as_str()
+    // Who signs how decides only who must consent, not whether the owner is confirmed.
+    Ok(
+        match consents::route(ctx, app, &applicant.iin, false).await {
+            Route::Review | Route::Consents(_) => Finding::passed(
+                check,
+                "the property registry confirms the owner's (or tenant's) right",
             ),
-        )
-    } else {
-        Finding::failed(
-            check,
-            "the owner IIN given is not an owner (or tenant) of the object",
-        )
-    }
+            Route::OwnerNotConfirmed(why) => Finding::failed(check, why),
+            Route::TenantsHouseholdOnly => Finding::failed(
+                check,
+                "the person to be registered is not of the rental dwelling's household",
+            ),
+            Route::RegistryUnavailable => {
+                Finding::undetermined(check, "the property registry did not answer")
+            }
+        },
+    )
 }
 
 /// The applicant's IIN as the application names it for itself (the subject registers

@@ -332,11 +332,3 @@ pub async fn decide(
     }
     Ok(decided)
 }
-
-/// The decision of an application, if any.
-pub async fn of_application(
-    ctx: &ServiceContext,
-    application_id: Uuid,
-) -> Result<Option<decision::Model>, InternalError> {
-    super::decision_of(ctx, application_id).await
-}

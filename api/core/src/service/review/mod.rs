@@ -14,6 +14,7 @@ use crate::context::ServiceContext;
 use crate::domain::{ActorRole, ApplicationStatus};
 use crate::service::InternalError;
 use crate::service::applications::{self, Actor, DraftError};
+use crate::service::keyset::{self, Direction};
 use entities::enums::{self as stored, CheckOutcome, DecisionOutcome, ReviewReason};
 use entities::{application, decision};
 use sea_orm::sea_query::Expr;
@@ -322,26 +323,21 @@ pub async fn queue(
     after: Option<(OffsetDateTime, Uuid)>,
     limit: u64,
 ) -> Result<Vec<application::Model>, InternalError> {
-    let Some(mut query) = queue_query(officer, filter, ctx.clock.now()) else {
+    let Some(query) = queue_query(officer, filter, ctx.clock.now()) else {
         return Ok(Vec::new());
     };
-    if let Some((deadline, id)) = after {
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(application::Column::ServiceDeadline.gt(deadline))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(application::Column::ServiceDeadline.eq(deadline))
-                        .add(application::Column::Id.gt(id)),
-                ),
-        );
-    }
-    Ok(query
-        .order_by_asc(application::Column::ServiceDeadline)
-        .order_by_asc(application::Column::Id)
-        .limit(limit)
-        .all(&ctx.db)
-        .await?)
+    Ok(keyset::page(
+        query,
+        (
+            application::Column::ServiceDeadline,
+            application::Column::Id,
+        ),
+        Direction::Ascending,
+        after,
+        limit,
+    )
+    .all(&ctx.db)
+    .await?)
 }
 
 /// How many applications the officer's queue holds with this filter, on every page.
@@ -525,8 +521,21 @@ pub async fn decision_of(
     ctx: &ServiceContext,
     application_id: Uuid,
 ) -> Result<Option<decision::Model>, InternalError> {
+    Ok(decisions_of(ctx, &[application_id])
+        .await?
+        .remove(&application_id))
+}
+
+/// The decisions on these applications, by application (one statement for a page).
+pub async fn decisions_of(
+    ctx: &ServiceContext,
+    application_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, decision::Model>, InternalError> {
     Ok(decision::Entity::find()
-        .filter(decision::Column::ApplicationId.eq(application_id))
-        .one(&ctx.db)
-        .await?)
+        .filter(decision::Column::ApplicationId.is_in(application_ids.to_vec()))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|row| (row.application_id, row))
+        .collect())
 }

@@ -11,6 +11,7 @@ use crate::registries::PopulationEntry;
 use crate::service::InternalError;
 use crate::service::applications::{self, Actor, DraftError};
 use crate::service::events::{self, EntityKind, EventDraft};
+use crate::service::keyset::{self, Direction};
 use crate::service::property;
 use entities::enums::{RegistrationEndReason, RegistrationKind};
 use entities::{application, registration};
@@ -259,37 +260,43 @@ pub async fn of_application(
     ctx: &ServiceContext,
     application_id: Uuid,
 ) -> Result<Option<registration::Model>, InternalError> {
-    Ok(registration::Entity::find()
-        .filter(registration::Column::ApplicationId.eq(application_id))
-        .one(&ctx.db)
-        .await?)
+    Ok(of_applications(ctx, &[application_id])
+        .await?
+        .remove(&application_id))
 }
 
-/// A page of a person's registrations, newest first, after the cursor `(starts_on, id)`.
+/// The registrations these applications resulted in, by application (one statement for a
+/// page).
+pub async fn of_applications(
+    ctx: &ServiceContext,
+    application_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, registration::Model>, InternalError> {
+    Ok(registration::Entity::find()
+        .filter(registration::Column::ApplicationId.is_in(application_ids.to_vec()))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|row| (row.application_id, row))
+        .collect())
+}
+
+/// A page of a person's registrations, newest first, after the cursor `(created_at, id)`.
 async fn page_of(
     ctx: &ServiceContext,
     iin: &str,
     after: Option<(OffsetDateTime, Uuid)>,
     limit: u64,
 ) -> Result<Vec<registration::Model>, InternalError> {
-    let mut query = registration::Entity::find().filter(registration::Column::Iin.eq(iin));
-    if let Some((at, id)) = after {
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(registration::Column::CreatedAt.lt(at))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(registration::Column::CreatedAt.eq(at))
-                        .add(registration::Column::Id.lt(id)),
-                ),
-        );
-    }
-    Ok(query
-        .order_by_desc(registration::Column::CreatedAt)
-        .order_by_desc(registration::Column::Id)
-        .limit(limit)
-        .all(&ctx.db)
-        .await?)
+    let query = registration::Entity::find().filter(registration::Column::Iin.eq(iin));
+    Ok(keyset::page(
+        query,
+        (registration::Column::CreatedAt, registration::Column::Id),
+        Direction::Descending,
+        after,
+        limit,
+    )
+    .all(&ctx.db)
+    .await?)
 }
 
 /// The signed-in citizen's own registrations, newest first.
