@@ -103,6 +103,9 @@ pub struct Settings {
     pub crls: Vec<PathBuf>,
     /// `EDS_CRL_CHECK_SECONDS`: how often CRL files are checked for changes, at most.
     pub crl_check_seconds: u32,
+    /// `REVOCATION_CONFIG`: the JSON file of the revocation sources (docs/revocation.md), read
+    /// at start-up; none by default.
+    pub revocation_config: Option<PathBuf>,
     /// `CHALLENGE_TTL_SECONDS`: how long a sign-in challenge may be signed.
     pub challenge_ttl_seconds: u32,
     /// `SESSION_TTL_SECONDS`: how long a session token lives.
@@ -194,6 +197,7 @@ struct FileSettings {
     eds_intermediates: Option<Vec<PathBuf>>,
     eds_crls: Option<Vec<PathBuf>>,
     eds_crl_check_seconds: Option<u32>,
+    revocation_config: Option<PathBuf>,
     challenge_ttl_seconds: Option<u32>,
     session_ttl_seconds: Option<u32>,
     property_lookup_per_hour: Option<u32>,
@@ -338,6 +342,10 @@ impl Settings {
             intermediates: list("EDS_INTERMEDIATES", file.eds_intermediates),
             crls: list("EDS_CRLS", file.eds_crls),
             crl_check_seconds: number("EDS_CRL_CHECK_SECONDS", file.eds_crl_check_seconds, 5)?,
+            revocation_config: match text("REVOCATION_CONFIG", None) {
+                Some(path) => Some(PathBuf::from(path)).filter(|p| !p.as_os_str().is_empty()),
+                None => file.revocation_config,
+            },
             challenge_ttl_seconds: number(
                 "CHALLENGE_TTL_SECONDS",
                 file.challenge_ttl_seconds,

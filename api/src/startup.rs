@@ -11,7 +11,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use registration_core::context::{ServiceContext, VerificationSlots};
 use registration_core::registries::LocalRegistries;
 use registration_core::service::{events, maintenance};
-use registration_core::trust::TrustStore;
+use registration_core::trust::{FetchedCrls, TrustStore};
 use registration_core::{Clock, SystemClock, database};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -81,7 +81,11 @@ impl Application {
                 address: settings.bind_addr,
                 source,
             })?;
-        let trust = TrustStore::load(&settings.trust_config(), clock.now())?;
+        let mut trust = TrustStore::load(&settings.trust_config(), clock.now())?;
+        if let Some(path) = &settings.revocation_config {
+            // Per instance: every instance fetches the (public) CRLs for itself.
+            trust = trust.with_sources(FetchedCrls::load(path)?);
+        }
         if trust.uses_demo_anchor {
             tracing::warn!(
                 "DEMO PKI TRUSTED: signatures made with the demo keys in demo/pki are accepted. \
@@ -119,6 +123,7 @@ impl Application {
             sms: Arc::clone(&otp.sms),
             representation: registries.clone(),
             population: registries.clone(),
+            state_documents: registries.clone(),
             properties: registries,
             db,
             clock,
@@ -186,7 +191,7 @@ const EVENT_RELAY_INTERVAL: Duration = Duration::from_secs(1);
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The background tasks of one instance, off every request's path: CRL files reloaded when they
-/// change, committed events put in order (the relay), and expired sign-in data deleted. Each
+/// change and the CRLs of `REVOCATION_CONFIG` refreshed when due, committed events put in order (the relay), and expired sign-in data deleted. Each
 /// step is a `run_once(now)` that tests call directly with a moved clock.
 fn spawn_background_tasks(service: &ServiceContext) {
     let trust = Arc::clone(&service.trust);
@@ -195,9 +200,11 @@ fn spawn_background_tasks(service: &ServiceContext) {
         let mut tick = actix_web::rt::time::interval(trust.check_interval());
         loop {
             tick.tick().await;
-            let (trust, now) = (Arc::clone(&trust), clock.now());
+            let now = clock.now();
             // File reads and CRL parsing are blocking work.
-            let _ = actix_web::rt::task::spawn_blocking(move || trust.run_once(now)).await;
+            let files = Arc::clone(&trust);
+            let _ = actix_web::rt::task::spawn_blocking(move || files.run_once(now)).await;
+            trust.refresh_sources(now).await;
         }
     });
     // Every instance runs the relay; one at a time assigns sequences (see `events::relay`).
@@ -236,6 +243,9 @@ const REDIS_PING_TIMEOUT: Duration = Duration::from_secs(1);
 /// else that can be degraded (Redis, a CRL file that failed to reload) is listed with its state
 /// under a 200, so that one shared dependency going down never takes every instance out of the
 /// load balancer.
+/// The sources of `REVOCATION_CONFIG` are listed under `revocationSources`; their CRLs count as
+/// revocation data beside the files', and none is required when the configuration's
+/// requirement is `NONE`.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let now = state.service.clock.now();
     let mut checks = Vec::new();
@@ -264,8 +274,25 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         _ => None,
     };
     let crls = state.service.trust.status();
-    let crls_current = crls.files > 0 && crls.earliest_next_update.is_none_or(|next| next > now);
-    let revocation_missing = state.service.trust.require_revocation && !crls_current;
+    let files_current = crls.files > 0 && crls.earliest_next_update.is_none_or(|next| next > now);
+    // The sources of REVOCATION_CONFIG: each one listed with its state. A CRL source that
+    // answered once still serves its CRL until that CRL's nextUpdate, failing or not.
+    let sources = state.service.trust.revocation_sources();
+    let fetched_current = sources.as_ref().is_some_and(|(_, sources)| {
+        sources.iter().any(|s| {
+            s.kind == registration_core::trust::SourceKind::Crl
+                && s.last_success.is_some()
+                && s.next_update.is_none_or(|next| next > now)
+        })
+    });
+    let crls_current = files_current || fetched_current;
+    // Without current revocation data a production instance cannot do its work, unless the
+    // revocation configuration says none is required: then it is only reported.
+    let required = state.service.trust.require_revocation
+        && sources.as_ref().is_none_or(|(requirement, _)| {
+            *requirement != registration_core::trust::Requirement::None
+        });
+    let revocation_missing = required && !crls_current;
     if crls.files > 0 || state.service.trust.require_revocation {
         let status = match (&crls.error, crls_current) {
             (_, false) => "down",
@@ -280,12 +307,33 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }));
     }
     let ready = database.is_ok() && !revocation_missing;
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "status": if ready { "ready" } else { "unavailable" },
         "database": database.is_ok(),
         "redis": redis,
         "checks": checks,
     });
+    if let (Some((requirement, sources)), Some(fields)) = (sources, body.as_object_mut()) {
+        fields.insert(
+            "revocationRequirement".to_owned(),
+            serde_json::json!(requirement.as_str()),
+        );
+        let sources: serde_json::Value = sources
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "kind": s.kind,
+                    "ca": s.ca,
+                    "url": s.url,
+                    "state": s.state,
+                    "lastSuccess": s.last_success.map(signatures::rfc3339),
+                    "lastError": s.last_error,
+                    "nextUpdate": s.next_update.map(signatures::rfc3339),
+                })
+            })
+            .collect();
+        fields.insert("revocationSources".to_owned(), sources);
+    }
     if ready {
         HttpResponse::Ok().json(body)
     } else {

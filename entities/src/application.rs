@@ -68,6 +68,12 @@ pub struct Model {
     pub claim_expires_at: Option<TimeDateTimeWithTimeZone>,
     /// Why it waits for an officer, when it does.
     pub review_reason: Option<ReviewReason>,
+    /// For a front-office application: the officer (person id) who filed it for the citizen
+    /// present.
+    pub intake_officer_person_id: Option<Uuid>,
+    /// For a front-office application: the applicant's identity document the officer checked
+    /// (JSON: kind, number, when, by whom).
+    pub intake_document: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -37,6 +37,11 @@ pub struct Model {
     pub authority_number: Option<String>,
     /// The date of that power of attorney.
     pub authority_date: Option<TimeDate>,
+    /// For a consent given in person at a front office: the owner's identity document the
+    /// officer checked (JSON: kind, number).
+    pub in_person_document: Option<String>,
+    /// The officer (person id) whose signature confirmed a consent given in person.
+    pub confirmed_by_person_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -271,6 +271,13 @@ pub enum EvidenceKind {
     /// bytes in base64 and the seal).
     #[sea_orm(string_value = "OTP_SEAL")]
     OtpSeal,
+    /// An OCSP response the verification relied on, DER (RFC 6960 `OCSPResponse`).
+    #[sea_orm(string_value = "OCSP")]
+    Ocsp,
+    /// An RFC 3161 timestamp token of a signature, DER (a CMS `ContentInfo`): the one the
+    /// signer's NCALayer added, or the service's own.
+    #[sea_orm(string_value = "TIMESTAMP_TOKEN")]
+    TimestampToken,
 }
 
 /// `session.auth_method` and `stored_signature.method`: how a person proved who they are.
@@ -328,7 +335,8 @@ pub enum CheckKind {
     /// The application meets the requirements (nothing missing).
     #[sea_orm(string_value = "REQUIREMENTS_MET")]
     RequirementsMet,
-    /// The population registry knows the person to be registered.
+    /// The population registry knows the person to be registered, and a document the state
+    /// issued identifies them (an identity card or passport; a minor's birth certificate).
     #[sea_orm(string_value = "IDENTITY_CONFIRMED")]
     IdentityConfirmed,
     /// The documents the state holds (a representative's authority) are confirmed by number;
@@ -373,4 +381,19 @@ pub enum RegistrationEndReason {
     /// A temporary registration's period ended.
     #[sea_orm(string_value = "PERIOD_ENDED")]
     PeriodEnded,
+}
+
+/// `state_document.kind`: which document the state issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum StateDocumentKind {
+    /// The identity card of a citizen of the RK.
+    #[sea_orm(string_value = "ID_CARD")]
+    IdCard,
+    /// The passport of a citizen of the RK.
+    #[sea_orm(string_value = "PASSPORT")]
+    Passport,
+    /// A birth certificate, from the civil registry.
+    #[sea_orm(string_value = "BIRTH_CERTIFICATE")]
+    BirthCertificate,
 }

@@ -30,4 +30,5 @@ pub mod session;
 pub mod signature_evidence;
 pub mod signing_request;
 pub mod sms_outbox;
+pub mod state_document;
 pub mod stored_signature;

@@ -19,6 +19,7 @@ mod m20261201_000008_consents;
 mod m20261201_000009_tenants_and_representatives;
 mod m20261201_000010_decisions;
 mod m20261201_000011_documents;
+mod m20261201_000012_front_office;
 mod shared;
 
 /// Runs the migrations in order.
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_tenants_and_representatives::Migration),
             Box::new(m20261201_000010_decisions::Migration),
             Box::new(m20261201_000011_documents::Migration),
+            Box::new(m20261201_000012_front_office::Migration),
         ]
     }
 }

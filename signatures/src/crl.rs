@@ -243,6 +243,12 @@ impl Crl {
         self.delta_base.is_some()
     }
 
+    /// The CRL's DER, exactly as parsed: what a verification that relied on it keeps as
+    /// evidence.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
     /// When the CRL was issued.
     pub fn this_update(&self) -> OffsetDateTime {
         self.this_update

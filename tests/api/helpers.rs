@@ -814,6 +814,9 @@ pub async fn instance(
             db.clone(),
         )),
         population: std::sync::Arc::new(api::core::registries::LocalRegistries::new(db.clone())),
+        state_documents: std::sync::Arc::new(api::core::registries::LocalRegistries::new(
+            db.clone(),
+        )),
         db,
         trust: std::sync::Arc::new(
             api::core::trust::TrustStore::load(&Default::default(), clock.now())

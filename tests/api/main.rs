@@ -16,6 +16,7 @@ mod cors;
 mod decisions;
 mod documents;
 mod example_client;
+mod front_office;
 mod health;
 mod helpers;
 mod http;

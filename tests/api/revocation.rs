@@ -201,3 +201,113 @@ async fn one_unusable_crl_file_never_makes_the_others_unusable() {
         "{body}"
     );
 }
+
+/// The first row's first column of `sql`.
+async fn scalar<T: sea_orm::TryGetable>(db: &sea_orm::DatabaseConnection, sql: &str) -> T {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get_by_index::<T>(0).expect("a value")
+}
+
+#[actix_web::test]
+async fn crls_fetched_from_revocation_config_revoke_and_are_kept_as_evidence() {
+    // A CRL distribution point of the test PKI's intermediate that lists one certificate.
+    let revoked = auth_certificate("910520300017");
+    let good = auth_certificate("871008401427");
+    let crl = current_crl(&pki().intermediate, 1, Some(&revoked.serial));
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/nca.crl"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_bytes(crl.clone()))
+        .mount(&server)
+        .await;
+    let url = format!("{}/nca.crl", server.uri());
+    for backend in BACKENDS {
+        let folder = RemoveFolder::new("revocation-config");
+        let ca = folder.0.join("intermediate.pem");
+        std::fs::write(&ca, pki().intermediate.pem()).expect("written");
+        let config = folder.0.join("revocation.json");
+        let json = serde_json::json!({
+            "requirement": "CRL",
+            "cas": [{
+                "name": "test intermediate",
+                "ca_certificate": ca.display().to_string(),
+                "crl_urls": [url],
+            }],
+        });
+        std::fs::write(&config, json.to_string()).expect("written");
+        let config = config.display().to_string();
+        let app = spawn_app_with(
+            backend,
+            &[
+                ("REVOCATION_CONFIG", &config),
+                ("EDS_CRL_CHECK_SECONDS", "0"),
+            ],
+        )
+        .await;
+
+        // The background task fetches the CRL at start-up: wait for it with a deadline.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let refused = app.login_with(&revoked).await;
+            if codes(&refused) == ["REVOKED"] {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{backend:?}: the fetched CRL never revoked: {refused}"
+            );
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let signed = app.login_with(&good).await;
+        assert!(signed["token"].is_string(), "{backend:?}: {signed}");
+
+        // The stored signature keeps the fetched CRL, byte for byte, as its evidence.
+        let db = sea_orm::Database::connect(&app.database_url)
+            .await
+            .expect("db");
+        let kept: Vec<u8> = scalar(
+            &db,
+            "SELECT e.bytes FROM evidence e JOIN signature_evidence s ON s.digest = e.digest \
+             WHERE e.kind = 'CRL'",
+        )
+        .await;
+        assert_eq!(kept, crl, "{backend:?}");
+
+        // Readiness lists the source, answering.
+        let ready = request(app.port, "GET", "/readyz", vec![], String::new()).await;
+        assert_eq!(ready.status, 200, "{}", ready.body);
+        let body = ready.json();
+        let sources = body["revocationSources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(sources.len(), 1, "{body}");
+        assert_eq!(sources[0]["url"], url.as_str(), "{body}");
+        assert_eq!(sources[0]["state"], "OK", "{body}");
+        assert_eq!(body["revocationRequirement"], "CRL", "{body}");
+    }
+}
+
+#[actix_web::test]
+async fn a_bad_revocation_config_is_a_start_up_error_naming_the_field() {
+    let folder = RemoveFolder::new("revocation-config");
+    let config = folder.0.join("revocation.json");
+    std::fs::write(&config, r#"{"cas": [], "requirment": "CRL"}"#).expect("written");
+    let config = config.display().to_string();
+    let (settings, _) = settings(Backend::Sqlite, &[("REVOCATION_CONFIG", &config)]).await;
+    let error = api::startup::Application::build(settings)
+        .await
+        .expect_err("a bad revocation configuration");
+    let text = error.to_string();
+    assert!(
+        text.contains("REVOCATION_CONFIG") && text.contains("requirment"),
+        "{text}"
+    );
+}

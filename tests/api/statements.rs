@@ -1,12 +1,12 @@
 //! No N+1: a page of applications with their missing requirements, the start of their
-//! histories, their decisions and their registrations costs the same number of SQL statements
+//! histories, their decisions, registrations and documents costs the same number of SQL statements
 //! for one application as for fifty.
 
 use crate::helpers::*;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 
-const PAGE: &str = "{ myApplications(first: 50) { edges { node { missingRequirements { code } history(first: 5) { edges { node { to } } } decision { outcome } registration { kind } } } } }";
+const PAGE: &str = "{ myApplications(first: 50) { edges { node { missingRequirements { code } history(first: 5) { edges { node { to } } } decision { outcome } registration { kind } documents { sha256 } } } } }";
 const CREATE: &str = "mutation($input: CreateApplicationInput!) { createApplication(input: $input) { application { id } userErrors { code } } }";
 
 #[actix_web::test]

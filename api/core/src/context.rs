@@ -2,7 +2,9 @@
 //! and the settings the workflows need. Nothing here is state that only one instance knows.
 
 use crate::clock::Clock;
-use crate::registries::{PopulationRegistry, PropertyRegistry, RepresentationRegistry};
+use crate::registries::{
+    DocumentRegistry, PopulationRegistry, PropertyRegistry, RepresentationRegistry,
+};
 use crate::trust::TrustStore;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -87,6 +89,8 @@ pub struct ServiceContext {
     pub representation: Arc<dyn RepresentationRegistry>,
     /// Who a person is, and where registrations are entered.
     pub population: Arc<dyn PopulationRegistry>,
+    /// The identity documents and birth certificates the state issued, checked by number.
+    pub state_documents: Arc<dyn DocumentRegistry>,
     pub trust: Arc<TrustStore>,
     /// Where SMS go: owners told of consents (one-time passwords take it from their runtime).
     pub sms: Arc<dyn crate::sms::SmsGateway>,

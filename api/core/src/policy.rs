@@ -8,6 +8,7 @@
 
 use crate::auth::viewer::{Principal, SignedIn};
 use entities::application;
+use entities::enums::Channel;
 use uuid::Uuid;
 
 /// Every operation a caller can ask for.
@@ -152,9 +153,21 @@ pub fn may_review(viewer: &SignedIn, application: &application::Model) -> bool {
     matches!((&viewer.officer_of, &application.body_bin), (Some(officer), Some(body)) if officer == body)
 }
 
-/// May this person change, sign or withdraw the application? Only the one who files it.
+/// May this person change, sign or upload documents to the application? On the portal, the
+/// one who files it; at a front office, the officers of the body whose counter it was filed at
+/// (the citizen is present there, not signed in).
 pub fn may_change(viewer: &SignedIn, application: &application::Model) -> bool {
-    viewer.person_id == application.applicant_person_id
+    match application.channel {
+        Channel::Portal => viewer.person_id == application.applicant_person_id,
+        // DOMAIN: front office: an officer files the application for a citizen who is present
+        Channel::FrontOffice => may_review(viewer, application),
+    }
+}
+
+/// May this person withdraw the application? Whoever may change it, and its applicant on
+/// either channel: a citizen who filed at a front office may withdraw online.
+pub fn may_withdraw(viewer: &SignedIn, application: &application::Model) -> bool {
+    may_change(viewer, application) || viewer.person_id == application.applicant_person_id
 }
 
 /// May this person read a person's record? Themself, and officers.
@@ -231,6 +244,12 @@ mod tests {
         application.body_bin = Some("050740003216".to_owned());
         assert!(!may_read(&officer, &application) && !may_review(&officer, &application));
         assert!(!may_read(&stranger, &application) && !may_change(&stranger, &application));
+        // Filed at a front office: its body's officers change it, its applicant may withdraw it.
+        application.channel = Channel::FrontOffice;
+        application.body_bin = Some("940140000385".to_owned());
+        assert!(may_change(&officer, &application) && may_withdraw(&officer, &application));
+        assert!(!may_change(&applicant, &application) && may_withdraw(&applicant, &application));
+        assert!(!may_withdraw(&stranger, &application));
         assert!(may_read_person(&applicant, applicant.person_id));
         assert!(!may_read_person(&applicant, stranger.person_id));
         assert!(may_read_person(&officer, stranger.person_id));

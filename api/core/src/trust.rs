@@ -4,6 +4,14 @@
 //! In the development profile with no anchors configured, the demo PKI shipped in `demo/pki/`
 //! (its RSA and its GOST 2015-512 hierarchy) is trusted, with a loud warning; the production
 //! profile refuses it.
+//!
+//! With `REVOCATION_CONFIG`, the CRLs fetched from configured URLs join the files' (module
+//! `fetched`).
+
+mod fetched;
+
+pub use fetched::FetchedCrls;
+pub use revocation::{Requirement, SourceKind, SourceState, SourceStatus};
 
 use arc_swap::ArcSwap;
 use signatures::{Certificate, Crl, Verifier};
@@ -68,7 +76,8 @@ pub struct TrustConfig {
 #[derive(Debug, Clone)]
 pub struct TrustSnapshot {
     pub verifier: Arc<Verifier>,
-    /// The CRL files as loaded (DER or PEM, as the operator gave them).
+    /// The CRL files as loaded (DER or PEM, as the operator gave them), then the DER of the
+    /// fetched CRLs.
     pub crl_files: Arc<Vec<Vec<u8>>>,
 }
 
@@ -78,6 +87,8 @@ struct Loaded {
     crl_stamps: Vec<Option<SystemTime>>,
     /// Each configured file's last good content and CRLs (`None`: never loaded).
     per_file: Vec<Option<GoodFile>>,
+    /// The fetched CRLs built in.
+    fetched: Arc<fetched::FetchedSet>,
 }
 
 /// A CRL file as last loaded successfully.
@@ -100,7 +111,7 @@ pub struct CrlStatus {
     pub files: usize,
 }
 
-/// The verifier in force, rebuilt when a CRL file changes.
+/// The verifier in force, rebuilt when a CRL file or the fetched CRLs change.
 pub struct TrustStore {
     anchors: Vec<Certificate>,
     intermediates: Vec<Certificate>,
@@ -114,6 +125,11 @@ pub struct TrustStore {
     /// Swapped whole when CRL files change: a verification always sees one consistent set.
     loaded: ArcSwap<Loaded>,
     status: Mutex<CrlStatus>,
+    /// The revocation sources of `REVOCATION_CONFIG`, when set.
+    sources: Option<FetchedCrls>,
+    /// Held while a new verifier is built and swapped in, so that a file reload and a sources
+    /// refresh never undo each other.
+    rebuilding: Mutex<()>,
 }
 
 impl std::fmt::Debug for TrustStore {
@@ -233,6 +249,7 @@ impl TrustStore {
                 crl_files: Arc::new(crl_files),
                 crl_stamps,
                 per_file,
+                fetched: Arc::default(),
             }),
             status: Mutex::new(CrlStatus {
                 error: (!errors.is_empty()).then(|| errors.join("; ")),
@@ -240,6 +257,8 @@ impl TrustStore {
                 earliest_next_update,
                 files: settings.crls.len(),
             }),
+            sources: None,
+            rebuilding: Mutex::new(()),
         })
     }
 
@@ -280,19 +299,15 @@ impl TrustStore {
         if stamps == self.loaded.load().crl_stamps {
             return;
         }
+        let _rebuilding = match self.rebuilding.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
         let current = self.loaded.load();
         let (per_file, stamps, errors) = read_crls(&self.crl_paths, &current.per_file);
-        let (crls, files) = in_force(&per_file);
-        let earliest_next_update = crls.iter().filter_map(Crl::next_update).min();
-        let verifier = Verifier::new(self.anchors.clone())
-            .with_intermediates(self.intermediates.clone())
-            .with_crls(crls);
-        self.loaded.store(Arc::new(Loaded {
-            verifier: Arc::new(verifier),
-            crl_files: Arc::new(files),
-            crl_stamps: stamps,
-            per_file,
-        }));
+        let (loaded, earliest_next_update) =
+            self.build(per_file, stamps, Arc::clone(&current.fetched));
+        self.loaded.store(Arc::new(loaded));
         let mut status = match self.status.lock() {
             Ok(status) => status,
             Err(poisoned) => poisoned.into_inner(),

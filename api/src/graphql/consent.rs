@@ -98,6 +98,12 @@ impl Consent {
         self.0.authority.map(Into::into)
     }
 
+    /// Given in person at a front office: the identity document of the person present, as the
+    /// officer checked it (number masked). The officer's signature confirms the consent.
+    async fn in_person_document(&self) -> Option<super::front_office::CheckedDocument> {
+        super::front_office::CheckedDocument::read(self.0.in_person_document.as_deref())
+    }
+
     /// The power of attorney it was decided under, when an attorney decided it.
     async fn power_of_attorney(&self) -> Option<PowerOfAttorneyReference> {
         Some(PowerOfAttorneyReference {
@@ -316,7 +322,7 @@ pub struct ConsentPayload {
 }
 
 impl ConsentPayload {
-    fn decided(consent: consent::Model, client_mutation_id: Option<String>) -> Self {
+    pub(crate) fn decided(consent: consent::Model, client_mutation_id: Option<String>) -> Self {
         ConsentPayload {
             consent: Some(Consent(consent)),
             user_errors: Vec::new(),
@@ -324,7 +330,7 @@ impl ConsentPayload {
         }
     }
 
-    fn refused(error: UserError, client_mutation_id: Option<String>) -> Self {
+    pub(crate) fn refused(error: UserError, client_mutation_id: Option<String>) -> Self {
         ConsentPayload {
             consent: None,
             user_errors: vec![error],
@@ -343,7 +349,7 @@ pub struct RemindConsentInput {
 }
 
 /// Longest CMS accepted, in characters.
-const MAX_CMS_LEN: usize = 1024 * 1024;
+pub(crate) const MAX_CMS_LEN: usize = 1024 * 1024;
 /// Longest decline reason, in characters.
 const MAX_REASON_CHARS: usize = 1000;
 
@@ -355,7 +361,7 @@ pub struct ConsentMutation;
 const CONSENT: &[&str] = &["input", "consentId"];
 
 /// The consent a mutation names, or `NOT_FOUND` about `input.consentId`.
-fn consent_id(id: &ID, locale: super::locale::Locale) -> Result<uuid::Uuid, UserError> {
+pub(crate) fn consent_id(id: &ID, locale: super::locale::Locale) -> Result<uuid::Uuid, UserError> {
     ids::decode_kind(id, KIND)
         .ok_or_else(|| UserError::new(UserErrorCode::NotFound, CONSENT, locale, None))
 }

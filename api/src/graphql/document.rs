@@ -99,10 +99,17 @@ pub async fn of_application(
 ) -> async_graphql::Result<Vec<Document>> {
     let viewer = signed_in(ctx, Operation::ReadApplication)?;
     let locale = request(ctx)?.locale;
-    let found = documents::visible(service(ctx)?, viewer, app)
+    // An owner reading the application of a consent sees no documents.
+    if !registration_core::policy::may_read(viewer, app) {
+        return Ok(Vec::new());
+    }
+    let found = ctx
+        .data::<crate::graphql::loaders::RequestLoaders>()?
+        .load_one(crate::graphql::loaders::ApplicationDocuments(app.id))
         .await
-        .map_err(|e| internal(e, locale))?;
-    Ok(found.into_iter().map(Document).collect())
+        .map_err(|_| api_error(ApiErrorCode::Internal, locale))?
+        .unwrap_or_default();
+    Ok(found.iter().cloned().map(Document).collect())
 }
 
 /// The documents directory, or an `INTERNAL_SERVER_ERROR` (logged) when the production profile

@@ -193,3 +193,15 @@ pub enum RefusalReason {
     /// nor of a tenant's household as the lease names it.
     NotInTenantsHousehold,
 }
+
+/// A document the state issues, checked by its number against the state's registries.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "registration_core::registries::StateDocumentKind")]
+pub enum StateDocumentKind {
+    /// The identity card of a citizen of the RK.
+    IdCard,
+    /// The passport of a citizen of the RK.
+    Passport,
+    /// A birth certificate.
+    BirthCertificate,
+}

@@ -340,6 +340,10 @@ pub enum UserErrorCode {
     /// The person did not consent to access to their restricted personal data (in an
     /// application before the officer's body): the access was refused, and recorded.
     NoPersonalDataConsent,
+    /// The identity document named at the front office is not in the state's registries, was
+    /// issued to someone else, is not valid today, or is not an identity document (a birth
+    /// certificate): the message says which. Nothing was recorded.
+    IdentityDocumentNotConfirmed,
     /// The one-time password is wrong: `attemptsLeft` says how many tries the code has left.
     OtpInvalid,
     /// The one-time password's lifetime is over, or none was asked for: ask for a new one
@@ -569,6 +573,11 @@ impl UserErrorCode {
                 "Адам дербес деректеріне қол жеткізуге келісім бермеген.",
                 "Лицо не давало согласия на доступ к персональным данным.",
                 "The person did not consent to access to their personal data.",
+            ),
+            C::IdentityDocumentNotConfirmed => (
+                "Жеке басты куәландыратын құжат расталмады.",
+                "Документ, удостоверяющий личность, не подтверждён.",
+                "The identity document was not confirmed.",
             ),
             C::ConsentAlreadyDecided => (
                 "Бұл келісім бойынша шешім қабылданған.",

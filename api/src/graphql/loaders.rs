@@ -3,7 +3,9 @@
 //! see a parent was decided by the policy before the parent was resolved.
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entities::{application_status_change, decision, registration, stored_signature};
+use entities::{
+    application_status_change, check_result, decision, document, registration, stored_signature,
+};
 use registration_core::ServiceContext;
 use registration_core::service::applications::{self, draft::AddressChoice};
 use registration_core::service::property;
@@ -145,6 +147,80 @@ async fn decisions_of(
         .collect())
 }
 
+/// The latest check results of an application (the resolver decides who sees them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApplicationChecks(pub Uuid);
+
+impl Loader<ApplicationChecks> for Loaders {
+    /// Empty for an application never checked, so that their absence is cached too.
+    type Value = Arc<Vec<check_result::Model>>;
+    type Error = LoadFailed;
+
+    async fn load(
+        &self,
+        keys: &[ApplicationChecks],
+    ) -> Result<HashMap<ApplicationChecks, Self::Value>, LoadFailed> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let mut found = checks_of(&self.service, &ids).await?;
+        Ok(ids
+            .into_iter()
+            .map(|id| {
+                let rows = found.remove(&id).unwrap_or_default();
+                (ApplicationChecks(id), Arc::new(rows))
+            })
+            .collect())
+    }
+}
+
+async fn checks_of(
+    service: &ServiceContext,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<check_result::Model>>, LoadFailed> {
+    registration_core::service::review::checks::latest_of(&service.db, ids)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "loading check results failed");
+            LoadFailed
+        })
+}
+
+/// The documents of an application that count (the resolver decides who sees them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApplicationDocuments(pub Uuid);
+
+impl Loader<ApplicationDocuments> for Loaders {
+    /// Empty for an application without any, so that their absence is cached too.
+    type Value = Arc<Vec<document::Model>>;
+    type Error = LoadFailed;
+
+    async fn load(
+        &self,
+        keys: &[ApplicationDocuments],
+    ) -> Result<HashMap<ApplicationDocuments, Self::Value>, LoadFailed> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let mut found = documents_of(&self.service, &ids).await?;
+        Ok(ids
+            .into_iter()
+            .map(|id| {
+                let rows = found.remove(&id).unwrap_or_default();
+                (ApplicationDocuments(id), Arc::new(rows))
+            })
+            .collect())
+    }
+}
+
+async fn documents_of(
+    service: &ServiceContext,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<document::Model>>, LoadFailed> {
+    registration_core::service::documents::of_applications(&service.db, ids)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "loading documents failed");
+            LoadFailed
+        })
+}
+
 /// The registration an application resulted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ApplicationRegistration(pub Uuid);
@@ -256,6 +332,24 @@ pub async fn prime_for_applications(
                 ids.iter()
                     .map(|id| (ApplicationDecision(*id), found.remove(id))),
             )
+            .await;
+    }
+    if node.field("checks").exists() {
+        let mut found = checks_of(service, &ids).await.map_err(failed)?;
+        loaders
+            .feed_many(ids.iter().map(|id| {
+                let rows = found.remove(id).unwrap_or_default();
+                (ApplicationChecks(*id), Arc::new(rows))
+            }))
+            .await;
+    }
+    if node.field("documents").exists() {
+        let mut found = documents_of(service, &ids).await.map_err(failed)?;
+        loaders
+            .feed_many(ids.iter().map(|id| {
+                let rows = found.remove(id).unwrap_or_default();
+                (ApplicationDocuments(*id), Arc::new(rows))
+            }))
             .await;
     }
     if node.field("registration").exists() {

@@ -9,6 +9,7 @@ pub mod context;
 pub mod document;
 pub mod enums;
 pub mod errors;
+pub mod front_office;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
@@ -48,6 +49,7 @@ pub struct Mutation(
     consent::ConsentMutation,
     review::ReviewMutation,
     document::DocumentMutation,
+    front_office::FrontOfficeMutation,
 );
 
 /// The schema type.

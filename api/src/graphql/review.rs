@@ -58,7 +58,8 @@ pub enum CheckKind {
     ConsentsGiven,
     /// Nothing the application needs is missing.
     RequirementsMet,
-    /// The population registry knows the person to be registered.
+    /// The population registry knows the person to be registered, and a document the state
+    /// issued identifies them (an identity card or passport; a minor's birth certificate).
     IdentityConfirmed,
     /// The documents the state holds are confirmed by number; uploaded ones need an officer.
     DocumentsConfirmed,

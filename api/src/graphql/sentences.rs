@@ -202,6 +202,43 @@ pub(crate) fn leaks_english(text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The state's registries have no such identity document.
+pub const DOCUMENT_UNKNOWN: Sentence = s(
+    "Мемлекеттік тізілімдерде мұндай құжат жоқ: түрі мен нөмірін тексеріңіз.",
+    "В государственных реестрах нет такого документа: проверьте вид и номер.",
+    "The state's registries have no such document: check its kind and number.",
+);
+/// The document was issued to another person.
+pub const DOCUMENT_OTHER_HOLDER: Sentence = s(
+    "Құжат басқа адамға берілген.",
+    "Документ выдан другому лицу.",
+    "The document was issued to another person.",
+);
+/// The document is expired or invalidated.
+pub const DOCUMENT_NOT_VALID: Sentence = s(
+    "Құжаттың мерзімі өткен немесе ол жарамсыз деп танылған.",
+    "Срок действия документа истёк, или он признан недействительным.",
+    "The document has expired or was declared invalid.",
+);
+/// A birth certificate does not identify a person at a counter.
+pub const NOT_AN_IDENTITY_DOCUMENT: Sentence = s(
+    "Жеке куәлікті немесе паспортты көрсетіңіз: туу туралы куәлік жеке басты куәландырмайды.",
+    "Укажите удостоверение личности или паспорт: свидетельство о рождении не удостоверяет личность.",
+    "Name an identity card or a passport: a birth certificate does not identify a person.",
+);
+/// The person present may not consent for this owner.
+pub const PRESENT_PERSON_NO_AUTHORITY: Sentence = s(
+    "Құжат иесі осы меншік иесінің атынан келісім бере алмайды.",
+    "Владелец документа не может дать согласие за этого собственника.",
+    "The document's holder may not consent for this owner.",
+);
+/// A document number's shape.
+pub const DOCUMENT_NUMBER_SHAPE: Sentence = s(
+    "Құжат нөмірі: 1–32 әріп, сан, бос орын, сызықша немесе №.",
+    "Номер документа: от 1 до 32 букв, цифр, пробелов, дефисов или №.",
+    "A document number is 1 to 32 letters, digits, spaces, hyphens or №.",
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use entities::enums::RepresentationBasis as StoredBasis;
 use entities::{
     legal_representative, organisation, person, population_registry_entry, power_of_attorney,
-    real_estate_object, real_estate_owner, real_estate_tenant,
+    real_estate_object, real_estate_owner, real_estate_tenant, state_document,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -14,9 +14,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    LegalRepresentation, MobileDatabase, Organisation, Owner, Ownership, PopulationEntry,
-    PopulationRegistry, PowerOfAttorney, Property, PropertyKind, PropertyRegistry,
-    RegisteredPerson, RegistryError, RepresentationBasis, RepresentationRegistry, Share, Tenant,
+    DocumentRegistry, LegalRepresentation, MobileDatabase, Organisation, Owner, Ownership,
+    PopulationEntry, PopulationRegistry, PowerOfAttorney, Property, PropertyKind, PropertyRegistry,
+    RegisteredPerson, RegistryError, RepresentationBasis, RepresentationRegistry, Share,
+    StateDocument, StateDocumentKind, Tenant,
 };
 use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
 
@@ -243,6 +244,48 @@ impl RepresentationRegistry for LocalRegistries {
             .await?;
         Ok(row.map(power).transpose()?)
     }
+}
+
+#[async_trait::async_trait]
+impl DocumentRegistry for LocalRegistries {
+    async fn document(
+        &self,
+        kind: StateDocumentKind,
+        number: &str,
+    ) -> Result<Option<StateDocument>, RegistryError> {
+        let row = state_document::Entity::find()
+            .filter(state_document::Column::Kind.eq(entities::enums::StateDocumentKind::from(kind)))
+            .filter(state_document::Column::Number.eq(number))
+            .one(&self.db)
+            .await?;
+        Ok(row.map(state_document).transpose()?)
+    }
+
+    async fn documents_of(&self, holder: &Iin) -> Result<Vec<StateDocument>, RegistryError> {
+        let rows = state_document::Entity::find()
+            .filter(state_document::Column::HolderIin.eq(holder.as_str()))
+            .order_by_desc(state_document::Column::IssuedOn)
+            .order_by_asc(state_document::Column::Number)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(state_document)
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+fn state_document(row: state_document::Model) -> Result<StateDocument, DbErr> {
+    let holder = Iin::parse(&row.holder_iin)
+        .map_err(|_| invalid_stored("holder IIN", "state_document", row.id))?;
+    Ok(StateDocument {
+        kind: row.kind.into(),
+        number: row.number,
+        holder,
+        issued_on: row.issued_on,
+        valid_until: row.valid_until,
+        invalidated_on: row.invalidated_on,
+    })
 }
 
 fn representation(row: legal_representative::Model) -> Result<LegalRepresentation, DbErr> {

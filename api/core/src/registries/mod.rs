@@ -1,6 +1,7 @@
 //! The external registries the service consults, behind traits: the property registry (who owns
-//! which dwelling), the population registry (who a person is) and the citizens' mobile database
-//! (which phone receives one-time passwords).
+//! which dwelling), the population registry (who a person is), the documents the state issued
+//! (identity documents, birth certificates), the representation registries and the citizens'
+//! mobile database (which phone receives one-time passwords).
 //!
 //! The shipped implementation, [`LocalRegistries`], reads local tables that
 //! [`crate::registries::import`] loads from a file: the real registries are reached through
@@ -12,6 +13,7 @@
 //! `Arc<dyn …>` and a test or a real client can stand in for the mirror. Each answers with its
 //! own [`RegistryError`]: a registry that does not answer is not a database bug of ours.
 
+mod documents;
 pub mod import;
 mod local;
 mod property;
@@ -36,6 +38,7 @@ impl From<sea_orm::DbErr> for RegistryError {
     }
 }
 
+pub use documents::{DocumentMismatch, StateDocument, StateDocumentKind, mask_document_number};
 pub use local::LocalRegistries;
 pub use property::{
     Organisation, Owner, Ownership, Property, PropertyKind, RegisteredPerson, Share, ShareError,
@@ -103,6 +106,22 @@ pub trait RepresentationRegistry: Send + Sync + std::fmt::Debug {
         &self,
         number: &str,
     ) -> Result<Option<PowerOfAttorney>, RegistryError>;
+}
+
+/// The documents the state issued to persons (identity cards, passports: the population
+/// registry's; birth certificates: the civil registry's), by number or by holder.
+#[async_trait]
+pub trait DocumentRegistry: Send + Sync + std::fmt::Debug {
+    /// The document of this kind and number (upper case, as printed), if the state issued it.
+    // DOMAIN: documents the state holds are checked by number, not uploaded
+    async fn document(
+        &self,
+        kind: StateDocumentKind,
+        number: &str,
+    ) -> Result<Option<StateDocument>, RegistryError>;
+
+    /// Every document issued to this person (valid or not), newest first.
+    async fn documents_of(&self, holder: &Iin) -> Result<Vec<StateDocument>, RegistryError>;
 }
 
 /// The population registry: natural persons by IIN, and their registrations.

@@ -343,6 +343,8 @@ pub async fn after_submission(
                     authority: Set(None),
                     authority_number: Set(None),
                     authority_date: Set(None),
+                    in_person_document: Set(None),
+                    confirmed_by_person_id: Set(None),
                 }
                 .insert(txn)
                 .await?;
@@ -464,6 +466,10 @@ pub async fn route_submitted(
     }
 }
 
+/// How long the maintenance task leaves a step to the request that made it due (routing
+/// after a submission, deciding after the last consent) before it takes the step itself.
+pub const AFTER_REQUEST_GRACE: Duration = Duration::seconds(30);
+
 /// Routes the applications left `SUBMITTED` (a registry that did not answer, or a crash after
 /// the submission): the maintenance task's step. How many it moved.
 pub async fn route_pending(
@@ -477,7 +483,14 @@ pub async fn route_pending(
         .filter(application::Column::Status.eq(stored::ApplicationStatus::Submitted))
         .filter(
             sea_orm::Condition::any()
-                .add(application::Column::OwnerCheckNextAt.is_null())
+                // Never tried: the submitting request routes it right after its commit; the
+                // task takes it only once that request has had its chance (a crash), so the
+                // two never race and the submitter gets the routed application back.
+                .add(
+                    sea_orm::Condition::all()
+                        .add(application::Column::OwnerCheckNextAt.is_null())
+                        .add(application::Column::SubmittedAt.lte(now - AFTER_REQUEST_GRACE)),
+                )
                 .add(application::Column::OwnerCheckNextAt.lte(now)),
         )
         .order_by_asc(application::Column::SubmittedAt)
@@ -532,7 +545,7 @@ fn party_role(organisation: bool) -> ActorRole {
 /// someone who may act for them (a legal representative, an attorney), or, for an
 /// organisation's, signed in with a key of that organisation (a legal-entity session of its
 /// BIN); the signing key's BIN and role decide again when it is signed.
-async fn acting_as(
+pub(crate) async fn acting_as(
     ctx: &ServiceContext,
     viewer: &SignedIn,
     consent: &consent::Model,
@@ -620,7 +633,7 @@ pub async fn mine(
 }
 
 /// The canonical content of a consent (RFC 8785 shape: compact, no floats).
-fn payload(
+pub(crate) fn payload(
     consent: &consent::Model,
     app: &application::Model,
     applicant: &person::Model,
@@ -654,9 +667,9 @@ fn payload(
 /// Who signs a consent and under what authority: part of what the signature covers, and what
 /// the consent records when it is decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Signer {
-    iin: String,
-    authority: Authority,
+pub(crate) struct Signer {
+    pub(crate) iin: String,
+    pub(crate) authority: Authority,
 }
 
 impl Signer {
@@ -676,7 +689,7 @@ impl Signer {
     }
 
     /// The signer a signing request's payload names.
-    fn of_request(request: &signing_request::Model) -> Option<Signer> {
+    pub(crate) fn of_request(request: &signing_request::Model) -> Option<Signer> {
         let payload: serde_json::Value = serde_json::from_slice(&request.payload).ok()?;
         let signer = payload.get("signer")?;
         let iin = signer.get("iin")?.as_str()?.to_owned();
@@ -724,7 +737,7 @@ impl Signer {
 }
 
 /// The same content for a person to read, in Kazakh and Russian.
-fn text(
+pub(crate) fn text(
     app: &application::Model,
     applicant: &person::Model,
     address: Option<&str>,
@@ -892,21 +905,7 @@ impl SigningSubject for ConsentSigning {
         txn: &DatabaseTransaction,
         request: &signing_request::Model,
     ) -> Result<(), SignError> {
-        let Some(found) = consent::Entity::find_by_id(request.subject_id)
-            .one(txn)
-            .await?
-        else {
-            return Err(SignError::NotFound);
-        };
-        let app = applications::lock(txn, found.application_id).await?;
-        match app {
-            Some(app)
-                if ApplicationStatus::from(app.status) == ApplicationStatus::AwaitingConsents =>
-            {
-                Ok(())
-            }
-            _ => Err(SignError::SubjectDecided),
-        }
+        lock_for_decision(txn, request).await
     }
 
     async fn complete(
@@ -919,6 +918,7 @@ impl SigningSubject for ConsentSigning {
         now: OffsetDateTime,
     ) -> Result<consent::Model, SignError> {
         let signer = Signer::of_request(request).ok_or(SignError::NotAllowed)?;
+        let role = party_role(request.expected_bin.is_some());
         let given = decide(
             txn,
             request.subject_id,
@@ -927,15 +927,26 @@ impl SigningSubject for ConsentSigning {
                 signature_id: Some(signature_id),
                 reason: None,
                 signer: Some(&signer),
+                in_person: None,
             },
-            (
-                party_role(request.expected_bin.is_some()),
-                Some(viewer.person_id),
-            ),
+            (role, Some(viewer.person_id)),
             now,
         )
         .await?
         .ok_or(SignError::SubjectDecided)?;
+        complete_package(txn, given, (role, viewer.person_id), now).await
+    }
+}
+
+/// After a consent was given (in the caller's transaction, the application locked): the last
+/// one moves the application to review.
+pub(crate) async fn complete_package(
+    txn: &DatabaseTransaction,
+    given: consent::Model,
+    (role, person): (ActorRole, Uuid),
+    now: OffsetDateTime,
+) -> Result<consent::Model, SignError> {
+    {
         let Some(app) = application::Entity::find_by_id(given.application_id)
             .one(txn)
             .await?
@@ -949,13 +960,12 @@ impl SigningSubject for ConsentSigning {
             .await?;
         // DOMAIN: several owners: every co-owner's consent is required
         if pending.is_empty() {
-            let role = party_role(given.party_bin.is_some());
             applications::transition(
                 txn,
                 &app,
                 ApplicationStatus::InReview,
                 Actor {
-                    person: Some(viewer.person_id),
+                    person: Some(person),
                     role,
                     reason: Some("every consent was given".to_owned()),
                 },
@@ -972,10 +982,30 @@ impl SigningSubject for ConsentSigning {
     }
 }
 
+/// Locks the application of a signing request's consent, which must still await consents.
+pub(crate) async fn lock_for_decision(
+    txn: &DatabaseTransaction,
+    request: &signing_request::Model,
+) -> Result<(), SignError> {
+    let Some(found) = consent::Entity::find_by_id(request.subject_id)
+        .one(txn)
+        .await?
+    else {
+        return Err(SignError::NotFound);
+    };
+    let app = applications::lock(txn, found.application_id).await?;
+    match app {
+        Some(app) if ApplicationStatus::from(app.status) == ApplicationStatus::AwaitingConsents => {
+            Ok(())
+        }
+        _ => Err(SignError::SubjectDecided),
+    }
+}
+
 /// Decides a pending consent with one conditional UPDATE (of two racing decisions exactly one
 /// changes the row); `None` when it was no longer pending.
 /// (`actor`: who decided, for the event the change writes in the same transaction.)
-async fn decide<C: ConnectionTrait>(
+pub(crate) async fn decide<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
     to: ConsentStatus,
@@ -1001,6 +1031,14 @@ async fn decide<C: ConnectionTrait>(
         .col_expr(consent::Column::Authority, Expr::value(authority))
         .col_expr(consent::Column::AuthorityNumber, Expr::value(number))
         .col_expr(consent::Column::AuthorityDate, Expr::value(date))
+        .col_expr(
+            consent::Column::InPersonDocument,
+            Expr::value(decision.in_person.as_ref().map(|(d, _)| d.clone())),
+        )
+        .col_expr(
+            consent::Column::ConfirmedByPersonId,
+            Expr::value(decision.in_person.as_ref().map(|(_, officer)| *officer)),
+        )
         .filter(consent::Column::Id.eq(id))
         .filter(consent::Column::Status.eq(ConsentStatus::Pending))
         .exec(db)
@@ -1025,10 +1063,13 @@ async fn decide<C: ConnectionTrait>(
 
 /// How a consent is decided: by which signature, for what reason, by whom under what authority
 /// (`None` for the deadline).
-struct Decision<'a> {
-    signature_id: Option<Uuid>,
-    reason: Option<String>,
-    signer: Option<&'a Signer>,
+pub(crate) struct Decision<'a> {
+    pub(crate) signature_id: Option<Uuid>,
+    pub(crate) reason: Option<String>,
+    pub(crate) signer: Option<&'a Signer>,
+    /// Given in person at a front office: the owner's identity document the officer checked
+    /// (JSON), and the officer who confirmed it.
+    pub(crate) in_person: Option<(String, Uuid)>,
 }
 
 /// Writes the event of a consent's status change (its creation when `from` is `None`) in the
@@ -1126,6 +1167,7 @@ pub async fn decline(
             signature_id: None,
             reason: reason.clone(),
             signer: Some(&signer),
+            in_person: None,
         },
         (role, Some(viewer.person_id)),
         now,
@@ -1222,6 +1264,7 @@ pub async fn expire_overdue(
                     signature_id: None,
                     reason: None,
                     signer: None,
+                    in_person: None,
                 },
                 (ActorRole::System, None),
                 now,

@@ -22,6 +22,7 @@ pub mod applications;
 pub mod consents;
 pub mod documents;
 pub mod events;
+pub mod front_office;
 pub mod keyset;
 pub mod maintenance;
 pub mod notifications;

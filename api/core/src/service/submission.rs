@@ -98,6 +98,9 @@ fn payload(
         "documents": documents,
         "refugee": app.refugee,
         "personalDataConsent": app.personal_data_consent,
+        "channel": app.channel.to_value(),
+        // At a front office: the applicant's identity document the officer checked.
+        "intake": parse(&app.intake_document),
         "issuedAt": rfc3339(issued_at),
         "expiresAt": rfc3339(expires_at),
     })
@@ -182,7 +185,10 @@ pub async fn prepare(
     if !missing.is_empty() {
         return Err(PrepareError::RequirementsMissing(missing));
     }
-    let Some(applicant) = person::Entity::find_by_id(viewer.person_id).one(db).await? else {
+    let Some(applicant) = person::Entity::find_by_id(app.applicant_person_id)
+        .one(db)
+        .await?
+    else {
         return Err(PrepareError::NotFound);
     };
     let expires_at = now + signing::SIGNING_TTL;
@@ -204,21 +210,42 @@ pub async fn prepare(
             subject_version: app.version,
             payload: bytes,
             text: text(&app, &applicant, address_text.as_deref(), expires_at),
-            requirements: KeyRequirements {
-                purpose: KeyPurpose::Sign,
-                extended_key_usage_oids: vec![signing::EKU_SIGN.to_owned()],
-                iin: Some(viewer.iin.clone()),
-                bin: None,
-                role_oids: Vec::new(),
+            requirements: signer_requirements(viewer, &app),
+            allowed_methods: match app.channel {
+                // DOMAIN: signed by the applicant either with EDS, or with a one-time password sent by SMS
+                stored::Channel::Portal => vec![SigningMethod::Eds, SigningMethod::Otp],
+                stored::Channel::FrontOffice => vec![SigningMethod::Eds],
             },
-            // DOMAIN: signed by the applicant either with EDS, or with a one-time password sent by SMS
-            allowed_methods: vec![SigningMethod::Eds, SigningMethod::Otp],
             expires_at,
         },
         now,
     )
     .await?;
     Ok(request)
+}
+
+/// Who signs an application: on the portal its applicant's own key; at a front office the
+/// officer's key of the counter's body, which attests that the applicant was present and
+/// identified by the document recorded.
+fn signer_requirements(viewer: &SignedIn, app: &application::Model) -> KeyRequirements {
+    let (bin, role_oids) = match app.channel {
+        stored::Channel::Portal => (None, Vec::new()),
+        // DOMAIN: front office: the filing is confirmed by the officer's signature
+        stored::Channel::FrontOffice => (
+            app.body_bin.clone(),
+            super::review::decisions::OFFICER_ROLES
+                .iter()
+                .map(|r| (*r).to_owned())
+                .collect(),
+        ),
+    };
+    KeyRequirements {
+        purpose: KeyPurpose::Sign,
+        extended_key_usage_oids: vec![signing::EKU_SIGN.to_owned()],
+        iin: Some(viewer.iin.clone()),
+        bin,
+        role_oids,
+    }
 }
 
 /// An application as the subject of a signing request: signing submits it.
@@ -296,8 +323,18 @@ impl SigningSubject for ApplicationSubmission {
         else {
             return Err(SignError::Conflict);
         };
-        // The body that decides it, from the moment it is filed.
-        app.body_bin = Some(ctx.settings.service_body_bin.clone());
+        // The body that decides it, from the moment it is filed (at a front office, the
+        // counter's, set when it was opened).
+        if app.body_bin.is_none() {
+            app.body_bin = Some(ctx.settings.service_body_bin.clone());
+        }
+        let (role, reason) = match app.channel {
+            stored::Channel::Portal => (ActorRole::Applicant, None),
+            stored::Channel::FrontOffice => (
+                ActorRole::Officer,
+                Some("filed at a front office for the applicant present".to_owned()),
+            ),
+        };
         // DOMAIN: refusal ground (2): no consent to access restricted personal data refuses at once.
         let (to, actor, ground) = if app.personal_data_consent == Some(false) {
             (
@@ -314,8 +351,8 @@ impl SigningSubject for ApplicationSubmission {
                 ApplicationStatus::Submitted,
                 Actor {
                     person: Some(viewer.person_id),
-                    role: ActorRole::Applicant,
-                    reason: None,
+                    role,
+                    reason,
                 },
                 None,
             )

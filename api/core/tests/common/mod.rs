@@ -55,6 +55,7 @@ pub fn context(db: &DatabaseConnection, clock: &Arc<ManualClock>) -> ServiceCont
         )),
         properties: registries.clone(),
         representation: registries.clone(),
+        state_documents: registries.clone(),
         population: registries,
         db: db.clone(),
         clock: clock.clone(),

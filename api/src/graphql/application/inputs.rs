@@ -4,6 +4,7 @@
 use crate::graphql::context::service;
 use crate::graphql::enums::{
     ArrivalIdentityDocument, DeregistrationProof, RegistrationKind, Representation,
+    StateDocumentKind,
 };
 use crate::graphql::errors::{UserError, UserErrorCode};
 use crate::graphql::locale::Locale;
@@ -13,6 +14,7 @@ use registration_core::domain::{self, Area, CountryCode, Iin, RegistrationPeriod
 use registration_core::service::applications::draft::{
     self, AddressChoice, Arrival, RepresentationDocument,
 };
+use registration_core::service::front_office;
 
 /// An address given by RKA (alone, when the applicant owns it, or with the owner's IIN), or
 /// by the owner's IIN and the area. In state or municipal rental housing the tenant's IIN
@@ -64,9 +66,32 @@ pub struct ArrivalFromAbroadInput {
     pub deregistration_proof: Option<DeregistrationProof>,
 }
 
+/// A document the state issued, by its kind and number.
+#[derive(InputObject, Debug, Clone)]
+pub struct IdentityDocumentInput {
+    /// An identity card or a passport (a birth certificate does not identify a person).
+    pub kind: StateDocumentKind,
+    /// Its number as printed (series included).
+    pub number: String,
+}
+
+/// Filing at a front office: the citizen present, and the identity document the officer
+/// checks.
+#[derive(InputObject, Debug, Clone)]
+pub struct FrontOfficeInput {
+    /// The applicant's IIN.
+    pub applicant_iin: String,
+    /// The identity document the applicant presented: checked against the state's registries
+    /// and recorded.
+    pub identity_document: IdentityDocumentInput,
+}
+
 /// Input of `createApplication`. Everything may be left out: a draft may be incomplete.
 #[derive(InputObject, Debug, Default)]
 pub struct CreateApplicationInput {
+    /// For an officer at a front office: file for the citizen present (`channel:
+    /// FRONT_OFFICE`). The officer then changes and signs the draft with the body's key.
+    pub front_office: Option<FrontOfficeInput>,
     /// Permanent or temporary registration.
     pub kind: Option<RegistrationKind>,
     /// For temporary registration: 1 to 12 months.
@@ -189,6 +214,36 @@ impl Validation {
                 None
             }
         }
+    }
+
+    /// A document named by kind and number, at `field`.
+    pub(super) fn document(
+        &mut self,
+        field: &[&str],
+        input: IdentityDocumentInput,
+    ) -> Option<front_office::DocumentRef> {
+        front_office::DocumentRef::new(input.kind.into(), &input.number)
+            .map_err(|_| {
+                let mut at = field.to_vec();
+                at.push("number");
+                self.bad(&at, sentences::DOCUMENT_NUMBER_SHAPE);
+            })
+            .ok()
+    }
+
+    /// The citizen present at a front office and their document.
+    pub(super) fn front_office(
+        &mut self,
+        input: FrontOfficeInput,
+    ) -> Option<(Iin, front_office::DocumentRef)> {
+        let iin = Iin::parse(&input.applicant_iin)
+            .map_err(|e| self.bad(&["input", "frontOffice", "applicantIin"], e))
+            .ok();
+        let document = self.document(
+            &["input", "frontOffice", "identityDocument"],
+            input.identity_document,
+        );
+        Some((iin?, document?))
     }
 
     pub(super) fn text(&mut self, field: &[&str], input: &str, max_chars: usize) -> Option<Text> {

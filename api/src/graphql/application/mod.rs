@@ -12,8 +12,9 @@ mod queries;
 mod types;
 
 pub use inputs::{
-    AddressInput, ArrivalFromAbroadInput, CreateApplicationInput, RepresentationDocumentInput,
-    RepresentationInput, UpdateApplicationInput, WithdrawApplicationInput,
+    AddressInput, ArrivalFromAbroadInput, CreateApplicationInput, FrontOfficeInput,
+    IdentityDocumentInput, RepresentationDocumentInput, RepresentationInput,
+    UpdateApplicationInput, WithdrawApplicationInput,
 };
 pub(crate) use messages::field_path;
 pub use mutations::ApplicationMutation;

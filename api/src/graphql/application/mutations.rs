@@ -16,6 +16,7 @@ use registration_core::domain::{MultilineText, Text};
 use registration_core::policy::Operation;
 use registration_core::service::applications::draft::{self, DraftChanges};
 use registration_core::service::applications::{self, DraftError};
+use registration_core::service::front_office::{self, FrontOfficeError};
 
 /// A draft operation's failure as a user error (`Err`: not the caller's fault).
 fn draft_error(error: DraftError, locale: Locale) -> async_graphql::Result<UserError> {
@@ -96,6 +97,7 @@ async fn create(
         .as_deref()
         .and_then(|k| v.text(&["input", "idempotencyKey"], k, MAX_IDEMPOTENCY_KEY))
         .map(Text::into_string);
+    let front_office = input.front_office.map(|f| v.front_office(f));
     let changes = DraftChanges {
         kind: Some(input.kind.map(Into::into)),
         period: Some(v.period(input.period_months)),
@@ -108,8 +110,32 @@ async fn create(
     if !v.errors.is_empty() {
         return Ok(ApplicationPayload::refused(v.errors));
     }
+    let service = service(ctx)?;
+    if let Some(present) = front_office {
+        let Some((applicant, document)) = present else {
+            return Ok(ApplicationPayload::refused(v.errors));
+        };
+        return Ok(
+            match front_office::open(service, viewer, &applicant, &document, changes, key).await {
+                Ok(created) => {
+                    tracing::info!(application = %created.id, "front-office application opened");
+                    ApplicationPayload::done(created)
+                }
+                Err(FrontOfficeError::Draft(error)) => {
+                    ApplicationPayload::refused(vec![draft_error(error, locale)?])
+                }
+                Err(error) => ApplicationPayload::refused(vec![
+                    crate::graphql::front_office::front_office_error(
+                        error,
+                        &["input", "frontOffice"],
+                        locale,
+                    )?,
+                ]),
+            },
+        );
+    }
     Ok(
-        match applications::create(service(ctx)?, viewer, changes, key).await {
+        match applications::create(service, viewer, changes, key).await {
             Ok(created) => ApplicationPayload::done(created),
             Err(error) => ApplicationPayload::refused(vec![draft_error(error, locale)?]),
         },

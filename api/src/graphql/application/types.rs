@@ -233,6 +233,12 @@ impl Application {
         self.0.channel.into()
     }
 
+    /// At a front office: the applicant's identity document the officer checked against the
+    /// state's registries (number masked).
+    async fn intake_document(&self) -> Option<crate::graphql::front_office::CheckedDocument> {
+        crate::graphql::front_office::CheckedDocument::read(self.0.intake_document.as_deref())
+    }
+
     /// When the service time started: when the package became complete (the last consent,
     /// or submission when none is needed).
     async fn service_clock_started_at(&self) -> Option<OffsetDateTime> {
@@ -309,11 +315,15 @@ impl Application {
         if !registration_core::policy::may_review(viewer, &self.0) {
             return Ok(Vec::new());
         }
-        let rows = registration_core::service::review::checks::latest(&service(ctx)?.db, self.0.id)
+        let rows = ctx
+            .data::<RequestLoaders>()?
+            .load_one(crate::graphql::loaders::ApplicationChecks(self.0.id))
             .await
-            .map_err(|e| internal(e, locale))?;
+            .map_err(|_| api_error(ApiErrorCode::Internal, locale))?
+            .unwrap_or_default();
         Ok(rows
-            .into_iter()
+            .iter()
+            .cloned()
             .map(crate::graphql::review::CheckResult)
             .collect())
     }

@@ -1,11 +1,12 @@
 //! Loading the registry mirror (persons and their legal representatives, real-estate objects
 //! with their owners and tenants, the organisations whose administrations consent for their
-//! hostels, notarised powers of attorney) from a JSON Lines file or a JSON array: the
-//! `registration-api import FILE` command and the demo data set.
+//! hostels, notarised powers of attorney, the documents the state issued to persons) from a
+//! JSON Lines file or a JSON array: the `registration-api import FILE` command and the demo
+//! data set.
 //!
 //! # The file
 //!
-//! One JSON object per line; blank lines and lines starting with `//` are ignored. Four kinds of
+//! One JSON object per line; blank lines and lines starting with `//` are ignored. Five kinds of
 //! row, told apart by `type`:
 //!
 //! ```text
@@ -18,6 +19,8 @@
 //! {"type":"powerOfAttorney","number":"НТ-2026-004512","issuedOn":"2026-06-01",
 //!  "validUntil":"2027-05-31","principalIin":"540302300122","attorneyIin":"850315300019",
 //!  "revokedOn":null}
+//! {"type":"document","kind":"ID_CARD","number":"048123456","holderIin":"871008401427",
+//!  "issuedOn":"2019-03-12","validUntil":"2029-03-11","invalidatedOn":null}
 //! ```
 //!
 //! (each row on one line in the file).
@@ -45,10 +48,20 @@
 //!   is 1 to 64 characters; the dates are written `YYYY-MM-DD`; `issuedOn` is not after
 //!   `validUntil`, `revokedOn` (`null` or left out unless it was revoked) not before
 //!   `issuedOn`; the principal and the attorney are different persons.
+//! - **document**: a document the state issued to a person, which the service checks by number
+//!   instead of asking for a copy. `kind` is `ID_CARD`, `PASSPORT` or `BIRTH_CERTIFICATE`;
+//!   `number` is written as printed, series included: 1 to 32 characters, only letters (of any
+//!   alphabet), digits, spaces, hyphens and `№` (`"I-АЛ № 0123456"`), stored upper-cased with
+//!   runs of spaces made one. `holderIin` is the person it was issued to (a valid IIN; like a
+//!   power of attorney's IINs, it need not have a person row). The dates are written
+//!   `YYYY-MM-DD`: `validUntil`, the last day it is valid, is required for an `ID_CARD` or a
+//!   `PASSPORT` and must be `null` or left out for a `BIRTH_CERTIFICATE` (valid for life), and is
+//!   not before `issuedOn`; `invalidatedOn` (`null` or left out unless it was declared lost,
+//!   replaced or withdrawn: from that day it is not valid) is not before `issuedOn`.
 //!
-//! Names, addresses and power-of-attorney numbers are free text: a control character or a
-//! bidirectional override refuses the row. Each IIN, RKA, BIN and power-of-attorney number has
-//! at most one row of its kind in a file. The same rows may instead be the elements of one JSON
+//! Names, addresses, power-of-attorney and document numbers are free text: a control character
+//! or a bidirectional override refuses the row. Each IIN, RKA, BIN and power-of-attorney number,
+//! and each document kind and number, has at most one row of its kind in a file. The same rows may instead be the elements of one JSON
 //! array, over as many lines as they like; a problem is then reported at the line its element
 //! starts on.
 //!
@@ -60,8 +73,8 @@
 //!
 //! # Idempotent
 //!
-//! Persons are matched by IIN, properties by RKA, organisations by BIN and powers of attorney
-//! by number: a known one is updated (a property's owners and tenants, and a person's legal
+//! Persons are matched by IIN, properties by RKA, organisations by BIN, powers of attorney
+//! by number and documents by kind and number: a known one is updated (a property's owners and tenants, and a person's legal
 //! representatives, are replaced by the file's), a new one created, and one that already
 //! matches the file is left alone, so importing the same file twice changes nothing the second
 //! time.
@@ -85,8 +98,9 @@ pub use report::{ImportError, ImportReport};
 
 /// The demo data set: the demo PKI's people and a few properties (a flat with one owner, a
 /// co-owned flat, a house with three co-owners, a hostel with an administration, a state rental
-/// flat with a tenant, a house co-owned by a minor), the hostel's organisation, and a power of
-/// attorney.
+/// flat with a tenant, a house co-owned by a minor), the hostel's organisation, a power of
+/// attorney, and the documents identifying every person (with an expired and a lost identity
+/// card beside a valid one).
 pub const DEMO_DATA: &str = include_str!("../../../../../demo/data.jsonl");
 
 /// Validates the whole file and, if every row is good, writes it in one transaction.
@@ -138,7 +152,7 @@ pub async fn load_demo_data_if_empty(
 mod tests {
     use entities::{
         legal_representative, organisation, person, power_of_attorney, real_estate_owner,
-        real_estate_tenant,
+        real_estate_tenant, state_document,
     };
     use sea_orm::{ActiveModelTrait, PaginatorTrait, Set};
     use time::macros::date;
@@ -148,9 +162,10 @@ mod tests {
     use crate::database;
     use crate::domain::{Area, Bin, Iin, PhoneNumber, Rka};
     use crate::registries::{
-        LegalRepresentation, LocalRegistries, MobileDatabase, Organisation, Owner, Ownership,
-        PopulationRegistry, PowerOfAttorney, Property, PropertyKind, PropertyRegistry,
-        RepresentationBasis, RepresentationRegistry, Share, Tenant,
+        DocumentRegistry, LegalRepresentation, LocalRegistries, MobileDatabase, Organisation,
+        Owner, Ownership, PopulationRegistry, PowerOfAttorney, Property, PropertyKind,
+        PropertyRegistry, RepresentationBasis, RepresentationRegistry, Share, StateDocument,
+        StateDocumentKind, Tenant,
     };
 
     const NOW: OffsetDateTime = time::macros::datetime!(2026-11-25 10:00 UTC);
@@ -183,6 +198,11 @@ mod tests {
                 .unwrap(),
             power_of_attorney::Entity::find().count(db).await.unwrap(),
         )
+    }
+
+    /// The rows of `state_document`.
+    async fn document_count(db: &DatabaseConnection) -> u64 {
+        state_document::Entity::find().count(db).await.unwrap()
     }
 
     fn iin(text: &str) -> Iin {
@@ -236,7 +256,8 @@ mod tests {
             "imported: persons 3 created, 0 updated, 0 unchanged; \
              properties 4 created, 0 updated, 0 unchanged; \
              organisations 0 created, 0 updated, 0 unchanged; \
-             powers of attorney 0 created, 0 updated, 0 unchanged"
+             powers of attorney 0 created, 0 updated, 0 unchanged; \
+             documents 0 created, 0 updated, 0 unchanged"
         );
 
         let registries = LocalRegistries::new(db.clone());
@@ -499,12 +520,14 @@ mod tests {
         );
         assert_eq!(counts(&db).await, (0, 0, 0), "nothing written");
         assert_eq!(other_counts(&db).await, (0, 0, 0, 0), "nothing written");
+        assert_eq!(document_count(&db).await, 0, "nothing written");
         assert_eq!(
             (
                 report.organisations_created,
-                report.powers_of_attorney_created
+                report.powers_of_attorney_created,
+                report.documents_created
             ),
-            (0, 0)
+            (0, 0, 0)
         );
         report
             .errors
@@ -580,7 +603,7 @@ mod tests {
             (2, "row: not valid JSON: key must be a string (column 2)"),
             (
                 3,
-                r#"row: its "type" must be "person", "property", "organisation" or "powerOfAttorney""#,
+                r#"row: its "type" must be "person", "property", "organisation", "powerOfAttorney" or "document""#,
             ),
             (
                 4,
@@ -846,10 +869,12 @@ mod tests {
             properties_created: 6,
             organisations_created: 1,
             powers_of_attorney_created: 1,
+            documents_created: 13,
             ..ImportReport::default()
         };
         assert_eq!(report, created);
         assert_eq!(other_counts(&db).await, (1, 1, 2, 1));
+        assert_eq!(document_count(&db).await, 13);
         assert_eq!(load_demo_data_if_empty(&db, NOW).await.unwrap(), None);
 
         // The demo PKI's people are there with their phones, and the properties the walk-through
@@ -971,6 +996,67 @@ mod tests {
             }]
         );
 
+        // DOMAIN: documents: identity document; children from 14: birth certificate and
+        // passport (if any). Every person has one valid on the demo day; Aigerim also an
+        // expired and a lost identity card, Aliya a birth certificate and a passport.
+        let day = NOW.date();
+        for person in [
+            AIGERIM,
+            NURLAN,
+            DANA,
+            ERLAN,
+            GULNAR,
+            BOLAT,
+            "581127400039",
+            MADINA,
+        ] {
+            let documents = registries.documents_of(&iin(person)).await.unwrap();
+            assert!(
+                documents
+                    .iter()
+                    .any(|d| d.kind.is_identity_document() && d.valid_on(day)),
+                "{person}"
+            );
+        }
+        let aigerims = registries.documents_of(&iin(AIGERIM)).await.unwrap();
+        let aigerims: Vec<(&str, bool)> = aigerims
+            .iter()
+            .map(|d| (d.number.as_str(), d.valid_on(day)))
+            .collect();
+        // Newest first: the valid card, the lost one, the expired one.
+        assert_eq!(
+            aigerims,
+            [
+                ("054217803", true),
+                ("049372615", false),
+                ("031845672", false)
+            ]
+        );
+        let aliyas: Vec<StateDocumentKind> = registries
+            .documents_of(&aliya)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|d| d.valid_on(day))
+            .map(|d| d.kind)
+            .collect();
+        assert_eq!(
+            aliyas,
+            [
+                StateDocumentKind::Passport,
+                StateDocumentKind::BirthCertificate
+            ]
+        );
+        let certificate = registries
+            .document(StateDocumentKind::BirthCertificate, "I-АЛ № 0412583")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (certificate.holder, certificate.valid_until),
+            (aliya.clone(), None)
+        );
+
         // Importing the file again (the CLI on a demo database) changes nothing at all.
         let again = import(&db, DEMO_DATA, NOW).await.unwrap();
         assert_eq!(
@@ -980,11 +1066,13 @@ mod tests {
                 properties_unchanged: 6,
                 organisations_unchanged: 1,
                 powers_of_attorney_unchanged: 1,
+                documents_unchanged: 13,
                 ..ImportReport::default()
             }
         );
         assert_eq!(counts(&db).await, (9, 6, 9));
         assert_eq!(other_counts(&db).await, (1, 1, 2, 1));
+        assert_eq!(document_count(&db).await, 13);
     }
 
     /// One row of each new kind: tenants of a state rental flat, a minor with representatives,
@@ -1627,5 +1715,248 @@ mod tests {
             let report = import(&db().await, broken, NOW).await.unwrap();
             assert_eq!(report.errors.len(), 1, "{broken}: {report}");
         }
+    }
+
+    /// A document row; `until` and `invalidated` are JSON (`null` or a quoted date).
+    fn document(
+        kind: &str,
+        number: &str,
+        holder: &str,
+        issued: &str,
+        until: &str,
+        invalidated: &str,
+    ) -> String {
+        format!(
+            r#"{{"type":"document","kind":"{kind}","number":"{number}","holderIin":"{holder}","issuedOn":"{issued}","validUntil":{until},"invalidatedOn":{invalidated}}}"#
+        )
+    }
+
+    #[tokio::test]
+    async fn document_rules() {
+        // DOMAIN: documents the state holds are checked by number, not uploaded
+        let until = r#""2029-03-11""#;
+        let longest = "Ж".repeat(32);
+        let text = [
+            // 1: every field bad at once
+            document("DRIVING_LICENCE", " ", "821214240092", "2019-3-12", r#""2029-02-30""#, r#""12.03.2020""#),
+            // 2: a number of 33 characters
+            document("ID_CARD", &"1".repeat(33), AIGERIM, "2019-03-12", until, "null"),
+            // 3, 4: a number with a right-to-left override, with a bell
+            document("ID_CARD", r"048\u202e123456", AIGERIM, "2019-03-12", until, "null"),
+            document("ID_CARD", r"048\u0007123456", AIGERIM, "2019-03-12", until, "null"),
+            // 5: punctuation no document number has
+            document("ID_CARD", "048/123.456", AIGERIM, "2019-03-12", until, "null"),
+            // 6: an identity card that does not expire
+            document("ID_CARD", "048123456", AIGERIM, "2019-03-12", "null", "null"),
+            // 7: a passport whose validity is left out
+            format!(r#"{{"type":"document","kind":"PASSPORT","number":"N13582046","holderIin":"{ERLAN}","issuedOn":"2025-05-20"}}"#),
+            // 8: a birth certificate that expires
+            document("BIRTH_CERTIFICATE", "I-АЛ № 0412583", ALIYA, "2012-09-21", until, "null"),
+            // 9: valid until before it was issued
+            document("ID_CARD", "048123456", AIGERIM, "2019-03-12", r#""2019-03-11""#, "null"),
+            // 10: invalidated before it was issued
+            document("ID_CARD", "048123456", AIGERIM, "2019-03-12", until, r#""2019-03-11""#),
+            // 11: the kind in lower case
+            document("id_card", "048123456", AIGERIM, "2019-03-12", until, "null"),
+            // 12: good: a Cyrillic series in lower case, two spaces, invalidated the day issued
+            document("BIRTH_CERTIFICATE", " i-ал  № 0412583", ALIYA, "2012-09-21", "null", r#""2012-09-21""#),
+            // 13: the same kind and number as line 12, written as printed
+            document("BIRTH_CERTIFICATE", "I-АЛ № 0412583", DANA, "2006-12-20", "null", "null"),
+            // 14, 15: good: an identity card and a passport with the same digits
+            document("ID_CARD", "048123456", AIGERIM, "2019-03-12", until, "null"),
+            document("PASSPORT", "048123456", NURLAN, "2019-03-12", until, "null"),
+            // 16: a missing field
+            format!(r#"{{"type":"document","kind":"ID_CARD","number":"1","issuedOn":"2019-03-12","validUntil":{until}}}"#),
+            // 17: an unknown field
+            format!(r#"{{"type":"document","kind":"ID_CARD","number":"1","series":"AB","holderIin":"{AIGERIM}","issuedOn":"2019-03-12","validUntil":{until}}}"#),
+            // 18: good: the longest number
+            document("BIRTH_CERTIFICATE", &longest, DANA, "2006-12-20", "null", "null"),
+            // 19: 20 characters that upper-case to 40
+            document("BIRTH_CERTIFICATE", &"ß".repeat(20), DANA, "2006-12-20", "null", "null"),
+        ]
+        .join("\n");
+        let bad_date = "must be a real date written YYYY-MM-DD";
+        let bad_kind = "kind: must be one of ID_CARD, PASSPORT, BIRTH_CERTIFICATE";
+        let forbidden = "number: must not contain control or bidirectional-override characters";
+        let too_long = "number: is too long (at most 32 characters)";
+        let expected: Vec<(usize, String)> = vec![
+            (1, bad_kind.to_owned()),
+            (1, "number: must not be blank".to_owned()),
+            (
+                1,
+                "holderIin: the IIN is not valid: its check digit does not match".to_owned(),
+            ),
+            (1, format!("issuedOn: {bad_date}")),
+            (1, format!("validUntil: {bad_date}")),
+            (1, format!("invalidatedOn: {bad_date}")),
+            (2, too_long.to_owned()),
+            (3, forbidden.to_owned()),
+            (4, forbidden.to_owned()),
+            (
+                5,
+                "number: may hold only letters, digits, spaces, hyphens and №".to_owned(),
+            ),
+            (
+                6,
+                "validUntil: required for ID_CARD: give the last day it is valid".to_owned(),
+            ),
+            (
+                7,
+                "validUntil: required for PASSPORT: give the last day it is valid".to_owned(),
+            ),
+            (
+                8,
+                "validUntil: a BIRTH_CERTIFICATE does not expire: use null".to_owned(),
+            ),
+            (9, "validUntil: must not be before issuedOn".to_owned()),
+            (10, "invalidatedOn: must not be before issuedOn".to_owned()),
+            (11, bad_kind.to_owned()),
+            (
+                13,
+                "number: the same document is already on line 12".to_owned(),
+            ),
+            (16, "row: missing field `holderIin`".to_owned()),
+            (
+                17,
+                "row: unknown field `series`, expected one of `kind`, `number`, `holderIin`, \
+                 `issuedOn`, `validUntil`, `invalidatedOn`"
+                    .to_owned(),
+            ),
+            (19, too_long.to_owned()),
+        ];
+        assert_eq!(refused(&text).await, expected);
+
+        // The good lines on their own import, and read back as the registries print them.
+        let db = db().await;
+        let good: Vec<&str> = [11, 13, 14, 17]
+            .into_iter()
+            .filter_map(|index| text.lines().nth(index))
+            .collect();
+        let report = import(&db, &good.join("\n"), NOW).await.unwrap();
+        assert_eq!(
+            report,
+            ImportReport {
+                documents_created: 4,
+                ..ImportReport::default()
+            }
+        );
+        let registries = LocalRegistries::new(db);
+        let certificate = registries
+            .document(StateDocumentKind::BirthCertificate, "I-АЛ № 0412583")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            certificate,
+            StateDocument {
+                kind: StateDocumentKind::BirthCertificate,
+                number: "I-АЛ № 0412583".to_owned(),
+                holder: iin(ALIYA),
+                issued_on: date!(2012 - 09 - 21),
+                valid_until: None,
+                invalidated_on: Some(date!(2012 - 09 - 21)),
+            }
+        );
+        let passport = registries
+            .document(StateDocumentKind::Passport, "048123456")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(passport.holder, iin(NURLAN));
+        let card = registries
+            .document(StateDocumentKind::IdCard, "048123456")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (card.holder, card.valid_until),
+            (iin(AIGERIM), Some(date!(2029 - 03 - 11)))
+        );
+        assert!(
+            registries
+                .document(StateDocumentKind::BirthCertificate, &longest)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    /// An identity card, a passport and a birth certificate; nobody has a person row.
+    const DOCUMENTS: &str = r#"{"type":"document","kind":"ID_CARD","number":"048123456","holderIin":"871008401427","issuedOn":"2019-03-12","validUntil":"2029-03-11","invalidatedOn":null}
+{"type":"document","kind":"PASSPORT","number":"N13582046","holderIin":"850315300019","issuedOn":"2025-05-20","validUntil":"2035-05-19"}
+{"type":"document","kind":"BIRTH_CERTIFICATE","number":"I-АЛ № 0412583","holderIin":"120914600121","issuedOn":"2012-09-21","validUntil":null}
+"#;
+
+    #[tokio::test]
+    async fn documents_are_written_once_by_kind_and_number_and_updated_from_the_registry() {
+        let db = db().await;
+        assert_eq!(
+            import(&db, DOCUMENTS, NOW).await.unwrap(),
+            ImportReport {
+                documents_created: 3,
+                ..ImportReport::default()
+            }
+        );
+        let before = state_document::Entity::find().all(&db).await.unwrap();
+
+        // Again, the numbers written differently: nothing changes, not even an id.
+        let respelled = DOCUMENTS
+            .replace(r#""N13582046""#, r#"" n13582046 ""#)
+            .replace("I-АЛ № 0412583", "i-ал  №  0412583");
+        for text in [DOCUMENTS, respelled.as_str()] {
+            assert_eq!(
+                import(&db, text, NOW).await.unwrap(),
+                ImportReport {
+                    documents_unchanged: 3,
+                    ..ImportReport::default()
+                },
+                "{text}"
+            );
+        }
+        assert_eq!(
+            state_document::Entity::find().all(&db).await.unwrap(),
+            before
+        );
+
+        // Aigerim declares her card lost; the passport's holder is corrected.
+        let changed = DOCUMENTS
+            .replace(r#""invalidatedOn":null"#, r#""invalidatedOn":"2026-11-20""#)
+            .replace(
+                r#""holderIin":"850315300019""#,
+                r#""holderIin":"880422400230""#,
+            );
+        assert_eq!(
+            import(&db, &changed, NOW).await.unwrap(),
+            ImportReport {
+                documents_updated: 2,
+                documents_unchanged: 1,
+                ..ImportReport::default()
+            }
+        );
+        assert_eq!(document_count(&db).await, 3, "no duplicates");
+        let registries = LocalRegistries::new(db);
+        let card = registries
+            .document(StateDocumentKind::IdCard, "048123456")
+            .await
+            .unwrap();
+        assert_eq!(
+            card.as_ref().and_then(|c| c.invalidated_on),
+            Some(date!(2026 - 11 - 20))
+        );
+        assert_eq!(
+            StateDocument::identifies(card.as_ref(), &iin(AIGERIM), NOW.date()),
+            Err(crate::registries::DocumentMismatch::NotValid)
+        );
+        assert!(
+            registries
+                .documents_of(&iin(ERLAN))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            registries.documents_of(&iin(MADINA)).await.unwrap().len(),
+            1
+        );
     }
 }

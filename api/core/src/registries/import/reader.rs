@@ -102,11 +102,11 @@ fn parse_row(content: &str) -> Result<RawRow, String> {
         return Err("must be a JSON object".to_owned());
     }
     match value.get("type").and_then(serde_json::Value::as_str) {
-        Some("person" | "property" | "organisation" | "powerOfAttorney") => {
+        Some("person" | "property" | "organisation" | "powerOfAttorney" | "document") => {
             serde_json::from_value(value).map_err(|error| error.to_string())
         }
         _ => Err(
-            r#"its "type" must be "person", "property", "organisation" or "powerOfAttorney""#
+            r#"its "type" must be "person", "property", "organisation", "powerOfAttorney" or "document""#
                 .to_owned(),
         ),
     }

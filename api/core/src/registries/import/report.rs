@@ -29,6 +29,12 @@ pub struct ImportReport {
     pub powers_of_attorney_updated: usize,
     /// Known powers of attorney already as the file describes them.
     pub powers_of_attorney_unchanged: usize,
+    /// Documents the state issued (by kind and number) that were not in the mirror.
+    pub documents_created: usize,
+    /// Known documents whose data changed, an invalidation (a lost card) for one.
+    pub documents_updated: usize,
+    /// Known documents already as the file describes them.
+    pub documents_unchanged: usize,
     /// Every problem found, in line order. When not empty, nothing was written and the counts
     /// are zero.
     pub errors: Vec<ImportError>,
@@ -67,7 +73,8 @@ impl fmt::Display for ImportReport {
                 "imported: persons {} created, {} updated, {} unchanged; \
                  properties {} created, {} updated, {} unchanged; \
                  organisations {} created, {} updated, {} unchanged; \
-                 powers of attorney {} created, {} updated, {} unchanged",
+                 powers of attorney {} created, {} updated, {} unchanged; \
+                 documents {} created, {} updated, {} unchanged",
                 self.persons_created,
                 self.persons_updated,
                 self.persons_unchanged,
@@ -80,6 +87,9 @@ impl fmt::Display for ImportReport {
                 self.powers_of_attorney_created,
                 self.powers_of_attorney_updated,
                 self.powers_of_attorney_unchanged,
+                self.documents_created,
+                self.documents_updated,
+                self.documents_unchanged,
             )
         } else {
             let rows = {

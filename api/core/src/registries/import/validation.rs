@@ -1,7 +1,7 @@
 //! Validating the rows as written: each field by its domain type, reported by name, then the
 //! rules across fields (a hostel's administration, the owners' shares, the tenants of rental
-//! housing, the dates of a power of attorney) and across rows (one row per IIN, RKA, BIN and
-//! power-of-attorney number).
+//! housing, the dates of a power of attorney or of a document the state issued) and across rows
+//! (one row per IIN, RKA, BIN, power-of-attorney number and document kind and number).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,7 +14,7 @@ use super::report::ImportError;
 use crate::domain::{Area, Bin, DomainError, Iin, PhoneNumber, Rka, Text};
 use crate::registries::{
     LegalRepresentation, Organisation, Owner, Ownership, PowerOfAttorney, PropertyKind,
-    RepresentationBasis, Share, Tenant,
+    RepresentationBasis, Share, StateDocument, StateDocumentKind, Tenant,
 };
 
 /// The longest name (surname, given name or patronymic) accepted, in characters. A sanity
@@ -28,6 +28,9 @@ const MAX_ORGANISATION_NAME_CHARS: usize = 500;
 /// The longest power-of-attorney number accepted, in characters: the width of
 /// `power_of_attorney.number`.
 const MAX_POWER_NUMBER_CHARS: usize = 64;
+/// The longest document number accepted, in characters (series included): the width of
+/// `state_document.number`.
+const MAX_DOCUMENT_NUMBER_CHARS: usize = 32;
 
 /// The role OIDs an administration's consenting key may be required to hold (NCA RK's legal
 /// entity roles), in the order they are stored: the head, a person who may sign for the
@@ -49,6 +52,7 @@ pub(super) enum RawRow {
     Property(RawProperty),
     Organisation(RawOrganisation),
     PowerOfAttorney(RawPowerOfAttorney),
+    Document(RawDocument),
 }
 
 #[derive(Deserialize)]
@@ -125,6 +129,19 @@ pub(super) struct RawPowerOfAttorney {
     revoked_on: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct RawDocument {
+    kind: String,
+    number: String,
+    holder_iin: String,
+    issued_on: String,
+    #[serde(default)]
+    valid_until: Option<String>,
+    #[serde(default)]
+    invalidated_on: Option<String>,
+}
+
 /// One record of the file as read: the line it starts on, and the row as written in it or why
 /// it is not a row.
 pub(super) type Record = (usize, Result<RawRow, String>);
@@ -135,6 +152,7 @@ pub(super) enum Row {
     Property(PropertyRow),
     Organisation(Organisation),
     PowerOfAttorney(PowerOfAttorney),
+    Document(StateDocument),
 }
 
 pub(super) struct PersonRow {
@@ -232,6 +250,7 @@ pub(super) fn validate(records: Vec<Record>) -> (Vec<Row>, Vec<ImportError>) {
     let mut properties = Seen::new("rka", "property");
     let mut organisations = Seen::new("bin", "organisation");
     let mut powers = Seen::new("number", "power of attorney");
+    let mut documents = Seen::new("number", "document");
     for (line, raw) in records {
         let mut problems = Problems::new(line);
         match raw {
@@ -262,6 +281,18 @@ pub(super) fn validate(records: Vec<Record>) -> (Vec<Row>, Vec<ImportError>) {
                     && powers.first(&power.number, &mut problems)
                 {
                     rows.push(Row::PowerOfAttorney(power));
+                }
+            }
+            Ok(RawRow::Document(raw)) => {
+                // A number is unique within its kind only: an ID card and a passport may
+                // share digits.
+                if let Some(document) = validate_document(raw, &mut problems)
+                    && documents.first(
+                        &format!("{} {}", document.kind.as_str(), document.number),
+                        &mut problems,
+                    )
+                {
+                    rows.push(Row::Document(document));
                 }
             }
         }
@@ -719,6 +750,109 @@ fn validate_power_of_attorney(
     consistent.then_some(power)
 }
 
+/// A date field that may be `null` or left out; `None` (the problem recorded) if it is given
+/// but not a date, `Some(None)` if it is not given.
+fn optional_date(field: &str, raw: Option<&str>, problems: &mut Problems) -> Option<Option<Date>> {
+    match raw.map(iso_date).transpose() {
+        Ok(date) => Some(date),
+        Err(error) => {
+            problems.add(field, error);
+            None
+        }
+    }
+}
+
+/// A document number as printed, series included: free text (see [`free_text`]) of at most
+/// [`MAX_DOCUMENT_NUMBER_CHARS`] characters, upper-cased (the registries look numbers up
+/// exactly, and series are printed in capitals), runs of spaces made one, and only letters of
+/// any alphabet (a birth certificate's series may be Cyrillic: `I-АЛ № 0123456`), digits,
+/// spaces, hyphens and `№`, so that punctuation a column shift would bring in is refused.
+fn document_number(input: &str) -> Result<String, String> {
+    let text = free_text(input, MAX_DOCUMENT_NUMBER_CHARS)?;
+    let number = text
+        .split(' ')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase();
+    if !number
+        .chars()
+        .all(|c| c.is_alphabetic() || c.is_ascii_digit() || matches!(c, ' ' | '-' | '№'))
+    {
+        return Err("may hold only letters, digits, spaces, hyphens and №".to_owned());
+    }
+    // Upper-casing may lengthen a letter (ß becomes SS).
+    if number.chars().count() > MAX_DOCUMENT_NUMBER_CHARS {
+        return Err(format!(
+            "is too long (at most {MAX_DOCUMENT_NUMBER_CHARS} characters)"
+        ));
+    }
+    Ok(number)
+}
+
+/// A document the state issued, as its registry records it: an identity card or passport
+/// expires, a birth certificate does not; either may be invalidated (declared lost, replaced)
+/// before that.
+// DOMAIN: documents the state holds are checked by number, not uploaded
+fn validate_document(raw: RawDocument, problems: &mut Problems) -> Option<StateDocument> {
+    let kind = StateDocumentKind::parse(raw.kind.trim());
+    if kind.is_none() {
+        problems.add(
+            "kind",
+            "must be one of ID_CARD, PASSPORT, BIRTH_CERTIFICATE",
+        );
+    }
+    let number = problems.check("number", document_number(&raw.number));
+    // Only parsed, as for a power of attorney's principal and attorney: the registries are
+    // loaded separately, so the holder need not be in the same file or in the mirror yet.
+    let holder = problems.check("holderIin", Iin::parse(&raw.holder_iin));
+    let issued_on = problems.check("issuedOn", iso_date(&raw.issued_on));
+    let valid_until = optional_date("validUntil", raw.valid_until.as_deref(), problems);
+    let invalidated_on = optional_date("invalidatedOn", raw.invalidated_on.as_deref(), problems);
+    let mut consistent = true;
+    match (kind, raw.valid_until.is_some()) {
+        (Some(kind), false) if kind.is_identity_document() => {
+            problems.add(
+                "validUntil",
+                format!(
+                    "required for {}: give the last day it is valid",
+                    kind.as_str()
+                ),
+            );
+            consistent = false;
+        }
+        (Some(StateDocumentKind::BirthCertificate), true) => {
+            problems.add(
+                "validUntil",
+                "a BIRTH_CERTIFICATE does not expire: use null",
+            );
+            consistent = false;
+        }
+        _ => {}
+    }
+    if let (Some(issued_on), Some(Some(valid_until))) = (issued_on, valid_until)
+        && valid_until < issued_on
+    {
+        problems.add("validUntil", "must not be before issuedOn");
+        consistent = false;
+    }
+    if let (Some(issued_on), Some(Some(invalidated_on))) = (issued_on, invalidated_on)
+        && invalidated_on < issued_on
+    {
+        problems.add("invalidatedOn", "must not be before issuedOn");
+        consistent = false;
+    }
+    let document = StateDocument {
+        kind: kind?,
+        number: number?,
+        holder: holder?,
+        issued_on: issued_on?,
+        valid_until: valid_until?,
+        invalidated_on: invalidated_on?,
+    };
+    consistent.then_some(document)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -792,6 +926,27 @@ mod tests {
         assert_eq!(row.surname, "СЕЙТОВА");
         assert_eq!(row.given_name.chars().count(), MAX_NAME_CHARS);
         assert_eq!(row.patronymic, None);
+    }
+
+    #[test]
+    fn document_numbers_are_upper_cased_in_any_alphabet_and_keep_to_their_charset() {
+        assert_eq!(document_number(" n13582046 ").as_deref(), Ok("N13582046"));
+        assert_eq!(
+            document_number("i-әл   № 0412583").as_deref(),
+            Ok("I-ӘЛ № 0412583")
+        );
+        let charset = "may hold only letters, digits, spaces, hyphens and №";
+        // A no-break space is not a space; Arabic-Indic digits are not digits of a number
+        // the registries print.
+        for bad in [
+            "048.123",
+            "048_123",
+            "048/123",
+            "N1358204\u{663}",
+            "048\u{a0}123",
+        ] {
+            assert_eq!(document_number(bad), Err(charset.to_owned()), "{bad}");
+        }
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Writing validated rows into the mirror in one transaction: a person by IIN (with their legal
 //! representatives), a property by RKA (with its owners and tenants), an organisation by BIN
-//! and a power of attorney by number, each created, updated or left alone when it already
-//! matches the file.
+//! a power of attorney by number and a document the state issued by kind and number, each
+//! created, updated or left alone when it already matches the file.
 
 use entities::enums::RepresentationBasis as StoredBasis;
 use entities::{
     legal_representative, organisation, person, power_of_attorney, real_estate_object,
-    real_estate_owner, real_estate_tenant,
+    real_estate_owner, real_estate_tenant, state_document,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -20,7 +20,7 @@ use super::validation::{PersonRow, PropertyRow, Row};
 use crate::domain::Iin;
 use crate::registries::{
     LegalRepresentation, Organisation, Owner, Ownership, PowerOfAttorney, RepresentationBasis,
-    Tenant,
+    StateDocument, Tenant,
 };
 
 /// Writes every row in one transaction and counts what happened to each; on a database error
@@ -57,6 +57,12 @@ pub(super) async fn write(
                 &mut report.powers_of_attorney_created,
                 &mut report.powers_of_attorney_updated,
                 &mut report.powers_of_attorney_unchanged,
+            ),
+            Row::Document(document) => (
+                write_document(&txn, document).await?,
+                &mut report.documents_created,
+                &mut report.documents_updated,
+                &mut report.documents_unchanged,
             ),
         };
         match outcome {
@@ -429,6 +435,46 @@ async fn write_power_of_attorney(
     model.principal_iin = Set(row.principal.as_str().to_owned());
     model.attorney_iin = Set(row.attorney.as_str().to_owned());
     model.revoked_on = Set(row.revoked_on);
+    model.update(txn).await?;
+    Ok(Outcome::Updated)
+}
+
+// DOMAIN: documents the state holds are checked by number, not uploaded
+async fn write_document(txn: &DatabaseTransaction, row: &StateDocument) -> Result<Outcome, DbErr> {
+    let kind = entities::enums::StateDocumentKind::from(row.kind);
+    let existing = state_document::Entity::find()
+        .filter(state_document::Column::Kind.eq(kind))
+        .filter(state_document::Column::Number.eq(row.number.as_str()))
+        .one(txn)
+        .await?;
+    let Some(existing) = existing else {
+        state_document::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            kind: Set(kind),
+            number: Set(row.number.clone()),
+            holder_iin: Set(row.holder.as_str().to_owned()),
+            issued_on: Set(row.issued_on),
+            valid_until: Set(row.valid_until),
+            invalidated_on: Set(row.invalidated_on),
+        }
+        .insert(txn)
+        .await?;
+        return Ok(Outcome::Created);
+    };
+    let unchanged = existing.holder_iin == row.holder.as_str()
+        && existing.issued_on == row.issued_on
+        && existing.valid_until == row.valid_until
+        && existing.invalidated_on == row.invalidated_on;
+    if unchanged {
+        return Ok(Outcome::Unchanged);
+    }
+    // The issuing registry is the authority: an invalidation (a card declared lost), or the
+    // correction of a holder or a date, arrives here.
+    let mut model: state_document::ActiveModel = existing.into();
+    model.holder_iin = Set(row.holder.as_str().to_owned());
+    model.issued_on = Set(row.issued_on);
+    model.valid_until = Set(row.valid_until);
+    model.invalidated_on = Set(row.invalidated_on);
     model.update(txn).await?;
     Ok(Outcome::Updated)
 }

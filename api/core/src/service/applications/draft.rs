@@ -438,6 +438,8 @@ pub fn blank(
         claimed_by: None,
         claim_expires_at: None,
         review_reason: None,
+        intake_officer_person_id: None,
+        intake_document: None,
     }
 }
 

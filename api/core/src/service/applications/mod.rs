@@ -12,7 +12,7 @@ use crate::service::InternalError;
 use crate::service::events;
 use crate::service::keyset::{self, Direction};
 use draft::{DraftChanges, DraftField, Inconsistency};
-use entities::{application, application_status_change, signing_request};
+use entities::{application, application_status_change, person, signing_request};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -138,11 +138,68 @@ pub async fn create(
     changes: DraftChanges,
     idempotency_key: Option<String>,
 ) -> Result<application::Model, DraftError> {
+    let filer = Filer {
+        applicant_person_id: viewer.person_id,
+        applicant_iin: viewer.iin.clone(),
+        front_office: None,
+    };
+    create_for(ctx, filer, changes, idempotency_key).await
+}
+
+/// Who a new draft is for, and how it is filed.
+#[derive(Debug, Clone)]
+pub struct Filer {
+    pub applicant_person_id: Uuid,
+    pub applicant_iin: String,
+    /// Filed at a front office by an officer, for the applicant present.
+    pub front_office: Option<FrontOfficeIntake>,
+}
+
+/// A front-office filing: the officer, their body, and the applicant's identity document the
+/// officer checked (JSON, as `application.intake_document` keeps it).
+#[derive(Debug, Clone)]
+pub struct FrontOfficeIntake {
+    pub officer_person_id: Uuid,
+    pub body_bin: String,
+    pub document: String,
+}
+
+/// Creates a draft for `filer`, recorded as created by its applicant or, at a front office, by
+/// the officer.
+pub async fn create_for(
+    ctx: &ServiceContext,
+    filer: Filer,
+    changes: DraftChanges,
+    idempotency_key: Option<String>,
+) -> Result<application::Model, DraftError> {
     let db = &ctx.db;
     let now = ctx.clock.now();
-    let mut draft = draft::blank(new_number(now)?, viewer.person_id, &viewer.iin, now);
+    let mut draft = draft::blank(
+        new_number(now)?,
+        filer.applicant_person_id,
+        &filer.applicant_iin,
+        now,
+    );
+    let mut actor = Actor {
+        person: Some(filer.applicant_person_id),
+        role: ActorRole::Applicant,
+        reason: None,
+    };
+    if let Some(intake) = filer.front_office {
+        draft.channel = entities::enums::Channel::FrontOffice;
+        // The counter's body decides it; its officers change it until it is filed.
+        draft.body_bin = Some(intake.body_bin);
+        draft.intake_officer_person_id = Some(intake.officer_person_id);
+        draft.intake_document = Some(intake.document);
+        actor = Actor {
+            person: Some(intake.officer_person_id),
+            role: ActorRole::Officer,
+            reason: Some("opened at a front office for the applicant present".to_owned()),
+        };
+    }
+    let viewer_person = filer.applicant_person_id;
     draft.idempotency_key = idempotency_key.clone();
-    changes.apply(&mut draft, &viewer.iin);
+    changes.apply(&mut draft, &filer.applicant_iin);
     let digest = draft::content_digest(&draft);
     draft.idempotency_digest = idempotency_key.as_ref().map(|_| digest.clone());
     let replay = |existing: application::Model| match &existing.idempotency_digest {
@@ -150,7 +207,7 @@ pub async fn create(
         _ => Ok(existing),
     };
     if let Some(key) = &idempotency_key
-        && let Some(existing) = find_by_key(db, viewer.person_id, key).await?
+        && let Some(existing) = find_by_key(db, viewer_person, key).await?
     {
         return replay(existing);
     }
@@ -166,11 +223,6 @@ pub async fn create(
         .await;
     match inserted {
         Ok(model) => {
-            let actor = Actor {
-                person: Some(viewer.person_id),
-                role: ActorRole::Applicant,
-                reason: None,
-            };
             record_change(&txn, model.id, (None, ApplicationStatus::Draft), actor, now).await?;
             txn.commit().await?;
             Ok(model)
@@ -179,7 +231,7 @@ pub async fn create(
             txn.rollback().await?;
             // A concurrent retry with the same key won the insert: return its draft.
             match &idempotency_key {
-                Some(key) => match find_by_key(db, viewer.person_id, key).await? {
+                Some(key) => match find_by_key(db, viewer_person, key).await? {
                     Some(existing) => replay(existing),
                     None => Err(error.into()),
                 },
@@ -234,11 +286,12 @@ async fn load_own<C: ConnectionTrait>(
     viewer: &SignedIn,
     id: Uuid,
     version: i32,
+    may: fn(&SignedIn, &application::Model) -> bool,
 ) -> Result<application::Model, DraftError> {
     let Some(current) = lock(db, id).await?.filter(|a| policy::may_read(viewer, a)) else {
         return Err(DraftError::NotFound);
     };
-    if !policy::may_change(viewer, &current) {
+    if !may(viewer, &current) {
         return Err(DraftError::Forbidden);
     }
     if current.version != version {
@@ -274,13 +327,22 @@ pub async fn update(
     changes: DraftChanges,
 ) -> Result<application::Model, DraftError> {
     let txn = ctx.db.begin().await?;
-    let current = load_own(&txn, viewer, id, version).await?;
+    let current = load_own(&txn, viewer, id, version, policy::may_change).await?;
     if ApplicationStatus::from(current.status) != ApplicationStatus::Draft {
         return Err(DraftError::NotEditable);
     }
     let now = ctx.clock.now();
     let mut next = current.clone();
-    changes.apply(&mut next, &viewer.iin);
+    // At a front office the officer changes the citizen's draft: "themself" is the citizen.
+    let applicant_iin = match current.applicant_person_id == viewer.person_id {
+        true => viewer.iin.clone(),
+        false => person::Entity::find_by_id(current.applicant_person_id)
+            .one(&txn)
+            .await?
+            .map(|p| p.iin)
+            .ok_or(DraftError::NotFound)?,
+    };
+    changes.apply(&mut next, &applicant_iin);
     if let Some((field, inconsistency)) = draft::inconsistency(&next) {
         return Err(DraftError::Inconsistent(field, inconsistency));
     }
@@ -410,10 +472,13 @@ pub async fn withdraw(
     reason: Option<MultilineText>,
 ) -> Result<application::Model, DraftError> {
     let txn = ctx.db.begin().await?;
-    let current = load_own(&txn, viewer, id, version).await?;
+    let current = load_own(&txn, viewer, id, version, policy::may_withdraw).await?;
     let actor = Actor {
         person: Some(viewer.person_id),
-        role: ActorRole::Applicant,
+        role: match current.applicant_person_id == viewer.person_id {
+            true => ActorRole::Applicant,
+            false => ActorRole::Officer,
+        },
         reason: reason.map(MultilineText::into_string),
     };
     let now = ctx.clock.now();

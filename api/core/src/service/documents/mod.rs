@@ -298,18 +298,29 @@ pub async fn of_application<C: ConnectionTrait>(
         .await
 }
 
-/// The application's documents the viewer may see: all that count when they may read the
-/// application (its applicant, the person registered, reviewing officers), none otherwise (an
-/// owner reading the application of a consent sees no documents).
-pub async fn visible(
-    ctx: &ServiceContext,
-    viewer: &SignedIn,
-    app: &application::Model,
-) -> Result<Vec<document::Model>, InternalError> {
-    if !policy::may_read(viewer, app) {
-        return Ok(Vec::new());
+/// The documents that count of each of these applications (one statement for a page), oldest
+/// first; an application without any is absent. The caller has decided the viewer may read
+/// them.
+pub async fn of_applications<C: ConnectionTrait>(
+    db: &C,
+    application_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<document::Model>>, sea_orm::DbErr> {
+    let rows = document::Entity::find()
+        .filter(document::Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .filter(document::Column::DeletedAt.is_null())
+        .order_by_asc(document::Column::UploadedAt)
+        .order_by_asc(document::Column::Id)
+        .all(db)
+        .await?;
+    let mut by_application: std::collections::HashMap<Uuid, Vec<document::Model>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        by_application
+            .entry(row.application_id)
+            .or_default()
+            .push(row);
     }
-    Ok(of_application(&ctx.db, app.id).await?)
+    Ok(by_application)
 }
 
 /// A document the viewer may read, with its application; `None` when it does not exist, was

@@ -2,6 +2,7 @@
 //! an officer's: each asks a registry port or the service's own records, and each result is
 //! stored (the `check_result` table) as evidence of what the decision rested on.
 
+use super::identity;
 use crate::context::ServiceContext;
 use crate::domain::Iin;
 use crate::service::InternalError;
@@ -10,9 +11,7 @@ use crate::service::consents::{self, Route};
 use crate::service::{documents, property, representation};
 use entities::enums::{CheckKind, CheckOutcome, ConsentStatus, RegistrationKind};
 use entities::{application, check_result, consent, registration};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -101,25 +100,63 @@ pub async fn store<C: ConnectionTrait>(
     Ok(run_id)
 }
 
+/// The latest run's results for each of these applications, in check order (two statements
+/// for a page: the newest run of each, then their rows); an application never checked is
+/// absent.
+pub async fn latest_of<C: ConnectionTrait>(
+    db: &C,
+    application_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<check_result::Model>>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    // The newest run of each: runs are stored at once, so the newest row names it.
+    let stamps: Vec<(Uuid, Uuid, time::OffsetDateTime)> = check_result::Entity::find()
+        .select_only()
+        .column(check_result::Column::ApplicationId)
+        .column(check_result::Column::RunId)
+        .column(check_result::Column::CheckedAt)
+        .filter(check_result::Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut newest: std::collections::HashMap<Uuid, (Uuid, time::OffsetDateTime)> =
+        std::collections::HashMap::new();
+    for (application, run, at) in stamps {
+        let entry = newest.entry(application).or_insert((run, at));
+        if at > entry.1 {
+            *entry = (run, at);
+        }
+    }
+    let runs: Vec<Uuid> = newest.values().map(|(run, _)| *run).collect();
+    let mut by_application: std::collections::HashMap<Uuid, Vec<check_result::Model>> =
+        std::collections::HashMap::new();
+    if runs.is_empty() {
+        return Ok(by_application);
+    }
+    for row in check_result::Entity::find()
+        .filter(check_result::Column::RunId.is_in(runs))
+        .all(db)
+        .await?
+    {
+        by_application
+            .entry(row.application_id)
+            .or_default()
+            .push(row);
+    }
+    for run in by_application.values_mut() {
+        run.sort_by_key(|r| ALL.iter().position(|c| *c == r.check));
+    }
+    Ok(by_application)
+}
+
 /// The latest run's results for an application, in check order (none before the first run).
 pub async fn latest<C: ConnectionTrait>(
     db: &C,
     application_id: Uuid,
 ) -> Result<Vec<check_result::Model>, sea_orm::DbErr> {
-    let Some(newest) = check_result::Entity::find()
-        .filter(check_result::Column::ApplicationId.eq(application_id))
-        .order_by_desc(check_result::Column::CheckedAt)
-        .one(db)
+    Ok(latest_of(db, &[application_id])
         .await?
-    else {
-        return Ok(Vec::new());
-    };
-    let mut run = check_result::Entity::find()
-        .filter(check_result::Column::RunId.eq(newest.run_id))
-        .all(db)
-        .await?;
-    run.sort_by_key(|r| ALL.iter().position(|c| *c == r.check));
-    Ok(run)
+        .remove(&application_id)
+        .unwrap_or_default())
 }
 
 /// The same owner check as at submission ([`consents::route`]): the owner (or tenant, or the
@@ -204,20 +241,21 @@ async fn requirements_met(
     })
 }
 
+/// The person to be registered is known to the population registry and identified by the
+/// documents the state issued to them (and by the one checked at the front office, if any),
+/// confirmed by number: see [`identity`].
+// DOMAIN: documents: identity document; children from 14: birth certificate and passport (if any)
 async fn identity_confirmed(ctx: &ServiceContext, app: &application::Model) -> Finding {
     let check = CheckKind::IdentityConfirmed;
     let Ok(iin) = Iin::parse(&applicant_iin(app)) else {
         return Finding::failed(check, "the person to be registered has no valid IIN");
     };
-    match ctx.population.find_person(&iin).await {
-        Ok(Some(_)) => Finding::passed(
-            check,
-            format!("the population registry knows {}", iin.masked()),
-        ),
-        Ok(None) => Finding::failed(check, "the population registry does not know the person"),
-        Err(error) => {
-            tracing::warn!(%error, "population registry unavailable for a check");
-            Finding::undetermined(check, "the population registry did not answer")
+    let today = ctx.clock.now().date();
+    match identity::confirm(ctx, app, &iin, today).await {
+        identity::Outcome::Confirmed(evidence) => Finding::passed(check, evidence),
+        identity::Outcome::NotConfirmed(why) => Finding::failed(check, why),
+        identity::Outcome::Unanswered(registry) => {
+            Finding::undetermined(check, format!("{registry} did not answer"))
         }
     }
 }

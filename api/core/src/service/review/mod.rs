@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod checks;
 pub mod decisions;
+mod identity;
 pub mod registrations;
 
 use crate::auth::viewer::SignedIn;
@@ -236,6 +237,11 @@ pub async fn run_pending(
         .filter(application::Column::Status.eq(stored::ApplicationStatus::InReview))
         .filter(application::Column::ReviewReason.is_null())
         .filter(application::Column::ClaimedBy.is_null())
+        // The request that put it in review decides it right after its commit.
+        .filter(
+            application::Column::ServiceClockStartedAt
+                .lte(now - crate::service::consents::AFTER_REQUEST_GRACE),
+        )
         .order_by_asc(application::Column::ServiceDeadline)
         .limit(100)
         .into_tuple()
