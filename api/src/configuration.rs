@@ -106,6 +106,9 @@ pub struct Settings {
     /// `REVOCATION_CONFIG`: the JSON file of the revocation sources (docs/revocation.md), read
     /// at start-up; none by default.
     pub revocation_config: Option<PathBuf>,
+    /// `TSA_URL`: the RFC 3161 time-stamping authority that stamps signatures received
+    /// without a token (docs/revocation.md); none by default (off).
+    pub tsa_url: Option<String>,
     /// `CHALLENGE_TTL_SECONDS`: how long a sign-in challenge may be signed.
     pub challenge_ttl_seconds: u32,
     /// `SESSION_TTL_SECONDS`: how long a session token lives.
@@ -113,6 +116,10 @@ pub struct Settings {
     /// `PROPERTY_LOOKUP_PER_HOUR`: how many `propertyLookup`s one person may make in a rolling
     /// hour (counted in the database, so the limit holds across instances).
     pub property_lookups_per_hour: u32,
+    /// `CERTIFICATE_INFO_PER_HOUR`: how many `certificateInfo` checks one caller (a person or
+    /// an integrator) may make in a rolling hour (counted in the database, so the limit holds
+    /// across instances).
+    pub certificate_checks_per_hour: u32,
     /// `BODY_TIMEOUT_SECONDS`: how long a request body may take to arrive (then 408).
     pub body_timeout_seconds: u32,
     /// `QUERY_TIMEOUT_SECONDS`: how long a query may run (mutations are never cancelled).
@@ -198,9 +205,11 @@ struct FileSettings {
     eds_crls: Option<Vec<PathBuf>>,
     eds_crl_check_seconds: Option<u32>,
     revocation_config: Option<PathBuf>,
+    tsa_url: Option<String>,
     challenge_ttl_seconds: Option<u32>,
     session_ttl_seconds: Option<u32>,
     property_lookup_per_hour: Option<u32>,
+    certificate_info_per_hour: Option<u32>,
     body_timeout_seconds: Option<u32>,
     query_timeout_seconds: Option<u32>,
     verification_wait_milliseconds: Option<u32>,
@@ -346,6 +355,7 @@ impl Settings {
                 Some(path) => Some(PathBuf::from(path)).filter(|p| !p.as_os_str().is_empty()),
                 None => file.revocation_config,
             },
+            tsa_url: text("TSA_URL", file.tsa_url).filter(|url| !url.is_empty()),
             challenge_ttl_seconds: number(
                 "CHALLENGE_TTL_SECONDS",
                 file.challenge_ttl_seconds,
@@ -360,6 +370,11 @@ impl Settings {
                 "PROPERTY_LOOKUP_PER_HOUR",
                 file.property_lookup_per_hour,
                 10,
+            )?,
+            certificate_checks_per_hour: number(
+                "CERTIFICATE_INFO_PER_HOUR",
+                file.certificate_info_per_hour,
+                60,
             )?,
             body_timeout_seconds: number("BODY_TIMEOUT_SECONDS", file.body_timeout_seconds, 10)?,
             query_timeout_seconds: number("QUERY_TIMEOUT_SECONDS", file.query_timeout_seconds, 10)?,
@@ -818,6 +833,7 @@ impl Settings {
             challenge_ttl_seconds: self.challenge_ttl_seconds,
             session_ttl_seconds: self.session_ttl_seconds,
             property_lookups_per_hour: self.property_lookups_per_hour,
+            certificate_checks_per_hour: self.certificate_checks_per_hour,
             consent_days: self.consent_deadline_days,
             service_body_bin: self.service_body_bin.clone(),
             manual_review_bodies: self.manual_review_bodies.clone(),

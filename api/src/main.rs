@@ -12,16 +12,21 @@
 //! registration-api dev-outbox [--phone PHONE]   print the development SMS outbox (JSON lines;
 //!                                               refused in production)
 //! registration-api generate-seal-key            print a new OTP_SEAL_KEY and its public key
+//! registration-api reverify SIGNATURE_ID        re-check a stored signature offline from its
+//!                                               evidence; JSON on stdout; exit 0 when the
+//!                                               verdict is the stored one, 1 when it differs
+//! registration-api calendar YEAR                the working-day calendar of YEAR, one JSON line
+//!                                               per day; exit 1 for a year without data
 //! ```
 
 use api::configuration::{Profile, Settings};
 use api::startup::Application;
 use api::{graphql, telemetry};
-use registration_core::service::admin;
+use registration_core::service::{admin, reverify};
 use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE] | generate-seal-key]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE] | generate-seal-key | reverify SIGNATURE_ID | calendar YEAR]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -40,11 +45,82 @@ async fn migrated(settings: &Settings) -> Result<(sea_orm::DatabaseConnection, u
     Ok((db, applied))
 }
 
-async fn run(args: Vec<String>) -> Result<(), String> {
+/// `reverify SIGNATURE_ID`: the stored signature re-checked offline from its evidence, with the
+/// server's trust anchors, intermediates and seal keys (never its CRL files or revocation
+/// sources). Prints the comparison as one JSON object; exit 0 when the verdict is the stored
+/// one, 1 when it differs.
+async fn reverify_command(settings: &Settings, id: &str) -> Result<ExitCode, String> {
+    let signature_id = uuid::Uuid::parse_str(id)
+        .map_err(|_| format!("reverify: {id} is not a signature id (a UUID)"))?;
+    let (db, _) = migrated(settings).await?;
+    let clock = std::sync::Arc::new(SystemClock);
+    let registries = std::sync::Arc::new(registration_core::registries::LocalRegistries::new(
+        db.clone(),
+    ));
+    // The seal keys `sealKeys` publishes: the server's own, read from the same settings.
+    let otp = settings
+        .otp_runtime(db.clone(), clock.clone(), registries)
+        .map_err(|e| e.to_string())?;
+    let reverified = reverify::reverify(
+        &db,
+        &settings.trust_config(),
+        otp.seal.keys(),
+        signature_id,
+        clock.now(),
+    )
+    .await
+    .map_err(|e| match e {
+        reverify::ReverifyError::Internal(internal) => internal.chain(),
+        other => other.to_string(),
+    })?;
+    println!("{}", reverified.to_json());
+    tracing::info!(
+        signature = %signature_id,
+        stored = %reverified.stored_code,
+        now = %reverified.now_code,
+        same_verdict = reverified.same_verdict,
+        "stored signature re-checked offline from its evidence"
+    );
+    Ok(if reverified.same_verdict {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `calendar YEAR`: every day of YEAR from the bundled working-day calendar, one JSON line
+/// each, for operators to check the data; a year without a data file is exit 1 (its days
+/// would only be computed from the law, provisional). Needs no settings or database.
+fn calendar_command(year: &str) -> Result<ExitCode, String> {
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))
+        .ok_or_else(|| format!("calendar: {year} is not a year\n{USAGE}"))?;
+    match registration_core::calendar::year_lines(year) {
+        Ok(lines) => {
+            use std::io::Write;
+            // A reader that stops early (`| head`) is no error of ours.
+            let mut out = std::io::stdout().lock();
+            for line in lines {
+                if writeln!(out, "{line}").is_err() {
+                    break;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("registration-api: calendar: {error}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+async fn run(args: Vec<String>) -> Result<ExitCode, String> {
     let command: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
     if command.first() == Some(&"print-schema") {
         println!("{}", graphql::sdl());
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     if command.first() == Some(&"generate-seal-key") {
         // Needs no settings: a new key for an operator to put in OTP_SEAL_KEY.
@@ -54,11 +130,14 @@ async fn run(args: Vec<String>) -> Result<(), String> {
         println!(
             "# public key (for OTP_SEAL_RETIRED_KEYS once this key is replaced): {public_key}"
         );
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let ["calendar", year] = command.as_slice() {
+        return calendar_command(year);
     }
     if command.first() == Some(&"print-error-codes") {
         print!("{}", graphql::catalogue::markdown());
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     let settings = Settings::load().map_err(|e| e.to_string())?;
     let serving = matches!(command.as_slice(), [] | ["serve", ..]);
@@ -70,7 +149,7 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             telemetry::COMMAND_FILTER
         },
     );
-    match command.as_slice() {
+    let done = match command.as_slice() {
         [] | ["serve", ..] => {
             let application = Application::build(settings)
                 .await
@@ -165,8 +244,10 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             );
             Ok(())
         }
+        ["reverify", id] => return reverify_command(&settings, id).await,
         _ => Err(USAGE.to_owned()),
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 #[actix_web::main]
@@ -180,7 +261,7 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     match run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             eprintln!("registration-api: {message}");
             ExitCode::from(2)

@@ -86,6 +86,9 @@ impl Application {
             // Per instance: every instance fetches the (public) CRLs for itself.
             trust = trust.with_sources(FetchedCrls::load(path)?);
         }
+        if let Some(url) = &settings.tsa_url {
+            trust = trust.with_timestamping(url)?;
+        }
         if trust.uses_demo_anchor {
             tracing::warn!(
                 "DEMO PKI TRUSTED: signatures made with the demo keys in demo/pki are accepted. \

@@ -346,3 +346,41 @@ fn dev_outbox_refuses_the_production_profile() {
     assert!(output.stdout.is_empty());
     assert!(!db.exists(), "refused before the database is opened");
 }
+
+#[test]
+fn calendar_prints_every_day_of_a_year_and_refuses_a_year_without_data() {
+    let work = scratch();
+    let database = work.join("db.sqlite");
+    let output = run(&database, &["calendar", "2025"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let days: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(days.len(), 365);
+    let day = |date: &str| {
+        days.iter()
+            .find(|d| d["date"] == date)
+            .unwrap_or_else(|| panic!("{date} is listed"))
+            .clone()
+    };
+    // DOMAIN: working days: 2025-01-03 is a day off by transfer, 2025-01-05 (a Sunday) is worked
+    assert_eq!(day("2025-01-03")["working"], false);
+    assert_eq!(day("2025-01-05")["working"], true);
+    assert_eq!(day("2025-01-05")["provisional"], false);
+    for d in &days {
+        let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["date", "working", "reason", "provisional"]);
+    }
+
+    let missing = run(&database, &["calendar", "2031"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(missing.stdout.is_empty());
+    assert!(
+        text(&missing.stderr).contains("no calendar data for 2031"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let bad = run(&database, &["calendar", "next"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -4,6 +4,7 @@
 pub mod application;
 pub mod application_status_change;
 pub mod auth_challenge;
+pub mod certificate_lookup;
 pub mod check_result;
 pub mod consent;
 pub mod decision;

@@ -20,6 +20,7 @@ mod m20261201_000009_tenants_and_representatives;
 mod m20261201_000010_decisions;
 mod m20261201_000011_documents;
 mod m20261201_000012_front_office;
+mod m20261201_000013_certificate_lookups;
 mod shared;
 
 /// Runs the migrations in order.
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_decisions::Migration),
             Box::new(m20261201_000011_documents::Migration),
             Box::new(m20261201_000012_front_office::Migration),
+            Box::new(m20261201_000013_certificate_lookups::Migration),
         ]
     }
 }

@@ -50,6 +50,7 @@ mod oid;
 mod profile;
 mod report;
 mod revocation;
+mod stamped;
 mod times;
 mod timestamp;
 mod verify;
@@ -65,9 +66,10 @@ pub use error::{Code, ConfigError, Error};
 pub use evidence::{MAX_EVIDENCE_ITEMS, StoredEvidence};
 pub use ocsp::{CertIdHash, OcspOptions, OcspResponse, request as ocsp_request};
 pub use profile::{Purpose, Role, Signer, check_digit_holds};
-pub use report::{CertificateReport, CrlEvidence, Evidence, OcspEvidence};
+pub use report::{CertificateReport, CrlEvidence, Evidence, OcspEvidence, RevocationFrom};
 pub use report::{
     ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
 };
+pub use stamped::{MAX_STAMPED_SIGNERS, signature_values};
 pub use times::{parse_rfc3339, rfc3339};
-pub use verify::{CrlFile, Options, Verifier, encapsulated_content};
+pub use verify::{CrlFile, MAX_REVOCATION_SUBJECTS, Options, Verifier, encapsulated_content};

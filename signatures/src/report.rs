@@ -178,6 +178,11 @@ pub struct SignerReport {
     pub chain: Vec<ChainEntry>,
     /// Set when `code` is `REVOKED`.
     pub revocation: Option<Revocation>,
+    /// Which revocation sources gave the signer's own certificate its status (not part of
+    /// the JSON report, whose `evidence` already holds the data): for a caller whose policy
+    /// asks for a kind of source, e.g. an OCSP response for every signer.
+    #[serde(skip)]
+    pub revocation_from: RevocationFrom,
     /// The time this signer's certificates were judged at.
     #[serde(serialize_with = "time_rfc3339")]
     pub validated_at: OffsetDateTime,
@@ -187,6 +192,17 @@ pub struct SignerReport {
     /// `validatedAt` unless a time was given), with their DER for the caller to keep as
     /// evidence.
     pub timestamps: Vec<Timestamp>,
+}
+
+/// Which revocation sources gave a certificate its status at the validation time (RFC 5280
+/// §6.3, RFC 6960): both, when a current CRL said it was not revoked and a response said so
+/// too; neither, when its status is unknown (or it is a trust anchor, which has none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RevocationFrom {
+    /// Current CRLs decided its status (not revoked, or revoked).
+    pub crl: bool,
+    /// An OCSP response relied on gave its status (good, or revoked).
+    pub ocsp: bool,
 }
 
 /// Where a signer's validation time comes from.

@@ -537,19 +537,41 @@ pub(crate) struct Revocations<'a> {
 
 impl RevocationSource for Revocations<'_> {
     fn status(&self, subject: &Subject<'_>, at: OffsetDateTime, notes: &mut Vec<String>) -> Status {
-        let from_crls = self.crls.status(subject, at, notes);
-        if let Status::Revoked(_) = from_crls {
-            return from_crls;
-        }
-        match self.ocsp.status(subject, at, self.crls, notes) {
-            Status::Unknown => from_crls,
-            from_ocsp @ Status::Revoked(_) => from_ocsp,
-            Status::Good => Status::Good,
-        }
+        self.status_from(subject, at, notes).0
     }
 }
 
 impl Revocations<'_> {
+    /// [`RevocationSource::status`], and which sources gave it: a caller's policy may ask for
+    /// one kind (`RevocationFrom`). A revocation found in a CRL decides without asking OCSP.
+    pub fn status_from(
+        &self,
+        subject: &Subject<'_>,
+        at: OffsetDateTime,
+        notes: &mut Vec<String>,
+    ) -> (Status, crate::report::RevocationFrom) {
+        let from_crls = self.crls.status(subject, at, notes);
+        let mut from = crate::report::RevocationFrom {
+            crl: !matches!(from_crls, Status::Unknown),
+            ocsp: false,
+        };
+        if let Status::Revoked(_) = from_crls {
+            return (from_crls, from);
+        }
+        let status = match self.ocsp.status(subject, at, self.crls, notes) {
+            Status::Unknown => from_crls,
+            from_ocsp @ Status::Revoked(_) => {
+                from.ocsp = true;
+                from_ocsp
+            }
+            Status::Good => {
+                from.ocsp = true;
+                Status::Good
+            }
+        };
+        (status, from)
+    }
+
     /// The revocation an OCSP response recorded for `certificate` (a never-issued one has no
     /// CRL entry to report it from).
     pub fn revocation_of(&self, certificate: &Certificate) -> Option<crate::report::Revocation> {

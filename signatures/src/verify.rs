@@ -16,11 +16,11 @@ use crate::name::Name;
 use crate::ocsp::{OcspOptions, OcspSource};
 use crate::oid;
 use crate::profile::{self, Purpose, Signer};
-use crate::report::{CertificateReport, Evidence};
+use crate::report::{CertificateReport, Evidence, RevocationFrom};
 use crate::report::{
     ChainEntry, ErrorEntry, Report, Revocation, SignerReport, TimeSource, Timestamp, Warning,
 };
-use crate::revocation::{CrlSource, RevocationSource, Revocations, Status, Subject};
+use crate::revocation::{CrlSource, Revocations, Status, Subject};
 use crate::times::{parse_asn1_time, rfc3339};
 use crate::timestamp;
 use std::cell::RefCell;
@@ -404,6 +404,32 @@ fn parse_all<T>(items: &[&[u8]], parse: fn(&[u8]) -> Result<T, Error>) -> Result
     items.iter().map(|der| parse(der)).collect()
 }
 
+/// RFC 5652 §5.3: the certificates of `pool` that `sid` names, configured first, then by
+/// fingerprint (see `Context::find_certificates`).
+fn find_certificates<'a>(pool: &Pool<'a>, sid: &SignerIdentifier<'_>) -> Vec<&'a Certificate> {
+    let all = pool
+        .intermediates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i < pool.configured, *c))
+        .chain(pool.anchors.iter().map(|c| (true, *c)));
+    let mut found: Vec<(bool, &Certificate)> = match sid {
+        SignerIdentifier::IssuerAndSerial { issuer, serial } => {
+            let Ok(issuer) = Name::parse(issuer) else {
+                return Vec::new();
+            };
+            all.filter(|(_, c)| c.serial == *serial && c.issuer == issuer)
+                .collect()
+        }
+        SignerIdentifier::SubjectKeyId(id) => all
+            .filter(|(_, c)| c.subject_key_id.as_deref() == Some(*id))
+            .collect(),
+    };
+    found.sort_by_key(|(configured, c)| (!configured, c.fingerprint));
+    found.dedup_by_key(|(_, c)| c.fingerprint);
+    found.into_iter().map(|(_, c)| c).collect()
+}
+
 /// Everything one verification shares between its signers.
 struct Context<'a> {
     signed: &'a SignedData<'a>,
@@ -561,6 +587,7 @@ impl<'a> Context<'a> {
         let signing_time = self.signing_time(info, &mut findings);
         let mut chain = Vec::new();
         let mut revocation = None;
+        let mut revocation_from = RevocationFrom::default();
         match certificate {
             Some(certificate) => {
                 if let Some(t) = signing_time
@@ -581,6 +608,7 @@ impl<'a> Context<'a> {
                 let outcome = judged.unwrap_or_else(|| self.judge_paths(certificate, when));
                 chain = outcome.chain;
                 revocation = outcome.revocation;
+                revocation_from = outcome.revocation_from;
                 warnings.extend(outcome.warnings);
                 for e in outcome.findings {
                     findings.push(e);
@@ -656,6 +684,7 @@ impl<'a> Context<'a> {
             warnings,
             chain,
             revocation,
+            revocation_from,
             validated_at: when.at,
             time_source: when.source,
             timestamps,
@@ -743,28 +772,7 @@ impl<'a> Context<'a> {
     /// subjectKeyIdentifier, among the configured ones and the CMS's: configured first, then
     /// by fingerprint (never in the CMS's order, which whoever adds certificates chooses).
     fn find_certificates(&self, sid: &SignerIdentifier<'_>) -> Vec<&'a Certificate> {
-        let all = self
-            .pool
-            .intermediates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (i < self.pool.configured, *c))
-            .chain(self.pool.anchors.iter().map(|c| (true, *c)));
-        let mut found: Vec<(bool, &Certificate)> = match sid {
-            SignerIdentifier::IssuerAndSerial { issuer, serial } => {
-                let Ok(issuer) = Name::parse(issuer) else {
-                    return Vec::new();
-                };
-                all.filter(|(_, c)| c.serial == *serial && c.issuer == issuer)
-                    .collect()
-            }
-            SignerIdentifier::SubjectKeyId(id) => all
-                .filter(|(_, c)| c.subject_key_id.as_deref() == Some(*id))
-                .collect(),
-        };
-        found.sort_by_key(|(configured, c)| (!configured, c.fingerprint));
-        found.dedup_by_key(|(_, c)| c.fingerprint);
-        found.into_iter().map(|(_, c)| c).collect()
+        find_certificates(self.pool, sid)
     }
 
     /// The signed content: the encapsulated one, or the caller's for a detached CMS.
@@ -920,7 +928,7 @@ impl<'a> Context<'a> {
         };
         let mut unchecked = Vec::new();
         let mut notes = Vec::new();
-        for pair in path.certificates.windows(2) {
+        for (depth, pair) in path.certificates.windows(2).enumerate() {
             let [certificate, issuer] = pair else {
                 continue;
             };
@@ -930,7 +938,11 @@ impl<'a> Context<'a> {
                 anchor,
                 timestamped: when.source == TimeSource::Timestamp,
             };
-            match self.revocations.status(&subject, when.at, &mut notes) {
+            let (status, from) = self.revocations.status_from(&subject, when.at, &mut notes);
+            if depth == 0 {
+                outcome.revocation_from = from;
+            }
+            match status {
                 Status::Good => {}
                 Status::Revoked(e) => {
                     if let Error::Revoked {
@@ -1141,19 +1153,209 @@ impl Verifier {
     }
 }
 
+/// Most (certificate, issuer) pairs [`Verifier::revocation_subjects`] names: the links of the
+/// longest path the verifier considers (`chain::MAX_PATH_LEN` certificates, the anchor
+/// included, have one link fewer). An honest CMS from NCALayer needs two (the person's
+/// certificate and NCA's).
+pub const MAX_REVOCATION_SUBJECTS: usize = chain::MAX_PATH_LEN - 1;
+
+impl Verifier {
+    /// The (certificate, issuer) pairs whose revocation verifying `signature` will ask about,
+    /// for a caller that fetches OCSP responses before verifying (the verifier never fetches):
+    /// the links of each signer's candidate paths, built as [`Verifier::verify`] builds them
+    /// from the CMS's certificates and the configured intermediates and anchors. Every
+    /// signer's own certificate comes first, then their issuers', and so on up the paths, so
+    /// that the cap ([`MAX_REVOCATION_SUBJECTS`]) never leaves out a signer's own link for a
+    /// CA's. Path building is paid from one verification's budget, as in `verify`.
+    ///
+    /// No signer's signature is checked: a certificate that only names a signer (the same
+    /// issuer and serial, another key) is among the candidates, as it is in `verify` until
+    /// the signature decides. Each link is checked, so an issuer is one that really signed
+    /// its certificate. Empty for a CMS that cannot be read. Nothing here is a verdict: the
+    /// caller verifies the CMS afterwards, with whatever it fetched.
+    pub fn revocation_subjects(&self, signature: &[u8]) -> Vec<(Certificate, Certificate)> {
+        let Some(der) = encoding::decode_cms(signature) else {
+            return Vec::new();
+        };
+        let Ok(der) = crate::ber::to_der(&der) else {
+            return Vec::new();
+        };
+        let Ok(signed) = cms::parse(&der) else {
+            return Vec::new();
+        };
+        let mut seen: HashSet<[u8; 32]> = self
+            .anchors
+            .iter()
+            .chain(&self.intermediates)
+            .map(|c| c.fingerprint)
+            .collect();
+        // A certificate that cannot be read is left out here (`verify` refuses the CMS for it).
+        let embedded: Vec<Certificate> = signed
+            .certificates
+            .iter()
+            .take(cms::MAX_EMBEDDED)
+            .filter_map(|der| Certificate::from_der(der).ok())
+            .filter(|c| seen.insert(c.fingerprint))
+            .collect();
+        let pool = Pool {
+            anchors: self.anchors.iter().collect(),
+            intermediates: self.intermediates.iter().chain(&embedded).collect(),
+            configured: self.intermediates.len(),
+        };
+        let budget = Budget::default();
+        let mut paths = Vec::new();
+        for info in &signed.signers {
+            for candidate in find_certificates(&pool, &info.sid) {
+                if let Ok(found) = chain::build_paths(candidate, &pool, &self.cache, &budget) {
+                    paths.extend(found);
+                }
+            }
+        }
+        revocation_pairs(&paths)
+    }
+
+    /// [`Verifier::revocation_subjects`] for one certificate on its own (what
+    /// [`Verifier::verify_certificate`] will check): the (certificate, issuer) pairs of its
+    /// paths to the configured anchors, its own first, at most [`MAX_REVOCATION_SUBJECTS`].
+    pub fn certificate_revocation_subjects(
+        &self,
+        certificate: &Certificate,
+    ) -> Vec<(Certificate, Certificate)> {
+        let pool = Pool {
+            anchors: self.anchors.iter().collect(),
+            intermediates: self.intermediates.iter().collect(),
+            configured: self.intermediates.len(),
+        };
+        let budget = Budget::default();
+        let paths =
+            chain::build_paths(certificate, &pool, &self.cache, &budget).unwrap_or_default();
+        revocation_pairs(&paths)
+    }
+}
+
+/// The distinct (certificate, issuer) links of `paths`, nearest the leaf first (every path's
+/// first link before any second one), at most [`MAX_REVOCATION_SUBJECTS`].
+fn revocation_pairs(paths: &[chain::Path<'_>]) -> Vec<(Certificate, Certificate)> {
+    let mut pairs = Vec::new();
+    let mut named = HashSet::new();
+    let longest = paths
+        .iter()
+        .map(|p| p.certificates.len())
+        .max()
+        .unwrap_or(0);
+    for depth in 0..longest {
+        for path in paths {
+            let link = path
+                .certificates
+                .get(depth)
+                .zip(path.certificates.get(depth + 1));
+            if let Some((&certificate, &issuer)) = link
+                && pairs.len() < MAX_REVOCATION_SUBJECTS
+                && named.insert((certificate.fingerprint, issuer.fingerprint))
+            {
+                pairs.push((certificate.clone(), issuer.clone()));
+            }
+        }
+    }
+    pairs
+}
+
 #[derive(Default)]
 struct PathOutcome {
     findings: Vec<Error>,
     chain: Vec<ChainEntry>,
     warnings: Vec<Warning>,
     revocation: Option<Revocation>,
+    /// Which sources gave the path's first certificate its status.
+    revocation_from: RevocationFrom,
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(
+        clippy::expect_used,
+        reason = "a test stops on the first broken expectation"
+    )]
+
+    use super::*;
+    use crate::testing::{CmsBuilder, SignerSpec, TestPki};
+
     #[test]
     fn a_verifier_is_shared_between_threads() {
         fn is_shareable<T: Sync + Send>() {}
         is_shareable::<super::Verifier>();
+    }
+
+    fn parsed(certificate: &crate::testing::Certificate) -> Certificate {
+        Certificate::from_der(&certificate.der).expect("a generated certificate parses")
+    }
+
+    fn fingerprints(pairs: &[(Certificate, Certificate)]) -> Vec<([u8; 32], [u8; 32])> {
+        pairs
+            .iter()
+            .map(|(c, i)| (c.fingerprint, i.fingerprint))
+            .collect()
+    }
+
+    #[test]
+    fn revocation_subjects_are_the_links_of_the_signers_paths_signers_first() {
+        let pki = TestPki::ec_p256();
+        let (root, intermediate) = (parsed(&pki.root), parsed(&pki.intermediate));
+        let leaf = pki
+            .individual_sign("123456789011")
+            .issued_by(&pki.intermediate);
+        let cms = CmsBuilder::new(b"x")
+            .certificate(&leaf)
+            .signer(SignerSpec::new(&leaf))
+            .build();
+        let expected = vec![
+            (parsed(&leaf).fingerprint, intermediate.fingerprint),
+            (intermediate.fingerprint, root.fingerprint),
+        ];
+        // The intermediate configured, or carried in the CMS: the same path.
+        let configured =
+            Verifier::new(vec![root.clone()]).with_intermediates(vec![intermediate.clone()]);
+        assert_eq!(
+            fingerprints(&configured.revocation_subjects(&cms)),
+            expected
+        );
+        let carried = CmsBuilder::new(b"x")
+            .certificate(&leaf)
+            .certificate(&pki.intermediate)
+            .signer(SignerSpec::new(&leaf))
+            .build();
+        let anchors_only = Verifier::new(vec![root.clone()]);
+        assert_eq!(
+            fingerprints(&anchors_only.revocation_subjects(&carried)),
+            expected
+        );
+        // No path, or no CMS: nothing to ask about.
+        assert!(anchors_only.revocation_subjects(&cms).is_empty());
+        assert!(configured.revocation_subjects(b"not a CMS").is_empty());
+    }
+
+    #[test]
+    fn revocation_subjects_are_capped_with_every_signers_own_link_first() {
+        let pki = TestPki::ec_p256();
+        let verifier = Verifier::new(vec![parsed(&pki.root)])
+            .with_intermediates(vec![parsed(&pki.intermediate)]);
+        let leaves: Vec<_> = (0..MAX_REVOCATION_SUBJECTS + 2)
+            .map(|i| {
+                pki.individual_sign(&format!("12345678901{i}"))
+                    .issued_by(&pki.intermediate)
+            })
+            .collect();
+        let mut cms = CmsBuilder::new(b"x");
+        for leaf in &leaves {
+            cms = cms.certificate(leaf).signer(SignerSpec::new(leaf));
+        }
+        let pairs = verifier.revocation_subjects(&cms.build());
+        assert_eq!(pairs.len(), MAX_REVOCATION_SUBJECTS);
+        let intermediate = parsed(&pki.intermediate).fingerprint;
+        assert!(
+            pairs
+                .iter()
+                .all(|(_, issuer)| issuer.fingerprint == intermediate)
+        );
     }
 }

@@ -443,6 +443,58 @@ fn ocsp_reaches_cms_verification_and_its_evidence() {
 }
 
 #[test]
+fn a_signers_report_says_which_sources_gave_its_certificates_status() {
+    use signatures::RevocationFrom;
+    let pki = TestPki::rsa();
+    let leaf = rsa_signer(&pki);
+    let good = OcspResponseBuilder::new(&leaf, &pki.intermediate, &pki.intermediate).build();
+    let leaf_crl = support::parse_crl(&pki.crl().build());
+    let from = |verifier: Verifier, responses: &[&Vec<u8>]| {
+        let options = options_with(responses.iter().map(|r| response(r)).collect());
+        let report = verifier.verify(&signed_by(&leaf), None, &options);
+        support::assert_code(&report, Code::Ok);
+        report.signers[0].revocation_from
+    };
+    // The root's CRL covers only the intermediate: it says nothing of the signer's own.
+    assert_eq!(
+        from(with_root_crl(&pki, Vec::new()), &[&good]),
+        RevocationFrom {
+            crl: false,
+            ocsp: true
+        }
+    );
+    assert_eq!(
+        from(with_root_crl(&pki, vec![leaf_crl.clone()]), &[]),
+        RevocationFrom {
+            crl: true,
+            ocsp: false
+        }
+    );
+    assert_eq!(
+        from(with_root_crl(&pki, vec![leaf_crl]), &[&good]),
+        RevocationFrom {
+            crl: true,
+            ocsp: true
+        }
+    );
+    assert_eq!(
+        from(with_root_crl(&pki, Vec::new()), &[]),
+        RevocationFrom::default()
+    );
+    // A revocation is a status too.
+    let revoked = OcspResponseBuilder::new(&leaf, &pki.intermediate, &pki.intermediate)
+        .status(OcspStatus::Revoked(datetime!(2021-05-01 0:00 UTC), Some(1)))
+        .build();
+    let report = with_root_crl(&pki, Vec::new()).verify(
+        &signed_by(&leaf),
+        None,
+        &options_with(vec![response(&revoked)]),
+    );
+    support::assert_code(&report, Code::Revoked);
+    assert!(report.signers[0].revocation_from.ocsp);
+}
+
+#[test]
 fn verify_certificate_checks_purpose_and_path() {
     let pki = TestPki::rsa();
     let leaf = rsa_signer(&pki);

@@ -10,6 +10,7 @@
 
 mod applications;
 mod authorisation;
+mod certificate_info;
 mod consents;
 mod conventions;
 mod cors;
@@ -23,8 +24,10 @@ mod http;
 mod migrations;
 mod notifications;
 mod otp;
+mod reverify;
 mod revocation;
 mod schema;
 mod sign_in;
 mod statements;
+mod timestamping;
 mod walkthrough;

@@ -20,6 +20,9 @@ pub struct ServiceSettings {
     pub session_ttl_seconds: u32,
     /// How many property lookups one person may make in a rolling hour.
     pub property_lookups_per_hour: u32,
+    /// How many `certificateInfo` checks one caller (a person or an integrator) may make in a
+    /// rolling hour.
+    pub certificate_checks_per_hour: u32,
     /// How many calendar days an owner has to consent.
     pub consent_days: u32,
     /// The body (BIN) that decides applications.

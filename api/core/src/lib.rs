@@ -7,6 +7,7 @@
 //! terms; turning those into `userErrors` or HTTP statuses is the transport's job.
 
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod context;
 pub mod database;

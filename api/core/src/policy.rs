@@ -2,7 +2,8 @@
 //! operation. Resolvers and workflows ask here; nothing else decides access.
 //!
 //! Two questions, asked in turn: [`authorize`] (may this kind of caller run the operation at
-//! all: anonymous callers and integrators are turned away before any work), then, for an
+//! all: anonymous callers are turned away before any work, and so are integrators, but for the
+//! few operations [`Operation::is_for_integrators`] names), then, for an
 //! operation on an existing object, [`may_read`] / [`may_change`] on that object. An object the
 //! caller may not read is reported as not found, so that its existence is not revealed.
 
@@ -67,11 +68,14 @@ pub enum Operation {
     ReviewApplications,
     /// List one's own registrations.
     ListOwnRegistrations,
+    /// Check a certificate (holder, validity, path, revocation) before asking someone to sign
+    /// with its key: signed-in persons and integrators.
+    CertificateInfo,
 }
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 26] = [
+    pub const ALL: [Operation; 27] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -98,6 +102,7 @@ impl Operation {
         Operation::MarkNotificationsRead,
         Operation::ReviewApplications,
         Operation::ListOwnRegistrations,
+        Operation::CertificateInfo,
     ];
 
     /// Whether anyone, signed in or not, may run it.
@@ -110,6 +115,12 @@ impl Operation {
                 | Operation::LoginWithOtp
                 | Operation::SealKeys
         )
+    }
+
+    /// Whether an integrator (an API key, no person) may run it: only what serves a frontend
+    /// before a person acts, and reveals nothing of anyone's records.
+    pub fn is_for_integrators(self) -> bool {
+        matches!(self, Operation::CertificateInfo)
     }
 }
 
@@ -132,8 +143,9 @@ pub fn authorize(principal: &Principal, operation: Operation) -> Result<Option<&
     }
     match principal {
         Principal::Person(person) => Ok(Some(person)),
-        // Integrators read status updates, which land with the event feed; until then there is
-        // nothing they may do.
+        // An integrator checks certificates for its frontend. Status updates, which land with
+        // the event feed, will be theirs too; nothing else is.
+        Principal::Integrator { .. } if operation.is_for_integrators() => Ok(None),
         Principal::Integrator { .. } => Err(Denied::Forbidden),
         Principal::Anonymous | Principal::InvalidToken => Err(Denied::Unauthenticated),
     }
@@ -198,10 +210,15 @@ mod tests {
         };
         for operation in Operation::ALL {
             let public = operation.is_public();
+            let integrators = if operation.is_for_integrators() {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden)
+            };
             for (principal, expected) in [
                 (Principal::Anonymous, Err(Denied::Unauthenticated)),
                 (Principal::InvalidToken, Err(Denied::Unauthenticated)),
-                (integrator.clone(), Err(Denied::Forbidden)),
+                (integrator.clone(), integrators),
                 (person(false), Ok(())),
                 (person(true), Ok(())),
             ] {
@@ -210,6 +227,34 @@ mod tests {
                 assert_eq!(got, expected, "{operation:?} by {principal:?}");
             }
         }
+    }
+
+    #[test]
+    fn integrators_may_check_certificates_and_nothing_else_that_is_not_public() {
+        let integrator = Principal::Integrator {
+            id: Uuid::new_v4(),
+            name: "x".to_owned(),
+        };
+        let allowed: Vec<Operation> = Operation::ALL
+            .into_iter()
+            .filter(|&operation| !operation.is_public())
+            .filter(|&operation| authorize(&integrator, operation).is_ok())
+            .collect();
+        assert_eq!(allowed, [Operation::CertificateInfo]);
+        // No person comes with an integrator: operations that need one get none.
+        assert!(matches!(
+            authorize(&integrator, Operation::CertificateInfo),
+            Ok(None)
+        ));
+        // A person's session is a person's, and no session is anyone's.
+        assert!(matches!(
+            authorize(&person(false), Operation::CertificateInfo),
+            Ok(Some(_))
+        ));
+        assert_eq!(
+            authorize(&Principal::Anonymous, Operation::CertificateInfo).err(),
+            Some(Denied::Unauthenticated)
+        );
     }
 
     #[test]

@@ -6,12 +6,18 @@
 //! profile refuses it.
 //!
 //! With `REVOCATION_CONFIG`, the CRLs fetched from configured URLs join the files' (module
-//! `fetched`).
+//! `fetched`), each verification fetches the OCSP responses of its certificates first (module
+//! `ocsp`), and the configuration's requirement decides which revocation data counts (module
+//! `requirement`).
 
 mod fetched;
+mod ocsp;
+mod requirement;
 
 pub use fetched::FetchedCrls;
-pub use revocation::{Requirement, SourceKind, SourceState, SourceStatus};
+pub use ocsp::MAX_OCSP_WAIT;
+pub use requirement::required_data;
+pub use revocation::{Outcome, Requirement, SourceKind, SourceState, SourceStatus};
 
 use arc_swap::ArcSwap;
 use signatures::{Certificate, Crl, Verifier};
@@ -127,6 +133,8 @@ pub struct TrustStore {
     status: Mutex<CrlStatus>,
     /// The revocation sources of `REVOCATION_CONFIG`, when set.
     sources: Option<FetchedCrls>,
+    /// The time-stamping authority of `TSA_URL`, when set.
+    timestamping: Option<revocation::TimestampAuthority>,
     /// Held while a new verifier is built and swapped in, so that a file reload and a sources
     /// refresh never undo each other.
     rebuilding: Mutex<()>,
@@ -258,6 +266,7 @@ impl TrustStore {
                 files: settings.crls.len(),
             }),
             sources: None,
+            timestamping: None,
             rebuilding: Mutex::new(()),
         })
     }
@@ -323,5 +332,30 @@ impl TrustStore {
             }
             status.error = Some(errors.join("; "));
         }
+    }
+
+    /// The same store, with signatures received without a token stamped by the TSA at `url`
+    /// (`TSA_URL`, RFC 3161) in the maintenance task; its HTTP settings are the revocation
+    /// sources' defaults.
+    pub fn with_timestamping(mut self, url: &str) -> Result<Self, TrustError> {
+        let what = format!("TSA_URL {url}");
+        let fetcher = revocation::HttpFetcher::new(&revocation::HttpSettings::default())
+            .map_err(|e| TrustError(format!("{what}: {e}")))?;
+        let tsa = revocation::TimestampAuthority::new(url, std::sync::Arc::new(fetcher))
+            .map_err(|e| TrustError(format!("{what}: {e}")))?;
+        self.timestamping = Some(tsa);
+        Ok(self)
+    }
+
+    /// The time-stamping authority that stamps signatures received without a token, when
+    /// `TSA_URL` is set (see [`crate::service::timestamping`]).
+    pub fn timestamp_authority(&self) -> Option<&revocation::TimestampAuthority> {
+        self.timestamping.as_ref()
+    }
+
+    /// The configured trust anchors and intermediates alone, without any CRL: what an offline
+    /// re-check of stored evidence builds its verifier from (`service::reverify`).
+    pub fn anchors_and_intermediates(&self) -> (&[Certificate], &[Certificate]) {
+        (&self.anchors, &self.intermediates)
     }
 }

@@ -23,31 +23,31 @@ const NONCE_OID: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02]
 const BASIC_OID: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
 
 /// A cursor over a run of TLVs.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     rest: &'a [u8],
 }
 
 /// One TLV: its tag, its contents and its whole encoding.
-struct Tlv<'a> {
-    tag: u8,
-    value: &'a [u8],
-    whole: &'a [u8],
+pub(crate) struct Tlv<'a> {
+    pub(crate) tag: u8,
+    pub(crate) value: &'a [u8],
+    pub(crate) whole: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    fn new(input: &'a [u8]) -> Self {
+    pub(crate) fn new(input: &'a [u8]) -> Self {
         Reader { rest: input }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rest.is_empty()
     }
 
-    fn peek_tag(&self) -> Option<u8> {
+    pub(crate) fn peek_tag(&self) -> Option<u8> {
         self.rest.first().copied()
     }
 
-    fn any(&mut self) -> Option<Tlv<'a>> {
+    pub(crate) fn any(&mut self) -> Option<Tlv<'a>> {
         let input = self.rest;
         let (&tag, after_tag) = input.split_first()?;
         // High tag numbers (0x1f) never occur in the structures read here.
@@ -75,12 +75,12 @@ impl<'a> Reader<'a> {
         Some(Tlv { tag, value, whole })
     }
 
-    fn read(&mut self, tag: u8) -> Option<Tlv<'a>> {
+    pub(crate) fn read(&mut self, tag: u8) -> Option<Tlv<'a>> {
         let tlv = self.any()?;
         (tlv.tag == tag).then_some(tlv)
     }
 
-    fn optional(&mut self, tag: u8) -> Option<Option<Tlv<'a>>> {
+    pub(crate) fn optional(&mut self, tag: u8) -> Option<Option<Tlv<'a>>> {
         if self.peek_tag() == Some(tag) {
             self.any().map(Some)
         } else {

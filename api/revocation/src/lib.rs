@@ -1,5 +1,6 @@
 //! The revocation sources of EDS verification: CRLs refreshed in the background and OCSP
-//! responses fetched on demand, from configured URLs only (issue 15).
+//! responses fetched on demand, from configured URLs only (issue 15); and the RFC 3161 client
+//! that gets a trusted time for a signature received without one, from a configured TSA.
 //!
 //! `signatures` never fetches and never reads the clock; this crate does the fetching for it,
 //! and still never reads the clock: every operation takes the caller's `now`. What it gives
@@ -19,7 +20,8 @@
 //! Module map: `config` reads and checks the configuration, `ca` decides which configured CA
 //! a certificate belongs to, `fetch` is the network port and its HTTP implementation, `crl`
 //! and `ocsp` the two kinds of source, `status` what `/readyz` and the logs say of each source,
-//! `der` the few DER fields read here, `error` the crate's error.
+//! `der` the few DER fields read here, `error` the crate's error; `tsa` the time-stamping client
+//! (its own error, `TimestampError`: it is no revocation source).
 #![deny(missing_docs)]
 
 mod ca;
@@ -30,6 +32,7 @@ mod error;
 mod fetch;
 mod ocsp;
 mod status;
+mod tsa;
 
 pub use config::{
     CaSources, DEFAULT_CRL_REFRESH_MARGIN, DEFAULT_OCSP_MAX_AGE, HttpSettings, Requirement,
@@ -42,6 +45,7 @@ pub use error::RevocationError;
 pub use fetch::{FetchError, Fetcher, HttpFetcher};
 pub use ocsp::{FAILURE_HOLD, MAX_CACHED, OcspSources};
 pub use status::{SourceKind, SourceState, SourceStatus};
+pub use tsa::{MAX_TIMESTAMP_RESPONSE_BYTES, TimestampAuthority, TimestampError};
 
 use std::sync::Arc;
 
@@ -51,6 +55,9 @@ pub struct RevocationSources {
     crl: CrlSources,
     ocsp: OcspSources,
     requirement: Requirement,
+    /// Kept for the callers that bound a verification's wait for OCSP by them.
+    http: HttpSettings,
+    ocsp_max_age: std::time::Duration,
 }
 
 /// What a verification's revocation check amounts to under a [`Requirement`].
@@ -71,6 +78,7 @@ impl RevocationSources {
         fetcher: Arc<dyn Fetcher>,
     ) -> Result<Self, RevocationError> {
         config.validate()?;
+        let http = config.http.clone();
         let cas = config
             .cas
             .into_iter()
@@ -90,6 +98,8 @@ impl RevocationSources {
                 config.http.max_ocsp_bytes,
             ),
             requirement: config.requirement,
+            http,
+            ocsp_max_age: config.ocsp_max_age,
         })
     }
 
@@ -112,6 +122,18 @@ impl RevocationSources {
     /// The configured requirement.
     pub fn requirement(&self) -> Requirement {
         self.requirement
+    }
+
+    /// The timeouts, retries and size limits every fetch is bounded by.
+    pub fn http(&self) -> &HttpSettings {
+        &self.http
+    }
+
+    /// How long an OCSP response is used after its thisUpdate, at most: what the verifier
+    /// must be told as `signatures::OcspOptions::max_age`, so that the two agree on when a
+    /// response without nextUpdate goes stale.
+    pub fn ocsp_max_age(&self) -> std::time::Duration {
+        self.ocsp_max_age
     }
 
     /// Every source's state: the CRL sources, then the OCSP responders.

@@ -183,6 +183,14 @@ impl OcspSources {
         result.map(|(response, _)| response)
     }
 
+    /// Whether any configured CA has an OCSP responder: without one there is nothing to ask,
+    /// and a caller can skip finding the certificates to ask about.
+    pub fn has_responders(&self) -> bool {
+        self.cas
+            .iter()
+            .any(|responder| responder.ca.sources.ocsp_url.is_some())
+    }
+
     /// Each CA's responder, for those that have one, in configuration order.
     pub fn status(&self) -> Vec<SourceStatus> {
         self.cas

@@ -3,6 +3,7 @@
 pub mod application;
 pub mod auth;
 pub mod catalogue;
+pub mod certificate;
 pub mod connection;
 pub mod consent;
 pub mod context;
@@ -36,6 +37,7 @@ pub struct Query(
     notification::NotificationQuery,
     consent::ConsentQuery,
     review::ReviewQuery,
+    certificate::CertificateQuery,
 );
 
 /// Every mutation.

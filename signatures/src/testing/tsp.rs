@@ -56,6 +56,10 @@ pub struct TimestampSpec {
     extra_certificates: Vec<Certificate>,
     include_tsa_certificate: bool,
     serial: u64,
+    /// The message imprint as a TSA receives it (the hash only), instead of one computed
+    /// from the stamped value.
+    given_imprint: Option<Vec<u8>>,
+    nonce: Option<Vec<u8>>,
 }
 
 impl TimestampSpec {
@@ -74,7 +78,22 @@ impl TimestampSpec {
             extra_certificates: Vec::new(),
             include_tsa_certificate: true,
             serial: 1,
+            given_imprint: None,
+            nonce: None,
         }
+    }
+
+    /// Stamps this imprint (the hash a TimeStampReq carries) as given, as a TSA does: the
+    /// stamped value passed to [`TimestampSpec::token`] is then not hashed.
+    pub fn given_imprint(mut self, imprint: &[u8]) -> Self {
+        self.given_imprint = Some(imprint.to_vec());
+        self
+    }
+
+    /// The TSTInfo's nonce (RFC 3161 §2.4.2: the request's, echoed), as unsigned big-endian.
+    pub fn nonce(mut self, nonce: &[u8]) -> Self {
+        self.nonce = Some(nonce.to_vec());
+        self
     }
 
     /// The TSA policy OID.
@@ -133,11 +152,16 @@ impl TimestampSpec {
 
     /// The TSTInfo (RFC 3161 §2.4.2) over `stamped` (the signer's signature value).
     pub fn tst_info(&self, stamped: &[u8]) -> Vec<u8> {
-        let mut imprint = self.imprint_digest.compute(stamped);
-        if self.wrong_imprint {
-            imprint[0] ^= 0x01;
+        let mut imprint = self
+            .given_imprint
+            .clone()
+            .unwrap_or_else(|| self.imprint_digest.compute(stamped));
+        if self.wrong_imprint
+            && let Some(first) = imprint.first_mut()
+        {
+            *first ^= 0x01;
         }
-        der::sequence(&[
+        let mut fields = vec![
             der::integer_i64(1),
             der::oid(&self.policy),
             der::sequence(&[
@@ -146,7 +170,11 @@ impl TimestampSpec {
             ]),
             der::integer_unsigned(&self.serial.to_be_bytes()),
             der::generalized_time(self.gen_time),
-        ])
+        ];
+        if let Some(nonce) = &self.nonce {
+            fields.push(der::integer_unsigned(nonce));
+        }
+        der::sequence(&fields)
     }
 
     /// The TimeStampToken (DER ContentInfo) over `stamped`.

@@ -26,6 +26,8 @@ pub struct Purged {
     /// What deciding and registering did (applications decided, registered, registrations
     /// ended, claims lapsed).
     pub review: crate::service::review::Progress,
+    /// Signatures stamped by the service's TSA (`TSA_URL`), and those it gave no token for.
+    pub timestamps: crate::service::timestamping::Stamped,
 }
 
 /// Deletes expired challenges, and sessions that ended over a day ago. Safe to run on every
@@ -71,6 +73,17 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
             "applications decided and registered"
         );
     }
+    let timestamps = match ctx.trust.timestamp_authority() {
+        Some(tsa) => crate::service::timestamping::stamp_pending(ctx, tsa, now).await?,
+        None => crate::service::timestamping::Stamped::default(),
+    };
+    if timestamps.stamped + timestamps.failed > 0 {
+        tracing::info!(
+            stamped = timestamps.stamped,
+            failed = timestamps.failed,
+            "signatures timestamped by the service's TSA"
+        );
+    }
     if challenges + sessions + outbox > 0 {
         tracing::info!(challenges, sessions, outbox, "expired sign-in data deleted");
     }
@@ -80,5 +93,6 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
         outbox,
         review,
         consents_missing,
+        timestamps,
     })
 }

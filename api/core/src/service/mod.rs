@@ -19,6 +19,7 @@
 
 pub mod admin;
 pub mod applications;
+pub mod certificates;
 pub mod consents;
 pub mod documents;
 pub mod events;
@@ -29,10 +30,12 @@ pub mod notifications;
 pub mod otp;
 pub mod property;
 pub mod representation;
+pub mod reverify;
 pub mod review;
 pub mod sign_in;
 pub mod signing;
 pub mod submission;
+pub mod timestamping;
 
 /// A failure that is not the caller's: the database, a registry, or the system's randomness.
 #[derive(Debug, thiserror::Error)]

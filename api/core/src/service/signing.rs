@@ -8,7 +8,7 @@ use crate::context::ServiceContext;
 use crate::domain::Iin;
 use crate::service::otp::{OtpError, OtpRuntime, SealedOtpSignature};
 use crate::service::{InternalError, hex_sha256};
-use crate::trust::{TrustSnapshot, TrustStore};
+use crate::trust::{Outcome, TrustSnapshot, TrustStore};
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -19,7 +19,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     Set, TransactionTrait,
 };
-use signatures::{Options, Purpose, Report, SignerReport};
+use signatures::{OcspOptions, OcspResponse, Options, Purpose, Report, SignerReport, Warning};
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -194,7 +194,7 @@ fn cms_bytes(cms: &str) -> Vec<u8> {
 
 /// Verifies a CMS that must sign exactly `payload` with one signer whose key serves
 /// `purpose`, at `at`. Recognises the NCALayer trap of signing the payload's base64 text
-/// instead of its bytes.
+/// instead of its bytes. No OCSP: [`verify_payload_with`] takes the responses fetched.
 pub fn verify_payload(
     trust: &TrustStore,
     cms: &str,
@@ -202,14 +202,32 @@ pub fn verify_payload(
     purpose: Purpose,
     at: OffsetDateTime,
 ) -> Result<VerifiedSignature, SignatureRefusal> {
+    verify_payload_with(trust, cms, payload, purpose, at, Vec::new())
+}
+
+/// [`verify_payload`] with the OCSP responses fetched for it (`TrustStore::ocsp_responses`),
+/// under the revocation requirement in force (`trust::requirement`): what is required and
+/// missing is refused as `REVOCATION_UNKNOWN`, like the verifier's own verdict; what is not
+/// required and missing is a warning in the report and the logs.
+pub fn verify_payload_with(
+    trust: &TrustStore,
+    cms: &str,
+    payload: &[u8],
+    purpose: Purpose,
+    at: OffsetDateTime,
+    ocsp: Vec<OcspResponse>,
+) -> Result<VerifiedSignature, SignatureRefusal> {
     let snapshot = trust.snapshot();
     let verifier = &snapshot.verifier;
     let options = Options {
         now: at,
         at: Some(at),
         purpose: Some(purpose),
-        require_revocation: trust.require_revocation,
-        ocsp: Default::default(),
+        require_revocation: trust.requires_revocation(),
+        ocsp: OcspOptions {
+            responses: ocsp,
+            max_age: trust.ocsp_max_age(),
+        },
     };
     let payload_text = STANDARD.encode(payload);
     let attached = signatures::encapsulated_content(cms.as_bytes())
@@ -242,7 +260,36 @@ pub fn verify_payload(
             detail: report.message.clone(),
         });
     }
-    let signer = signer.clone();
+    let mut signer = signer.clone();
+    let mut report = report;
+    match trust.revocation_outcome(&signer) {
+        Outcome::Satisfied => {}
+        Outcome::Unknown => {
+            let required = trust
+                .requirement_in_force()
+                .map_or("revocation data", crate::trust::required_data);
+            return Err(SignatureRefusal::Verdict {
+                code: signatures::Code::RevocationUnknown,
+                detail: format!(
+                    "signer 1: the revocation configuration requires {required} for the signer's certificate, and none was relied on"
+                ),
+            });
+        }
+        Outcome::Warning(message) => {
+            tracing::warn!(
+                serial = signer.serial_number.as_deref().unwrap_or_default(),
+                "{message}"
+            );
+            let warning = Warning {
+                code: "REVOCATION_SOURCES_UNANSWERED",
+                message,
+            };
+            signer.warnings.push(warning.clone());
+            if let Some(reported) = report.signers.first_mut() {
+                reported.warnings.push(warning);
+            }
+        }
+    }
     Ok(VerifiedSignature {
         signer,
         report,
@@ -252,7 +299,12 @@ pub fn verify_payload(
     })
 }
 
-/// [`verify_payload`] on a verification slot (see [`crate::context::VerificationSlots`]).
+/// [`verify_payload_with`] on a verification slot (see
+/// [`crate::context::VerificationSlots`]), with the OCSP responses of the CMS's certificates
+/// fetched first when `REVOCATION_CONFIG` names an OCSP responder: the certificates are found
+/// on a slot too (path building checks signatures, CPU work that must not hold the async
+/// threads), then fetched without one (waiting on the network must not hold a slot), within
+/// the budget of `TrustStore::ocsp_wait`.
 pub async fn verify_on_slot(
     ctx: &ServiceContext,
     cms: &str,
@@ -261,9 +313,24 @@ pub async fn verify_on_slot(
     at: OffsetDateTime,
 ) -> Result<Result<VerifiedSignature, SignatureRefusal>, crate::context::Busy> {
     let trust = Arc::clone(&ctx.trust);
-    let (cms, payload) = (cms.to_owned(), payload.to_vec());
+    let cms = Arc::<str>::from(cms);
+    let payload = payload.to_vec();
+    let mut ocsp = Vec::new();
+    if trust.fetches_ocsp() {
+        let (store, signature) = (Arc::clone(&trust), Arc::clone(&cms));
+        let subjects = ctx
+            .verification
+            .run(move || {
+                store
+                    .snapshot()
+                    .verifier
+                    .revocation_subjects(signature.as_bytes())
+            })
+            .await?;
+        ocsp = trust.ocsp_responses(subjects, at).await;
+    }
     ctx.verification
-        .run(move || verify_payload(&trust, &cms, &payload, purpose, at))
+        .run(move || verify_payload_with(&trust, &cms, &payload, purpose, at, ocsp))
         .await
 }
 
@@ -311,8 +378,8 @@ fn check_signer(
     Ok(())
 }
 
-/// Stores a verified signature and the evidence its verification relied on (each CRL file
-/// once, under its digest). Part of the caller's transaction.
+/// Stores a verified signature and the evidence its verification relied on (each CRL file and
+/// OCSP response once, under its digest). Part of the caller's transaction.
 pub async fn store<C: ConnectionTrait>(
     db: &C,
     purpose: SignaturePurpose,
@@ -340,12 +407,24 @@ pub async fn store<C: ConnectionTrait>(
     for crl in verified.trust.crl_files.iter() {
         keep_evidence(db, id, EvidenceKind::Crl, crl.clone(), received_at).await?;
     }
+    // The OCSP responses the verification relied on, byte for byte as the responder signed
+    // them: what a later re-check hands back (`StoredEvidence`), beside the CRLs.
+    for ocsp in &verified.report.evidence.ocsp_responses {
+        keep_evidence(
+            db,
+            id,
+            EvidenceKind::Ocsp,
+            ocsp.response.clone(),
+            received_at,
+        )
+        .await?;
+    }
     Ok(id)
 }
 
 /// Keeps a piece of evidence once under its SHA-256 (content-addressed: a CRL that many
 /// verifications relied on is stored once) and links it to a stored signature.
-async fn keep_evidence<C: ConnectionTrait>(
+pub(crate) async fn keep_evidence<C: ConnectionTrait>(
     db: &C,
     signature_id: Uuid,
     kind: EvidenceKind,

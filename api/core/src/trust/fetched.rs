@@ -54,6 +54,11 @@ impl FetchedCrls {
         Ok(FetchedCrls { sources })
     }
 
+    /// The sources themselves (OCSP is fetched through them for each verification).
+    pub(super) fn sources(&self) -> &RevocationSources {
+        &self.sources
+    }
+
     /// The configured requirement.
     pub fn requirement(&self) -> Requirement {
         self.sources.requirement()

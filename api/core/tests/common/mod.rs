@@ -37,6 +37,7 @@ pub fn settings() -> ServiceSettings {
         challenge_ttl_seconds: 300,
         session_ttl_seconds: 3600,
         property_lookups_per_hour: 10,
+        certificate_checks_per_hour: 60,
         consent_days: 5,
         service_body_bin: "940140000385".to_owned(),
         manual_review_bodies: Vec::new(),

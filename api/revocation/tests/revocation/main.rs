@@ -15,4 +15,5 @@ mod fetch;
 mod helpers;
 mod ocsp;
 mod sources;
+mod tsa;
 mod verifier;
