@@ -9,13 +9,13 @@
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
-const SEQUENCE: u8 = 0x30;
-const INTEGER: u8 = 0x02;
-const OCTET_STRING: u8 = 0x04;
-const OID: u8 = 0x06;
-const ENUMERATED: u8 = 0x0a;
-const BOOLEAN: u8 = 0x01;
-const GENERALIZED_TIME: u8 = 0x18;
+pub(crate) const SEQUENCE: u8 = 0x30;
+pub(crate) const INTEGER: u8 = 0x02;
+pub(crate) const OCTET_STRING: u8 = 0x04;
+pub(crate) const OID: u8 = 0x06;
+pub(crate) const ENUMERATED: u8 = 0x0a;
+pub(crate) const BOOLEAN: u8 = 0x01;
+pub(crate) const GENERALIZED_TIME: u8 = 0x18;
 
 /// The contents of id-pkix-ocsp-nonce, 1.3.6.1.5.5.7.48.1.2 (RFC 6960 §4.4.1).
 const NONCE_OID: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02];

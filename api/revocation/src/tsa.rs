@@ -9,19 +9,13 @@
 //! is the verifier's to judge (`signatures::Verifier::verify_timestamp_token`): this module
 //! only gets it and checks that it answers this request.
 
-use crate::der::{Reader, Tlv};
+use crate::der::{BOOLEAN, GENERALIZED_TIME, INTEGER, OCTET_STRING, OID, Reader, SEQUENCE, Tlv};
 use crate::fetch::{FetchError, Fetcher};
 use std::sync::Arc;
 
-const SEQUENCE: u8 = 0x30;
-const INTEGER: u8 = 0x02;
-const OCTET_STRING: u8 = 0x04;
-const BOOLEAN: u8 = 0x01;
 const NULL: u8 = 0x05;
-const OID: u8 = 0x06;
 const SET: u8 = 0x31;
 const EXPLICIT_0: u8 = 0xa0;
-const GENERALIZED_TIME: u8 = 0x18;
 
 /// The contents of id-sha256, 2.16.840.1.101.3.4.2.1 (RFC 5754 §2.2).
 const SHA256_OID: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];

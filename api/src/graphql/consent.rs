@@ -380,6 +380,86 @@ fn consent_error(
     Ok(UserError::new(code, field, locale, None))
 }
 
+/// Who gives a consent with a signature: its party (or their representative) with their own
+/// key, or an officer at a front office confirming it was given in person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HowGiven {
+    ByParty,
+    InPerson,
+}
+
+/// Gives a consent with the CMS over its signing request's payload (`signConsent`,
+/// `confirmConsentInPerson`): the same checks of the input and the same answers.
+pub(crate) async fn give(
+    ctx: &Context<'_>,
+    viewer: &registration_core::auth::viewer::SignedIn,
+    input: SignConsentInput,
+    how: HowGiven,
+) -> async_graphql::Result<ConsentPayload> {
+    let locale = request(ctx)?.locale;
+    let echo = input.client_mutation_id.clone();
+    let refused = |code, field: &[&str]| {
+        ConsentPayload::refused(UserError::new(code, field, locale, None), echo.clone())
+    };
+    let Some(id) = ids::decode_kind(&input.signing_request_id, SIGNING_REQUEST) else {
+        return Ok(refused(
+            UserErrorCode::NotFound,
+            &["input", "signingRequestId"],
+        ));
+    };
+    let cms = match (input.signature.cms, input.signature.otp) {
+        (Some(cms), None) => cms,
+        // DOMAIN: consents are by digital signature only; an SMS code is never a consent
+        (None, Some(_)) => {
+            return Ok(refused(
+                UserErrorCode::SigningMethodNotAllowed,
+                &["input", "signature", "otp"],
+            ));
+        }
+        _ => {
+            return Ok(refused(
+                UserErrorCode::SignatureMissing,
+                &["input", "signature"],
+            ));
+        }
+    };
+    if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
+        return Ok(refused(
+            UserErrorCode::BadUserInput,
+            &["input", "signature", "cms"],
+        ));
+    }
+    let service = service(ctx)?;
+    let given = match how {
+        HowGiven::ByParty => consents::sign(service, viewer, id, &cms).await,
+        HowGiven::InPerson => {
+            registration_core::service::front_office::confirm_consent_in_person(
+                service, viewer, id, &cms,
+            )
+            .await
+        }
+    };
+    match given {
+        Ok(given) => {
+            tracing::info!(in_person = how == HowGiven::InPerson, "consent given");
+            Ok(ConsentPayload::decided(given, echo))
+        }
+        // A signature over something else than this consent (the application's payload,
+        // say), or by another set of signers, is not a consent.
+        Err(SignError::Signature(
+            SignatureRefusal::ContentMismatch | SignatureRefusal::SignerCount,
+        )) => Ok(refused(
+            UserErrorCode::NotAConsent,
+            &["input", "signature", "cms"],
+        )),
+        Err(SignError::SubjectDecided) => Ok(refused(
+            UserErrorCode::ConsentAlreadyDecided,
+            &["input", "signingRequestId"],
+        )),
+        Err(error) => Ok(ConsentPayload::refused(sign_error(error, locale)?, echo)),
+    }
+}
+
 /// Consent mutations.
 #[Object]
 impl ConsentMutation {
@@ -421,58 +501,7 @@ impl ConsentMutation {
         #[graphql(desc = "The signing request and its signature.")] input: SignConsentInput,
     ) -> async_graphql::Result<ConsentPayload> {
         let viewer = signed_in(ctx, Operation::SignConsent)?;
-        let locale = request(ctx)?.locale;
-        let echo = input.client_mutation_id.clone();
-        let refused = |code, field: &[&str]| {
-            ConsentPayload::refused(UserError::new(code, field, locale, None), echo.clone())
-        };
-        let Some(id) = ids::decode_kind(&input.signing_request_id, SIGNING_REQUEST) else {
-            return Ok(refused(
-                UserErrorCode::NotFound,
-                &["input", "signingRequestId"],
-            ));
-        };
-        let cms = match (input.signature.cms, input.signature.otp) {
-            (Some(cms), None) => cms,
-            // DOMAIN: consents are by digital signature only; an SMS code is never a consent
-            (None, Some(_)) => {
-                return Ok(refused(
-                    UserErrorCode::SigningMethodNotAllowed,
-                    &["input", "signature", "otp"],
-                ));
-            }
-            _ => {
-                return Ok(refused(
-                    UserErrorCode::SignatureMissing,
-                    &["input", "signature"],
-                ));
-            }
-        };
-        if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
-            return Ok(refused(
-                UserErrorCode::BadUserInput,
-                &["input", "signature", "cms"],
-            ));
-        }
-        match consents::sign(service(ctx)?, viewer, id, &cms).await {
-            Ok(given) => {
-                tracing::info!("consent given");
-                Ok(ConsentPayload::decided(given, echo))
-            }
-            // A signature over something else than this consent (the application's payload,
-            // say), or by another set of signers, is not a consent.
-            Err(SignError::Signature(
-                SignatureRefusal::ContentMismatch | SignatureRefusal::SignerCount,
-            )) => Ok(refused(
-                UserErrorCode::NotAConsent,
-                &["input", "signature", "cms"],
-            )),
-            Err(SignError::SubjectDecided) => Ok(refused(
-                UserErrorCode::ConsentAlreadyDecided,
-                &["input", "signingRequestId"],
-            )),
-            Err(error) => Ok(ConsentPayload::refused(sign_error(error, locale)?, echo)),
-        }
+        give(ctx, viewer, input, HowGiven::ByParty).await
     }
 
     /// Reminds the owner by SMS that a consent waits (for the application's applicant; at most

@@ -3,21 +3,21 @@
 //! documents checked there as the application and the consent show them, and the user errors
 //! of both. (Filing for the citizen present is `createApplication` with `frontOffice`.)
 
-use super::consent::{ConsentPayload, MAX_CMS_LEN, PrepareConsentSigningPayload, consent_id};
+use super::consent::{
+    ConsentPayload, HowGiven, PrepareConsentSigningPayload, SignConsentInput, consent_id, give,
+};
 use super::context::{request, service, signed_in};
 use super::enums::StateDocumentKind;
-use super::errors::{UserError, UserErrorCode, internal, sign_error};
-use super::ids;
+use super::errors::{UserError, UserErrorCode, internal};
 use super::locale::Locale;
 use super::sentences;
-use super::signing::{KIND as SIGNING_REQUEST, SignatureInput, SigningRequest};
+use super::signing::{SignatureInput, SigningRequest};
 use crate::graphql::application::IdentityDocumentInput;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use registration_core::policy::Operation;
 use registration_core::registries::DocumentMismatch;
 use registration_core::service::applications::DraftError;
 use registration_core::service::front_office::{self, DocumentRef, FrontOfficeError};
-use registration_core::service::signing::{SignError, SignatureRefusal};
 use time::OffsetDateTime;
 
 /// A document an officer checked at a front office, as recorded: its kind and its number with
@@ -183,54 +183,11 @@ impl FrontOfficeMutation {
         input: ConfirmConsentInPersonInput,
     ) -> async_graphql::Result<ConsentPayload> {
         let viewer = signed_in(ctx, Operation::ReviewApplications)?;
-        let locale = request(ctx)?.locale;
-        let echo = input.client_mutation_id.clone();
-        let refused = |code, field: &[&str]| {
-            ConsentPayload::refused(UserError::new(code, field, locale, None), echo.clone())
+        let input = SignConsentInput {
+            signing_request_id: input.signing_request_id,
+            signature: input.signature,
+            client_mutation_id: input.client_mutation_id,
         };
-        let Some(id) = ids::decode_kind(&input.signing_request_id, SIGNING_REQUEST) else {
-            return Ok(refused(
-                UserErrorCode::NotFound,
-                &["input", "signingRequestId"],
-            ));
-        };
-        let cms = match (input.signature.cms, input.signature.otp) {
-            (Some(cms), None) => cms,
-            (None, Some(_)) => {
-                return Ok(refused(
-                    UserErrorCode::SigningMethodNotAllowed,
-                    &["input", "signature", "otp"],
-                ));
-            }
-            _ => {
-                return Ok(refused(
-                    UserErrorCode::SignatureMissing,
-                    &["input", "signature"],
-                ));
-            }
-        };
-        if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
-            return Ok(refused(
-                UserErrorCode::BadUserInput,
-                &["input", "signature", "cms"],
-            ));
-        }
-        match front_office::confirm_consent_in_person(service(ctx)?, viewer, id, &cms).await {
-            Ok(given) => {
-                tracing::info!("consent given in person");
-                Ok(ConsentPayload::decided(given, echo))
-            }
-            Err(SignError::Signature(
-                SignatureRefusal::ContentMismatch | SignatureRefusal::SignerCount,
-            )) => Ok(refused(
-                UserErrorCode::NotAConsent,
-                &["input", "signature", "cms"],
-            )),
-            Err(SignError::SubjectDecided) => Ok(refused(
-                UserErrorCode::ConsentAlreadyDecided,
-                &["input", "signingRequestId"],
-            )),
-            Err(error) => Ok(ConsentPayload::refused(sign_error(error, locale)?, echo)),
-        }
+        give(ctx, viewer, input, HowGiven::InPerson).await
     }
 }

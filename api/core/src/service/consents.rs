@@ -1121,15 +1121,23 @@ pub async fn sign(
 ) -> Result<consent::Model, SignError> {
     let given =
         signing::sign_with_cms(ctx, viewer, signing_request_id, cms, &ConsentSigning).await?;
-    // The last consent put the application in review: decide it if the service can.
+    after_given(ctx, &given).await?;
+    Ok(given)
+}
+
+/// After a consent was given and committed: when it was the last, its application is in
+/// review, and the service decides it if it can.
+pub(crate) async fn after_given(
+    ctx: &ServiceContext,
+    given: &consent::Model,
+) -> Result<(), InternalError> {
     if let Some(app) = application::Entity::find_by_id(given.application_id)
         .one(&ctx.db)
-        .await
-        .map_err(InternalError::from)?
+        .await?
     {
         crate::service::review::after_change(ctx, &app).await;
     }
-    Ok(given)
+    Ok(())
 }
 
 /// Declines a pending consent of the viewer's: the application is refused, naming the owner.

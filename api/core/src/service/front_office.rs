@@ -410,13 +410,7 @@ pub async fn confirm_consent_in_person(
 ) -> Result<consent::Model, SignError> {
     let given =
         signing::sign_with_cms(ctx, officer, signing_request_id, cms, &InPersonConsent).await?;
-    if let Some(app) = application::Entity::find_by_id(given.application_id)
-        .one(&ctx.db)
-        .await
-        .map_err(InternalError::from)?
-    {
-        crate::service::review::after_change(ctx, &app).await;
-    }
+    consents::after_given(ctx, &given).await?;
     Ok(given)
 }
 
