@@ -183,6 +183,17 @@ pub struct Settings {
     pub manual_review_bodies: Vec<String>,
     /// `CLAIM_MINUTES`: how long an officer's claim on an application lasts.
     pub claim_minutes: u32,
+    /// `WORKING_HOURS`: the service's working hours in Almaty time, `HH:MM-HH:MM`; an appeal
+    /// received at or after the closing time counts from the next working day.
+    pub working_hours: registration_core::calendar::WorkingHours,
+    /// `APPEALS_OPERATOR_NAME`: the surname and initials of the service's named operator who
+    /// receives appeals online (printed on every receipt).
+    pub appeals_operator_name: String,
+    /// `APPEALS_OPERATOR_POSITION`: that operator's position.
+    pub appeals_operator_position: String,
+    /// `APPEAL_CORRECTION_DAYS`: the working days an applicant has to correct an appeal that
+    /// misses a requirement.
+    pub appeal_correction_days: u32,
     /// `DOCUMENTS_DIR`: where uploaded documents are kept (shared by every instance). None:
     /// [`DEFAULT_DOCUMENTS_DIR`] in development; the production profile refuses documents
     /// without it (see [`Settings::document_store`]).
@@ -241,6 +252,10 @@ struct FileSettings {
     service_body_bin: Option<String>,
     manual_review_bodies: Option<Vec<String>>,
     claim_minutes: Option<u32>,
+    working_hours: Option<String>,
+    appeals_operator_name: Option<String>,
+    appeals_operator_position: Option<String>,
+    appeal_correction_days: Option<u32>,
     documents_dir: Option<PathBuf>,
     document_max_bytes: Option<u32>,
 }
@@ -533,6 +548,33 @@ impl Settings {
                 "CLAIM_MINUTES",
                 file.claim_minutes,
                 registration_core::service::review::DEFAULT_CLAIM_MINUTES,
+            )?,
+            working_hours: match text("WORKING_HOURS", file.working_hours) {
+                Some(hours) if !hours.trim().is_empty() => hours
+                    .trim()
+                    .parse()
+                    .map_err(|error| ConfigurationError(format!("WORKING_HOURS: {error}")))?,
+                _ => registration_core::calendar::WorkingHours::default(),
+            },
+            appeals_operator_name: text("APPEALS_OPERATOR_NAME", file.appeals_operator_name)
+                .map(|name| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| {
+                    registration_core::service::appeals::DEFAULT_OPERATOR_NAME.to_owned()
+                }),
+            appeals_operator_position: text(
+                "APPEALS_OPERATOR_POSITION",
+                file.appeals_operator_position,
+            )
+            .map(|position| position.trim().to_owned())
+            .filter(|position| !position.is_empty())
+            .unwrap_or_else(|| {
+                registration_core::service::appeals::DEFAULT_OPERATOR_POSITION.to_owned()
+            }),
+            appeal_correction_days: number(
+                "APPEAL_CORRECTION_DAYS",
+                file.appeal_correction_days,
+                registration_core::service::appeals::DEFAULT_CORRECTION_DAYS,
             )?,
             documents_dir: match env("DOCUMENTS_DIR") {
                 Some(dir) => Some(PathBuf::from(dir)).filter(|d| !d.as_os_str().is_empty()),
@@ -838,6 +880,10 @@ impl Settings {
             service_body_bin: self.service_body_bin.clone(),
             manual_review_bodies: self.manual_review_bodies.clone(),
             claim_minutes: self.claim_minutes,
+            working_hours: self.working_hours,
+            appeals_operator_name: self.appeals_operator_name.clone(),
+            appeals_operator_position: self.appeals_operator_position.clone(),
+            appeal_correction_days: self.appeal_correction_days,
         }
     }
 }
@@ -924,6 +970,23 @@ mod tests {
         );
         assert_eq!(settings.bind_addr.to_string(), DEFAULT_BIND_ADDR);
         assert!(!settings.require_revocation());
+    }
+
+    #[test]
+    fn working_hours_and_the_appeals_receiver_have_defaults_and_a_bad_value_stops_start_up() {
+        let settings = load(&[]).unwrap();
+        assert_eq!(settings.working_hours.to_string(), "09:00-18:00");
+        assert_eq!(settings.appeals_operator_name, "Оператор сервиса");
+        assert_eq!(settings.appeal_correction_days, 5);
+        let settings = load(&[
+            ("WORKING_HOURS", "08:30-17:30"),
+            ("APPEALS_OPERATOR_NAME", "Ахметова А. Б."),
+        ])
+        .unwrap();
+        assert_eq!(settings.working_hours.to_string(), "08:30-17:30");
+        assert_eq!(settings.appeals_operator_name, "Ахметова А. Б.");
+        let error = load(&[("WORKING_HOURS", "18:00-09:00")]).unwrap_err();
+        assert!(error.0.starts_with("WORKING_HOURS"), "{error}");
     }
 
     #[test]

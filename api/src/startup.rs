@@ -33,6 +33,8 @@ pub enum StartupError {
     Trust(#[from] registration_core::trust::TrustError),
     #[error(transparent)]
     Configuration(#[from] crate::configuration::ConfigurationError),
+    #[error("the working-day calendar: {0}")]
+    Calendar(String),
 }
 
 /// Told of every SQL statement the application runs.
@@ -121,8 +123,21 @@ impl Application {
             seal_key = otp.seal.current_key_id(),
             "one-time passwords ready"
         );
+        let calendar = Arc::new(
+            registration_core::calendar::Calendar::bundled()
+                .map_err(|error| StartupError::Calendar(error.to_string()))?,
+        );
+        // The alert: a year without its data file counts provisionally (see docs/calendar.md).
+        let missing = calendar_years_missing(&calendar, clock.now());
+        if !missing.is_empty() {
+            tracing::warn!(
+                years = ?missing,
+                "no working-day calendar data for these years: their deadlines are provisional"
+            );
+        }
         let port = listener.local_addr()?.port();
         let service = ServiceContext {
+            calendar,
             sms: Arc::clone(&otp.sms),
             representation: registries.clone(),
             population: registries.clone(),
@@ -233,6 +248,20 @@ fn spawn_background_tasks(service: &ServiceContext) {
     });
 }
 
+/// This year and next (the Almaty date of `now`) when they have no calendar data file: reported
+/// by `/readyz` and warned of at start, never a reason to refuse readiness (their days count
+/// provisionally).
+fn calendar_years_missing(
+    calendar: &registration_core::calendar::Calendar,
+    now: time::OffsetDateTime,
+) -> Vec<i32> {
+    let year = calendar.almaty().at(now).year();
+    [year, year + 1]
+        .into_iter()
+        .filter(|y| !calendar.years_with_data().any(|with| with == *y))
+        .collect()
+}
+
 /// Liveness: the process is up and serving HTTP.
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
@@ -310,11 +339,16 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }));
     }
     let ready = database.is_ok() && !revocation_missing;
+    let calendar = serde_json::json!({
+        "yearsWithData": state.service.calendar.years_with_data().collect::<Vec<_>>(),
+        "missing": calendar_years_missing(&state.service.calendar, now),
+    });
     let mut body = serde_json::json!({
         "status": if ready { "ready" } else { "unavailable" },
         "database": database.is_ok(),
         "redis": redis,
         "checks": checks,
+        "calendar": calendar,
     });
     if let (Some((requirement, sources)), Some(fields)) = (sources, body.as_object_mut()) {
         fields.insert(

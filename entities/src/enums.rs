@@ -162,6 +162,8 @@ pub enum SignaturePurpose {
     Consent,
     #[sea_orm(string_value = "DECISION")]
     Decision,
+    #[sea_orm(string_value = "APPEAL")]
+    Appeal,
 }
 
 /// `signing_request.subject_kind`: what a signing request signs.
@@ -175,6 +177,9 @@ pub enum SigningSubjectKind {
     /// An officer's decision on an application (its subject id is the application's).
     #[sea_orm(string_value = "DECISION")]
     Decision,
+    /// An applicant's appeal (the administrative procedure); its subject id is the appeal's.
+    #[sea_orm(string_value = "APPEAL")]
+    Appeal,
 }
 
 /// `consent.status`: where an owner's consent stands.

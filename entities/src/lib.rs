@@ -1,6 +1,10 @@
 //! SeaORM entities: one module per table, and the active enums of the enumerated columns. The
 //! tables themselves are created by the `migrations` crate, which never imports these.
 
+pub mod administrative_body;
+pub mod appeal;
+pub mod appeal_deadline;
+pub mod appeal_history;
 pub mod application;
 pub mod application_status_change;
 pub mod auth_challenge;

@@ -21,6 +21,7 @@ mod m20261201_000010_decisions;
 mod m20261201_000011_documents;
 mod m20261201_000012_front_office;
 mod m20261201_000013_certificate_lookups;
+mod m20261201_000014_appeals;
 mod shared;
 
 /// Runs the migrations in order.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_documents::Migration),
             Box::new(m20261201_000012_front_office::Migration),
             Box::new(m20261201_000013_certificate_lookups::Migration),
+            Box::new(m20261201_000014_appeals::Migration),
         ]
     }
 }

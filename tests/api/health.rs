@@ -134,3 +134,30 @@ async fn a_test_app_leaves_nothing_behind() {
         .expect("pg_database");
     assert!(left.is_empty(), "{name} is left behind");
 }
+
+#[actix_web::test]
+async fn readyz_reports_the_years_without_calendar_data_and_stays_ready() {
+    use api::core::ManualClock;
+    use std::sync::Arc;
+    // On the last evening of 2027 in Almaty (UTC+5), 2028 is next year: no file for it.
+    let clock = Arc::new(ManualClock::new(
+        time::macros::datetime!(2027-12-31 12:00 UTC),
+    ));
+    let app =
+        crate::helpers::spawn_app_with_clock(crate::helpers::Backend::Sqlite, &[], clock.clone())
+            .await;
+    let ready = request(app.port, "GET", "/readyz", vec![], String::new()).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    let calendar = &ready.json()["calendar"];
+    assert_eq!(calendar["missing"], serde_json::json!([2028]), "{calendar}");
+    let years = calendar["yearsWithData"].as_array().expect("years");
+    assert!(years.contains(&serde_json::json!(2027)), "{calendar}");
+    // 20:00 in Almaty is already 2028 there: this year and next both lack a file.
+    clock.set(time::macros::datetime!(2027-12-31 20:00 UTC));
+    let ready = request(app.port, "GET", "/readyz", vec![], String::new()).await;
+    assert_eq!(ready.status, 200);
+    assert_eq!(
+        ready.json()["calendar"]["missing"],
+        serde_json::json!([2028, 2029])
+    );
+}

@@ -834,7 +834,14 @@ pub async fn instance(
             service_body_bin: "940140000385".to_owned(),
             manual_review_bodies: Vec::new(),
             claim_minutes: 30,
+            working_hours: Default::default(),
+            appeals_operator_name: "Оператор сервиса".to_owned(),
+            appeals_operator_position: "оператор".to_owned(),
+            appeal_correction_days: 5,
         }),
+        calendar: std::sync::Arc::new(
+            api::core::calendar::Calendar::bundled().expect("the bundled calendar"),
+        ),
     }
 }
 

@@ -8,6 +8,7 @@
     reason = "a test stops with a message on the first broken expectation"
 )]
 
+mod appeals;
 mod applications;
 mod authorisation;
 mod certificate_info;

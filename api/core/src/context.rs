@@ -31,6 +31,15 @@ pub struct ServiceSettings {
     pub manual_review_bodies: Vec<String>,
     /// How long an officer's claim on an application lasts, in minutes.
     pub claim_minutes: u32,
+    /// The working hours in Almaty time: a receipt at or after closing counts from the next
+    /// working day.
+    pub working_hours: crate::calendar::WorkingHours,
+    /// The surname and initials of the named operator who receives appeals online.
+    pub appeals_operator_name: String,
+    /// That operator's position.
+    pub appeals_operator_position: String,
+    /// Working days an applicant has to correct an appeal that misses a requirement.
+    pub appeal_correction_days: u32,
 }
 
 /// Signature verification is CPU work: it runs on blocking threads, at most as many at once as
@@ -99,4 +108,6 @@ pub struct ServiceContext {
     pub sms: Arc<dyn crate::sms::SmsGateway>,
     pub verification: VerificationSlots,
     pub settings: Arc<ServiceSettings>,
+    /// The working-day calendar, parsed once at start.
+    pub calendar: Arc<crate::calendar::Calendar>,
 }

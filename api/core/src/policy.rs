@@ -71,11 +71,23 @@ pub enum Operation {
     /// Check a certificate (holder, validity, path, revocation) before asking someone to sign
     /// with its key: signed-in persons and integrators.
     CertificateInfo,
+    /// Draft an appeal and prepare its signing (the applicant).
+    PrepareAppealSigning,
+    /// Sign and file one's appeal.
+    FileAppeal,
+    /// Correct one's appeal that misses a requirement.
+    CorrectAppeal,
+    /// Withdraw one's appeal before a decision.
+    WithdrawAppeal,
+    /// Read one's own appeals.
+    ReadAppeals,
+    /// Read the administrative bodies and who is above whom.
+    ListAdministrativeBodies,
 }
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 27] = [
+    pub const ALL: [Operation; 33] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -103,6 +115,12 @@ impl Operation {
         Operation::ReviewApplications,
         Operation::ListOwnRegistrations,
         Operation::CertificateInfo,
+        Operation::PrepareAppealSigning,
+        Operation::FileAppeal,
+        Operation::CorrectAppeal,
+        Operation::WithdrawAppeal,
+        Operation::ReadAppeals,
+        Operation::ListAdministrativeBodies,
     ];
 
     /// Whether anyone, signed in or not, may run it.
@@ -180,6 +198,12 @@ pub fn may_change(viewer: &SignedIn, application: &application::Model) -> bool {
 /// either channel: a citizen who filed at a front office may withdraw online.
 pub fn may_withdraw(viewer: &SignedIn, application: &application::Model) -> bool {
     may_change(viewer, application) || viewer.person_id == application.applicant_person_id
+}
+
+/// May this person read the appeal? In this part only its applicant (officers' review of
+/// appeals comes with the referral and the decision).
+pub fn may_read_appeal(viewer: &SignedIn, appeal: &entities::appeal::Model) -> bool {
+    viewer.person_id == appeal.applicant_person_id
 }
 
 /// May this person read a person's record? Themself, and officers.

@@ -415,6 +415,13 @@ pub enum UserErrorCode {
     Revoked,
     /// See the verifier: no current revocation data.
     RevocationUnknown,
+    /// The body addressed is not a known administrative body (see `administrativeBodies`).
+    UnknownAdministrativeBody,
+    /// The appeal's status does not allow this (only one `NEEDS_CORRECTION` is corrected; a
+    /// draft, a returned or a withdrawn one is not withdrawn).
+    AppealNotEditable,
+    /// The appeal's correction deadline has passed: it is returned.
+    CorrectionDeadlinePassed,
 }
 
 impl UserErrorCode {
@@ -467,6 +474,21 @@ impl UserErrorCode {
                 "Бұл құжатқа мұндай тәсілмен қол қоюға болмайды.",
                 "Этот документ нельзя подписать таким способом.",
                 "This document cannot be signed this way.",
+            ),
+            C::UnknownAdministrativeBody => (
+                "Мұндай әкімшілік орган жоқ: тізімнен таңдаңыз.",
+                "Такого административного органа нет: выберите из списка.",
+                "No such administrative body: choose one from the list.",
+            ),
+            C::AppealNotEditable => (
+                "Өтініштің қазіргі мәртебесінде бұл әрекетке болмайды.",
+                "В текущем статусе обращения это действие невозможно.",
+                "The appeal's status does not allow this.",
+            ),
+            C::CorrectionDeadlinePassed => (
+                "Өтінішті түзету мерзімі өтті.",
+                "Срок исправления обращения истёк.",
+                "The deadline to correct the appeal has passed.",
             ),
             C::NotEditable => (
                 "Тек жобаны өзгертуге болады.",

@@ -1,5 +1,6 @@
 //! The GraphQL schema: one object per area, merged. Resolvers stay thin and call `service`.
 
+pub mod appeal;
 pub mod application;
 pub mod auth;
 pub mod catalogue;
@@ -38,6 +39,7 @@ pub struct Query(
     consent::ConsentQuery,
     review::ReviewQuery,
     certificate::CertificateQuery,
+    appeal::AppealQuery,
 );
 
 /// Every mutation.
@@ -52,6 +54,7 @@ pub struct Mutation(
     review::ReviewMutation,
     document::DocumentMutation,
     front_office::FrontOfficeMutation,
+    appeal::AppealMutation,
 );
 
 /// The schema type.

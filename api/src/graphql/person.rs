@@ -16,12 +16,14 @@ pub enum Node {
     Person(Person),
     /// An application.
     Application(super::application::Application),
-    /// A request to sign one version of an application, or a consent.
+    /// A request to sign one version of an application, a consent, or an appeal.
     SigningRequest(super::signing::SigningRequest),
     /// An owner's consent.
     Consent(super::consent::Consent),
     /// A document uploaded for an application.
     Document(super::document::Document),
+    /// An appeal in the administrative procedure.
+    Appeal(super::appeal::Appeal),
 }
 
 /// A person: a citizen, an owner, an officer.

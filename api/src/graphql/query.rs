@@ -73,6 +73,12 @@ impl RootQuery {
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|d| Node::Document(super::document::Document(d))))
             }
+            super::appeal::KIND => {
+                let found = registration_core::service::appeals::find(service, viewer, uuid)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|a| Node::Appeal(super::appeal::Appeal(a))))
+            }
             SIGNING_REQUEST => {
                 let found = signing::find_request(service, viewer, uuid)
                     .await

@@ -51,7 +51,7 @@ impl SigningRequest {
         ids::encode(KIND, self.0.id)
     }
 
-    /// What is signed (an `Application` or a `Consent`); null when the caller may no longer see
+    /// What is signed (an `Application`, a `Consent` or an `Appeal`); null when the caller may no longer see
     /// it.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
         let viewer = signed_in(ctx, Operation::Node)?;
@@ -75,6 +75,16 @@ impl SigningRequest {
                     .await
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|a| Node::Application(Application(a))))
+            }
+            SigningSubjectKind::Appeal => {
+                let found = registration_core::service::appeals::find(
+                    service(ctx)?,
+                    viewer,
+                    self.0.subject_id,
+                )
+                .await
+                .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|a| Node::Appeal(super::appeal::Appeal(a))))
             }
         }
     }

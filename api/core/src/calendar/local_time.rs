@@ -42,6 +42,25 @@ impl Almaty {
         let offset = UtcOffset::from_whole_seconds(offset).unwrap_or(UtcOffset::UTC);
         instant.checked_to_offset(offset).unwrap_or(instant)
     }
+
+    /// The instant local midnight begins `date` in Almaty (the first instant of the day, should
+    /// a change of offset ever skip midnight): where a term that ends at 24:00 of the day
+    /// before ends.
+    pub fn start_of_day(&self, date: time::Date) -> OffsetDateTime {
+        let civil = i16::try_from(date.year())
+            .ok()
+            .and_then(|year| {
+                jiff::civil::Date::new(year, u8::from(date.month()) as i8, date.day() as i8).ok()
+            })
+            .and_then(|civil| self.0.to_timestamp(civil.at(0, 0, 0, 0)).ok());
+        match civil {
+            Some(timestamp) => OffsetDateTime::from_unix_timestamp(timestamp.as_second())
+                .unwrap_or_else(|_| date.midnight().assume_utc()),
+            // Out of jiff's range (beyond the years any clock gives): UTC midnight keeps the
+            // function total.
+            None => date.midnight().assume_utc(),
+        }
+    }
 }
 
 /// The hours in which the office receives appeals on a working day: one received at or after

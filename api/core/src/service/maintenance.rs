@@ -26,6 +26,8 @@ pub struct Purged {
     /// What deciding and registering did (applications decided, registered, registrations
     /// ended, claims lapsed).
     pub review: crate::service::review::Progress,
+    /// Appeals returned because they were not corrected by their deadline.
+    pub appeals_returned: u64,
     /// Signatures stamped by the service's TSA (`TSA_URL`), and those it gave no token for.
     pub timestamps: crate::service::timestamping::Stamped,
 }
@@ -63,6 +65,10 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
             "applications refused for a missing consent"
         );
     }
+    let appeals_returned = crate::service::appeals::correction::return_overdue(ctx, now).await?;
+    if appeals_returned > 0 {
+        tracing::info!(appeals_returned, "appeals returned: not corrected in time");
+    }
     let review = crate::service::review::run_pending(ctx, now).await?;
     if review != crate::service::review::Progress::default() {
         tracing::info!(
@@ -93,6 +99,7 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
         outbox,
         review,
         consents_missing,
+        appeals_returned,
         timestamps,
     })
 }

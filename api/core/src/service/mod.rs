@@ -18,6 +18,7 @@
 //! move the application's version and void its signing requests.
 
 pub mod admin;
+pub mod appeals;
 pub mod applications;
 pub mod certificates;
 pub mod consents;

@@ -579,6 +579,11 @@ pub async fn find_request(
                     .await?
                     .is_some_and(|a| crate::policy::may_review(viewer, &a))
         }
+        SigningSubjectKind::Appeal => {
+            crate::service::appeals::find(ctx, viewer, request.subject_id)
+                .await?
+                .is_some()
+        }
     };
     Ok(visible.then_some(request))
 }

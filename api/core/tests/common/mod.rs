@@ -42,6 +42,10 @@ pub fn settings() -> ServiceSettings {
         service_body_bin: "940140000385".to_owned(),
         manual_review_bodies: Vec::new(),
         claim_minutes: 30,
+        working_hours: Default::default(),
+        appeals_operator_name: "Оператор сервиса".to_owned(),
+        appeals_operator_position: "оператор".to_owned(),
+        appeal_correction_days: 5,
     }
 }
 
@@ -63,5 +67,6 @@ pub fn context(db: &DatabaseConnection, clock: &Arc<ManualClock>) -> ServiceCont
         trust: Arc::new(TrustStore::load(&TrustConfig::default(), clock.now()).expect("demo PKI")),
         verification: VerificationSlots::new(1, std::time::Duration::from_secs(1)),
         settings: Arc::new(settings()),
+        calendar: Arc::new(registration_core::calendar::Calendar::bundled().expect("the calendar")),
     }
 }

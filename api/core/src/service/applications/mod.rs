@@ -61,7 +61,7 @@ const NUMBER_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ#";
 
 /// A new human-readable number: the year and eight random characters (`26-K7QF-2M9X`), about
 /// 40 bits of randomness; uniqueness is enforced by the database.
-fn new_number(now: OffsetDateTime) -> Result<String, InternalError> {
+pub(crate) fn new_number(now: OffsetDateTime) -> Result<String, InternalError> {
     let bytes = crate::auth::tokens::random_bytes::<8>()?;
     // 31 usable symbols: drop '#'; the modulo bias over 256 is negligible for a number.
     let symbols: String = bytes
