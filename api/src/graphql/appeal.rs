@@ -476,6 +476,18 @@ impl AppealQuery {
     }
 }
 
+/// An input's `appealId` as an appeal's id, or `NOT_FOUND` on `input.appealId`.
+fn appeal_id(id: &ID, locale: Locale) -> Result<uuid::Uuid, UserError> {
+    ids::decode_kind(id, KIND).ok_or_else(|| {
+        UserError::new(
+            UserErrorCode::NotFound,
+            &["input", "appealId"],
+            locale,
+            None,
+        )
+    })
+}
+
 /// The fields of an appeal (DOMAIN.md, "Appeals"). A requirement left out (the full name; the
 /// IIN and postal address of a person; the BIN of a legal entity) does not refuse it: filed, it
 /// is set for correction.
@@ -801,16 +813,9 @@ impl AppealMutation {
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
         const PREFIX: &[&str] = &["input", "appeal"];
-        let Some(id) = ids::decode_kind(&input.appeal_id, KIND) else {
-            return Ok(AppealPayload::refused(
-                UserError::new(
-                    UserErrorCode::NotFound,
-                    &["input", "appealId"],
-                    locale,
-                    None,
-                ),
-                echo,
-            ));
+        let id = match appeal_id(&input.appeal_id, locale) {
+            Ok(id) => id,
+            Err(user_error) => return Ok(AppealPayload::refused(user_error, echo)),
         };
         let fields = match fields(input.appeal, PREFIX, locale) {
             Ok(fields) => fields,
@@ -838,16 +843,9 @@ impl AppealMutation {
         let viewer = signed_in(ctx, Operation::WithdrawAppeal)?;
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        let Some(id) = ids::decode_kind(&input.appeal_id, KIND) else {
-            return Ok(AppealPayload::refused(
-                UserError::new(
-                    UserErrorCode::NotFound,
-                    &["input", "appealId"],
-                    locale,
-                    None,
-                ),
-                echo,
-            ));
+        let id = match appeal_id(&input.appeal_id, locale) {
+            Ok(id) => id,
+            Err(user_error) => return Ok(AppealPayload::refused(user_error, echo)),
         };
         match correction::withdraw(
             service(ctx)?,
