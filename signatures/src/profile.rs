@@ -118,16 +118,16 @@ impl Signer {
             .filter(|a| a.oid == oid::AT_ORG_UNIT)
             .find_map(|a| twelve_digits(&a.value, "BIN"));
         let eku = certificate.extended_key_usage.clone().unwrap_or_default();
-        let mut roles: Vec<Role> = ROLE_OIDS
-            .iter()
-            .chain(POLICY_ROLES)
-            .filter(|(role_oid, _)| {
-                eku.iter().any(|o| o == role_oid)
-                    || certificate.policies.iter().any(|p| p == role_oid)
-            })
-            .map(|&(_, role)| role)
-            .collect();
-        roles.dedup();
+        // A role may be named twice (as an EKU and as a policy), not always next to each
+        // other in the two tables: each is listed once, in the tables' order.
+        let mut roles: Vec<Role> = Vec::new();
+        for &(role_oid, role) in ROLE_OIDS.iter().chain(POLICY_ROLES) {
+            let named = eku.iter().any(|o| o == role_oid)
+                || certificate.policies.iter().any(|p| p == role_oid);
+            if named && !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
         let purposes = [Purpose::Sign, Purpose::Auth]
             .into_iter()
             .filter(|&p| serves(certificate, p))

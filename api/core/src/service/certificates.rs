@@ -222,13 +222,6 @@ impl Holder {
             _ => None,
         }
         .filter(|g| !g.is_empty());
-        // A role stated both as an EKU and as a policy is listed once.
-        let mut roles: Vec<Role> = Vec::new();
-        for role in &signer.roles {
-            if !roles.contains(role) {
-                roles.push(*role);
-            }
-        }
         Holder {
             iin: signer.iin.clone(),
             bin: signer.bin.clone(),
@@ -237,7 +230,7 @@ impl Holder {
             patronymic: signer.given_name.clone(),
             common_name: signer.common_name.clone(),
             organisation: signer.organization.clone(),
-            roles,
+            roles: signer.roles.clone(),
             key_purposes: signer.purposes.clone(),
             extended_key_usage_oids: signer.extended_key_usage.clone(),
         }
