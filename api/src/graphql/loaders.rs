@@ -109,154 +109,137 @@ impl Loader<SubmissionSignature> for Loaders {
     }
 }
 
-/// The decision on an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ApplicationDecision(pub Uuid);
+/// What each application has zero or one of (or a list of), loaded for a page of applications
+/// in one statement: the key type of one such loader. Absence is a value too (`None`, an empty
+/// list), so that it is cached like the rest.
+pub trait OfApplication: Copy + Eq + std::hash::Hash + Send + Sync + 'static {
+    /// What one application has.
+    type Value: Default + Clone + Send + Sync + 'static;
+    /// The field of `Application` that reads it: the page primes it when it is selected.
+    const FIELD: &'static str;
+    fn new(application: Uuid) -> Self;
+    fn application(self) -> Uuid;
+    /// The values of these applications (an application without one is absent).
+    fn fetch(
+        service: &ServiceContext,
+        ids: &[Uuid],
+    ) -> impl Future<Output = Result<HashMap<Uuid, Self::Value>, String>> + Send;
+}
 
-impl Loader<ApplicationDecision> for Loaders {
-    /// `None` for an application without one, so that its absence is cached too.
-    type Value = Option<Arc<decision::Model>>;
+impl<K: OfApplication> Loader<K> for Loaders {
+    type Value = K::Value;
     type Error = LoadFailed;
 
-    async fn load(
-        &self,
-        keys: &[ApplicationDecision],
-    ) -> Result<HashMap<ApplicationDecision, Self::Value>, LoadFailed> {
-        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
-        let mut found = decisions_of(&self.service, &ids).await?;
-        Ok(ids
-            .into_iter()
-            .map(|id| (ApplicationDecision(id), found.remove(&id)))
-            .collect())
+    async fn load(&self, keys: &[K]) -> Result<HashMap<K, K::Value>, LoadFailed> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.application()).collect();
+        fetch_all::<K>(&self.service, &ids).await
     }
 }
 
-async fn decisions_of(
+/// Every application's value, absent ones as `K::Value::default()`.
+async fn fetch_all<K: OfApplication>(
     service: &ServiceContext,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, Arc<decision::Model>>, LoadFailed> {
-    let found = registration_core::service::review::decisions_of(service, ids)
-        .await
-        .map_err(|error| {
-            tracing::error!(error = %error.chain(), "loading decisions failed");
-            LoadFailed
-        })?;
-    Ok(found
-        .into_iter()
-        .map(|(id, row)| (id, Arc::new(row)))
+) -> Result<HashMap<K, K::Value>, LoadFailed> {
+    let mut found = K::fetch(service, ids).await.map_err(|error| {
+        tracing::error!(%error, field = K::FIELD, "loading a page's applications' values failed");
+        LoadFailed
+    })?;
+    Ok(ids
+        .iter()
+        .map(|id| (K::new(*id), found.remove(id).unwrap_or_default()))
         .collect())
 }
 
-/// The latest check results of an application (the resolver decides who sees them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ApplicationChecks(pub Uuid);
+/// Declares a key type of [`OfApplication`]: its name, value, field and fetch.
+macro_rules! of_application {
+    ($(#[$doc:meta])* $key:ident, $value:ty, $field:literal, $fetch:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub Uuid);
 
-impl Loader<ApplicationChecks> for Loaders {
-    /// Empty for an application never checked, so that their absence is cached too.
-    type Value = Arc<Vec<check_result::Model>>;
-    type Error = LoadFailed;
+        impl OfApplication for $key {
+            type Value = $value;
+            const FIELD: &'static str = $field;
+            fn new(application: Uuid) -> Self {
+                $key(application)
+            }
+            fn application(self) -> Uuid {
+                self.0
+            }
+            fn fetch(
+                service: &ServiceContext,
+                ids: &[Uuid],
+            ) -> impl Future<Output = Result<HashMap<Uuid, Self::Value>, String>> + Send {
+                ($fetch)(service.clone(), ids.to_vec())
+            }
+        }
+    };
+}
 
-    async fn load(
-        &self,
-        keys: &[ApplicationChecks],
-    ) -> Result<HashMap<ApplicationChecks, Self::Value>, LoadFailed> {
-        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
-        let mut found = checks_of(&self.service, &ids).await?;
-        Ok(ids
-            .into_iter()
-            .map(|id| {
-                let rows = found.remove(&id).unwrap_or_default();
-                (ApplicationChecks(id), Arc::new(rows))
-            })
-            .collect())
+of_application!(
+    /// The decision on an application.
+    ApplicationDecision,
+    Option<Arc<decision::Model>>,
+    "decision",
+    async |service: ServiceContext, ids: Vec<Uuid>| {
+        registration_core::service::review::decisions_of(&service, &ids)
+            .await
+            .map(|found| found.into_iter().map(|(id, row)| (id, Some(Arc::new(row)))).collect())
+            .map_err(|error| error.chain())
     }
-}
+);
 
-async fn checks_of(
-    service: &ServiceContext,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<check_result::Model>>, LoadFailed> {
-    registration_core::service::review::checks::latest_of(&service.db, ids)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "loading check results failed");
-            LoadFailed
-        })
-}
-
-/// The documents of an application that count (the resolver decides who sees them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ApplicationDocuments(pub Uuid);
-
-impl Loader<ApplicationDocuments> for Loaders {
-    /// Empty for an application without any, so that their absence is cached too.
-    type Value = Arc<Vec<document::Model>>;
-    type Error = LoadFailed;
-
-    async fn load(
-        &self,
-        keys: &[ApplicationDocuments],
-    ) -> Result<HashMap<ApplicationDocuments, Self::Value>, LoadFailed> {
-        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
-        let mut found = documents_of(&self.service, &ids).await?;
-        Ok(ids
-            .into_iter()
-            .map(|id| {
-                let rows = found.remove(&id).unwrap_or_default();
-                (ApplicationDocuments(id), Arc::new(rows))
-            })
-            .collect())
+of_application!(
+    /// The latest check results of an application (the resolver decides who sees them).
+    ApplicationChecks,
+    Arc<Vec<check_result::Model>>,
+    "checks",
+    async |service: ServiceContext, ids: Vec<Uuid>| {
+        registration_core::service::review::checks::latest_of(&service.db, &ids)
+            .await
+            .map(|found| found.into_iter().map(|(id, rows)| (id, Arc::new(rows))).collect())
+            .map_err(|error| error.to_string())
     }
-}
+);
 
-async fn documents_of(
-    service: &ServiceContext,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<document::Model>>, LoadFailed> {
-    registration_core::service::documents::of_applications(&service.db, ids)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "loading documents failed");
-            LoadFailed
-        })
-}
-
-/// The registration an application resulted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ApplicationRegistration(pub Uuid);
-
-impl Loader<ApplicationRegistration> for Loaders {
-    /// `None` for an application without one, so that its absence is cached too.
-    type Value = Option<Arc<registration::Model>>;
-    type Error = LoadFailed;
-
-    async fn load(
-        &self,
-        keys: &[ApplicationRegistration],
-    ) -> Result<HashMap<ApplicationRegistration, Self::Value>, LoadFailed> {
-        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
-        let mut found = registrations_of(&self.service, &ids).await?;
-        Ok(ids
-            .into_iter()
-            .map(|id| (ApplicationRegistration(id), found.remove(&id)))
-            .collect())
+of_application!(
+    /// The documents of an application that count (the resolver decides who sees them).
+    ApplicationDocuments,
+    Arc<Vec<document::Model>>,
+    "documents",
+    async |service: ServiceContext, ids: Vec<Uuid>| {
+        registration_core::service::documents::of_applications(&service.db, &ids)
+            .await
+            .map(|found| found.into_iter().map(|(id, rows)| (id, Arc::new(rows))).collect())
+            .map_err(|error| error.to_string())
     }
-}
+);
 
-async fn registrations_of(
-    service: &ServiceContext,
+of_application!(
+    /// The registration an application resulted in.
+    ApplicationRegistration,
+    Option<Arc<registration::Model>>,
+    "registration",
+    async |service: ServiceContext, ids: Vec<Uuid>| {
+        registration_core::service::review::registrations::of_applications(&service, &ids)
+            .await
+            .map(|found| found.into_iter().map(|(id, row)| (id, Some(Arc::new(row)))).collect())
+            .map_err(|error| error.chain())
+    }
+);
+
+/// Primes the loader of `K` for a page's applications, when its field is selected.
+async fn prime<K: OfApplication>(
+    loaders: &RequestLoaders,
+    node: &async_graphql::Lookahead<'_>,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, Arc<registration::Model>>, LoadFailed> {
-    let found = registration_core::service::review::registrations::of_applications(service, ids)
-        .await
-        .map_err(|error| {
-            tracing::error!(error = %error.chain(), "loading registrations failed");
-            LoadFailed
-        })?;
-    Ok(found
-        .into_iter()
-        .map(|(id, row)| (id, Arc::new(row)))
-        .collect())
+) -> Result<(), LoadFailed> {
+    if node.field(K::FIELD).exists() {
+        let found = fetch_all::<K>(&loaders.loader().service, ids).await?;
+        loaders.feed_many(found).await;
+    }
+    Ok(())
 }
 
 impl Loader<AddressChoice> for Loaders {
@@ -325,42 +308,13 @@ pub async fn prime_for_applications(
     let failed = |_| {
         crate::graphql::errors::api_error(crate::graphql::errors::ApiErrorCode::Internal, locale)
     };
-    if node.field("decision").exists() {
-        let mut found = decisions_of(service, &ids).await.map_err(failed)?;
-        loaders
-            .feed_many(
-                ids.iter()
-                    .map(|id| (ApplicationDecision(*id), found.remove(id))),
-            )
-            .await;
-    }
-    if node.field("checks").exists() {
-        let mut found = checks_of(service, &ids).await.map_err(failed)?;
-        loaders
-            .feed_many(ids.iter().map(|id| {
-                let rows = found.remove(id).unwrap_or_default();
-                (ApplicationChecks(*id), Arc::new(rows))
-            }))
-            .await;
-    }
-    if node.field("documents").exists() {
-        let mut found = documents_of(service, &ids).await.map_err(failed)?;
-        loaders
-            .feed_many(ids.iter().map(|id| {
-                let rows = found.remove(id).unwrap_or_default();
-                (ApplicationDocuments(*id), Arc::new(rows))
-            }))
-            .await;
-    }
-    if node.field("registration").exists() {
-        let mut found = registrations_of(service, &ids).await.map_err(failed)?;
-        loaders
-            .feed_many(
-                ids.iter()
-                    .map(|id| (ApplicationRegistration(*id), found.remove(id))),
-            )
-            .await;
-    }
+    let primed = async {
+        prime::<ApplicationDecision>(loaders, &node, &ids).await?;
+        prime::<ApplicationChecks>(loaders, &node, &ids).await?;
+        prime::<ApplicationDocuments>(loaders, &node, &ids).await?;
+        prime::<ApplicationRegistration>(loaders, &node, &ids).await
+    };
+    primed.await.map_err(failed)?;
     if node.field("history").field("totalCount").exists() {
         let counts = applications::history_counts(service, &ids)
             .await
