@@ -26,7 +26,7 @@ use registration_core::service::{admin, reverify};
 use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE] | generate-seal-key | reverify SIGNATURE_ID | calendar YEAR]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE] | generate-seal-key | reverify SIGNATURE_ID | calendar YEAR | recompute-deadlines]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -245,6 +245,25 @@ async fn run(args: Vec<String>) -> Result<ExitCode, String> {
             Ok(())
         }
         ["reverify", id] => return reverify_command(&settings, id).await,
+        ["recompute-deadlines"] => {
+            let (db, _) = migrated(&settings).await?;
+            let calendar = registration_core::calendar::Calendar::bundled()
+                .map_err(|e| format!("the working-day calendar: {e}"))?;
+            let changed = registration_core::service::appeals::deadlines::recompute_stale(
+                &db,
+                &calendar,
+                settings.working_hours,
+                settings.appeal_correction_days,
+                SystemClock.now(),
+            )
+            .await
+            .map_err(|e| e.chain())?;
+            for line in &changed {
+                println!("{}", serde_json::to_string(line).unwrap_or_default());
+            }
+            tracing::info!(recomputed = changed.len(), "deadlines recomputed");
+            Ok(())
+        }
         _ => Err(USAGE.to_owned()),
     };
     done.map(|()| ExitCode::SUCCESS)

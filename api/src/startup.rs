@@ -339,9 +339,19 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }));
     }
     let ready = database.is_ok() && !revocation_missing;
+    // The alert of a stored deadline that counts on a year with no data file: computed
+    // provisionally, never refused; an operator adds the year's data and recomputes.
+    let deadline_years =
+        registration_core::service::appeals::deadlines::open_in_years_without_data(
+            &state.service.db,
+            &state.service.calendar,
+        )
+        .await
+        .unwrap_or_default();
     let calendar = serde_json::json!({
         "yearsWithData": state.service.calendar.years_with_data().collect::<Vec<_>>(),
         "missing": calendar_years_missing(&state.service.calendar, now),
+        "deadlinesInYearsWithoutData": deadline_years,
     });
     let mut body = serde_json::json!({
         "status": if ready { "ready" } else { "unavailable" },

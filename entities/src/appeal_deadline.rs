@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub appeal_id: Uuid,
-    /// `DECISION`, `REFERRAL`, `CORRECTION`.
+    /// `DECISION`, `REFERRAL`, `CORRECTION`, `EXTENSION_NOTICE`, `FORWARDING`, `FILING`.
     pub kind: String,
     pub started_at: TimeDateTimeWithTimeZone,
     /// 24:00 Almaty time of the last working day (the next day's 00:00), in UTC.
@@ -22,6 +22,8 @@ pub struct Model {
     pub calendar_version: String,
     /// The JSON list of the working days counted.
     pub computed_on: String,
+    /// When a referral or an extension replaced it with a new term (it is kept as it was).
+    pub superseded_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -133,6 +133,12 @@ pub enum EventEntityKind {
     Consent,
     #[sea_orm(string_value = "REGISTRATION")]
     Registration,
+    /// An appeal in the administrative procedure.
+    #[sea_orm(string_value = "APPEAL")]
+    Appeal,
+    /// A complaint against an act, an action or an inaction.
+    #[sea_orm(string_value = "COMPLAINT")]
+    Complaint,
 }
 
 /// `event_audience.kind`: how a party of an event's audience is named.
@@ -164,6 +170,9 @@ pub enum SignaturePurpose {
     Decision,
     #[sea_orm(string_value = "APPEAL")]
     Appeal,
+    /// A body's act on an appeal or complaint (a decision, an extension).
+    #[sea_orm(string_value = "APPEAL_ACT")]
+    AppealAct,
 }
 
 /// `signing_request.subject_kind`: what a signing request signs.
@@ -180,6 +189,10 @@ pub enum SigningSubjectKind {
     /// An applicant's appeal (the administrative procedure); its subject id is the appeal's.
     #[sea_orm(string_value = "APPEAL")]
     Appeal,
+    /// A body's act on an appeal or complaint (a decision, the head's extension); its subject
+    /// id is the appeal's (or complaint's).
+    #[sea_orm(string_value = "APPEAL_ACT")]
+    AppealAct,
 }
 
 /// `consent.status`: where an owner's consent stands.

@@ -18,8 +18,9 @@ pub struct Model {
     pub public_id: Uuid,
     pub entity_kind: EventEntityKind,
     pub entity_id: Uuid,
-    /// The application the event concerns (the entity itself for an application's event).
-    pub application_id: Uuid,
+    /// The application the event concerns (the entity itself for an application's event);
+    /// null for an appeal or a complaint that concerns none.
+    pub application_id: Option<Uuid>,
     /// The stored value of the previous status (null for a creation).
     pub from_status: Option<String>,
     /// The stored value of the new status.
@@ -33,6 +34,8 @@ pub struct Model {
     pub sequence: Option<i64>,
     /// When the relay assigned the sequence (the relay's lag is `sequenced_at - at`).
     pub sequenced_at: Option<TimeDateTimeWithTimeZone>,
+    /// The body that handles the subject, when one does (an integrator's scope, officers).
+    pub body_bin: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ mod m20261201_000011_documents;
 mod m20261201_000012_front_office;
 mod m20261201_000013_certificate_lookups;
 mod m20261201_000014_appeals;
+mod m20261202_000015_appeal_review;
 mod shared;
 
 /// Runs the migrations in order.
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_front_office::Migration),
             Box::new(m20261201_000013_certificate_lookups::Migration),
             Box::new(m20261201_000014_appeals::Migration),
+            Box::new(m20261202_000015_appeal_review::Migration),
         ]
     }
 }

@@ -252,7 +252,8 @@ fn draft(application: Uuid) -> EventDraft {
     EventDraft {
         entity: EntityKind::Consent,
         entity_id: Uuid::new_v4(),
-        application_id: application,
+        application_id: Some(application),
+        body: None,
         from: Some("PENDING".to_owned()),
         to: "GIVEN".to_owned(),
         actor_role: ActorRole::Owner,

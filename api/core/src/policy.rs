@@ -83,11 +83,18 @@ pub enum Operation {
     ReadAppeals,
     /// Read the administrative bodies and who is above whom.
     ListAdministrativeBodies,
+    /// An officer's work on appeals and complaints: the lists, referral, decisions, the
+    /// head's extension, forwarding, self-satisfaction and restoration.
+    ReviewAppeals,
+    /// Draft a complaint and prepare its signing.
+    PrepareComplaintSigning,
+    /// Sign and file one's complaint.
+    FileComplaint,
 }
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 33] = [
+    pub const ALL: [Operation; 36] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -121,6 +128,9 @@ impl Operation {
         Operation::WithdrawAppeal,
         Operation::ReadAppeals,
         Operation::ListAdministrativeBodies,
+        Operation::ReviewAppeals,
+        Operation::PrepareComplaintSigning,
+        Operation::FileComplaint,
     ];
 
     /// Whether anyone, signed in or not, may run it.
@@ -200,10 +210,11 @@ pub fn may_withdraw(viewer: &SignedIn, application: &application::Model) -> bool
     may_change(viewer, application) || viewer.person_id == application.applicant_person_id
 }
 
-/// May this person read the appeal? In this part only its applicant (officers' review of
-/// appeals comes with the referral and the decision).
+/// May this person read the appeal (or complaint)? Its applicant, and the officers of the
+/// bodies it was addressed to (or complains of), is handled by now, or is heard by.
 pub fn may_read_appeal(viewer: &SignedIn, appeal: &entities::appeal::Model) -> bool {
     viewer.person_id == appeal.applicant_person_id
+        || crate::service::appeals::review::may_handle_read(viewer, appeal)
 }
 
 /// May this person read a person's record? Themself, and officers.

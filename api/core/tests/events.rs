@@ -12,7 +12,8 @@ fn draft(application: Uuid, audience: Vec<Audience>) -> EventDraft {
     EventDraft {
         entity: EntityKind::Application,
         entity_id: application,
-        application_id: application,
+        application_id: Some(application),
+        body: None,
         from: Some("DRAFT".to_owned()),
         to: "SUBMITTED".to_owned(),
         actor_role: ActorRole::Applicant,

@@ -21,6 +21,7 @@ use registration_core::service::appeals::deadlines::DeadlineKind as CoreDeadline
 use registration_core::service::appeals::draft::{
     AppealError, AppealFields, Field, Requirement, parse_date,
 };
+use registration_core::service::appeals::review::Outcome as CoreOutcome;
 use registration_core::service::appeals::{
     self, AppealKind as CoreKind, AppealStatus as CoreStatus, correction, draft, filing,
 };
@@ -48,6 +49,20 @@ pub enum AppealStatus {
     Returned,
     /// Withdrawn by the applicant before a decision.
     Withdrawn,
+    /// Referred to the authorised body (`handlingBody`), which now considers it.
+    Referred,
+    /// Decided (`outcome`), with the officer's signed act.
+    Decided,
+    /// Not decided by the end of its term (24:00 Almaty time of its last working day): deemed
+    /// refused from the next instant (`termEndedAt`, `deemedRefusedAt`).
+    DeemedRefused,
+    /// A complaint forwarded by the body complained of to the body that hears it.
+    Forwarded,
+    /// A complaint the body complained of satisfied itself (art. 92 of the Administrative
+    /// Procedure Code).
+    SatisfiedByBody,
+    /// A late complaint whose term the hearing body did not restore: not considered.
+    RestorationDenied,
 }
 
 impl From<CoreStatus> for AppealStatus {
@@ -58,8 +73,44 @@ impl From<CoreStatus> for AppealStatus {
             CoreStatus::NeedsCorrection => AppealStatus::NeedsCorrection,
             CoreStatus::Returned => AppealStatus::Returned,
             CoreStatus::Withdrawn => AppealStatus::Withdrawn,
+            CoreStatus::Referred => AppealStatus::Referred,
+            CoreStatus::Decided => AppealStatus::Decided,
+            CoreStatus::DeemedRefused => AppealStatus::DeemedRefused,
+            CoreStatus::Forwarded => AppealStatus::Forwarded,
+            CoreStatus::SatisfiedByBody => AppealStatus::SatisfiedByBody,
+            CoreStatus::RestorationDenied => AppealStatus::RestorationDenied,
         }
     }
+}
+
+impl From<AppealStatus> for CoreStatus {
+    fn from(status: AppealStatus) -> Self {
+        match status {
+            AppealStatus::Draft => CoreStatus::Draft,
+            AppealStatus::Received => CoreStatus::Received,
+            AppealStatus::NeedsCorrection => CoreStatus::NeedsCorrection,
+            AppealStatus::Returned => CoreStatus::Returned,
+            AppealStatus::Withdrawn => CoreStatus::Withdrawn,
+            AppealStatus::Referred => CoreStatus::Referred,
+            AppealStatus::Decided => CoreStatus::Decided,
+            AppealStatus::DeemedRefused => CoreStatus::DeemedRefused,
+            AppealStatus::Forwarded => CoreStatus::Forwarded,
+            AppealStatus::SatisfiedByBody => CoreStatus::SatisfiedByBody,
+            AppealStatus::RestorationDenied => CoreStatus::RestorationDenied,
+        }
+    }
+}
+
+/// How an appeal or a complaint was decided.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "CoreOutcome")]
+pub enum AppealOutcome {
+    /// The request is granted.
+    Satisfied,
+    /// It is refused, with the reasons.
+    Refused,
+    /// A complaint the body complained of satisfied itself before forwarding it.
+    SatisfiedByBody,
 }
 
 /// Who files the appeal.
@@ -123,6 +174,15 @@ pub enum DeadlineKind {
     Referral,
     /// The applicant's correction of a missing requirement.
     Correction,
+    /// Notifying the participant of the head's extension: 3 working days from the head's
+    /// decision (met when the service notified them; late when entered later).
+    ExtensionNotice,
+    /// A complaint: the body complained of forwards it to the body that hears it, or
+    /// satisfies it itself, within 3 working days of receipt (art. 92 of the Code).
+    Forwarding,
+    /// A complaint: 3 calendar months from the day the person learned of the act (met when
+    /// filed; met late means the restoration of the term was asked for).
+    Filing,
 }
 
 impl From<CoreDeadlineKind> for DeadlineKind {
@@ -131,6 +191,9 @@ impl From<CoreDeadlineKind> for DeadlineKind {
             CoreDeadlineKind::Decision => DeadlineKind::Decision,
             CoreDeadlineKind::Referral => DeadlineKind::Referral,
             CoreDeadlineKind::Correction => DeadlineKind::Correction,
+            CoreDeadlineKind::ExtensionNotice => DeadlineKind::ExtensionNotice,
+            CoreDeadlineKind::Forwarding => DeadlineKind::Forwarding,
+            CoreDeadlineKind::Filing => DeadlineKind::Filing,
         }
     }
 }
@@ -161,6 +224,20 @@ impl Deadline {
     /// When it was met; null while open.
     async fn met_at(&self) -> Option<OffsetDateTime> {
         self.0.met_at
+    }
+
+    /// When a referral or an extension replaced it with a new term (this one kept as it was);
+    /// null while it stands.
+    async fn superseded_at(&self) -> Option<OffsetDateTime> {
+        self.0.superseded_at
+    }
+
+    /// Whether it was missed: met after `dueAt`, or still open (not superseded) after it.
+    async fn late(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(match self.0.met_at {
+            Some(met) => met > self.0.due_at,
+            None => self.0.superseded_at.is_none() && service(ctx)?.clock.now() >= self.0.due_at,
+        })
     }
 
     /// Whether a day it counted may still change (no transfer act or no data for its year):
@@ -308,11 +385,7 @@ impl Appeal {
 
     /// The body addressed.
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AdministrativeBody>> {
-        let locale = request(ctx)?.locale;
-        Ok(appeals::body(service(ctx)?, &self.0.body_bin)
-            .await
-            .map_err(|e| internal(e, locale))?
-            .map(AdministrativeBody))
+        body_of(ctx, &self.0.body_bin).await
     }
 
     /// The essence of the appeal.
@@ -353,35 +426,145 @@ impl Appeal {
 
     /// The receipt, once filed.
     async fn receipt(&self) -> Option<Receipt> {
-        Some(Receipt {
-            number: self.0.receipt_number.clone()?,
-            received_at: self.0.received_at?,
-            receiver_name: self.0.receiver_name.clone()?,
-            receiver_position: self.0.receiver_position.clone()?,
-        })
+        receipt(&self.0)
     }
 
     /// Its deadlines, each as computed when its event happened.
     async fn deadlines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Deadline>> {
-        let locale = request(ctx)?.locale;
-        Ok(appeals::deadlines_of(service(ctx)?, self.0.id)
-            .await
-            .map_err(|e| internal(e, locale))?
-            .into_iter()
-            .map(Deadline)
-            .collect())
+        deadlines(ctx, &self.0).await
     }
 
     /// Its status changes, oldest first: who, when, why.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AppealHistoryEntry>> {
-        let locale = request(ctx)?.locale;
-        Ok(appeals::history(service(ctx)?, self.0.id)
-            .await
-            .map_err(|e| internal(e, locale))?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        history(ctx, &self.0).await
     }
+
+    /// The body that considers it now: the one addressed, or the one it was referred to.
+    async fn handling_body(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<AdministrativeBody>> {
+        body_of(ctx, appeals::handling_body(&self.0)).await
+    }
+
+    /// When it was last referred to the authorised body.
+    async fn referred_at(&self) -> Option<OffsetDateTime> {
+        self.0.referred_at
+    }
+
+    /// How it was decided, once decided.
+    async fn outcome(&self) -> Option<AppealOutcome> {
+        outcome(&self.0)
+    }
+
+    /// The decision's reasons.
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+
+    /// When the signed decision was made.
+    async fn decided_at(&self) -> Option<OffsetDateTime> {
+        self.0.decided_at
+    }
+
+    /// A deemed refusal: when the term ended (24:00 Almaty time of its last working day).
+    async fn term_ended_at(&self) -> Option<OffsetDateTime> {
+        self.0.term_ended_at
+    }
+
+    /// A deemed refusal: when the service recorded it (at or just after `termEndedAt`).
+    async fn deemed_refused_at(&self) -> Option<OffsetDateTime> {
+        self.0.deemed_refused_at
+    }
+
+    /// The head's last extension of the term, if any (the new term is the `DECISION` deadline
+    /// that is not superseded).
+    async fn extension(&self) -> Option<AppealExtension> {
+        Some(AppealExtension {
+            reason: self.0.extension_reason.clone()?,
+            decided_at: self.0.extended_at?,
+        })
+    }
+
+    /// The latest day the head may extend the term to: 2 calendar months after the first
+    /// decision term's last day (clamped at the month's end), YYYY-MM-DD; null before receipt.
+    async fn extension_limit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let locale = request(ctx)?.locale;
+        let service = service(ctx)?;
+        Ok(
+            appeals::review::extension_limit(&service.db, service, self.0.id)
+                .await
+                .map_err(|e| internal(e, locale))?
+                .map(|day| day.to_string()),
+        )
+    }
+}
+
+/// The head's extension of an appeal's term.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AppealExtension {
+    /// The head's reasons.
+    pub reason: String,
+    /// When the head decided it.
+    pub decided_at: OffsetDateTime,
+}
+
+/// The receipt of a filed appeal or complaint.
+pub(super) fn receipt(row: &appeal::Model) -> Option<Receipt> {
+    Some(Receipt {
+        number: row.receipt_number.clone()?,
+        received_at: row.received_at?,
+        receiver_name: row.receiver_name.clone()?,
+        receiver_position: row.receiver_position.clone()?,
+    })
+}
+
+/// The outcome of a decided appeal or complaint.
+pub(super) fn outcome(row: &appeal::Model) -> Option<AppealOutcome> {
+    row.outcome
+        .as_deref()
+        .and_then(CoreOutcome::from_stored)
+        .map(Into::into)
+}
+
+/// An appeal's or complaint's deadlines.
+pub(super) async fn deadlines(
+    ctx: &Context<'_>,
+    row: &appeal::Model,
+) -> async_graphql::Result<Vec<Deadline>> {
+    let locale = request(ctx)?.locale;
+    Ok(appeals::deadlines_of(service(ctx)?, row.id)
+        .await
+        .map_err(|e| internal(e, locale))?
+        .into_iter()
+        .map(Deadline)
+        .collect())
+}
+
+/// An appeal's or complaint's history.
+pub(super) async fn history(
+    ctx: &Context<'_>,
+    row: &appeal::Model,
+) -> async_graphql::Result<Vec<AppealHistoryEntry>> {
+    let locale = request(ctx)?.locale;
+    Ok(appeals::history(service(ctx)?, row.id)
+        .await
+        .map_err(|e| internal(e, locale))?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// A body by its BIN.
+pub(super) async fn body_of(
+    ctx: &Context<'_>,
+    bin: &str,
+) -> async_graphql::Result<Option<AdministrativeBody>> {
+    let locale = request(ctx)?.locale;
+    Ok(appeals::body(service(ctx)?, bin)
+        .await
+        .map_err(|e| internal(e, locale))?
+        .map(AdministrativeBody))
 }
 
 /// One appeal in a list.
@@ -436,9 +619,15 @@ impl AppealQuery {
             after,
             locale,
             |after, limit| async move {
-                let (rows, count) = appeals::list_own(service(ctx)?, viewer, after, limit)
-                    .await
-                    .map_err(|e| internal(e, locale))?;
+                let (rows, count) = appeals::list_own(
+                    service(ctx)?,
+                    viewer,
+                    appeals::Procedure::Appeal,
+                    after,
+                    limit,
+                )
+                .await
+                .map_err(|e| internal(e, locale))?;
                 *total_ref = count;
                 Ok(rows)
             },
@@ -476,16 +665,19 @@ impl AppealQuery {
     }
 }
 
-/// An input's `appealId` as an appeal's id, or `NOT_FOUND` on `input.appealId`.
-fn appeal_id(id: &ID, locale: Locale) -> Result<uuid::Uuid, UserError> {
-    ids::decode_kind(id, KIND).ok_or_else(|| {
-        UserError::new(
-            UserErrorCode::NotFound,
-            &["input", "appealId"],
-            locale,
-            None,
-        )
-    })
+/// An input's `appealId` as an appeal's (or a complaint's) id, or `NOT_FOUND` on
+/// `input.appealId`.
+pub(super) fn appeal_id(id: &ID, locale: Locale) -> Result<uuid::Uuid, UserError> {
+    ids::decode_kind(id, KIND)
+        .or_else(|| ids::decode_kind(id, super::complaint::KIND))
+        .ok_or_else(|| {
+            UserError::new(
+                UserErrorCode::NotFound,
+                &["input", "appealId"],
+                locale,
+                None,
+            )
+        })
 }
 
 /// The fields of an appeal (DOMAIN.md, "Appeals"). A requirement left out (the full name; the
@@ -584,7 +776,17 @@ pub struct AppealPayload {
 }
 
 impl AppealPayload {
-    fn refused(user_error: UserError, echo: Option<String>) -> Self {
+    /// The appeal as changed.
+    pub(super) fn done(appeal: appeal::Model, echo: Option<String>) -> Self {
+        AppealPayload {
+            appeal: Some(Appeal(appeal)),
+            user_errors: Vec::new(),
+            client_mutation_id: echo,
+        }
+    }
+
+    /// Nothing changed, for the user error.
+    pub(super) fn refused(user_error: UserError, echo: Option<String>) -> Self {
         AppealPayload {
             appeal: None,
             user_errors: vec![user_error],
@@ -594,7 +796,7 @@ impl AppealPayload {
 }
 
 /// The input's fields for the core, or the user error of the first malformed one.
-fn fields(
+pub(super) fn fields(
     input: AppealFieldsInput,
     prefix: &[&str],
     locale: Locale,
@@ -635,7 +837,7 @@ fn fields(
 }
 
 /// An appeal workflow's refusal as a user error (`Err`: not the caller's fault).
-fn appeal_error(
+pub(super) fn appeal_error(
     error: AppealError,
     prefix: &[&str],
     locale: Locale,
@@ -679,10 +881,74 @@ fn appeal_error(
             UserErrorCode::CorrectionDeadlinePassed,
             vec!["input".into(), "appealId".into()],
         ),
+        AppealError::NothingToComplainOf => (UserErrorCode::NothingToComplainOf, field("against")),
         AppealError::Internal(error) => return Err(internal(error, locale)),
     };
     let path: Vec<&str> = path.iter().map(String::as_str).collect();
     Ok(UserError::new(code, &path, locale, None))
+}
+
+/// Files the draft (appeal or complaint) of a signing request with its signature (EDS or SMS
+/// code): the filed row, or the draft as it stayed beside the user error.
+pub(super) async fn file_signed(
+    ctx: &Context<'_>,
+    operation: Operation,
+    signing_request_id: &ID,
+    signature: SignatureInput,
+) -> async_graphql::Result<(Option<appeal::Model>, Vec<UserError>)> {
+    let viewer = signed_in(ctx, operation)?;
+    let locale = request(ctx)?.locale;
+    let refused = |code, field: &[&str]| (None, vec![UserError::new(code, field, locale, None)]);
+    let Some(id) = ids::decode_kind(signing_request_id, SIGNING_REQUEST) else {
+        return Ok(refused(
+            UserErrorCode::NotFound,
+            &["input", "signingRequestId"],
+        ));
+    };
+    let outcome = match (signature.cms, signature.otp) {
+        (Some(cms), None) => {
+            if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
+                return Ok(refused(
+                    UserErrorCode::BadUserInput,
+                    &["input", "signature", "cms"],
+                ));
+            }
+            filing::file(service(ctx)?, viewer, id, &cms).await
+        }
+        (None, Some(code)) => {
+            let Some(code) = well_formed_code(&code) else {
+                return Ok(refused(
+                    UserErrorCode::BadUserInput,
+                    &["input", "signature", "otp"],
+                ));
+            };
+            filing::file_with_otp(service(ctx)?, &state(ctx)?.otp, viewer, id, code).await
+        }
+        _ => {
+            return Ok(refused(
+                UserErrorCode::SignatureMissing,
+                &["input", "signature"],
+            ));
+        }
+    };
+    match outcome {
+        Ok(filed) => Ok((Some(filed), Vec::new())),
+        Err(error) => {
+            let user_error = sign_error(error, locale)?;
+            // The draft stays as it was: show it beside the error.
+            let request =
+                registration_core::service::signing::find_request(service(ctx)?, viewer, id)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+            let draft = match request {
+                Some(request) => appeals::find(service(ctx)?, viewer, request.subject_id)
+                    .await
+                    .map_err(|e| internal(e, locale))?,
+                None => None,
+            };
+            Ok((draft, vec![user_error]))
+        }
+    }
 }
 
 /// Appeal mutations.
@@ -734,70 +1000,19 @@ impl AppealMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signing request and its signature.")] input: FileAppealInput,
     ) -> async_graphql::Result<AppealPayload> {
-        let viewer = signed_in(ctx, Operation::FileAppeal)?;
-        let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        let refused = |code, field: &[&str]| {
-            AppealPayload::refused(UserError::new(code, field, locale, None), echo.clone())
-        };
-        let Some(id) = ids::decode_kind(&input.signing_request_id, SIGNING_REQUEST) else {
-            return Ok(refused(
-                UserErrorCode::NotFound,
-                &["input", "signingRequestId"],
-            ));
-        };
-        let outcome = match (input.signature.cms, input.signature.otp) {
-            (Some(cms), None) => {
-                if cms.trim().is_empty() || cms.len() > MAX_CMS_LEN {
-                    return Ok(refused(
-                        UserErrorCode::BadUserInput,
-                        &["input", "signature", "cms"],
-                    ));
-                }
-                filing::file(service(ctx)?, viewer, id, &cms).await
-            }
-            (None, Some(code)) => {
-                let Some(code) = well_formed_code(&code) else {
-                    return Ok(refused(
-                        UserErrorCode::BadUserInput,
-                        &["input", "signature", "otp"],
-                    ));
-                };
-                filing::file_with_otp(service(ctx)?, &state(ctx)?.otp, viewer, id, code).await
-            }
-            _ => {
-                return Ok(refused(
-                    UserErrorCode::SignatureMissing,
-                    &["input", "signature"],
-                ));
-            }
-        };
-        match outcome {
-            Ok(filed) => Ok(AppealPayload {
-                appeal: Some(Appeal(filed)),
-                user_errors: Vec::new(),
-                client_mutation_id: echo,
-            }),
-            Err(error) => {
-                let user_error = sign_error(error, locale)?;
-                // The draft stays as it was: show it beside the error.
-                let request =
-                    registration_core::service::signing::find_request(service(ctx)?, viewer, id)
-                        .await
-                        .map_err(|e| internal(e, locale))?;
-                let appeal = match request {
-                    Some(request) => appeals::find(service(ctx)?, viewer, request.subject_id)
-                        .await
-                        .map_err(|e| internal(e, locale))?,
-                    None => None,
-                };
-                Ok(AppealPayload {
-                    appeal: appeal.map(Appeal),
-                    user_errors: vec![user_error],
-                    client_mutation_id: echo,
-                })
-            }
-        }
+        let (appeal, user_errors) = file_signed(
+            ctx,
+            Operation::FileAppeal,
+            &input.signing_request_id,
+            input.signature,
+        )
+        .await?;
+        Ok(AppealPayload {
+            appeal: appeal.map(Appeal),
+            user_errors,
+            client_mutation_id: echo,
+        })
     }
 
     /// Corrects an appeal that is `NEEDS_CORRECTION`, before its `CORRECTION` deadline. With

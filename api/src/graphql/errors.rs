@@ -422,6 +422,22 @@ pub enum UserErrorCode {
     AppealNotEditable,
     /// The appeal's correction deadline has passed: it is returned.
     CorrectionDeadlinePassed,
+    /// The appeal is already with the body it would be referred to.
+    AlreadyWithBody,
+    /// An extension would pass 2 calendar months beyond the first decision term (the message
+    /// names the latest day).
+    ExtensionTooLong,
+    /// The application or appeal named has nothing to complain of: not refused, not decided,
+    /// no deadline missed.
+    NothingToComplainOf,
+    /// The body complained of may satisfy a complaint itself only within 3 working days of
+    /// its receipt (art. 92 of the Administrative Procedure Code); it must forward it now.
+    ForwardingDeadlinePassed,
+    /// A late complaint: the hearing body decides the restoration of its term first.
+    RestorationUndecided,
+    /// Only a satisfied complaint against an act (a refusal, an appeal's decision or deemed
+    /// refusal) cancels it.
+    NothingToCancel,
 }
 
 impl UserErrorCode {
@@ -489,6 +505,36 @@ impl UserErrorCode {
                 "Өтінішті түзету мерзімі өтті.",
                 "Срок исправления обращения истёк.",
                 "The deadline to correct the appeal has passed.",
+            ),
+            C::AlreadyWithBody => (
+                "Өтініш осы органның қарауында.",
+                "Обращение уже рассматривает этот орган.",
+                "The appeal is already with that body.",
+            ),
+            C::ExtensionTooLong => (
+                "Мерзімді барлығы 2 айдан артық ұзартуға болмайды.",
+                "Срок нельзя продлить более чем на 2 месяца в общей сложности.",
+                "The term cannot be extended by more than 2 months in all.",
+            ),
+            C::NothingToComplainOf => (
+                "Шағымдануға негіз жоқ: бас тарту, шешім немесе өткен мерзім жоқ.",
+                "Обжаловать нечего: нет отказа, решения или пропущенного срока.",
+                "Nothing to complain of: no refusal, decision or missed deadline.",
+            ),
+            C::ForwardingDeadlinePassed => (
+                "Шағымды өзі қанағаттандыру мерзімі (3 жұмыс күні) өтті: оны жіберіңіз.",
+                "Срок удовлетворения жалобы самим органом (3 рабочих дня) истёк: направьте её.",
+                "The 3 working days to satisfy the complaint yourself have passed: forward it.",
+            ),
+            C::RestorationUndecided => (
+                "Алдымен мерзімді қалпына келтіру туралы шешім қабылдаңыз.",
+                "Сначала решите вопрос о восстановлении срока.",
+                "Decide the restoration of the term first.",
+            ),
+            C::NothingToCancel => (
+                "Күшін жоятын акт жоқ.",
+                "Нет акта, который можно отменить.",
+                "There is no act to cancel.",
             ),
             C::NotEditable => (
                 "Тек жобаны өзгертуге болады.",

@@ -1,10 +1,12 @@
 //! The GraphQL schema: one object per area, merged. Resolvers stay thin and call `service`.
 
 pub mod appeal;
+pub mod appeal_review;
 pub mod application;
 pub mod auth;
 pub mod catalogue;
 pub mod certificate;
+pub mod complaint;
 pub mod connection;
 pub mod consent;
 pub mod context;
@@ -40,6 +42,8 @@ pub struct Query(
     review::ReviewQuery,
     certificate::CertificateQuery,
     appeal::AppealQuery,
+    appeal_review::AppealReviewQuery,
+    complaint::ComplaintQuery,
 );
 
 /// Every mutation.
@@ -55,6 +59,8 @@ pub struct Mutation(
     document::DocumentMutation,
     front_office::FrontOfficeMutation,
     appeal::AppealMutation,
+    appeal_review::AppealReviewMutation,
+    complaint::ComplaintMutation,
 );
 
 /// The schema type.

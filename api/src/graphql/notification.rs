@@ -34,6 +34,10 @@ pub enum NotificationSubject {
     Consent,
     /// A registration began (`ACTIVE`: the service's result) or ended (`ENDED`).
     Registration,
+    /// An appeal changed status (`appealId`, `appealNumber`).
+    Appeal,
+    /// A complaint changed status (`appealId` is the complaint's, `appealNumber` its number).
+    Complaint,
 }
 
 /// One entry of the personal account's history: a status change the signed-in person may see.
@@ -51,12 +55,21 @@ impl Notification {
     /// What happened, as a sentence in the request's language (Kazakh, Russian or English).
     async fn text(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let locale = request(ctx)?.locale;
-        Ok(text(
-            self.0.event.entity_kind.into(),
-            &self.0.event.to_status,
-            &self.0.application_number,
-            locale,
-        ))
+        let event = &self.0.event;
+        // An appeal's change that keeps its status is the head's extension; a complaint's, the
+        // restoration of its term.
+        let to = if event.from_status.as_deref() == Some(event.to_status.as_str()) {
+            UNCHANGED
+        } else {
+            event.to_status.as_str()
+        };
+        let number = self
+            .0
+            .appeal_number
+            .as_deref()
+            .or(self.0.application_number.as_deref())
+            .unwrap_or_default();
+        Ok(text(event.entity_kind.into(), to, number, locale))
     }
 
     /// What changed status.
@@ -65,14 +78,34 @@ impl Notification {
     }
 
     /// The global ID of the application concerned (for a consent, the application consented
-    /// to).
-    async fn application_id(&self) -> ID {
-        ids::encode(APPLICATION, self.0.event.application_id)
+    /// to); null for an appeal or a complaint that concerns none.
+    async fn application_id(&self) -> Option<ID> {
+        self.0
+            .event
+            .application_id
+            .map(|id| ids::encode(APPLICATION, id))
     }
 
-    /// The application's human-readable number, e.g. `26-K7QF-2M9X`.
-    async fn application_number(&self) -> &str {
-        &self.0.application_number
+    /// The application's human-readable number, e.g. `26-K7QF-2M9X` (null when there is no
+    /// application).
+    async fn application_number(&self) -> Option<&str> {
+        self.0.application_number.as_deref()
+    }
+
+    /// For an appeal's or a complaint's change: its global ID (an `Appeal` or a `Complaint`).
+    async fn appeal_id(&self) -> Option<ID> {
+        match EntityKind::from(self.0.event.entity_kind) {
+            EntityKind::Appeal => Some(ids::encode(super::appeal::KIND, self.0.event.entity_id)),
+            EntityKind::Complaint => {
+                Some(ids::encode(super::complaint::KIND, self.0.event.entity_id))
+            }
+            _ => None,
+        }
+    }
+
+    /// For an appeal's or a complaint's change: its human-readable number.
+    async fn appeal_number(&self) -> Option<&str> {
+        self.0.appeal_number.as_deref()
     }
 
     /// The previous status, as the subject's status enum names it (e.g. `DRAFT`, `PENDING`);
@@ -430,6 +463,126 @@ fn registration_sentence(to: &str) -> Sentence {
     }
 }
 
+/// The `to` of a change that kept the status (an extension, a restoration granted).
+const UNCHANGED: &str = "UNCHANGED";
+
+/// What an appeal's new status means for people; `{number}` is the appeal's.
+fn appeal_sentence(to: &str) -> Sentence {
+    match to {
+        "DRAFT" => s(
+            "№ {number} өтініштің жобасы жасалды.",
+            "Создан черновик обращения № {number}.",
+            "A draft of appeal No. {number} was made.",
+        ),
+        "RECEIVED" => s(
+            "№ {number} өтініш қабылданды, қарау мерзімі басталды.",
+            "Обращение № {number} принято, срок рассмотрения пошёл.",
+            "Appeal No. {number} was received; its term runs.",
+        ),
+        "NEEDS_CORRECTION" => s(
+            "№ {number} өтінішті мерзімінде түзету қажет.",
+            "Обращение № {number} нужно исправить в срок.",
+            "Appeal No. {number} must be corrected in time.",
+        ),
+        "RETURNED" => s(
+            "№ {number} өтініш түзетілмегендіктен қайтарылды.",
+            "Обращение № {number} возвращено: не исправлено в срок.",
+            "Appeal No. {number} was returned: not corrected in time.",
+        ),
+        "WITHDRAWN" => s(
+            "№ {number} өтініш кері қайтарып алынды.",
+            "Обращение № {number} отозвано.",
+            "Appeal No. {number} was withdrawn.",
+        ),
+        "REFERRED" => s(
+            "№ {number} өтініш уәкілетті органға жіберілді.",
+            "Обращение № {number} перенаправлено в уполномоченный орган.",
+            "Appeal No. {number} was referred to the authorised body.",
+        ),
+        "DECIDED" => s(
+            "№ {number} өтініш бойынша шешім қабылданды.",
+            "По обращению № {number} принято решение.",
+            "Appeal No. {number} was decided.",
+        ),
+        "DEEMED_REFUSED" => s(
+            "№ {number} өтініш бойынша мерзімінде шешім қабылданбады: бас тартылды деп саналады.",
+            "По обращению № {number} решение в срок не принято: считается отказанным.",
+            "Appeal No. {number} was not decided in time: it is deemed refused.",
+        ),
+        UNCHANGED => s(
+            "№ {number} өтінішті қарау мерзімі ұзартылды.",
+            "Срок рассмотрения обращения № {number} продлён.",
+            "The term of appeal No. {number} was extended.",
+        ),
+        _ => s(
+            "№ {number} өтініштің мәртебесі өзгерді.",
+            "Статус обращения № {number} изменился.",
+            "The status of appeal No. {number} changed.",
+        ),
+    }
+}
+
+/// What a complaint's new status means for people; `{number}` is the complaint's.
+fn complaint_sentence(to: &str) -> Sentence {
+    match to {
+        "DRAFT" => s(
+            "№ {number} шағымның жобасы жасалды.",
+            "Создан черновик жалобы № {number}.",
+            "A draft of complaint No. {number} was made.",
+        ),
+        "RECEIVED" => s(
+            "№ {number} шағым қабылданды.",
+            "Жалоба № {number} принята.",
+            "Complaint No. {number} was received.",
+        ),
+        "NEEDS_CORRECTION" => s(
+            "№ {number} шағымды мерзімінде түзету қажет.",
+            "Жалобу № {number} нужно исправить в срок.",
+            "Complaint No. {number} must be corrected in time.",
+        ),
+        "RETURNED" => s(
+            "№ {number} шағым түзетілмегендіктен қайтарылды.",
+            "Жалоба № {number} возвращена: не исправлена в срок.",
+            "Complaint No. {number} was returned: not corrected in time.",
+        ),
+        "WITHDRAWN" => s(
+            "№ {number} шағым кері қайтарып алынды.",
+            "Жалоба № {number} отозвана.",
+            "Complaint No. {number} was withdrawn.",
+        ),
+        "FORWARDED" => s(
+            "№ {number} шағым жоғары тұрған органға жіберілді.",
+            "Жалоба № {number} направлена в вышестоящий орган.",
+            "Complaint No. {number} was forwarded to the higher body.",
+        ),
+        "SATISFIED_BY_BODY" => s(
+            "№ {number} шағымды орган өзі қанағаттандырды.",
+            "Жалоба № {number} удовлетворена самим органом.",
+            "Complaint No. {number} was satisfied by the body complained of.",
+        ),
+        "DECIDED" => s(
+            "№ {number} шағым бойынша шешім қабылданды.",
+            "По жалобе № {number} принято решение.",
+            "Complaint No. {number} was decided.",
+        ),
+        "RESTORATION_DENIED" => s(
+            "№ {number} шағым бойынша мерзім қалпына келтірілмеді.",
+            "По жалобе № {number} срок не восстановлен.",
+            "Complaint No. {number}: the term was not restored.",
+        ),
+        UNCHANGED => s(
+            "№ {number} шағымды беру мерзімі қалпына келтірілді.",
+            "Срок подачи жалобы № {number} восстановлен.",
+            "The term of complaint No. {number} was restored.",
+        ),
+        _ => s(
+            "№ {number} шағымның мәртебесі өзгерді.",
+            "Статус жалобы № {number} изменился.",
+            "The status of complaint No. {number} changed.",
+        ),
+    }
+}
+
 /// The sentence of an event, in `locale`.
 pub fn text(entity: EntityKind, to: &str, number: &str, locale: Locale) -> String {
     let sentence = match entity {
@@ -440,6 +593,8 @@ pub fn text(entity: EntityKind, to: &str, number: &str, locale: Locale) -> Strin
         ),
         EntityKind::Consent => consent_sentence(to),
         EntityKind::Registration => registration_sentence(to),
+        EntityKind::Appeal => appeal_sentence(to),
+        EntityKind::Complaint => complaint_sentence(to),
     };
     sentence.pick(locale).replace("{number}", number)
 }
@@ -466,6 +621,26 @@ mod tests {
         }
         for status in ["ACTIVE", "ENDED", "SOMETHING_NEW"] {
             cases.push((EntityKind::Registration, status.to_owned()));
+        }
+        for status in registration_core::service::appeals::AppealStatus::ALL {
+            for entity in [EntityKind::Appeal, EntityKind::Complaint] {
+                let kept = match (entity, status.as_str()) {
+                    // Statuses a procedure never reaches say the generic sentence, said once.
+                    (
+                        EntityKind::Appeal,
+                        "FORWARDED" | "SATISFIED_BY_BODY" | "RESTORATION_DENIED",
+                    )
+                    | (EntityKind::Complaint, "REFERRED" | "DEEMED_REFUSED") => false,
+                    _ => true,
+                };
+                if kept {
+                    cases.push((entity, status.as_str().to_owned()));
+                }
+            }
+        }
+        for entity in [EntityKind::Appeal, EntityKind::Complaint] {
+            cases.push((entity, UNCHANGED.to_owned()));
+            cases.push((entity, "SOMETHING_NEW".to_owned()));
         }
         let mut seen = std::collections::HashSet::new();
         for (entity, status) in &cases {

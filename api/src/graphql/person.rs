@@ -24,6 +24,8 @@ pub enum Node {
     Document(super::document::Document),
     /// An appeal in the administrative procedure.
     Appeal(super::appeal::Appeal),
+    /// A complaint against an act, an action or an inaction.
+    Complaint(super::complaint::Complaint),
 }
 
 /// A person: a citizen, an owner, an officer.

@@ -73,11 +73,22 @@ impl RootQuery {
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|d| Node::Document(super::document::Document(d))))
             }
-            super::appeal::KIND => {
-                let found = registration_core::service::appeals::find(service, viewer, uuid)
+            super::appeal::KIND | super::complaint::KIND => {
+                use registration_core::service::appeals::{self, Procedure};
+                let found = appeals::find(service, viewer, uuid)
                     .await
                     .map_err(|e| internal(e, locale))?;
-                Ok(found.map(|a| Node::Appeal(super::appeal::Appeal(a))))
+                Ok(
+                    found.and_then(|a| match (Procedure::of(&a), kind.as_str()) {
+                        (Procedure::Appeal, super::appeal::KIND) => {
+                            Some(Node::Appeal(super::appeal::Appeal(a)))
+                        }
+                        (Procedure::Complaint, super::complaint::KIND) => {
+                            Some(Node::Complaint(super::complaint::Complaint(a)))
+                        }
+                        _ => None,
+                    }),
+                )
             }
             SIGNING_REQUEST => {
                 let found = signing::find_request(service, viewer, uuid)

@@ -51,8 +51,8 @@ impl SigningRequest {
         ids::encode(KIND, self.0.id)
     }
 
-    /// What is signed (an `Application`, a `Consent` or an `Appeal`); null when the caller may no longer see
-    /// it.
+    /// What is signed (an `Application`, a `Consent`, an `Appeal` or a `Complaint`); null when
+    /// the caller may no longer see it.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
         let viewer = signed_in(ctx, Operation::Node)?;
         let locale = request(ctx)?.locale;
@@ -76,15 +76,16 @@ impl SigningRequest {
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|a| Node::Application(Application(a))))
             }
-            SigningSubjectKind::Appeal => {
-                let found = registration_core::service::appeals::find(
-                    service(ctx)?,
-                    viewer,
-                    self.0.subject_id,
-                )
-                .await
-                .map_err(|e| internal(e, locale))?;
-                Ok(found.map(|a| Node::Appeal(super::appeal::Appeal(a))))
+            // A body's act is about its appeal or complaint.
+            SigningSubjectKind::Appeal | SigningSubjectKind::AppealAct => {
+                use registration_core::service::appeals::{self, Procedure};
+                let found = appeals::find(service(ctx)?, viewer, self.0.subject_id)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|a| match Procedure::of(&a) {
+                    Procedure::Appeal => Node::Appeal(super::appeal::Appeal(a)),
+                    Procedure::Complaint => Node::Complaint(super::complaint::Complaint(a)),
+                }))
             }
         }
     }

@@ -46,6 +46,9 @@ const TRANSITIONS: &[(ApplicationStatus, ApplicationStatus)] = &[
     // DOMAIN: the result is an entry in the population registry: registered only once the
     // registry confirms it.
     (S::Approved, S::Registered),
+    // DOMAIN: complaints: a decision on a complaint can cancel the refusal and reopen the
+    // application.
+    (S::Refused, S::InReview),
 ];
 
 impl ApplicationStatus {
@@ -66,7 +69,8 @@ impl ApplicationStatus {
         TRANSITIONS.contains(&(self, to))
     }
 
-    /// Whether a decision was made or the applicant withdrew: nothing changes any more.
+    /// Whether a decision was made or the applicant withdrew: nothing changes any more, but
+    /// for a refusal that a complaint's decision cancels (back in review).
     pub fn is_final(self) -> bool {
         matches!(self, S::Registered | S::Refused | S::Withdrawn)
     }
@@ -211,7 +215,10 @@ mod tests {
                 assert_eq!(from.can_become(to), listed, "{from:?} -> {to:?}");
                 if listed {
                     allowed += 1;
-                    assert!(!from.is_final(), "a final status never changes: {from:?}");
+                    // The one exception: a complaint's decision cancels a refusal.
+                    if (from, to) != (S::Refused, S::InReview) {
+                        assert!(!from.is_final(), "a final status never changes: {from:?}");
+                    }
                 }
                 if from == to {
                     assert!(!from.can_become(to), "no transition to itself: {from:?}");
@@ -221,7 +228,11 @@ mod tests {
         assert_eq!(allowed, TRANSITIONS.len());
         // Spot checks of forbidden moves.
         assert!(!S::Registered.can_become(S::Withdrawn));
-        assert!(!S::Refused.can_become(S::InReview));
+        assert!(
+            S::Refused.can_become(S::InReview),
+            "reopened on a complaint"
+        );
+        assert!(!S::Refused.can_become(S::Approved));
         assert!(!S::Withdrawn.can_become(S::Draft));
         assert!(!S::Draft.can_become(S::Registered));
         assert!(!S::Submitted.can_become(S::Draft));

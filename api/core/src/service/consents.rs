@@ -1084,11 +1084,12 @@ async fn record_event<C: ConnectionTrait>(
     at: OffsetDateTime,
 ) -> Result<(), sea_orm::DbErr> {
     use crate::service::events::{self, Audience, EntityKind, EventDraft};
-    let mut audience = match application::Entity::find_by_id(consent.application_id)
+    let application = application::Entity::find_by_id(consent.application_id)
         .one(db)
-        .await?
-    {
-        Some(app) => events::application_audience(&app),
+        .await?;
+    let body = application.as_ref().and_then(|app| app.body_bin.clone());
+    let mut audience = match &application {
+        Some(app) => events::application_audience(app),
         None => Vec::new(),
     };
     audience.extend(consent.party_iin.clone().map(Audience::Iin));
@@ -1099,7 +1100,8 @@ async fn record_event<C: ConnectionTrait>(
         EventDraft {
             entity: EntityKind::Consent,
             entity_id: consent.id,
-            application_id: consent.application_id,
+            application_id: Some(consent.application_id),
+            body,
             from: from.map(|status| status.to_value()),
             to: consent.status.to_value(),
             actor_role,

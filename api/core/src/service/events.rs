@@ -1,4 +1,5 @@
-//! The event outbox: every status change of an application or a consent writes an event, in the
+//! The event outbox: every status change of an application, a consent, a registration, an
+//! appeal or a complaint writes an event, in the
 //! transaction of the change ([`record`]), with who may see it (its audience). The events make
 //! the personal account's notifications (see [`crate::service::notifications`]) and, with the
 //! event-feed issue, the integrators' feed.
@@ -42,6 +43,10 @@ pub enum EntityKind {
     Consent,
     /// A registration, entered or ended.
     Registration,
+    /// An appeal in the administrative procedure.
+    Appeal,
+    /// A complaint against an act, an action or an inaction.
+    Complaint,
 }
 
 impl From<EntityKind> for EventEntityKind {
@@ -50,6 +55,8 @@ impl From<EntityKind> for EventEntityKind {
             EntityKind::Application => EventEntityKind::Application,
             EntityKind::Consent => EventEntityKind::Consent,
             EntityKind::Registration => EventEntityKind::Registration,
+            EntityKind::Appeal => EventEntityKind::Appeal,
+            EntityKind::Complaint => EventEntityKind::Complaint,
         }
     }
 }
@@ -60,6 +67,8 @@ impl From<EventEntityKind> for EntityKind {
             EventEntityKind::Application => EntityKind::Application,
             EventEntityKind::Consent => EntityKind::Consent,
             EventEntityKind::Registration => EntityKind::Registration,
+            EventEntityKind::Appeal => EntityKind::Appeal,
+            EventEntityKind::Complaint => EntityKind::Complaint,
         }
     }
 }
@@ -94,8 +103,11 @@ pub struct EventDraft {
     pub entity: EntityKind,
     /// Its id.
     pub entity_id: Uuid,
-    /// The application it concerns (the entity itself for an application).
-    pub application_id: Uuid,
+    /// The application it concerns (the entity itself for an application); `None` for an
+    /// appeal or a complaint that concerns none.
+    pub application_id: Option<Uuid>,
+    /// The body that handles the subject, when one does.
+    pub body: Option<String>,
     /// The previous status, as stored (`ActiveEnum::to_value()`, e.g. `"PENDING"`); `None` for
     /// a creation.
     pub from: Option<String>,
@@ -129,6 +141,7 @@ pub async fn record<C: ConnectionTrait>(
         at: Set(draft.at),
         sequence: Set(None),
         sequenced_at: Set(None),
+        body_bin: Set(draft.body),
         ..Default::default()
     }
     .insert(db)

@@ -28,6 +28,8 @@ pub struct Purged {
     pub review: crate::service::review::Progress,
     /// Appeals returned because they were not corrected by their deadline.
     pub appeals_returned: u64,
+    /// Appeals deemed refused: not decided by the end of their term.
+    pub appeals_deemed_refused: u64,
     /// Signatures stamped by the service's TSA (`TSA_URL`), and those it gave no token for.
     pub timestamps: crate::service::timestamping::Stamped,
 }
@@ -69,6 +71,11 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
     if appeals_returned > 0 {
         tracing::info!(appeals_returned, "appeals returned: not corrected in time");
     }
+    let appeals_deemed_refused =
+        crate::service::appeals::expiry::deem_refused_overdue(ctx, now).await?;
+    if appeals_deemed_refused > 0 {
+        tracing::info!(appeals_deemed_refused, "appeals deemed refused");
+    }
     let review = crate::service::review::run_pending(ctx, now).await?;
     if review != crate::service::review::Progress::default() {
         tracing::info!(
@@ -100,6 +107,7 @@ pub async fn run_once(ctx: &ServiceContext, now: OffsetDateTime) -> Result<Purge
         review,
         consents_missing,
         appeals_returned,
+        appeals_deemed_refused,
         timestamps,
     })
 }

@@ -6,7 +6,8 @@ use crate::auth::viewer::SignedIn;
 use crate::context::ServiceContext;
 use crate::service::InternalError;
 use crate::service::events::viewer_audience;
-use entities::{application, event, event_audience, notification_read};
+use entities::enums::EventEntityKind;
+use entities::{appeal, application, event, event_audience, notification_read};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -19,13 +20,15 @@ use uuid::Uuid;
 /// At most this many notifications are marked read by one call.
 pub const MAX_MARKED: usize = 100;
 
-/// One notification: an event, the number of the application it concerns, and when the viewer
-/// read it.
+/// One notification: an event, the numbers of the application and of the appeal (or complaint)
+/// it concerns, and when the viewer read it.
 #[derive(Debug, Clone)]
 pub struct Notification {
     pub event: event::Model,
-    /// The application's human-readable number (`26-K7QF-2M9X`).
-    pub application_number: String,
+    /// The application's human-readable number (`26-K7QF-2M9X`), when it concerns one.
+    pub application_number: Option<String>,
+    /// The appeal's or complaint's number, for an appeal's or complaint's event.
+    pub appeal_number: Option<String>,
     /// When the viewer marked it read; `None` while unread.
     pub read_at: Option<OffsetDateTime>,
 }
@@ -119,7 +122,8 @@ pub async fn count_mine(
         .await?)
 }
 
-/// The application numbers and read times of a page of events: two statements for the page.
+/// The application and appeal numbers and read times of a page of events: three statements for
+/// the page.
 async fn complete(
     ctx: &ServiceContext,
     viewer: &SignedIn,
@@ -132,12 +136,32 @@ async fn complete(
         .select_only()
         .column(application::Column::Id)
         .column(application::Column::Number)
-        .filter(application::Column::Id.is_in(events.iter().map(|e| e.application_id)))
+        .filter(application::Column::Id.is_in(events.iter().filter_map(|e| e.application_id)))
         .into_tuple::<(Uuid, String)>()
         .all(&ctx.db)
         .await?
         .into_iter()
         .collect();
+    let of_appeals = |e: &&event::Model| {
+        matches!(
+            e.entity_kind,
+            EventEntityKind::Appeal | EventEntityKind::Complaint
+        )
+    };
+    let appeal_numbers: HashMap<Uuid, String> = if events.iter().any(|e| of_appeals(&e)) {
+        appeal::Entity::find()
+            .select_only()
+            .column(appeal::Column::Id)
+            .column(appeal::Column::Number)
+            .filter(appeal::Column::Id.is_in(events.iter().filter(of_appeals).map(|e| e.entity_id)))
+            .into_tuple::<(Uuid, String)>()
+            .all(&ctx.db)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let read: HashMap<i64, OffsetDateTime> = notification_read::Entity::find()
         .filter(notification_read::Column::PersonId.eq(viewer.person_id))
         .filter(notification_read::Column::EventId.is_in(events.iter().map(|e| e.id)))
@@ -149,10 +173,12 @@ async fn complete(
     Ok(events
         .into_iter()
         .map(|event| Notification {
-            application_number: numbers
-                .get(&event.application_id)
-                .cloned()
-                .unwrap_or_default(),
+            application_number: event
+                .application_id
+                .and_then(|id| numbers.get(&id).cloned()),
+            appeal_number: of_appeals(&&event)
+                .then(|| appeal_numbers.get(&event.entity_id).cloned())
+                .flatten(),
             read_at: read.get(&event.id).copied(),
             event,
         })

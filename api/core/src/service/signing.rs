@@ -584,6 +584,12 @@ pub async fn find_request(
                 .await?
                 .is_some()
         }
+        SigningSubjectKind::AppealAct => {
+            request.expected_iin.as_deref() == Some(&viewer.iin)
+                && crate::service::appeals::find(ctx, viewer, request.subject_id)
+                    .await?
+                    .is_some()
+        }
     };
     Ok(visible.then_some(request))
 }

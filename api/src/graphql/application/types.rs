@@ -328,6 +328,21 @@ impl Application {
             .collect())
     }
 
+    /// For a refused application: where to complain of the refusal and until when
+    /// (`fileComplaint` with `against: { applicationId }`); null for any other.
+    async fn appeal_route(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AppealRoute>> {
+        if domain::ApplicationStatus::from(self.0.status) != domain::ApplicationStatus::Refused {
+            return Ok(None);
+        }
+        let locale = request(ctx)?.locale;
+        Ok(
+            registration_core::service::appeals::complaints::appeal_route(service(ctx)?, &self.0)
+                .await
+                .map_err(|e| internal(e, locale))?
+                .map(AppealRoute),
+        )
+    }
+
     /// The decision, once made.
     async fn decision(
         &self,
@@ -618,5 +633,40 @@ impl ApplicationPayload {
             client_mutation_id,
             ..self
         }
+    }
+}
+
+/// Where and until when a refusal can be complained of.
+#[derive(Debug, Clone)]
+pub struct AppealRoute(pub registration_core::service::appeals::complaints::AppealRoute);
+
+/// Where and until when a refusal can be complained of.
+#[Object]
+impl AppealRoute {
+    /// The body that hears the complaint (the one above the body that refused).
+    async fn body(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::appeal::AdministrativeBody>> {
+        crate::graphql::appeal::body_of(ctx, &self.0.hearing_body).await
+    }
+
+    /// The body that refused, through which the complaint is filed.
+    async fn filed_through(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::appeal::AdministrativeBody>> {
+        crate::graphql::appeal::body_of(ctx, &self.0.body_complained_of).await
+    }
+
+    /// When the applicant was notified of the refusal (the 3 months run from that day).
+    async fn learned_at(&self) -> OffsetDateTime {
+        self.0.learned_at
+    }
+
+    /// The end of the 3 months: 24:00 Almaty time of their last day. A later complaint is
+    /// still received, with a request to restore the term.
+    async fn deadline(&self) -> OffsetDateTime {
+        self.0.deadline
     }
 }

@@ -3,7 +3,7 @@
 //! appeal is received); not corrected in time, the maintenance task returns it with the
 //! reasons; the applicant may withdraw it before a decision.
 
-use super::deadlines::{self, DECISION_DAYS, DeadlineKind};
+use super::deadlines::{self, DeadlineKind};
 use super::draft::{AppealError, AppealFields, missing_json};
 use super::{Actor, AppealStatus};
 use crate::auth::viewer::SignedIn;
@@ -110,14 +110,13 @@ pub async fn correct(
             ctx.settings.working_hours,
             DeadlineKind::Decision,
             now,
-            DECISION_DAYS,
+            deadlines::decision_days(super::Procedure::of(&corrected)),
         );
         deadlines::store(&txn, corrected.id, &term).await?;
         super::record_change(
             &txn,
-            (corrected.id, corrected.version),
+            &corrected,
             Some(AppealStatus::NeedsCorrection),
-            to,
             &Actor {
                 person: Some(viewer.person_id),
                 role: ActorRole::Applicant,
@@ -161,9 +160,8 @@ pub async fn withdraw(
     let withdrawn = withdrawn.update(&txn).await?;
     super::record_change(
         &txn,
-        (withdrawn.id, withdrawn.version),
+        &withdrawn,
         from,
-        AppealStatus::Withdrawn,
         &Actor {
             person: Some(viewer.person_id),
             role: ActorRole::Applicant,
@@ -218,11 +216,15 @@ pub async fn return_overdue(
             continue;
         }
         let codes: Vec<&str> = super::missing(&current).iter().map(|r| r.code()).collect();
+        let returned_appeal = appeal::Model {
+            status: AppealStatus::Returned.as_str().to_owned(),
+            version: current.version + 1,
+            ..current.clone()
+        };
         super::record_change(
             &txn,
-            (current.id, current.version + 1),
+            &returned_appeal,
             Some(AppealStatus::NeedsCorrection),
-            AppealStatus::Returned,
             &Actor {
                 person: None,
                 role: ActorRole::System,

@@ -5,7 +5,10 @@
 use crate::calendar::{Calendar, Deadline, WorkingHours};
 use crate::service::InternalError;
 use entities::appeal_deadline;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -18,38 +21,337 @@ pub const DECISION_DAYS: u32 = 15;
 // later than 3 working days after receipt (a duty, not a window: a later one is recorded late).
 pub const REFERRAL_DAYS: u32 = 3;
 
-/// What a deadline is for. Stored as text, so that the later parts add kinds (the extension's
-/// notice, the complaint's term) without a migration.
+/// The working days to decide a complaint, from receipt.
+// DOMAIN: complaints: considered within 5 working days of receipt (the Law "On Public
+// Services").
+pub const COMPLAINT_DECISION_DAYS: u32 = 5;
+
+/// The working days the body complained of has to forward a complaint to the body that hears
+/// it, or to satisfy it itself, from receipt.
+// DOMAIN: complaints: art. 92 of the Administrative Procedure Code (Code of the RK of
+// 29 June 2020 No. 350-VI, "Consideration of a complaint by the body whose act is complained
+// of"): the body checks the complaint and within three working days of its receipt forwards it,
+// with the case, to the body that hears it, unless within those three working days it adopts a
+// favourable act, or takes the action, that fully satisfies the complaint. Source: the Code's
+// text on adilet.zan.kz (K2000000350); the number of days is read from that text as this
+// service's authors know it and is not re-verified in this repository (see the calendar's
+// rules in docs/calendar.md).
+pub const FORWARDING_DAYS: u32 = 3;
+
+/// The working days to notify the participant of an extension, from the head's decision.
+// DOMAIN: appeals: the participant is notified of an extension within 3 working days.
+pub const EXTENSION_NOTICE_DAYS: u32 = 3;
+
+/// The calendar months an extension may add in all to the first decision term.
+// DOMAIN: appeals: the head of the body may extend the term by a reasoned decision by at most
+// 2 months.
+pub const MAX_EXTENSION_MONTHS: u8 = 2;
+
+/// The calendar months to file a complaint, from the day the person learned of the act.
+// DOMAIN: complaints: no later than 3 months from the day the participant learned of it.
+pub const COMPLAINT_MONTHS: u8 = 3;
+
+/// What the calendar version of a term counted in calendar months says: no working days.
+pub const CALENDAR_MONTHS: &str = "calendar-months";
+
+/// The working days of a decision term of the procedure.
+pub fn decision_days(procedure: super::Procedure) -> u32 {
+    match procedure {
+        super::Procedure::Appeal => DECISION_DAYS,
+        super::Procedure::Complaint => COMPLAINT_DECISION_DAYS,
+    }
+}
+
+/// What a deadline is for. Stored as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeadlineKind {
-    /// The decision on the appeal.
+    /// The decision on the appeal (or complaint).
     Decision,
     /// Referring it to the authorised body, when it is not this body's.
     Referral,
     /// The applicant's correction of a missing requirement.
     Correction,
+    /// Notifying the participant of the head's extension.
+    ExtensionNotice,
+    /// A complaint: the body complained of forwards it (or satisfies it itself).
+    Forwarding,
+    /// A complaint: the person's term to file it, from when they learned of the act.
+    Filing,
 }
 
 impl DeadlineKind {
+    /// Every kind.
+    pub const ALL: [DeadlineKind; 6] = [
+        DeadlineKind::Decision,
+        DeadlineKind::Referral,
+        DeadlineKind::Correction,
+        DeadlineKind::ExtensionNotice,
+        DeadlineKind::Forwarding,
+        DeadlineKind::Filing,
+    ];
+
     /// As stored.
     pub fn as_str(self) -> &'static str {
         match self {
             DeadlineKind::Decision => "DECISION",
             DeadlineKind::Referral => "REFERRAL",
             DeadlineKind::Correction => "CORRECTION",
+            DeadlineKind::ExtensionNotice => "EXTENSION_NOTICE",
+            DeadlineKind::Forwarding => "FORWARDING",
+            DeadlineKind::Filing => "FILING",
         }
     }
 
     /// From the stored text.
     pub fn from_stored(text: &str) -> Option<Self> {
-        [
-            DeadlineKind::Decision,
-            DeadlineKind::Referral,
-            DeadlineKind::Correction,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
+}
+
+/// `date` plus `months` calendar months, clamped at the month's end (31 January + 1 month is
+/// 28 or 29 February).
+pub fn add_months(date: Date, months: u8) -> Date {
+    let total = i32::from(date.month() as u8) - 1 + i32::from(months);
+    let year = date.year() + total.div_euclid(12);
+    let month = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1))
+        .unwrap_or(time::Month::January);
+    let last = month.length(year);
+    Date::from_calendar_date(year, month, date.day().min(last)).unwrap_or(date)
+}
+
+/// A term that ends on a day given in calendar terms (the head's extension to `until`, a
+/// complaint's months): its last day is the last working day on or before `until` when
+/// `working_day` is asked, else `until` itself.
+pub fn ending_on(
+    calendar: &Calendar,
+    kind: DeadlineKind,
+    started_at: OffsetDateTime,
+    until: Date,
+    working_day: bool,
+) -> Term {
+    let mut last_day = until;
+    let mut versions = std::collections::BTreeSet::new();
+    let mut provisional = false;
+    if working_day {
+        loop {
+            let day = calendar.is_working_day(last_day);
+            versions.insert(day.version.to_string());
+            provisional |= day.provisional;
+            if day.working {
+                break;
+            }
+            match last_day.previous_day() {
+                Some(previous) => last_day = previous,
+                None => break,
+            }
+        }
+    }
+    let started_on = calendar.almaty().at(started_at).date();
+    let due_at = match last_day.next_day() {
+        Some(next) => calendar.almaty().start_of_day(next),
+        None => calendar.almaty().start_of_day(last_day),
+    };
+    Term {
+        kind,
+        started_at,
+        received_on: started_on,
+        last_day,
+        due_at,
+        counted: Vec::new(),
+        provisional,
+        calendar_version: if working_day {
+            versions.into_iter().collect::<Vec<_>>().join(",")
+        } else {
+            CALENDAR_MONTHS.to_owned()
+        },
+    }
+}
+
+/// The years without a calendar data file in which a running term (not met, not superseded)
+/// ends: the alert of `/readyz` (such terms are stored provisional and logged when counted).
+pub async fn open_in_years_without_data<C: ConnectionTrait>(
+    db: &C,
+    calendar: &Calendar,
+) -> Result<Vec<i32>, sea_orm::DbErr> {
+    let open: Vec<OffsetDateTime> = appeal_deadline::Entity::find()
+        .select_only()
+        .column(appeal_deadline::Column::DueAt)
+        .filter(appeal_deadline::Column::Provisional.eq(true))
+        .filter(appeal_deadline::Column::MetAt.is_null())
+        .filter(appeal_deadline::Column::SupersededAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let with_data: std::collections::BTreeSet<i32> = calendar.years_with_data().collect();
+    let years: std::collections::BTreeSet<i32> = open
+        .into_iter()
+        .map(|due| {
+            calendar
+                .almaty()
+                .at(due - time::Duration::SECOND)
+                .date()
+                .year()
+        })
+        .filter(|year| !with_data.contains(year))
+        .collect();
+    Ok(years.into_iter().collect())
+}
+
+/// A running term counted again on the calendar as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recomputed {
+    /// The appeal's (or complaint's) number.
+    pub appeal: String,
+    pub kind: &'static str,
+    /// The stored term's versions and end.
+    pub old_calendar_version: String,
+    /// RFC 3339.
+    pub old_due_at: String,
+    /// The new term's (equal to the old when only the version changed).
+    pub new_calendar_version: String,
+    /// RFC 3339.
+    pub new_due_at: String,
+}
+
+/// Whether a stored term was counted on data that is no longer the calendar's current data.
+fn is_stale(calendar: &Calendar, stored_versions: &str) -> bool {
+    stored_versions != CALENDAR_MONTHS
+        && stored_versions.split(',').any(|version| {
+            version
+                .parse::<crate::calendar::CalendarVersion>()
+                .map_or(true, |version| !calendar.is_current(version))
+        })
+}
+
+/// The operator's explicit recomputation (`registration-api recompute-deadlines`): every
+/// running term (not met, not superseded) counted on calendar data that has changed since is
+/// counted again from the same event; the stored term is kept, superseded, and the new one
+/// stored beside it, in one transaction. A term that ends on a day the head chose (an
+/// extension) is not counted in days and is left as it is. Every change is logged.
+pub async fn recompute_stale(
+    db: &sea_orm::DatabaseConnection,
+    calendar: &Calendar,
+    hours: WorkingHours,
+    correction_days: u32,
+    now: OffsetDateTime,
+) -> Result<Vec<Recomputed>, InternalError> {
+    use sea_orm::TransactionTrait;
+    let open = appeal_deadline::Entity::find()
+        .filter(appeal_deadline::Column::MetAt.is_null())
+        .filter(appeal_deadline::Column::SupersededAt.is_null())
+        .order_by_asc(appeal_deadline::Column::DueAt)
+        .all(db)
+        .await?;
+    let txn = db.begin().await?;
+    let mut changed = Vec::new();
+    for stored in open {
+        if !is_stale(calendar, &stored.calendar_version) || stored.computed_on == "[]" {
+            continue;
+        }
+        let Some(kind) = DeadlineKind::from_stored(&stored.kind) else {
+            continue;
+        };
+        let Some(appeal) = entities::appeal::Entity::find_by_id(stored.appeal_id)
+            .one(&txn)
+            .await?
+        else {
+            continue;
+        };
+        let days = match kind {
+            DeadlineKind::Decision => decision_days(super::Procedure::of(&appeal)),
+            DeadlineKind::Referral => REFERRAL_DAYS,
+            DeadlineKind::Forwarding => FORWARDING_DAYS,
+            DeadlineKind::ExtensionNotice => EXTENSION_NOTICE_DAYS,
+            DeadlineKind::Correction => correction_days,
+            DeadlineKind::Filing => continue,
+        };
+        let term = count(calendar, hours, kind, stored.started_at, days);
+        let mut superseded = stored.clone().into_active_model();
+        superseded.superseded_at = Set(Some(now));
+        superseded.update(&txn).await?;
+        store(&txn, stored.appeal_id, &term).await?;
+        tracing::info!(
+            appeal = %appeal.number,
+            kind = kind.as_str(),
+            old_due_at = %signatures::rfc3339(stored.due_at),
+            new_due_at = %signatures::rfc3339(term.due_at),
+            old_version = %stored.calendar_version,
+            new_version = %term.calendar_version,
+            "deadline recomputed on the current calendar data"
+        );
+        changed.push(Recomputed {
+            appeal: appeal.number,
+            kind: kind.as_str(),
+            old_calendar_version: stored.calendar_version,
+            old_due_at: signatures::rfc3339(stored.due_at),
+            new_calendar_version: term.calendar_version,
+            new_due_at: signatures::rfc3339(term.due_at),
+        });
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The appeal's term of `kind` that runs now: not met and not superseded (the latest, should a
+/// bug have left two).
+pub async fn active<C: ConnectionTrait>(
+    db: &C,
+    appeal_id: Uuid,
+    kind: DeadlineKind,
+) -> Result<Option<appeal_deadline::Model>, sea_orm::DbErr> {
+    appeal_deadline::Entity::find()
+        .filter(appeal_deadline::Column::AppealId.eq(appeal_id))
+        .filter(appeal_deadline::Column::Kind.eq(kind.as_str()))
+        .filter(appeal_deadline::Column::MetAt.is_null())
+        .filter(appeal_deadline::Column::SupersededAt.is_null())
+        .order_by_desc(appeal_deadline::Column::StartedAt)
+        .one(db)
+        .await
+}
+
+/// The first term of `kind` the appeal got (the decision term an extension is capped from).
+pub async fn first<C: ConnectionTrait>(
+    db: &C,
+    appeal_id: Uuid,
+    kind: DeadlineKind,
+) -> Result<Option<appeal_deadline::Model>, sea_orm::DbErr> {
+    appeal_deadline::Entity::find()
+        .filter(appeal_deadline::Column::AppealId.eq(appeal_id))
+        .filter(appeal_deadline::Column::Kind.eq(kind.as_str()))
+        .order_by_asc(appeal_deadline::Column::StartedAt)
+        .one(db)
+        .await
+}
+
+/// Marks the running term of `kind` met at `at` (nothing when none runs).
+pub async fn meet<C: ConnectionTrait>(
+    db: &C,
+    appeal_id: Uuid,
+    kind: DeadlineKind,
+    at: OffsetDateTime,
+) -> Result<(), sea_orm::DbErr> {
+    if let Some(deadline) = active(db, appeal_id, kind).await? {
+        let mut met = deadline.into_active_model();
+        met.met_at = Set(Some(at));
+        met.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Marks the running term of `kind` superseded at `at` by a new one (kept as it was).
+pub async fn supersede<C: ConnectionTrait>(
+    db: &C,
+    appeal_id: Uuid,
+    kind: DeadlineKind,
+    at: OffsetDateTime,
+) -> Result<Option<appeal_deadline::Model>, sea_orm::DbErr> {
+    let Some(deadline) = active(db, appeal_id, kind).await? else {
+        return Ok(None);
+    };
+    let mut superseded = deadline.into_active_model();
+    superseded.superseded_at = Set(Some(at));
+    Ok(Some(superseded.update(db).await?))
 }
 
 /// A term counted, before it is stored.
@@ -140,7 +442,52 @@ pub async fn store<C: ConnectionTrait>(
         provisional: Set(term.provisional),
         calendar_version: Set(term.calendar_version.clone()),
         computed_on: Set(serde_json::to_string(&computed_on).unwrap_or_default()),
+        superseded_at: Set(None),
     }
     .insert(db)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn months_are_added_and_clamped_at_the_months_end() {
+        assert_eq!(add_months(date!(2025 - 01 - 31), 1), date!(2025 - 02 - 28));
+        assert_eq!(add_months(date!(2024 - 12 - 31), 2), date!(2025 - 02 - 28));
+        assert_eq!(add_months(date!(2023 - 12 - 30), 2), date!(2024 - 02 - 29));
+        assert_eq!(add_months(date!(2025 - 11 - 15), 3), date!(2026 - 02 - 15));
+        assert_eq!(add_months(date!(2025 - 03 - 10), 0), date!(2025 - 03 - 10));
+    }
+
+    #[test]
+    fn a_term_ending_on_a_day_off_ends_on_the_working_day_before() {
+        let calendar = Calendar::bundled().expect("calendar");
+        // 2025-03-22 is a Saturday inside Nauryz (21-23 March, moved to Monday 24th): the last
+        // working day on or before it is Thursday 20 March.
+        let term = ending_on(
+            &calendar,
+            DeadlineKind::Decision,
+            time::macros::datetime!(2025-01-10 05:00 UTC),
+            date!(2025 - 03 - 22),
+            true,
+        );
+        assert_eq!(term.last_day, date!(2025 - 03 - 20));
+        assert_eq!(
+            term.due_at,
+            time::macros::datetime!(2025-03-20 19:00 UTC),
+            "24:00 in Almaty (UTC+5 in 2025)"
+        );
+        let months = ending_on(
+            &calendar,
+            DeadlineKind::Filing,
+            time::macros::datetime!(2025-01-10 05:00 UTC),
+            date!(2025 - 03 - 22),
+            false,
+        );
+        assert_eq!(months.last_day, date!(2025 - 03 - 22));
+        assert_eq!(months.calendar_version, CALENDAR_MONTHS);
+    }
 }

@@ -20,6 +20,25 @@ use uuid::Uuid;
 /// The `type` of an appeal's signing payload.
 pub const PAYLOAD_TYPE: &str = "registration-kz/appeal";
 
+/// The `type` of a complaint's signing payload.
+pub const COMPLAINT_PAYLOAD_TYPE: &str = "registration-kz/complaint";
+
+/// What makes a draft a complaint: what it is against, decided by the service from the record
+/// (never taken from the filer), and the filer's request to restore a missed term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintPart {
+    /// `REFUSAL`, `APPEAL_DECISION` or `MISSED_DEADLINE`.
+    pub against: &'static str,
+    /// The application or appeal complained of.
+    pub target_id: Uuid,
+    /// When the person learned of the act: the notification on record.
+    pub learned_at: OffsetDateTime,
+    /// The body that hears it.
+    pub hearing_body_bin: String,
+    /// Why a late complaint should be heard anyway.
+    pub restoration_reason: Option<String>,
+}
+
 /// Longest full name or organisation name, in characters.
 pub const MAX_NAME: usize = 300;
 /// Longest postal address, in characters.
@@ -118,6 +137,10 @@ pub enum AppealError {
     /// The correction deadline has passed.
     #[error("the correction deadline has passed")]
     CorrectionDeadlinePassed,
+    /// A complaint names an application or appeal with no act, action or inaction to
+    /// complain of (not refused, not decided, no deadline missed).
+    #[error("nothing to complain of")]
+    NothingToComplainOf,
     /// Not the caller's fault.
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -250,6 +273,17 @@ pub async fn prepare(
     let now = ctx.clock.now();
     let now = now.replace_nanosecond(0).unwrap_or(now);
     let checked = check(ctx, viewer, fields, now).await?;
+    create(ctx, viewer, &checked, None, now).await
+}
+
+/// Stores a draft (an appeal, or a complaint with its part) and its signing request.
+pub(crate) async fn create(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    checked: &Checked,
+    complaint: Option<&ComplaintPart>,
+    now: OffsetDateTime,
+) -> Result<(appeal::Model, signing_request::Model), AppealError> {
     let txn = ctx.db.begin().await?;
     let appeal = appeal::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -273,14 +307,40 @@ pub async fn prepare(
         receiver_position: Set(None),
         missing: Set(missing_json(&checked.missing)),
         signature_id: Set(None),
+        procedure: Set(match complaint {
+            Some(_) => super::Procedure::Complaint,
+            None => super::Procedure::Appeal,
+        }
+        .as_str()
+        .to_owned()),
+        handling_body_bin: Set(None),
+        referred_at: Set(None),
+        outcome: Set(None),
+        decision_reason: Set(None),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        decision_signature_id: Set(None),
+        term_ended_at: Set(None),
+        deemed_refused_at: Set(None),
+        extension_reason: Set(None),
+        extended_at: Set(None),
+        extended_by: Set(None),
+        against: Set(complaint.map(|c| c.against.to_owned())),
+        target_id: Set(complaint.map(|c| c.target_id)),
+        learned_at: Set(complaint.map(|c| c.learned_at)),
+        late: Set(false),
+        restoration_reason: Set(complaint.and_then(|c| c.restoration_reason.clone())),
+        restoration: Set(None),
+        hearing_body_bin: Set(complaint.map(|c| c.hearing_body_bin.clone())),
+        forwarded_at: Set(None),
+        act_cancelled: Set(false),
     }
     .insert(&txn)
     .await?;
     super::record_change(
         &txn,
-        (appeal.id, appeal.version),
+        &appeal,
         None,
-        AppealStatus::Draft,
         &Actor {
             person: Some(viewer.person_id),
             role: ActorRole::Applicant,
@@ -325,8 +385,9 @@ fn payload(
     issued_at: OffsetDateTime,
     expires_at: OffsetDateTime,
 ) -> serde_json::Value {
-    json!({
-        "type": PAYLOAD_TYPE,
+    let complaint = super::Procedure::of(appeal) == super::Procedure::Complaint;
+    let mut content = json!({
+        "type": if complaint { COMPLAINT_PAYLOAD_TYPE } else { PAYLOAD_TYPE },
         "appealId": appeal.id.to_string(),
         "number": appeal.number,
         "version": appeal.version,
@@ -341,7 +402,15 @@ fn payload(
         "applicationId": appeal.application_id.map(|id| id.to_string()),
         "issuedAt": rfc3339(issued_at),
         "expiresAt": rfc3339(expires_at),
-    })
+    });
+    if complaint {
+        content["against"] = json!(appeal.against);
+        content["targetId"] = json!(appeal.target_id.map(|id| id.to_string()));
+        content["learnedAt"] = json!(appeal.learned_at.map(rfc3339));
+        content["hearingBodyBin"] = json!(appeal.hearing_body_bin);
+        content["restorationReason"] = json!(appeal.restoration_reason);
+    }
+    content
 }
 
 /// The same content for a person to read, in Kazakh and Russian.
@@ -355,9 +424,13 @@ fn text(appeal: &appeal::Model, expires_at: OffsetDateTime) -> String {
             dash(&appeal.postal_address)
         ),
     };
+    let (kk, ru) = match super::Procedure::of(appeal) {
+        super::Procedure::Complaint => ("Шағым", "Жалоба"),
+        super::Procedure::Appeal => ("Әкімшілік өтініш", "Административное обращение"),
+    };
     format!(
-        "Әкімшілік өтініш № {number}, {date}. Өтініш беруші: {name}, {who}. Кімге: БСН {body}. Мәні: {essence}. Қол қою мерзімі: {expires} дейін.\n\
-         Административное обращение № {number} от {date}. Заявитель: {name}, {who}. Кому: БИН {body}. Суть: {essence}. Подписать до: {expires}.",
+        "{kk} № {number}, {date}. Өтініш беруші: {name}, {who}. Кімге: БСН {body}. Мәні: {essence}. Қол қою мерзімі: {expires} дейін.\n\
+         {ru} № {number} от {date}. Заявитель: {name}, {who}. Кому: БИН {body}. Суть: {essence}. Подписать до: {expires}.",
         number = appeal.number,
         date = appeal.appeal_date,
         name = if appeal.full_name.is_empty() {

@@ -2,7 +2,7 @@
 //! transaction with its receipt and its deadlines; a bad one leaves the draft as it was (the
 //! signing contract's refusal, a user error).
 
-use super::deadlines::{self, DECISION_DAYS, DeadlineKind, REFERRAL_DAYS};
+use super::deadlines::{self, DeadlineKind, REFERRAL_DAYS};
 use super::{Actor, AppealStatus};
 use crate::auth::viewer::SignedIn;
 use crate::context::ServiceContext;
@@ -40,6 +40,10 @@ impl SigningSubject for AppealFiling {
         let Some(appeal) = super::find(ctx, viewer, request.subject_id).await? else {
             return Err(SignError::NotFound);
         };
+        // Officers may read a filed appeal; only its applicant files it.
+        if appeal.applicant_person_id != viewer.person_id {
+            return Err(SignError::NotAllowed);
+        }
         if request.used_at.is_none()
             && (appeal.version != request.subject_version
                 || super::status(&appeal) != Some(AppealStatus::Draft))
@@ -104,6 +108,26 @@ async fn receive(
         AppealStatus::NeedsCorrection
     };
     let settings = &ctx.settings;
+    let procedure = super::Procedure::of(&draft);
+    let hours = settings.working_hours;
+    let calendar = &ctx.calendar;
+    // DOMAIN: complaints: filed no later than 3 months from the day the participant learned
+    // of the act; a later one is still received (never a ground to refuse), with its request
+    // to restore the term.
+    let filing_term = match (procedure, draft.learned_at) {
+        (super::Procedure::Complaint, Some(learned_at)) => {
+            let learned_on = calendar.almaty().at(learned_at).date();
+            Some(deadlines::ending_on(
+                calendar,
+                DeadlineKind::Filing,
+                learned_at,
+                deadlines::add_months(learned_on, deadlines::COMPLAINT_MONTHS),
+                false,
+            ))
+        }
+        _ => None,
+    };
+    let late = filing_term.as_ref().is_some_and(|term| now >= term.due_at);
     let mut filed = draft.clone().into_active_model();
     filed.status = Set(to.as_str().to_owned());
     filed.version = Set(draft.version + 1);
@@ -112,17 +136,27 @@ async fn receive(
     filed.receiver_name = Set(Some(settings.appeals_operator_name.clone()));
     filed.receiver_position = Set(Some(settings.appeals_operator_position.clone()));
     filed.signature_id = Set(Some(signature_id));
+    filed.handling_body_bin = Set(Some(draft.body_bin.clone()));
+    filed.late = Set(late);
     let filed = filed.update(txn).await?;
-    let hours = settings.working_hours;
-    let calendar = &ctx.calendar;
-    // The referral duty runs from the receipt whatever the appeal misses.
-    let mut terms = vec![deadlines::count(
-        calendar,
-        hours,
-        DeadlineKind::Referral,
-        now,
-        REFERRAL_DAYS,
-    )];
+    let mut terms = Vec::new();
+    match procedure {
+        // The referral duty runs from the receipt whatever the appeal misses.
+        super::Procedure::Appeal => terms.push(deadlines::count(
+            calendar,
+            hours,
+            DeadlineKind::Referral,
+            now,
+            REFERRAL_DAYS,
+        )),
+        super::Procedure::Complaint => terms.push(deadlines::count(
+            calendar,
+            hours,
+            DeadlineKind::Forwarding,
+            now,
+            deadlines::FORWARDING_DAYS,
+        )),
+    }
     terms.push(match to {
         AppealStatus::NeedsCorrection => deadlines::count(
             calendar,
@@ -131,10 +165,20 @@ async fn receive(
             now,
             settings.appeal_correction_days,
         ),
-        _ => deadlines::count(calendar, hours, DeadlineKind::Decision, now, DECISION_DAYS),
+        _ => deadlines::count(
+            calendar,
+            hours,
+            DeadlineKind::Decision,
+            now,
+            deadlines::decision_days(procedure),
+        ),
     });
     for term in &terms {
         deadlines::store(txn, filed.id, term).await?;
+    }
+    if let Some(term) = &filing_term {
+        deadlines::store(txn, filed.id, term).await?;
+        deadlines::meet(txn, filed.id, DeadlineKind::Filing, now).await?;
     }
     let reason = (!missing.is_empty()).then(|| {
         let codes: Vec<&str> = missing.iter().map(|r| r.code()).collect();
@@ -142,9 +186,8 @@ async fn receive(
     });
     super::record_change(
         txn,
-        (filed.id, filed.version),
+        &filed,
         Some(AppealStatus::Draft),
-        to,
         &Actor {
             person: Some(viewer.person_id),
             role: ActorRole::Applicant,

@@ -10,16 +10,20 @@
 //! - [`correction`]: correcting in time, returning when not, withdrawing;
 //! - [`deadlines`]: the terms on the calendar.
 
+pub mod complaints;
 pub mod correction;
 pub mod deadlines;
 pub mod draft;
+pub mod expiry;
 pub mod filing;
+pub mod review;
 
 use crate::auth::viewer::SignedIn;
 use crate::context::ServiceContext;
 use crate::domain::ActorRole;
 use crate::policy;
 use crate::service::InternalError;
+use crate::service::events::{self, Audience, EntityKind, EventDraft};
 use crate::service::keyset::{self, Direction};
 use entities::{administrative_body, appeal, appeal_deadline, appeal_history};
 use sea_orm::{
@@ -41,13 +45,12 @@ pub const DEFAULT_OPERATOR_POSITION: &str = "дежурный оператор �
 /// sets; the number of days is not verified against the Code, hence a setting.
 pub const DEFAULT_CORRECTION_DAYS: u32 = 5;
 
-/// Where an appeal stands. Stored as text: the later parts add `IN_REVIEW`, `REFERRED`,
-/// `DECIDED` and `DEEMED_REFUSED` without a migration.
+/// Where an appeal (or a complaint) stands. Stored as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppealStatus {
     /// Being written; not filed.
     Draft,
-    /// Filed and received, with its receipt.
+    /// Filed and received, with its receipt: the body considers it.
     Received,
     /// Received, but missing a requirement: to be corrected by its deadline.
     NeedsCorrection,
@@ -55,16 +58,34 @@ pub enum AppealStatus {
     Returned,
     /// Withdrawn by the applicant before a decision.
     Withdrawn,
+    /// Referred to the authorised body, which now considers it.
+    Referred,
+    /// Decided (the outcome says how).
+    Decided,
+    /// Not decided by the end of its term: deemed refused.
+    DeemedRefused,
+    /// A complaint the body complained of forwarded to the body that hears it.
+    Forwarded,
+    /// A complaint the body complained of satisfied itself (art. 92 of the Code).
+    SatisfiedByBody,
+    /// A late complaint whose term the hearing body refused to restore.
+    RestorationDenied,
 }
 
 impl AppealStatus {
     /// Every status.
-    pub const ALL: [AppealStatus; 5] = [
+    pub const ALL: [AppealStatus; 11] = [
         AppealStatus::Draft,
         AppealStatus::Received,
         AppealStatus::NeedsCorrection,
         AppealStatus::Returned,
         AppealStatus::Withdrawn,
+        AppealStatus::Referred,
+        AppealStatus::Decided,
+        AppealStatus::DeemedRefused,
+        AppealStatus::Forwarded,
+        AppealStatus::SatisfiedByBody,
+        AppealStatus::RestorationDenied,
     ];
 
     /// As stored.
@@ -75,6 +96,12 @@ impl AppealStatus {
             AppealStatus::NeedsCorrection => "NEEDS_CORRECTION",
             AppealStatus::Returned => "RETURNED",
             AppealStatus::Withdrawn => "WITHDRAWN",
+            AppealStatus::Referred => "REFERRED",
+            AppealStatus::Decided => "DECIDED",
+            AppealStatus::DeemedRefused => "DEEMED_REFUSED",
+            AppealStatus::Forwarded => "FORWARDED",
+            AppealStatus::SatisfiedByBody => "SATISFIED_BY_BODY",
+            AppealStatus::RestorationDenied => "RESTORATION_DENIED",
         }
     }
 
@@ -83,16 +110,78 @@ impl AppealStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    /// The status changes this part allows.
+    /// Whether the body is still to decide it (its decision term runs).
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            AppealStatus::Received | AppealStatus::Referred | AppealStatus::Forwarded
+        )
+    }
+
+    /// The status changes allowed.
     pub fn may_become(self, to: AppealStatus) -> bool {
         use AppealStatus as S;
         matches!(
             (self, to),
             (S::Draft, S::Received | S::NeedsCorrection)
                 | (S::NeedsCorrection, S::Received | S::Returned | S::Withdrawn)
-                | (S::Received, S::Withdrawn)
+                | (
+                    S::Received,
+                    S::Withdrawn
+                        | S::Referred
+                        | S::Decided
+                        | S::DeemedRefused
+                        | S::Forwarded
+                        | S::SatisfiedByBody
+                )
+                | (
+                    S::Referred,
+                    S::Withdrawn | S::Referred | S::Decided | S::DeemedRefused
+                )
+                | (S::Forwarded, S::Withdrawn | S::Decided | S::RestorationDenied)
+                // DOMAIN: complaints: a decision on a complaint may cancel the act complained
+                // of and reopen the appeal.
+                | (S::Decided | S::DeemedRefused, S::Received)
         )
     }
+}
+
+/// Which procedure a row of the appeal table follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Procedure {
+    /// An appeal (обращение) to the body addressed.
+    Appeal,
+    /// A complaint (жалоба) against an act, an action or an inaction, filed through the body
+    /// complained of and heard by the body above it.
+    Complaint,
+}
+
+impl Procedure {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Procedure::Appeal => "APPEAL",
+            Procedure::Complaint => "COMPLAINT",
+        }
+    }
+
+    /// The procedure of a stored row.
+    pub fn of(appeal: &appeal::Model) -> Self {
+        if appeal.procedure == Procedure::Complaint.as_str() {
+            Procedure::Complaint
+        } else {
+            Procedure::Appeal
+        }
+    }
+}
+
+/// The body that considers the appeal now: the one addressed, or the one it was referred to.
+/// For a complaint, the body complained of until it forwards it, then the body that hears it.
+pub fn handling_body(appeal: &appeal::Model) -> &str {
+    appeal
+        .handling_body_bin
+        .as_deref()
+        .unwrap_or(&appeal.body_bin)
 }
 
 /// Who files: a natural person or a legal entity.
@@ -159,14 +248,17 @@ pub(crate) async fn lock<C: ConnectionTrait>(
         .await
 }
 
-/// One page of the viewer's appeals, newest first, and how many there are.
+/// One page of the viewer's appeals (or complaints), newest first, and how many there are.
 pub async fn list_own(
     ctx: &ServiceContext,
     viewer: &SignedIn,
+    procedure: Procedure,
     after: Option<(OffsetDateTime, Uuid)>,
     limit: u64,
 ) -> Result<(Vec<appeal::Model>, u64), InternalError> {
-    let own = appeal::Entity::find().filter(appeal::Column::ApplicantPersonId.eq(viewer.person_id));
+    let own = appeal::Entity::find()
+        .filter(appeal::Column::ApplicantPersonId.eq(viewer.person_id))
+        .filter(appeal::Column::Procedure.eq(procedure.as_str()));
     let total = own.clone().count(&ctx.db).await?;
     let page = keyset::page(
         own,
@@ -233,20 +325,20 @@ pub struct Actor {
     pub reason: Option<String>,
 }
 
-/// Writes one history row for the change that made `appeal` (as changed): part of the
-/// transaction of the change.
+/// Writes the history row and the event (with its notifications) of the change that made
+/// `appeal` (as changed, `from` before): part of the transaction of the change.
 pub(crate) async fn record_change<C: ConnectionTrait>(
     db: &C,
-    (appeal_id, version): (Uuid, i32),
+    appeal: &appeal::Model,
     from: Option<AppealStatus>,
-    to: AppealStatus,
     actor: &Actor,
     at: OffsetDateTime,
 ) -> Result<(), sea_orm::DbErr> {
+    let to = AppealStatus::from_stored(&appeal.status).unwrap_or(AppealStatus::Draft);
     appeal_history::ActiveModel {
         id: Set(Uuid::new_v4()),
-        appeal_id: Set(appeal_id),
-        version: Set(version),
+        appeal_id: Set(appeal.id),
+        version: Set(appeal.version),
         from_status: Set(from.map(|s| s.as_str().to_owned())),
         to_status: Set(to.as_str().to_owned()),
         actor_person_id: Set(actor.person),
@@ -256,6 +348,34 @@ pub(crate) async fn record_change<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    // DOMAIN: every status change is in the personal account: the applicant's, and the
+    // inboxes of the bodies that handle it (the one complained of and the one that hears a
+    // complaint).
+    let mut audience = vec![Audience::Person(appeal.applicant_person_id)];
+    if to != AppealStatus::Draft {
+        audience.push(Audience::Bin(appeal.body_bin.clone()));
+        audience.push(Audience::Bin(handling_body(appeal).to_owned()));
+        audience.extend(appeal.hearing_body_bin.clone().map(Audience::Bin));
+    }
+    events::record(
+        db,
+        EventDraft {
+            entity: match Procedure::of(appeal) {
+                Procedure::Appeal => EntityKind::Appeal,
+                Procedure::Complaint => EntityKind::Complaint,
+            },
+            entity_id: appeal.id,
+            application_id: appeal.application_id,
+            body: Some(handling_body(appeal).to_owned()),
+            from: from.map(|s| s.as_str().to_owned()),
+            to: to.as_str().to_owned(),
+            actor_role: actor.role,
+            actor_person: actor.person,
+            audience,
+            at,
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -264,27 +384,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn statuses_round_trip_and_only_the_allowed_changes_are_allowed() {
+    fn statuses_round_trip_and_a_decided_appeal_reopens_only_to_received() {
         for status in AppealStatus::ALL {
             assert_eq!(AppealStatus::from_stored(status.as_str()), Some(status));
         }
-        assert_eq!(AppealStatus::from_stored("DECIDED"), None);
+        assert_eq!(AppealStatus::from_stored("IN_REVIEW"), None);
         use AppealStatus as S;
-        let allowed: Vec<(S, S)> = S::ALL
+        let from_decided: Vec<S> = S::ALL
             .into_iter()
-            .flat_map(|from| S::ALL.into_iter().map(move |to| (from, to)))
-            .filter(|(from, to)| from.may_become(*to))
+            .filter(|to| S::Decided.may_become(*to))
             .collect();
-        assert_eq!(
-            allowed,
-            [
-                (S::Draft, S::Received),
-                (S::Draft, S::NeedsCorrection),
-                (S::Received, S::Withdrawn),
-                (S::NeedsCorrection, S::Received),
-                (S::NeedsCorrection, S::Returned),
-                (S::NeedsCorrection, S::Withdrawn),
-            ]
-        );
+        assert_eq!(from_decided, [S::Received]);
+        for terminal in [
+            S::Returned,
+            S::Withdrawn,
+            S::SatisfiedByBody,
+            S::RestorationDenied,
+        ] {
+            assert!(S::ALL.into_iter().all(|to| !terminal.may_become(to)));
+        }
+        assert!(!S::Draft.may_become(S::Decided));
+        assert!(!S::NeedsCorrection.may_become(S::Decided));
+        assert!(S::Referred.may_become(S::DeemedRefused));
+        assert!(!S::Forwarded.may_become(S::DeemedRefused));
     }
 }

@@ -116,7 +116,8 @@ async fn record_change<C: ConnectionTrait>(
         events::EventDraft {
             entity: events::EntityKind::Application,
             entity_id: application_id,
-            application_id,
+            application_id: Some(application_id),
+            body: application.body_bin.clone(),
             from: from.map(|status| stored(status).to_value()),
             to: stored(to).to_value(),
             actor_role: role,
@@ -386,6 +387,17 @@ pub async fn transition<C: ConnectionTrait>(
     transition_with_reason(db, current, to, actor, refusal_ground, None, now).await
 }
 
+/// Reopens a refused application whose refusal a complaint's decision cancelled: back in
+/// review, with a new service time. The caller holds the row's lock.
+pub async fn reopen<C: ConnectionTrait>(
+    db: &C,
+    current: &application::Model,
+    actor: Actor,
+    now: OffsetDateTime,
+) -> Result<application::Model, DraftError> {
+    transition(db, current, ApplicationStatus::InReview, actor, None, now).await
+}
+
 /// Refuses an application on the ground of unreliable documents or data, for `reason`
 /// (`actor.reason` says it in words). The caller holds the row's lock.
 // DOMAIN: grounds for refusal are a closed list of two
@@ -442,6 +454,15 @@ async fn transition_with_reason<C: ConnectionTrait>(
     }
     if matches!(to, ApplicationStatus::Approved | ApplicationStatus::Refused) {
         next.decided_at = Some(now);
+    }
+    if from == ApplicationStatus::Refused && to == ApplicationStatus::InReview {
+        // Reopened on a complaint: the refusal is cancelled (its decision row stays in the
+        // record) and the body has a new service time from now.
+        next.decided_at = None;
+        next.refusal_ground = None;
+        next.refusal_reason = None;
+        next.service_clock_started_at = Some(now);
+        next.service_deadline = Some(now + crate::service::review::service_time(next.channel));
     }
     if to != ApplicationStatus::InReview {
         // A claim is on an application in review only.

@@ -212,7 +212,8 @@ async fn record<C: ConnectionTrait>(
         EventDraft {
             entity: EntityKind::Registration,
             entity_id: registration.id,
-            application_id: app.id,
+            application_id: Some(app.id),
+            body: app.body_bin.clone(),
             from: from.map(str::to_owned),
             to: to.to_owned(),
             actor_role: ActorRole::System,
