@@ -367,8 +367,14 @@ async fn an_appeal_is_filed_with_an_sms_code() {
         json!([]),
         "{sent}"
     );
-    let (_, code) = sms_number(&app, AIGERIM_PHONE, 0).await;
+    let (text, code) = sms_number(&app, AIGERIM_PHONE, 0).await;
     let code = code.expect("the code");
+    // The SMS names what is signed: the appeal and its number, not a sign-in.
+    let number = prepared["appeal"]["number"].as_str().expect("a number");
+    assert!(
+        text.contains(&format!("Код подписи обращения {number}")),
+        "{text}"
+    );
     let answer = app
         .graphql(
             &file_query(),

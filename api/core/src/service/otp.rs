@@ -165,7 +165,14 @@ struct Issue<'a> {
     binding: String,
     purpose: OtpPurpose,
     cooldown: String,
-    application_number: Option<String>,
+    /// What the SMS names: the application's or the appeal's number.
+    signs: Option<Signs>,
+}
+
+/// What a signing code signs, as its SMS names it.
+enum Signs {
+    Application(String),
+    Appeal { number: String, complaint: bool },
 }
 
 async fn issue(
@@ -229,9 +236,13 @@ async fn issue(
         }
     };
     if let Some(phone) = &issue.phone {
-        let purpose = match &issue.application_number {
-            Some(number) => SmsPurpose::Sign {
+        let purpose = match &issue.signs {
+            Some(Signs::Application(number)) => SmsPurpose::Sign {
                 application_number: number,
+            },
+            Some(Signs::Appeal { number, complaint }) => SmsPurpose::SignAppeal {
+                number,
+                complaint: *complaint,
             },
             None => SmsPurpose::Login,
         };
@@ -283,7 +294,7 @@ pub async fn request_login(
             binding: LOGIN.to_owned(),
             purpose: OtpPurpose::Login,
             cooldown: format!("{LOGIN}:{}", iin.as_str()),
-            application_number: None,
+            signs: None,
         },
     )
     .await
@@ -329,11 +340,24 @@ pub async fn request_sign(
     let phone = confirmed_phone(rt, signer_iin)
         .await?
         .ok_or(OtpError::PhoneNotRegistered)?;
-    let number = application::Entity::find_by_id(request.subject_id)
-        .one(&ctx.db)
-        .await
-        .map_err(|e| OtpError::Unavailable(e.to_string()))?
-        .map(|a| a.number);
+    let unavailable = |e: sea_orm::DbErr| OtpError::Unavailable(e.to_string());
+    let signs = match request.subject_kind {
+        entities::enums::SigningSubjectKind::Appeal => {
+            entities::appeal::Entity::find_by_id(request.subject_id)
+                .one(&ctx.db)
+                .await
+                .map_err(unavailable)?
+                .map(|a| Signs::Appeal {
+                    complaint: a.procedure == "COMPLAINT",
+                    number: a.number,
+                })
+        }
+        _ => application::Entity::find_by_id(request.subject_id)
+            .one(&ctx.db)
+            .await
+            .map_err(unavailable)?
+            .map(|a| Signs::Application(a.number)),
+    };
     issue(
         ctx,
         rt,
@@ -345,7 +369,7 @@ pub async fn request_sign(
             binding: binding_of(&request),
             purpose: OtpPurpose::Sign,
             cooldown: format!("SIGN:{}:{}", request.id, signer_iin.as_str()),
-            application_number: number,
+            signs,
         },
     )
     .await

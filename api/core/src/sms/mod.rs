@@ -60,6 +60,8 @@ pub enum SmsPurpose<'a> {
     Login,
     /// Signing an application, named by its number (`26-5GKP-GRZK`).
     Sign { application_number: &'a str },
+    /// Signing an appeal (or, with `complaint`, a complaint), named by its number.
+    SignAppeal { number: &'a str, complaint: bool },
 }
 
 /// The message that carries `code`, in Kazakh then Russian: the code first (so that phones
@@ -71,6 +73,23 @@ pub fn otp_text(code: &str, purpose: SmsPurpose<'_>) -> String {
         SmsPurpose::Login => vec![format!(
             "{code} — кіру коды. Ешкімге айтпаңыз! Код для входа. Никому не сообщайте!"
         )],
+        SmsPurpose::SignAppeal { number, complaint } => {
+            let (kk, ru) = if complaint {
+                ("шағымға", "жалобы")
+            } else {
+                ("өтінішке", "обращения")
+            };
+            vec![
+                format!(
+                    "{code} — {number} {kk} қол қою коды. Ешкімге айтпаңыз! \
+                     Код подписи {ru} {number}. Никому не сообщайте!"
+                ),
+                format!(
+                    "{code} — {kk} қол қою коды. Ешкімге айтпаңыз! \
+                     Код подписи {ru}. Никому не сообщайте!"
+                ),
+            ]
+        }
         SmsPurpose::Sign { application_number } => vec![
             format!(
                 "{code} — {application_number} өтінішіне қол қою коды. Ешкімге айтпаңыз! \
@@ -185,6 +204,35 @@ mod tests {
             assert!(text.contains("қол қою коды"), "kk purpose: {text}");
             assert!(text.contains("Код подписи заявления"), "ru purpose: {text}");
         }
+    }
+
+    #[test]
+    fn an_appeal_or_a_complaint_is_named_as_such_with_its_number() {
+        let appeal = otp_text(
+            "123456",
+            SmsPurpose::SignAppeal {
+                number: "26-K7QF-2M9X",
+                complaint: false,
+            },
+        );
+        assert_shape(&appeal, "123456");
+        assert!(
+            appeal.contains("Код подписи обращения 26-K7QF-2M9X"),
+            "{appeal}"
+        );
+        assert!(!appeal.contains("входа"), "not a sign-in code: {appeal}");
+        let complaint = otp_text(
+            "123456",
+            SmsPurpose::SignAppeal {
+                number: "26-K7QF-2M9X",
+                complaint: true,
+            },
+        );
+        assert!(
+            complaint.contains("Код подписи жалобы 26-K7QF-2M9X"),
+            "{complaint}"
+        );
+        assert!(complaint.contains("шағымға қол қою коды"), "{complaint}");
     }
 
     #[test]
