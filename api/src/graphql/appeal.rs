@@ -226,8 +226,9 @@ impl Deadline {
         self.0.met_at
     }
 
-    /// When a referral or an extension replaced it with a new term (this one kept as it was);
-    /// null while it stands.
+    /// When a referral or an extension replaced it with a new term (this one kept as it was),
+    /// or, for `REFERRAL`, when it stopped being due (the body kept the appeal: decided or
+    /// extended it; or the appeal ended); null while it stands.
     async fn superseded_at(&self) -> Option<OffsetDateTime> {
         self.0.superseded_at
     }

@@ -154,6 +154,7 @@ pub async fn withdraw(
     if !from.is_some_and(|s| s.may_become(AppealStatus::Withdrawn)) {
         return Err(AppealError::NotEditable);
     }
+    deadlines::close_referral(&txn, current.id, now).await?;
     let mut withdrawn = current.clone().into_active_model();
     withdrawn.status = Set(AppealStatus::Withdrawn.as_str().to_owned());
     withdrawn.version = Set(current.version + 1);
@@ -215,6 +216,7 @@ pub async fn return_overdue(
             txn.rollback().await?;
             continue;
         }
+        deadlines::close_referral(&txn, current.id, now).await?;
         let codes: Vec<&str> = super::missing(&current).iter().map(|r| r.code()).collect();
         let returned_appeal = appeal::Model {
             status: AppealStatus::Returned.as_str().to_owned(),

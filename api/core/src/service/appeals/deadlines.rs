@@ -339,6 +339,19 @@ pub async fn meet<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Closes a running referral term that no longer applies: the body kept the appeal (decided
+/// or extended it), or the appeal ended otherwise (withdrawn, returned, deemed refused). Marked
+/// superseded, not met: nothing was referred, and nothing was late.
+pub async fn close_referral<C: ConnectionTrait>(
+    db: &C,
+    appeal_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), sea_orm::DbErr> {
+    supersede(db, appeal_id, DeadlineKind::Referral, at)
+        .await
+        .map(|_| ())
+}
+
 /// Marks the running term of `kind` superseded at `at` by a new one (kept as it was).
 pub async fn supersede<C: ConnectionTrait>(
     db: &C,

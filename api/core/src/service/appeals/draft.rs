@@ -404,11 +404,27 @@ fn payload(
         "expiresAt": rfc3339(expires_at),
     });
     if complaint {
-        content["against"] = json!(appeal.against);
-        content["targetId"] = json!(appeal.target_id.map(|id| id.to_string()));
-        content["learnedAt"] = json!(appeal.learned_at.map(rfc3339));
-        content["hearingBodyBin"] = json!(appeal.hearing_body_bin);
-        content["restorationReason"] = json!(appeal.restoration_reason);
+        super::set_field(&mut content, "against", json!(appeal.against));
+        super::set_field(
+            &mut content,
+            "targetId",
+            json!(appeal.target_id.map(|id| id.to_string())),
+        );
+        super::set_field(
+            &mut content,
+            "learnedAt",
+            json!(appeal.learned_at.map(rfc3339)),
+        );
+        super::set_field(
+            &mut content,
+            "hearingBodyBin",
+            json!(appeal.hearing_body_bin),
+        );
+        super::set_field(
+            &mut content,
+            "restorationReason",
+            json!(appeal.restoration_reason),
+        );
     }
     content
 }

@@ -91,6 +91,7 @@ pub async fn deem_refused_overdue(
             txn.rollback().await?;
             continue;
         }
+        super::deadlines::close_referral(&txn, current.id, now).await?;
         let refused = appeal::Model {
             status: AppealStatus::DeemedRefused.as_str().to_owned(),
             version: current.version + 1,

@@ -379,6 +379,13 @@ pub(crate) async fn record_change<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Sets a field of a signing payload being built (a JSON object; a no-op on anything else).
+pub(crate) fn set_field(object: &mut serde_json::Value, field: &str, value: serde_json::Value) {
+    if let Some(fields) = object.as_object_mut() {
+        fields.insert(field.to_owned(), value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -507,9 +507,9 @@ pub async fn prepare_act(
             reason,
             cancel_act,
         } => {
-            payload["outcome"] = json!(outcome.as_str());
-            payload["reason"] = json!(reason);
-            payload["cancelAct"] = json!(cancel_act);
+            super::set_field(&mut payload, "outcome", json!(outcome.as_str()));
+            super::set_field(&mut payload, "reason", json!(reason));
+            super::set_field(&mut payload, "cancelAct", json!(cancel_act));
             (
                 format!(
                     "№ {n} бойынша шешім: {o}. {r}\nРешение по № {n}: {o}. {r}",
@@ -525,9 +525,9 @@ pub async fn prepare_act(
             reason,
             decided_at,
         } => {
-            payload["until"] = json!(until.to_string());
-            payload["reason"] = json!(reason);
-            payload["decidedAt"] = json!(decided_at.map(rfc3339));
+            super::set_field(&mut payload, "until", json!(until.to_string()));
+            super::set_field(&mut payload, "reason", json!(reason));
+            super::set_field(&mut payload, "decidedAt", json!(decided_at.map(rfc3339)));
             (
                 format!(
                     "№ {n} қарау мерзімі {u} дейін ұзартылады: {r}\nСрок рассмотрения № {n} продлевается до {u}: {r}",
@@ -627,7 +627,14 @@ impl SigningSubject for AppealActSigning {
             return Err(SignError::NotAllowed);
         }
         if request.used_at.is_none() && current.version != request.subject_version {
-            return Err(SignError::RequestVoid);
+            // Still pending: prepare the act again on the appeal as it is. No longer pending
+            // (decided, or deemed refused at 24:00 meanwhile): the act came too late.
+            let pending = super::status(&current).is_some_and(AppealStatus::is_pending);
+            return Err(if pending {
+                SignError::RequestVoid
+            } else {
+                SignError::Conflict
+            });
         }
         Ok(())
     }
@@ -691,6 +698,8 @@ async fn apply(
             cancel_act,
         } => {
             deadlines::meet(txn, current.id, DeadlineKind::Decision, now).await?;
+            // The body decided it itself: no referral is due any more.
+            deadlines::close_referral(txn, current.id, now).await?;
             let mut changed = current.clone().into_active_model();
             changed.status = Set(AppealStatus::Decided.as_str().to_owned());
             changed.outcome = Set(Some(outcome.as_str().to_owned()));
@@ -719,6 +728,8 @@ async fn apply(
             decided_at,
         } => {
             let decided_at = decided_at.unwrap_or(now);
+            // The head extends the body's own term: it keeps the appeal.
+            deadlines::close_referral(txn, current.id, now).await?;
             deadlines::supersede(txn, current.id, DeadlineKind::Decision, now).await?;
             let term =
                 deadlines::ending_on(&ctx.calendar, DeadlineKind::Decision, now, until, true);
