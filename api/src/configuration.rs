@@ -194,6 +194,8 @@ pub struct Settings {
     /// `APPEAL_CORRECTION_DAYS`: the working days an applicant has to correct an appeal that
     /// misses a requirement.
     pub appeal_correction_days: u32,
+    /// `EVENT_RETENTION_DAYS`: how many days back the event feed serves.
+    pub event_retention_days: u32,
     /// `DOCUMENTS_DIR`: where uploaded documents are kept (shared by every instance). None:
     /// [`DEFAULT_DOCUMENTS_DIR`] in development; the production profile refuses documents
     /// without it (see [`Settings::document_store`]).
@@ -256,6 +258,7 @@ struct FileSettings {
     appeals_operator_name: Option<String>,
     appeals_operator_position: Option<String>,
     appeal_correction_days: Option<u32>,
+    event_retention_days: Option<u32>,
     documents_dir: Option<PathBuf>,
     document_max_bytes: Option<u32>,
 }
@@ -576,6 +579,11 @@ impl Settings {
                 file.appeal_correction_days,
                 registration_core::service::appeals::DEFAULT_CORRECTION_DAYS,
             )?,
+            event_retention_days: number(
+                "EVENT_RETENTION_DAYS",
+                file.event_retention_days,
+                registration_core::service::feed::DEFAULT_RETENTION_DAYS,
+            )?,
             documents_dir: match env("DOCUMENTS_DIR") {
                 Some(dir) => Some(PathBuf::from(dir)).filter(|d| !d.as_os_str().is_empty()),
                 None => file.documents_dir,
@@ -884,6 +892,7 @@ impl Settings {
             appeals_operator_name: self.appeals_operator_name.clone(),
             appeals_operator_position: self.appeals_operator_position.clone(),
             appeal_correction_days: self.appeal_correction_days,
+            event_retention_days: self.event_retention_days,
         }
     }
 }

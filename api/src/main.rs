@@ -26,7 +26,7 @@ use registration_core::service::{admin, reverify};
 use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME | dev-outbox [--phone PHONE] | generate-seal-key | reverify SIGNATURE_ID | calendar YEAR | recompute-deadlines]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME --bodies BIN,…|* [--types TYPE,…|*] | dev-outbox [--phone PHONE] | generate-seal-key | reverify SIGNATURE_ID | calendar YEAR | recompute-deadlines]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -200,8 +200,23 @@ async fn run(args: Vec<String>) -> Result<ExitCode, String> {
         }
         ["integrators", "add"] => {
             let name = flag(&args, "--name")?;
+            let list = |text: String| -> Vec<String> {
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|item| !item.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            };
+            let scope = registration_core::auth::viewer::IntegratorScope {
+                bodies: list(flag(&args, "--bodies")?),
+                types: if args.iter().any(|a| a == "--types") {
+                    list(flag(&args, "--types")?)
+                } else {
+                    vec!["*".to_owned()]
+                },
+            };
             let (db, _) = migrated(&settings).await?;
-            let key = admin::add_integrator(&db, &name, SystemClock.now()).await?;
+            let key = admin::add_integrator(&db, &name, &scope, SystemClock.now()).await?;
             tracing::info!(integrator = %name.trim(), "integrator added: its API key is on stdout, shown this once");
             println!("{key}");
             Ok(())

@@ -13,6 +13,10 @@ pub struct Model {
     pub key_hash: Vec<u8>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    /// The bodies whose events it reads: a JSON list of BINs, `["*"]` for every body.
+    pub scope_bodies: String,
+    /// The event types it reads: a JSON list, `["*"]` for every type.
+    pub scope_types: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ mod m20261201_000012_front_office;
 mod m20261201_000013_certificate_lookups;
 mod m20261201_000014_appeals;
 mod m20261202_000015_appeal_review;
+mod m20261202_000016_event_feed;
 mod shared;
 
 /// Runs the migrations in order.
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_certificate_lookups::Migration),
             Box::new(m20261201_000014_appeals::Migration),
             Box::new(m20261202_000015_appeal_review::Migration),
+            Box::new(m20261202_000016_event_feed::Migration),
         ]
     }
 }

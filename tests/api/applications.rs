@@ -1195,9 +1195,14 @@ async fn officers_see_applications_and_integrators_are_forbidden_for_now() {
     .await;
     assert_eq!(codes(&edit), ["NOT_ALLOWED"], "{edit}");
 
-    let key = api::core::service::admin::add_integrator(&db, "a municipal portal", now())
-        .await
-        .expect("an API key");
+    let key = api::core::service::admin::add_integrator(
+        &db,
+        "a municipal portal",
+        &api::core::auth::viewer::IntegratorScope::everything(),
+        now(),
+    )
+    .await
+    .expect("an API key");
     for (query, variables) in [
         ("{ viewer { id } }", json!({})),
         (

@@ -77,9 +77,14 @@ async fn every_role_against_every_operation() {
         .as_str()
         .unwrap()
         .to_owned();
-    let integrator = api::core::service::admin::add_integrator(&db, "portal", now())
-        .await
-        .expect("a key");
+    let integrator = api::core::service::admin::add_integrator(
+        &db,
+        "portal",
+        &api::core::auth::viewer::IntegratorScope::everything(),
+        now(),
+    )
+    .await
+    .expect("a key");
 
     let created = app
         .graphql(

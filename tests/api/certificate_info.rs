@@ -254,9 +254,14 @@ async fn anonymous_callers_are_refused_and_integrators_may_ask() {
     let db = sea_orm::Database::connect(&app.database_url)
         .await
         .expect("the test database");
-    let key = api::core::service::admin::add_integrator(&db, "a municipal portal", now())
-        .await
-        .expect("an API key");
+    let key = api::core::service::admin::add_integrator(
+        &db,
+        "a municipal portal",
+        &api::core::auth::viewer::IntegratorScope::everything(),
+        now(),
+    )
+    .await
+    .expect("an API key");
     let response = info(&app, Some(&key), &pem).await;
     assert_eq!(data(&response)["valid"], true, "{response}");
     assert_eq!(data(&response)["holder"]["iin"], "760212350620");
@@ -303,9 +308,14 @@ async fn each_caller_has_its_hourly_limit_on_both_backends() {
         let db = sea_orm::Database::connect(&app.database_url)
             .await
             .expect("the test database");
-        let key = api::core::service::admin::add_integrator(&db, "portal", now())
-            .await
-            .expect("an API key");
+        let key = api::core::service::admin::add_integrator(
+            &db,
+            "portal",
+            &api::core::auth::viewer::IntegratorScope::everything(),
+            now(),
+        )
+        .await
+        .expect("an API key");
         for _ in 0..2 {
             assert_eq!(data(&info(&app, Some(&key), &pem).await)["valid"], true);
         }

@@ -838,6 +838,7 @@ pub async fn instance(
             appeals_operator_name: "Оператор сервиса".to_owned(),
             appeals_operator_position: "оператор".to_owned(),
             appeal_correction_days: 5,
+            event_retention_days: 30,
         }),
         calendar: std::sync::Arc::new(
             api::core::calendar::Calendar::bundled().expect("the bundled calendar"),

@@ -40,6 +40,8 @@ pub struct ServiceSettings {
     pub appeals_operator_position: String,
     /// Working days an applicant has to correct an appeal that misses a requirement.
     pub appeal_correction_days: u32,
+    /// How many days back the event feed serves (an older cursor is `CURSOR_EXPIRED`).
+    pub event_retention_days: u32,
 }
 
 /// Signature verification is CPU work: it runs on blocking threads, at most as many at once as

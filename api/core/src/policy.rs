@@ -90,11 +90,13 @@ pub enum Operation {
     PrepareComplaintSigning,
     /// Sign and file one's complaint.
     FileComplaint,
+    /// Read the event feed: an integrator within its scope, a person their own entities'.
+    ReadEvents,
 }
 
 impl Operation {
     /// Every operation, for tests that go through them all.
-    pub const ALL: [Operation; 36] = [
+    pub const ALL: [Operation; 37] = [
         Operation::CreateAuthChallenge,
         Operation::LoginWithSignature,
         Operation::Logout,
@@ -131,6 +133,7 @@ impl Operation {
         Operation::ReviewAppeals,
         Operation::PrepareComplaintSigning,
         Operation::FileComplaint,
+        Operation::ReadEvents,
     ];
 
     /// Whether anyone, signed in or not, may run it.
@@ -145,10 +148,11 @@ impl Operation {
         )
     }
 
-    /// Whether an integrator (an API key, no person) may run it: only what serves a frontend
-    /// before a person acts, and reveals nothing of anyone's records.
+    /// Whether an integrator (an API key, no person) may run it: what serves a frontend before
+    /// a person acts and reveals nothing of anyone's records, and the event feed within the
+    /// integrator's scope (ids, types, statuses and times only).
     pub fn is_for_integrators(self) -> bool {
-        matches!(self, Operation::CertificateInfo)
+        matches!(self, Operation::CertificateInfo | Operation::ReadEvents)
     }
 }
 
@@ -171,8 +175,8 @@ pub fn authorize(principal: &Principal, operation: Operation) -> Result<Option<&
     }
     match principal {
         Principal::Person(person) => Ok(Some(person)),
-        // An integrator checks certificates for its frontend. Status updates, which land with
-        // the event feed, will be theirs too; nothing else is.
+        // An integrator checks certificates for its frontend and follows status updates in its
+        // scope; nothing else is theirs.
         Principal::Integrator { .. } if operation.is_for_integrators() => Ok(None),
         Principal::Integrator { .. } => Err(Denied::Forbidden),
         Principal::Anonymous | Principal::InvalidToken => Err(Denied::Unauthenticated),
@@ -242,6 +246,7 @@ mod tests {
         let integrator = Principal::Integrator {
             id: Uuid::new_v4(),
             name: "x".to_owned(),
+            scope: crate::auth::viewer::IntegratorScope::everything(),
         };
         for operation in Operation::ALL {
             let public = operation.is_public();
@@ -269,13 +274,14 @@ mod tests {
         let integrator = Principal::Integrator {
             id: Uuid::new_v4(),
             name: "x".to_owned(),
+            scope: crate::auth::viewer::IntegratorScope::everything(),
         };
         let allowed: Vec<Operation> = Operation::ALL
             .into_iter()
             .filter(|&operation| !operation.is_public())
             .filter(|&operation| authorize(&integrator, operation).is_ok())
             .collect();
-        assert_eq!(allowed, [Operation::CertificateInfo]);
+        assert_eq!(allowed, [Operation::CertificateInfo, Operation::ReadEvents]);
         // No person comes with an integrator: operations that need one get none.
         assert!(matches!(
             authorize(&integrator, Operation::CertificateInfo),

@@ -30,11 +30,13 @@ pub enum ApiErrorCode {
     ServiceUnavailable,
     /// A bug or an unavailable dependency; details are in the server log under the request id.
     Internal,
+    /// The event feed's cursor is older than its retention (`EVENT_RETENTION_DAYS`).
+    CursorExpired,
 }
 
 impl ApiErrorCode {
     /// Every code, for the catalogue in docs/frontend.md.
-    pub const ALL: [ApiErrorCode; 7] = [
+    pub const ALL: [ApiErrorCode; 8] = [
         ApiErrorCode::BadUserInput,
         ApiErrorCode::Unauthenticated,
         ApiErrorCode::Forbidden,
@@ -42,6 +44,7 @@ impl ApiErrorCode {
         ApiErrorCode::LimitExceeded,
         ApiErrorCode::ServiceUnavailable,
         ApiErrorCode::Internal,
+        ApiErrorCode::CursorExpired,
     ];
 
     /// What the code means, for the catalogue.
@@ -70,6 +73,10 @@ impl ApiErrorCode {
                 "A bug or an unavailable dependency; the server log has the details under the \
                  response's `X-Request-Id`."
             }
+            ApiErrorCode::CursorExpired => {
+                "The event feed's cursor is older than its retention (`EVENT_RETENTION_DAYS`): \
+                 start again without `after` and reconcile through the ordinary queries."
+            }
         }
     }
 
@@ -83,6 +90,7 @@ impl ApiErrorCode {
             ApiErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
             ApiErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ApiErrorCode::Internal => "INTERNAL_SERVER_ERROR",
+            ApiErrorCode::CursorExpired => "CURSOR_EXPIRED",
         }
     }
 }
@@ -120,6 +128,11 @@ pub fn api_error(code: ApiErrorCode, locale: Locale) -> async_graphql::Error {
             "Ішкі қате. Кейінірек қайталаңыз.",
             "Внутренняя ошибка. Повторите позже.",
             "Internal error. Try again later.",
+        ),
+        ApiErrorCode::CursorExpired => locale.pick(
+            "Курсор сақтау мерзімінен ескі: басынан бастаңыз.",
+            "Курсор старше срока хранения событий: начните сначала.",
+            "The cursor is older than the feed's retention: start again.",
         ),
     };
     async_graphql::Error::new(message)

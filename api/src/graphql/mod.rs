@@ -13,6 +13,7 @@ pub mod context;
 pub mod document;
 pub mod enums;
 pub mod errors;
+pub mod feed;
 pub mod front_office;
 pub mod ids;
 pub mod limits;
@@ -44,6 +45,7 @@ pub struct Query(
     appeal::AppealQuery,
     appeal_review::AppealReviewQuery,
     complaint::ComplaintQuery,
+    feed::FeedQuery,
 );
 
 /// Every mutation.

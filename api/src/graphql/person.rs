@@ -26,6 +26,8 @@ pub enum Node {
     Appeal(super::appeal::Appeal),
     /// A complaint against an act, an action or an inaction.
     Complaint(super::complaint::Complaint),
+    /// A status change of the event feed.
+    StatusEvent(super::feed::StatusEvent),
 }
 
 /// A person: a citizen, an owner, an officer.

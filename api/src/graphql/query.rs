@@ -90,6 +90,13 @@ impl RootQuery {
                     }),
                 )
             }
+            super::feed::KIND => {
+                let reader = registration_core::service::feed::Reader::Person(viewer);
+                let found = registration_core::service::feed::find(service, reader, uuid)
+                    .await
+                    .map_err(|e| internal(e, locale))?;
+                Ok(found.map(|e| Node::StatusEvent(super::feed::StatusEvent(e))))
+            }
             SIGNING_REQUEST => {
                 let found = signing::find_request(service, viewer, uuid)
                     .await

@@ -34,7 +34,49 @@ pub enum Principal {
     /// A person with a live session.
     Person(SignedIn),
     /// An integrator with a live API key.
-    Integrator { id: Uuid, name: String },
+    Integrator {
+        id: Uuid,
+        name: String,
+        scope: IntegratorScope,
+    },
+}
+
+/// What an integrator's key may read of the event feed, set when the key is made: the bodies
+/// whose events (by the body that handles the subject) and the event types (what changed
+/// status: `APPLICATION`, `CONSENT`, `REGISTRATION`, `APPEAL`, `COMPLAINT`). `*` is every one;
+/// an empty list is none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IntegratorScope {
+    pub bodies: Vec<String>,
+    pub types: Vec<String>,
+}
+
+impl IntegratorScope {
+    /// Every body and every type.
+    pub fn everything() -> Self {
+        IntegratorScope {
+            bodies: vec!["*".to_owned()],
+            types: vec!["*".to_owned()],
+        }
+    }
+
+    /// From the stored JSON lists (a malformed one is read as none: nothing is revealed).
+    pub fn from_stored(bodies: &str, types: &str) -> Self {
+        IntegratorScope {
+            bodies: serde_json::from_str(bodies).unwrap_or_default(),
+            types: serde_json::from_str(types).unwrap_or_default(),
+        }
+    }
+
+    /// The bodies, or `None` for every body.
+    pub fn bodies(&self) -> Option<&[String]> {
+        (!self.bodies.iter().any(|b| b == "*")).then_some(self.bodies.as_slice())
+    }
+
+    /// The types, or `None` for every type.
+    pub fn types(&self) -> Option<&[String]> {
+        (!self.types.iter().any(|t| t == "*")).then_some(self.types.as_slice())
+    }
 }
 
 /// Resolves the `Authorization` header's value.
@@ -91,6 +133,10 @@ pub async fn resolve(
             .await?;
         return Ok(match found {
             Some(integrator) => Principal::Integrator {
+                scope: IntegratorScope::from_stored(
+                    &integrator.scope_bodies,
+                    &integrator.scope_types,
+                ),
                 id: integrator.id,
                 name: integrator.name,
             },

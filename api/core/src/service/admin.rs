@@ -48,12 +48,36 @@ pub enum OfficerAdded {
     AlreadyListed,
 }
 
-/// Registers an integrator and returns its API key (shown once; only its hash is stored).
+/// The event types an integrator's scope may name: what changed status.
+pub const EVENT_TYPES: [&str; 5] = [
+    "APPLICATION",
+    "CONSENT",
+    "REGISTRATION",
+    "APPEAL",
+    "COMPLAINT",
+];
+
+/// Registers an integrator with its event-feed scope and returns its API key (shown once; only
+/// its hash is stored).
 pub async fn add_integrator(
     db: &DatabaseConnection,
     name: &str,
+    scope: &crate::auth::viewer::IntegratorScope,
     now: OffsetDateTime,
 ) -> Result<String, String> {
+    for body in &scope.bodies {
+        if body != "*" && crate::domain::Bin::parse(body).is_err() {
+            return Err(format!("--bodies: {body} is not a BIN (or *)"));
+        }
+    }
+    for kind in &scope.types {
+        if kind != "*" && !EVENT_TYPES.contains(&kind.as_str()) {
+            return Err(format!(
+                "--types: {kind} is not an event type ({} or *)",
+                EVENT_TYPES.join(", ")
+            ));
+        }
+    }
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err("--name must be 1 to 200 characters".to_owned());
@@ -66,6 +90,8 @@ pub async fn add_integrator(
         key_hash: Set(tokens::hash(&key)),
         created_at: Set(now),
         revoked_at: Set(None),
+        scope_bodies: Set(serde_json::to_string(&scope.bodies).unwrap_or_default()),
+        scope_types: Set(serde_json::to_string(&scope.types).unwrap_or_default()),
     }
     .insert(db)
     .await

@@ -24,6 +24,7 @@ pub mod certificates;
 pub mod consents;
 pub mod documents;
 pub mod events;
+pub mod feed;
 pub mod front_office;
 pub mod keyset;
 pub mod maintenance;

@@ -34,7 +34,7 @@ pub struct Notification {
 }
 
 /// Events whose audience names one of the viewer's parties.
-fn visible_to(viewer: &SignedIn) -> Condition {
+pub(crate) fn visible_to(viewer: &SignedIn) -> Condition {
     let mut parties = Condition::any();
     for party in viewer_audience(viewer) {
         let (kind, value) = party.stored();
