@@ -180,8 +180,39 @@ fn officers_and_integrators_are_added() {
     );
     assert_eq!(bad_body.status.code(), Some(2));
     assert!(text(&bad_body.stderr).contains("--body"));
-    let integrator = run(&db, &["integrators", "add", "--name", "a municipal portal"]);
-    assert!(integrator.status.success());
+    // An integrator's key is made with its event-feed scope: the bodies are required.
+    let unscoped = run(&db, &["integrators", "add", "--name", "a municipal portal"]);
+    assert_eq!(unscoped.status.code(), Some(2));
+    assert!(text(&unscoped.stderr).contains("--bodies"), "{unscoped:?}");
+    let bad_type = run(
+        &db,
+        &[
+            "integrators",
+            "add",
+            "--name",
+            "a portal",
+            "--bodies",
+            "940140000385",
+            "--types",
+            "APPEAL,GOSSIP",
+        ],
+    );
+    assert_eq!(bad_type.status.code(), Some(2));
+    assert!(text(&bad_type.stderr).contains("GOSSIP"), "{bad_type:?}");
+    let integrator = run(
+        &db,
+        &[
+            "integrators",
+            "add",
+            "--name",
+            "a municipal portal",
+            "--bodies",
+            "940140000385",
+            "--types",
+            "APPEAL,APPLICATION",
+        ],
+    );
+    assert!(integrator.status.success(), "{integrator:?}");
     let key = text(&integrator.stdout);
     assert!(
         key.trim().starts_with("ri_") && key.trim().len() > 40,

@@ -24,6 +24,9 @@ pub struct Model {
     /// The stored signature of an officer's decision.
     pub signature_id: Option<Uuid>,
     pub decided_at: TimeDateTimeWithTimeZone,
+    /// When a complaint's decision cancelled it (the application was reopened); null while it
+    /// stands. At most one standing decision per application.
+    pub cancelled_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,7 @@ mod m20261201_000013_certificate_lookups;
 mod m20261201_000014_appeals;
 mod m20261202_000015_appeal_review;
 mod m20261202_000016_event_feed;
+mod m20261202_000017_cancelled_decisions;
 mod shared;
 
 /// Runs the migrations in order.
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_appeals::Migration),
             Box::new(m20261202_000015_appeal_review::Migration),
             Box::new(m20261202_000016_event_feed::Migration),
+            Box::new(m20261202_000017_cancelled_decisions::Migration),
         ]
     }
 }

@@ -233,10 +233,11 @@ impl Deadline {
         self.0.superseded_at
     }
 
-    /// Whether it was missed: met after `dueAt`, or still open (not superseded) after it.
+    /// Whether it was missed: met at or after `dueAt`, or still open (not superseded) then.
     async fn late(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         Ok(match self.0.met_at {
-            Some(met) => met > self.0.due_at,
+            // The term ends at `dueAt`: met at that instant is already after it.
+            Some(met) => met >= self.0.due_at,
             None => self.0.superseded_at.is_none() && service(ctx)?.clock.now() >= self.0.due_at,
         })
     }

@@ -16,9 +16,9 @@ use super::signing::{KIND as SIGNING_REQUEST, SignatureInput, SigningRequest};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entities::appeal;
 use registration_core::policy::Operation;
-use registration_core::service::appeals::AppealStatus as CoreStatus;
 use registration_core::service::appeals::draft::parse_date;
 use registration_core::service::appeals::review::{self, Act, ReviewError, ReviewList};
+use registration_core::service::appeals::{AppealStatus as CoreStatus, Procedure};
 use time::OffsetDateTime;
 
 /// Longest CMS accepted, in characters (as `submitApplication`).
@@ -245,8 +245,10 @@ pub struct PrepareAppealExtensionSigningInput {
 /// Result of preparing a body's act on an appeal or complaint.
 #[derive(SimpleObject, Debug)]
 pub struct PrepareAppealActSigningPayload {
-    /// The appeal (or complaint's) ID and version the act covers.
+    /// The appeal the act covers, as it is (null for a complaint's act).
     pub appeal: Option<Appeal>,
+    /// The complaint the act covers, as it is (null for an appeal's act).
+    pub complaint: Option<super::complaint::Complaint>,
     /// What to sign, with a legal-entity key of the body (EDS only).
     pub signing_request: Option<SigningRequest>,
     /// Why nothing was prepared.
@@ -279,6 +281,7 @@ pub(super) async fn prepare_act(
     let locale = request(ctx)?.locale;
     let refused = |user_error| PrepareAppealActSigningPayload {
         appeal: None,
+        complaint: None,
         signing_request: None,
         user_errors: vec![user_error],
         client_mutation_id: echo.clone(),
@@ -294,12 +297,19 @@ pub(super) async fn prepare_act(
         )));
     };
     match review::prepare_act(service(ctx)?, viewer, id, version, act).await {
-        Ok((row, signing_request)) => Ok(PrepareAppealActSigningPayload {
-            appeal: Some(Appeal(row)),
-            signing_request: Some(SigningRequest(signing_request)),
-            user_errors: Vec::new(),
-            client_mutation_id: echo,
-        }),
+        Ok((row, signing_request)) => {
+            let (appeal, complaint) = match Procedure::of(&row) {
+                Procedure::Appeal => (Some(Appeal(row)), None),
+                Procedure::Complaint => (None, Some(super::complaint::Complaint(row))),
+            };
+            Ok(PrepareAppealActSigningPayload {
+                appeal,
+                complaint,
+                signing_request: Some(SigningRequest(signing_request)),
+                user_errors: Vec::new(),
+                client_mutation_id: echo,
+            })
+        }
         Err(error) => Ok(refused(review_error(error, id_field, locale)?)),
     }
 }
@@ -405,6 +415,7 @@ impl AppealReviewMutation {
         let Some(until) = parse_date(&input.until) else {
             return Ok(PrepareAppealActSigningPayload {
                 appeal: None,
+                complaint: None,
                 signing_request: None,
                 user_errors: vec![UserError::new(
                     UserErrorCode::BadUserInput,

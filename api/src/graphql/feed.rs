@@ -165,8 +165,8 @@ pub struct StatusEventConnection {
 pub struct StatusEventFilter {
     /// Only these types (default: every type the caller may read).
     pub types: Option<Vec<StatusEventType>>,
-    /// Only the events of this subject (an application's, a consent's, an appeal's or a
-    /// complaint's global ID).
+    /// Only the events whose `subjectId` this is: an application's global ID (with its
+    /// registration's events), a consent's, an appeal's or a complaint's.
     pub subject_id: Option<ID>,
 }
 

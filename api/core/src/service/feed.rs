@@ -35,7 +35,8 @@ pub enum Reader<'a> {
 pub struct Filter {
     /// Only these types (empty: every type).
     pub types: Vec<EntityKind>,
-    /// Only the events of this subject (an application, a consent, an appeal, …).
+    /// Only the events of this subject (an application, with its registration's; a consent,
+    /// an appeal, a complaint): those whose `subjectId` it is.
     pub subject: Option<Uuid>,
 }
 
@@ -161,7 +162,16 @@ pub async fn page(
         query = query.filter(event::Column::Sequence.gt(after));
     }
     if let Some(subject) = filter.subject {
-        query = query.filter(event::Column::EntityId.eq(subject));
+        // As `subjectId` shows it: a registration's events are its application's.
+        query = query.filter(
+            Condition::any()
+                .add(event::Column::EntityId.eq(subject))
+                .add(
+                    Condition::all()
+                        .add(event::Column::EntityKind.eq(EventEntityKind::Registration))
+                        .add(event::Column::ApplicationId.eq(subject)),
+                ),
+        );
     }
     Ok(query
         .order_by_asc(event::Column::Sequence)

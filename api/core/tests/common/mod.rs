@@ -46,7 +46,7 @@ pub fn settings() -> ServiceSettings {
         appeals_operator_name: "Оператор сервиса".to_owned(),
         appeals_operator_position: "оператор".to_owned(),
         appeal_correction_days: 5,
-            event_retention_days: 30,
+        event_retention_days: 30,
     }
 }
 

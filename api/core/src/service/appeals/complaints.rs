@@ -119,7 +119,10 @@ async fn missed_deadline(
         .filter(|t| t.kind != DeadlineKind::Correction.as_str())
         .filter(|t| t.kind != DeadlineKind::Filing.as_str())
         .find(|t| match t.met_at {
-            Some(met) => met > t.due_at,
+            Some(met) => met >= t.due_at,
+            // An open referral term is a duty only if the body lacks authority: not referring
+            // is no missed deadline; referring late is.
+            None if t.kind == DeadlineKind::Referral.as_str() => false,
             None => t.superseded_at.is_none() && t.due_at <= now,
         })
         .map(|t| t.due_at))
@@ -329,6 +332,7 @@ pub(crate) async fn reopen_target(
             let Some(app) = crate::service::applications::lock(txn, target_id).await? else {
                 return Err(ReviewError::NothingToCancel);
             };
+            crate::service::review::cancel_decision(txn, app.id, now).await?;
             crate::service::applications::reopen(
                 txn,
                 &app,
@@ -356,6 +360,8 @@ pub(crate) async fn reopen_target(
             if !from.is_some_and(|s| s.may_become(AppealStatus::Received)) {
                 return Err(ReviewError::NothingToCancel);
             }
+            // The term that ran out (a deemed refusal) is replaced, not left to expire again.
+            deadlines::supersede(txn, decided.id, DeadlineKind::Decision, now).await?;
             let term = deadlines::count(
                 &ctx.calendar,
                 ctx.settings.working_hours,
@@ -365,6 +371,8 @@ pub(crate) async fn reopen_target(
             );
             deadlines::store(txn, decided.id, &term).await?;
             let mut reopened = decided.clone().into_active_model();
+            reopened.term_ended_at = Set(None);
+            reopened.deemed_refused_at = Set(None);
             reopened.status = Set(AppealStatus::Received.as_str().to_owned());
             reopened.outcome = Set(None);
             reopened.decision_reason = Set(None);

@@ -366,7 +366,8 @@ pub(crate) async fn record_change<C: ConnectionTrait>(
             },
             entity_id: appeal.id,
             application_id: appeal.application_id,
-            body: Some(handling_body(appeal).to_owned()),
+            // A draft is the applicant's alone: no body (and no integrator of one) sees it.
+            body: (to != AppealStatus::Draft).then(|| handling_body(appeal).to_owned()),
             from: from.map(|s| s.as_str().to_owned()),
             to: to.as_str().to_owned(),
             actor_role: actor.role,

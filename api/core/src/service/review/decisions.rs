@@ -285,6 +285,7 @@ impl SigningSubject for DecisionSigning {
             body_bin: Set(app.body_bin.clone()),
             signature_id: Set(Some(signature_id)),
             decided_at: Set(now),
+            cancelled_at: Set(None),
         }
         .insert(txn)
         .await?;

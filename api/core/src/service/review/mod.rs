@@ -147,6 +147,7 @@ pub async fn decide_automatically(
         body_bin: Set(current.body_bin.clone()),
         signature_id: Set(None),
         decided_at: Set(now),
+        cancelled_at: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -522,7 +523,26 @@ pub fn holds_claim(officer: &SignedIn, app: &application::Model, now: OffsetDate
     app.claimed_by == Some(officer.person_id) && app.claim_expires_at.is_some_and(|t| t > now)
 }
 
-/// The decision on an application, if any.
+/// Cancels the standing decision on an application (a complaint's decision cancelled it): kept
+/// in the record, marked `cancelled_at`. Part of the reopening's transaction.
+pub async fn cancel_decision<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    application_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), sea_orm::DbErr> {
+    decision::Entity::update_many()
+        .col_expr(
+            decision::Column::CancelledAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(decision::Column::ApplicationId.eq(application_id))
+        .filter(decision::Column::CancelledAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The standing decision on an application.
 pub async fn decision_of(
     ctx: &ServiceContext,
     application_id: Uuid,
@@ -532,13 +552,15 @@ pub async fn decision_of(
         .remove(&application_id))
 }
 
-/// The decisions on these applications, by application (one statement for a page).
+/// The standing decisions on these applications, by application (one statement for a page): a
+/// decision a complaint cancelled is not one.
 pub async fn decisions_of(
     ctx: &ServiceContext,
     application_ids: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, decision::Model>, InternalError> {
     Ok(decision::Entity::find()
         .filter(decision::Column::ApplicationId.is_in(application_ids.to_vec()))
+        .filter(decision::Column::CancelledAt.is_null())
         .all(&ctx.db)
         .await?
         .into_iter()
