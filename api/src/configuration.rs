@@ -124,6 +124,12 @@ pub struct Settings {
     pub body_timeout_seconds: u32,
     /// `QUERY_TIMEOUT_SECONDS`: how long a query may run (mutations are never cancelled).
     pub query_timeout_seconds: u32,
+    /// `SUBSCRIPTION_INIT_TIMEOUT_SECONDS`: how long a WebSocket client has to send
+    /// `connection_init` (then 4408).
+    pub subscription_init_timeout_seconds: u32,
+    /// `SUBSCRIPTION_SESSION_CHECK_SECONDS`: how often a WebSocket connection's session is
+    /// checked (expired or logged out: 4403).
+    pub subscription_session_check_seconds: u32,
     /// `VERIFICATION_WAIT_MILLISECONDS`: how long a request may wait for a signature
     /// verification slot before `SERVICE_UNAVAILABLE` (503).
     pub verification_wait_milliseconds: u32,
@@ -225,6 +231,8 @@ struct FileSettings {
     certificate_info_per_hour: Option<u32>,
     body_timeout_seconds: Option<u32>,
     query_timeout_seconds: Option<u32>,
+    subscription_init_timeout_seconds: Option<u32>,
+    subscription_session_check_seconds: Option<u32>,
     verification_wait_milliseconds: Option<u32>,
     verification_slots: Option<u32>,
     batch_max: Option<u32>,
@@ -396,6 +404,18 @@ impl Settings {
             )?,
             body_timeout_seconds: number("BODY_TIMEOUT_SECONDS", file.body_timeout_seconds, 10)?,
             query_timeout_seconds: number("QUERY_TIMEOUT_SECONDS", file.query_timeout_seconds, 10)?,
+            subscription_init_timeout_seconds: number(
+                "SUBSCRIPTION_INIT_TIMEOUT_SECONDS",
+                file.subscription_init_timeout_seconds,
+                10,
+            )?
+            .max(1),
+            subscription_session_check_seconds: number(
+                "SUBSCRIPTION_SESSION_CHECK_SECONDS",
+                file.subscription_session_check_seconds,
+                15,
+            )?
+            .max(1),
             verification_wait_milliseconds: number(
                 "VERIFICATION_WAIT_MILLISECONDS",
                 file.verification_wait_milliseconds,

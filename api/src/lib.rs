@@ -5,6 +5,7 @@
 pub mod configuration;
 pub mod graphql;
 pub mod http;
+pub mod live;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

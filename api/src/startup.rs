@@ -35,6 +35,8 @@ pub enum StartupError {
     Configuration(#[from] crate::configuration::ConfigurationError),
     #[error("the working-day calendar: {0}")]
     Calendar(String),
+    #[error("REDIS_URL: {0}")]
+    Redis(String),
 }
 
 /// Told of every SQL statement the application runs.
@@ -156,14 +158,27 @@ impl Application {
             },
             settings: Arc::new(settings.service_settings()),
         };
+        // Wake-ups across instances go through Redis when there is one (the key prefix keeps
+        // parallel test runs apart); without it this instance's relay wakes its own reader.
+        let redis = match &settings.redis_url {
+            Some(url) => Some((
+                redis::Client::open(url.expose())
+                    .map_err(|e| StartupError::Redis(e.to_string()))?,
+                settings.otp_key_prefix.clone(),
+            )),
+            None => None,
+        };
+        let live = crate::live::LiveEvents::new(redis);
+        live.spawn(service.clone());
         if settings.background_tasks {
-            spawn_background_tasks(&service);
+            spawn_background_tasks(&service, &live);
         }
         http::documents::announce(&settings);
         let state = AppState {
             settings: Arc::new(settings),
             service,
             otp,
+            live,
         };
         let schema = graphql::build(Some(state.clone()));
         let server = HttpServer::new(move || {
@@ -173,6 +188,18 @@ impl Application {
                 .app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(schema.clone()))
                 .route("/graphql", web::post().to(http::graphql::post))
+                .route(
+                    "/graphql",
+                    web::get()
+                        .guard(actix_web::guard::fn_guard(|ctx| {
+                            ctx.head()
+                                .headers()
+                                .get(actix_web::http::header::UPGRADE)
+                                .and_then(|v| v.to_str().ok())
+                                .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+                        }))
+                        .to(http::websocket::upgrade),
+                )
                 .route("/graphql", web::get().to(http::graphql::get))
                 .route(
                     "/graphiql/{fingerprint}/{name}",
@@ -211,7 +238,7 @@ const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 /// The background tasks of one instance, off every request's path: CRL files reloaded when they
 /// change and the CRLs of `REVOCATION_CONFIG` refreshed when due, committed events put in order (the relay), and expired sign-in data deleted. Each
 /// step is a `run_once(now)` that tests call directly with a moved clock.
-fn spawn_background_tasks(service: &ServiceContext) {
+fn spawn_background_tasks(service: &ServiceContext, live: &crate::live::LiveEvents) {
     let trust = Arc::clone(&service.trust);
     let clock = Arc::clone(&service.clock);
     actix_web::rt::spawn(async move {
@@ -227,12 +254,19 @@ fn spawn_background_tasks(service: &ServiceContext) {
     });
     // Every instance runs the relay; one at a time assigns sequences (see `events::relay`).
     let relay = service.clone();
+    let live = live.clone();
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(EVENT_RELAY_INTERVAL);
         loop {
             tick.tick().await;
-            if let Err(error) = events::relay::run_once(&relay, relay.clock.now()).await {
-                tracing::error!(error = %error.chain(), "the event relay failed");
+            match events::relay::run_once(&relay, relay.clock.now()).await {
+                // Pushed, not polled: the readers of every instance read what was numbered.
+                Ok(sequenced) if sequenced.events > 0 => {
+                    live.sequenced(i64::try_from(sequenced.events).unwrap_or(i64::MAX))
+                        .await
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(error = %error.chain(), "the event relay failed"),
             }
         }
     });

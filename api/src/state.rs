@@ -15,4 +15,7 @@ pub struct AppState {
     /// One-time passwords: the store (Redis, or this process's memory in development), the
     /// SMS gateway and the seal.
     pub otp: OtpRuntime,
+    /// The live events this instance's subscribers filter (read from the database once per
+    /// instance, woken through Redis across instances).
+    pub live: crate::live::LiveEvents,
 }

@@ -33,5 +33,6 @@ mod revocation;
 mod schema;
 mod sign_in;
 mod statements;
+mod subscriptions;
 mod timestamping;
 mod walkthrough;

@@ -175,7 +175,7 @@ pub fn encode_cursor(sequence: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("event:{sequence}"))
 }
 
-fn decode_cursor(cursor: &str, locale: Locale) -> async_graphql::Result<i64> {
+pub(super) fn decode_cursor(cursor: &str, locale: Locale) -> async_graphql::Result<i64> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()

@@ -28,9 +28,10 @@ pub mod query;
 pub mod review;
 pub mod sentences;
 pub mod signing;
+pub mod subscription;
 
 use crate::state::AppState;
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 /// Every query.
 #[derive(MergedObject, Default, Debug)]
@@ -66,15 +67,19 @@ pub struct Mutation(
 );
 
 /// The schema type.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, subscription::SubscriptionRoot>;
 
 /// Builds the schema, with limits, around the application's state.
 pub fn build(state: Option<AppState>) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_recursive_depth(32)
-        .extension(limits::DocumentLimits)
-        .extension(order::SelectionOrder)
-        .register_output_type::<person::Node>();
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::SubscriptionRoot,
+    )
+    .limit_recursive_depth(32)
+    .extension(limits::DocumentLimits)
+    .extension(order::SelectionOrder)
+    .register_output_type::<person::Node>();
     if let Some(state) = state {
         builder = builder.data(state);
     }

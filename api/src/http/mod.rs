@@ -7,3 +7,4 @@ pub mod documents;
 pub mod graphiql;
 pub mod graphql;
 pub mod prescan;
+pub mod websocket;

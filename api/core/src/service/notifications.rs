@@ -124,6 +124,15 @@ pub async fn count_mine(
 
 /// The application and appeal numbers and read times of a page of events: three statements for
 /// the page.
+/// The notifications of these events as the viewer reads them (a live subscriber's).
+pub async fn complete_events(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    events: Vec<event::Model>,
+) -> Result<Vec<Notification>, InternalError> {
+    complete(ctx, viewer, events).await
+}
+
 async fn complete(
     ctx: &ServiceContext,
     viewer: &SignedIn,

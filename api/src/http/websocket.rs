@@ -1,0 +1,373 @@
+//! GraphQL subscriptions over WebSocket at `/graphql` (issue 17): `graphql-transport-ws` and the
+//! legacy `graphql-ws` (subscriptions-transport-ws) subprotocols, on `actix-ws` with
+//! `async_graphql::http::WebSocket` as the protocol machine and this adapter around it:
+//!
+//! - authentication in `connection_init` under `authorization` (a session token or an
+//!   integrator's API key, with or without `Bearer `);
+//! - the close codes of graphql-transport-ws where async-graphql 7.2 gets them wrong: a rejected
+//!   init is 4403 (it says 1002), a subscribe before the ack 4401 (it says 1011), a malformed
+//!   message 4400 (1002), and no `connection_init` within `SUBSCRIPTION_INIT_TIMEOUT_SECONDS` is 4408 (it has none);
+//! - at most [`MAX_SUBSCRIPTIONS`] at once per connection (more: 4429);
+//! - a session that expires or is logged out is closed with 4403 (checked every
+//!   `SUBSCRIPTION_SESSION_CHECK_SECONDS`) (graphql-ws then retries and
+//!   calls `connectionParams` again, so a refreshed token reconnects);
+//! - a subscriber that falls more than [`crate::live::SUBSCRIBER_BUFFER`] events behind closes
+//!   the connection with 1013 (it resumes from its cursor), and a client that does not read for
+//!   [`WRITE_TIMEOUT`] is dropped: nothing grows without bound, nothing slows the others.
+//!
+//! Protocols: <https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>,
+//! <https://github.com/apollographql/subscriptions-transport-ws/blob/master/PROTOCOL.md>.
+
+use crate::graphql::AppSchema;
+use crate::graphql::context::RequestContext;
+use crate::graphql::locale::Locale;
+use crate::graphql::subscription::ConnectionControl;
+use crate::live::LiveEvents;
+use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{CloseCode, CloseReason, Message};
+use async_graphql::Data;
+use async_graphql::http::{WebSocket, WebSocketProtocols as Protocols, WsMessage};
+use futures_util::StreamExt;
+use registration_core::auth::viewer::{self, Principal};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// How many subscriptions a connection may hold at once.
+pub const MAX_SUBSCRIPTIONS: usize = 20;
+
+/// How long a write may wait for a client that does not read before the connection is
+/// dropped.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many client frames wait for the protocol machine (backpressure beyond).
+const INBOUND_BUFFER: usize = 16;
+
+/// The subprotocol asked for: graphql-transport-ws first, the legacy one otherwise.
+fn protocol_of(request: &HttpRequest) -> Option<Protocols> {
+    let offered: Vec<String> = request
+        .headers()
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|p| p.trim().to_owned()))
+        .collect();
+    if offered.iter().any(|p| p == "graphql-transport-ws") {
+        Some(Protocols::GraphQLWS)
+    } else if offered.iter().any(|p| p == "graphql-ws") {
+        Some(Protocols::SubscriptionsTransportWS)
+    } else {
+        None
+    }
+}
+
+/// The close codes of graphql-transport-ws.
+mod codes {
+    pub const BAD_REQUEST: u16 = 4400;
+    pub const UNAUTHORIZED: u16 = 4401;
+    pub const FORBIDDEN: u16 = 4403;
+    pub const INIT_TIMEOUT: u16 = 4408;
+    pub const TOO_MANY: u16 = 4429;
+    /// RFC 6455: try again later (the subscriber fell behind).
+    pub const TRY_AGAIN_LATER: u16 = 1013;
+}
+
+/// Upgrades a request to a GraphQL WebSocket connection.
+pub async fn upgrade(
+    request: HttpRequest,
+    body: web::Payload,
+    schema: web::Data<AppSchema>,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let Some(protocol) = protocol_of(&request) else {
+        return Ok(HttpResponse::BadRequest()
+            .content_type("text/plain; charset=utf-8")
+            .body("Sec-WebSocket-Protocol must offer graphql-transport-ws or graphql-ws"));
+    };
+    let (mut response, session, frames) = actix_ws::handle(&request, body)?;
+    response.headers_mut().insert(
+        header::SEC_WEBSOCKET_PROTOCOL,
+        header::HeaderValue::from_static(protocol.sec_websocket_protocol()),
+    );
+    let locale = Locale::from_accept_language(
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let live = state.live.clone();
+    actix_web::rt::spawn(connection(
+        schema.into_inner(),
+        state.into_inner(),
+        live,
+        protocol,
+        (locale, origin),
+        session,
+        frames,
+    ));
+    Ok(response)
+}
+
+/// What the adapter learns of the conversation, to map close codes and to re-check the
+/// session.
+#[derive(Debug, Default)]
+struct Conversation {
+    init_received: bool,
+    acknowledged: bool,
+    /// The `authorization` the client authenticated with.
+    authorization: Option<String>,
+    active: HashSet<String>,
+}
+
+fn authorization_of(payload: &serde_json::Value) -> Option<String> {
+    let value = payload
+        .get("authorization")
+        .or_else(|| payload.get("Authorization"))?
+        .as_str()?
+        .trim();
+    Some(if value.starts_with("Bearer ") {
+        value.to_owned()
+    } else {
+        format!("Bearer {value}")
+    })
+}
+
+async fn connection(
+    schema: Arc<AppSchema>,
+    state: Arc<AppState>,
+    live: LiveEvents,
+    protocol: Protocols,
+    (locale, origin): (Locale, String),
+    mut session: actix_ws::Session,
+    mut frames: actix_ws::MessageStream,
+) {
+    let conversation = Arc::new(Mutex::new(Conversation::default()));
+    let control = Arc::new(ConnectionControl::default());
+    let (inbound, inbound_frames) = mpsc::channel::<String>(INBOUND_BUFFER);
+    let init = {
+        let state = Arc::clone(&state);
+        let conversation = Arc::clone(&conversation);
+        let control = Arc::clone(&control);
+        let live = live.clone();
+        move |payload: serde_json::Value| {
+            let state = Arc::clone(&state);
+            let conversation = Arc::clone(&conversation);
+            let control = Arc::clone(&control);
+            let live = live.clone();
+            let origin = origin.clone();
+            async move {
+                let authorization = authorization_of(&payload);
+                let principal = viewer::resolve(
+                    &state.service.db,
+                    authorization.as_deref(),
+                    state.service.clock.now(),
+                )
+                .await
+                .map_err(|_| async_graphql::Error::new("the service is unavailable"))?;
+                if !matches!(
+                    principal,
+                    Principal::Person(_) | Principal::Integrator { .. }
+                ) {
+                    return Err(async_graphql::Error::new("Forbidden"));
+                }
+                if let Ok(mut conversation) = conversation.lock() {
+                    conversation.authorization = authorization;
+                }
+                let mut data = Data::default();
+                data.insert(RequestContext {
+                    principal,
+                    locale,
+                    origin,
+                    origin_accepted: true,
+                    property_lookups: Default::default(),
+                });
+                data.insert(control);
+                data.insert(live);
+                Ok(data)
+            }
+        }
+    };
+    let messages = tokio_stream_of(inbound_frames);
+    let mut machine =
+        WebSocket::new((*schema).clone(), messages, protocol).on_connection_init(init);
+    let init_deadline = actix_web::rt::time::sleep(Duration::from_secs(u64::from(
+        state.settings.subscription_init_timeout_seconds,
+    )));
+    tokio::pin!(init_deadline);
+    let mut session_check = actix_web::rt::time::interval(Duration::from_secs(u64::from(
+        state.settings.subscription_session_check_seconds,
+    )));
+    session_check.tick().await;
+    let transport_ws = protocol == Protocols::GraphQLWS;
+    let close = loop {
+        tokio::select! {
+            frame = frames.next() => match frame {
+                Some(Ok(Message::Text(text))) => {
+                    if let Some(code) = note_client_message(&conversation, &text) {
+                        break Some(code);
+                    }
+                    if inbound.send(text.to_string()).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Ok(Message::Binary(bytes))) => {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    if let Some(code) = note_client_message(&conversation, &text) {
+                        break Some(code);
+                    }
+                    if inbound.send(text).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Ok(Message::Ping(bytes))) => {
+                    if session.pong(&bytes).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                Some(Ok(_)) => {}
+            },
+            out = machine.next() => match out {
+                Some(WsMessage::Text(text)) => {
+                    if text.contains("\"connection_ack\"")
+                        && let Ok(mut conversation) = conversation.lock()
+                    {
+                        conversation.acknowledged = true;
+                    }
+                    match actix_web::rt::time::timeout(WRITE_TIMEOUT, session.text(text)).await {
+                        Ok(Ok(())) => {}
+                        // Gone, or not reading: drop the connection.
+                        _ => return,
+                    }
+                }
+                Some(WsMessage::Close(code, reason)) => {
+                    break Some(map_close(&conversation, transport_ws, code, reason));
+                }
+                None => break None,
+            },
+            () = &mut init_deadline, if !initialised(&conversation) => {
+                break Some((codes::INIT_TIMEOUT, "Connection initialisation timeout".to_owned()));
+            }
+            _ = session_check.tick() => {
+                if !session_still_valid(&state, &conversation).await {
+                    break Some((codes::FORBIDDEN, "Forbidden: the session ended".to_owned()));
+                }
+            }
+            () = control.overflowed() => {
+                break Some((
+                    codes::TRY_AGAIN_LATER,
+                    "too slow: resume from your last cursor".to_owned(),
+                ));
+            }
+        }
+    };
+    if let Some((code, reason)) = close {
+        let _ = actix_web::rt::time::timeout(
+            WRITE_TIMEOUT,
+            session.close(Some(CloseReason {
+                code: CloseCode::Other(code),
+                description: Some(reason),
+            })),
+        )
+        .await;
+    } else {
+        let _ = session.close(None).await;
+    }
+}
+
+fn tokio_stream_of(
+    mut receiver: mpsc::Receiver<String>,
+) -> impl futures_util::Stream<Item = String> + Send + Unpin + 'static {
+    Box::pin(futures_util::stream::poll_fn(move |cx| {
+        receiver.poll_recv(cx)
+    }))
+}
+
+fn initialised(conversation: &Mutex<Conversation>) -> bool {
+    conversation.lock().map(|c| c.init_received).unwrap_or(true)
+}
+
+/// Notes what the client sent (its init, its subscriptions); the close code when it asks for
+/// more subscriptions than a connection may hold.
+fn note_client_message(conversation: &Mutex<Conversation>, text: &str) -> Option<(u16, String)> {
+    let message: serde_json::Value = serde_json::from_str(text).ok()?;
+    let kind = message.get("type")?.as_str()?;
+    let id = message
+        .get("id")
+        .and_then(|i| i.as_str())
+        .map(str::to_owned);
+    let mut conversation = conversation.lock().ok()?;
+    match kind {
+        "connection_init" => conversation.init_received = true,
+        "subscribe" | "start" => {
+            if let Some(id) = id {
+                conversation.active.insert(id);
+            }
+            if conversation.active.len() > MAX_SUBSCRIPTIONS {
+                return Some((
+                    codes::TOO_MANY,
+                    format!("at most {MAX_SUBSCRIPTIONS} subscriptions per connection"),
+                ));
+            }
+        }
+        "complete" | "stop" => {
+            if let Some(id) = id {
+                conversation.active.remove(&id);
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
+/// The close code to send for async-graphql's: graphql-transport-ws's own where async-graphql
+/// gets it wrong.
+fn map_close(
+    conversation: &Mutex<Conversation>,
+    transport_ws: bool,
+    code: u16,
+    reason: String,
+) -> (u16, String) {
+    if !transport_ws {
+        return (code, reason);
+    }
+    let (init_received, acknowledged) = conversation
+        .lock()
+        .map(|c| (c.init_received, c.acknowledged))
+        .unwrap_or((false, false));
+    match code {
+        1002 if init_received && !acknowledged => (codes::FORBIDDEN, "Forbidden".to_owned()),
+        1002 => (codes::BAD_REQUEST, reason),
+        1011 if !acknowledged => (codes::UNAUTHORIZED, "Unauthorized".to_owned()),
+        other => (other, reason),
+    }
+}
+
+/// Whether the connection's session (or API key) is still live.
+async fn session_still_valid(state: &AppState, conversation: &Mutex<Conversation>) -> bool {
+    let authorization = match conversation.lock() {
+        Ok(c) if c.acknowledged => c.authorization.clone(),
+        // Not authenticated yet: nothing to re-check.
+        _ => return true,
+    };
+    match viewer::resolve(
+        &state.service.db,
+        authorization.as_deref(),
+        state.service.clock.now(),
+    )
+    .await
+    {
+        Ok(Principal::Person(_) | Principal::Integrator { .. }) => true,
+        Ok(_) => false,
+        // The database not answering is no reason to drop a subscriber.
+        Err(_) => true,
+    }
+}
