@@ -109,6 +109,41 @@ pub(super) async fn sign_act(
     }
 }
 
+/// One page of an officer's list (appeals or complaints), oldest first, and how many there
+/// are in all.
+pub(super) async fn review_page<E>(
+    ctx: &Context<'_>,
+    which: ReviewList,
+    statuses: &[CoreStatus],
+    first: Option<i32>,
+    after: Option<String>,
+    edge: impl Fn(appeal::Model, String) -> E,
+) -> async_graphql::Result<(Page<E>, u64)> {
+    let viewer = signed_in(ctx, Operation::ReviewAppeals)?;
+    let locale = request(ctx)?.locale;
+    let mut total = 0;
+    let total_ref = &mut total;
+    let page = connection::page(
+        first,
+        after,
+        locale,
+        |after, limit| async move {
+            let (rows, count) = review::list(service(ctx)?, viewer, which, statuses, after, limit)
+                .await
+                .map_err(|e| internal(e, locale))?;
+            *total_ref = count;
+            Ok(rows)
+        },
+        |row: &appeal::Model| Cursor {
+            at: row.created_at,
+            id: row.id,
+        },
+        edge,
+    )
+    .await?;
+    Ok((page, total))
+}
+
 /// Which appeals an officer lists.
 #[derive(InputObject, Debug, Default)]
 pub struct AppealReviewFilter {
@@ -144,8 +179,6 @@ impl AppealReviewQuery {
         #[graphql(desc = "How many (1 to 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "The cursor after which to start.")] after: Option<String>,
     ) -> async_graphql::Result<AppealConnection> {
-        let viewer = signed_in(ctx, Operation::ReviewAppeals)?;
-        let locale = request(ctx)?.locale;
         let wanted = statuses(
             filter.unwrap_or_default().statuses,
             &[
@@ -154,31 +187,12 @@ impl AppealReviewQuery {
                 CoreStatus::NeedsCorrection,
             ],
         );
-        let mut total = 0;
-        let total_ref = &mut total;
-        let wanted = &wanted;
-        let Page { edges, page_info } = connection::page(
+        let (Page { edges, page_info }, total) = review_page(
+            ctx,
+            ReviewList::Appeals,
+            &wanted,
             first,
             after,
-            locale,
-            |after, limit| async move {
-                let (rows, count) = review::list(
-                    service(ctx)?,
-                    viewer,
-                    ReviewList::Appeals,
-                    wanted,
-                    after,
-                    limit,
-                )
-                .await
-                .map_err(|e| internal(e, locale))?;
-                *total_ref = count;
-                Ok(rows)
-            },
-            |row: &appeal::Model| Cursor {
-                at: row.created_at,
-                id: row.id,
-            },
             |row, cursor| AppealEdge {
                 cursor,
                 node: Appeal(row),

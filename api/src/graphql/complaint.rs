@@ -24,7 +24,7 @@ use registration_core::policy::Operation;
 use registration_core::service::appeals::complaints::{
     self, Against as CoreAgainst, ComplaintFields, Target,
 };
-use registration_core::service::appeals::review::{self, Act, ReviewList};
+use registration_core::service::appeals::review::{Act, ReviewError, ReviewList};
 use registration_core::service::appeals::{
     self, AppealKind as CoreKind, AppealStatus as CoreStatus,
 };
@@ -349,8 +349,6 @@ impl ComplaintQuery {
         #[graphql(desc = "How many (1 to 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "The cursor after which to start.")] after: Option<String>,
     ) -> async_graphql::Result<ComplaintConnection> {
-        let viewer = signed_in(ctx, Operation::ReviewAppeals)?;
-        let locale = request(ctx)?.locale;
         let wanted = appeal_review::statuses(
             filter.unwrap_or_default().statuses,
             &[
@@ -359,31 +357,12 @@ impl ComplaintQuery {
                 CoreStatus::NeedsCorrection,
             ],
         );
-        let wanted = &wanted;
-        let mut total = 0;
-        let total_ref = &mut total;
-        let Page { edges, page_info } = connection::page(
+        let (Page { edges, page_info }, total) = appeal_review::review_page(
+            ctx,
+            ReviewList::Complaints,
+            &wanted,
             first,
             after,
-            locale,
-            |after, limit| async move {
-                let (rows, count) = review::list(
-                    service(ctx)?,
-                    viewer,
-                    ReviewList::Complaints,
-                    wanted,
-                    after,
-                    limit,
-                )
-                .await
-                .map_err(|e| internal(e, locale))?;
-                *total_ref = count;
-                Ok(rows)
-            },
-            |row: &stored::Model| Cursor {
-                at: row.created_at,
-                id: row.id,
-            },
             |row, cursor| ComplaintEdge {
                 cursor,
                 node: Complaint(row),
@@ -537,6 +516,22 @@ pub struct ComplaintPayload {
     pub user_errors: Vec<UserError>,
     /// The input's `clientMutationId`.
     pub client_mutation_id: Option<String>,
+}
+
+/// A body's step as the payload's outcome: the row, or the user error (`Err`: not the
+/// caller's fault).
+fn reviewed(
+    result: Result<stored::Model, ReviewError>,
+    locale: Locale,
+) -> async_graphql::Result<Result<stored::Model, UserError>> {
+    match result {
+        Ok(row) => Ok(Ok(row)),
+        Err(error) => Ok(Err(appeal_review::review_error(
+            error,
+            "complaintId",
+            locale,
+        )?)),
+    }
 }
 
 impl ComplaintPayload {
@@ -713,14 +708,15 @@ impl ComplaintMutation {
         let viewer = signed_in(ctx, Operation::ReviewAppeals)?;
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        let outcome = match complaint_id(&input.complaint_id, locale) {
-            Ok(id) => match complaints::forward(service(ctx)?, viewer, id, input.version).await {
-                Ok(row) => Ok(row),
-                Err(error) => Err(appeal_review::review_error(error, "complaintId", locale)?),
-            },
-            Err(user_error) => Err(user_error),
+        let id = match complaint_id(&input.complaint_id, locale) {
+            Ok(id) => id,
+            Err(user_error) => return Ok(ComplaintPayload::outcome(Err(user_error), echo)),
         };
-        Ok(ComplaintPayload::outcome(outcome, echo))
+        let forwarded = complaints::forward(service(ctx)?, viewer, id, input.version).await;
+        Ok(ComplaintPayload::outcome(
+            reviewed(forwarded, locale)?,
+            echo,
+        ))
     }
 
     /// The body complained of satisfies the complaint itself instead of forwarding it, within
@@ -735,23 +731,23 @@ impl ComplaintMutation {
         let viewer = signed_in(ctx, Operation::ReviewAppeals)?;
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        let outcome = match complaint_id(&input.complaint_id, locale) {
-            Ok(id) => match complaints::satisfy(
-                service(ctx)?,
-                viewer,
-                id,
-                input.version,
-                Some(&input.reason),
-                input.cancel_act,
-            )
-            .await
-            {
-                Ok(row) => Ok(row),
-                Err(error) => Err(appeal_review::review_error(error, "complaintId", locale)?),
-            },
-            Err(user_error) => Err(user_error),
+        let id = match complaint_id(&input.complaint_id, locale) {
+            Ok(id) => id,
+            Err(user_error) => return Ok(ComplaintPayload::outcome(Err(user_error), echo)),
         };
-        Ok(ComplaintPayload::outcome(outcome, echo))
+        let satisfied = complaints::satisfy(
+            service(ctx)?,
+            viewer,
+            id,
+            input.version,
+            Some(&input.reason),
+            input.cancel_act,
+        )
+        .await;
+        Ok(ComplaintPayload::outcome(
+            reviewed(satisfied, locale)?,
+            echo,
+        ))
     }
 
     /// The hearing body grants or denies a late complaint's request to restore its term;
@@ -765,23 +761,20 @@ impl ComplaintMutation {
         let viewer = signed_in(ctx, Operation::ReviewAppeals)?;
         let locale = request(ctx)?.locale;
         let echo = input.client_mutation_id.clone();
-        let outcome = match complaint_id(&input.complaint_id, locale) {
-            Ok(id) => match complaints::decide_restoration(
-                service(ctx)?,
-                viewer,
-                id,
-                input.version,
-                input.granted,
-                Some(&input.reason),
-            )
-            .await
-            {
-                Ok(row) => Ok(row),
-                Err(error) => Err(appeal_review::review_error(error, "complaintId", locale)?),
-            },
-            Err(user_error) => Err(user_error),
+        let id = match complaint_id(&input.complaint_id, locale) {
+            Ok(id) => id,
+            Err(user_error) => return Ok(ComplaintPayload::outcome(Err(user_error), echo)),
         };
-        Ok(ComplaintPayload::outcome(outcome, echo))
+        let decided = complaints::decide_restoration(
+            service(ctx)?,
+            viewer,
+            id,
+            input.version,
+            input.granted,
+            Some(&input.reason),
+        )
+        .await;
+        Ok(ComplaintPayload::outcome(reviewed(decided, locale)?, echo))
     }
 
     /// Prepares the hearing body's decision on a forwarded complaint (decided within 5 working
