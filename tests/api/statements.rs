@@ -66,3 +66,53 @@ async fn a_page_costs_the_same_statements_for_one_application_as_for_fifty() {
         assert!(for_one <= 8, "{backend:?}: {for_one} statements");
     }
 }
+
+const EVENTS: &str = "{ events(first: 50) { edges { node { type to subject { id } } } } }";
+
+/// The feed's subjects are loaded a kind at a time: a page of fifty events costs the statements
+/// of a page of one.
+#[actix_web::test]
+async fn a_feed_page_loads_its_subjects_in_one_statement_per_kind() {
+    for backend in BACKENDS {
+        let (app, statements) = spawn_app_counting(backend).await;
+        let token = app.login_with(&auth_certificate("871008401427")).await["token"]
+            .as_str()
+            .expect("signed in")
+            .to_owned();
+        let create = || async {
+            let created = app
+                .graphql(
+                    CREATE,
+                    json!({ "input": { "kind": "TEMPORARY" } }),
+                    Some(&token),
+                )
+                .await;
+            assert!(created["data"]["createApplication"]["application"]["id"].is_string());
+        };
+        create().await;
+        sequence_events(&app).await;
+        statements.store(0, Ordering::SeqCst);
+        let one = app.graphql(EVENTS, json!({}), Some(&token)).await;
+        let for_one = statements.load(Ordering::SeqCst);
+        let edges = one["data"]["events"]["edges"].as_array().expect("edges");
+        assert_eq!(edges.len(), 1, "{backend:?}: {one}");
+        assert!(edges[0]["node"]["subject"]["id"].is_string(), "{one}");
+        for _ in 1..50 {
+            create().await;
+        }
+        sequence_events(&app).await;
+        statements.store(0, Ordering::SeqCst);
+        let fifty = app.graphql(EVENTS, json!({}), Some(&token)).await;
+        let for_fifty = statements.load(Ordering::SeqCst);
+        let edges = fifty["data"]["events"]["edges"].as_array().expect("edges");
+        assert_eq!(edges.len(), 50, "{backend:?}: {fifty}");
+        assert!(
+            edges.iter().all(|e| e["node"]["subject"]["id"].is_string()),
+            "{fifty}"
+        );
+        assert_eq!(
+            for_fifty, for_one,
+            "{backend:?}: {for_one} statements for one event, {for_fifty} for fifty"
+        );
+    }
+}

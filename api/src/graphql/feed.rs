@@ -17,10 +17,10 @@ use entities::event;
 use registration_core::auth::viewer::Principal;
 use registration_core::domain;
 use registration_core::policy::{self, Denied, Operation};
-use registration_core::service::appeals::{self, Procedure};
+use super::loaders::{EventSubject, RequestLoaders, SubjectRow};
+use registration_core::service::appeals::Procedure;
 use registration_core::service::events::EntityKind;
 use registration_core::service::feed::{self, FeedError, Filter, Reader};
-use registration_core::service::{applications, consents};
 use time::OffsetDateTime;
 
 /// The kind name inside an event's global ID.
@@ -76,36 +76,42 @@ impl StatusEvent {
     }
 
     /// What changed, when the caller may read it through the ordinary queries (a person: their
-    /// own; an integrator: nothing yet, so null). For a registration, its application.
+    /// own; an integrator: nothing yet, so null). For a registration, its application. A page
+    /// of events loads its subjects in one statement per kind.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
         let request = request(ctx)?;
         let Principal::Person(viewer) = &request.principal else {
             return Ok(None);
         };
         let locale = request.locale;
-        let service = service(ctx)?;
-        let id = self.0.entity_id;
-        Ok(match EntityKind::from(self.0.entity_kind) {
-            EntityKind::Application | EntityKind::Registration => {
-                let Some(application) = self.0.application_id else {
-                    return Ok(None);
-                };
-                applications::find(service, viewer, application)
+        let Some(key) = subject_key(&self.0) else {
+            return Ok(None);
+        };
+        // A subscription's connection has no request's loaders (a cache that lived as long as
+        // the connection would grow without bound): one event, one load.
+        let loaded = match ctx.data_opt::<RequestLoaders>() {
+            Some(loaders) => loaders.load_one(key).await,
+            None => {
+                super::loaders::for_request(super::context::service(ctx)?)
+                    .load_one(key)
                     .await
-                    .map_err(|e| internal(e, locale))?
-                    .map(|a| Node::Application(super::application::Application(a)))
             }
-            EntityKind::Consent => consents::find(service, viewer, id)
-                .await
-                .map_err(|e| internal(e, locale))?
-                .map(|c| Node::Consent(super::consent::Consent(c))),
-            EntityKind::Appeal | EntityKind::Complaint => appeals::find(service, viewer, id)
-                .await
-                .map_err(|e| internal(e, locale))?
-                .map(|a| match Procedure::of(&a) {
+        }
+        .map_err(|_| api_error(ApiErrorCode::Internal, locale))?;
+        // The event reached this person through its audience; the subject is shown as the
+        // ordinary queries' policy shows it (a consent: to the audience of its events).
+        Ok(match loaded {
+            Some(SubjectRow::Application(a)) if policy::may_read(viewer, &a) => {
+                Some(Node::Application(super::application::Application(a)))
+            }
+            Some(SubjectRow::Consent(c)) => Some(Node::Consent(super::consent::Consent(c))),
+            Some(SubjectRow::Appeal(a)) if policy::may_read_appeal(viewer, &a) => {
+                Some(match Procedure::of(&a) {
                     Procedure::Appeal => Node::Appeal(super::appeal::Appeal(a)),
                     Procedure::Complaint => Node::Complaint(super::complaint::Complaint(a)),
-                }),
+                })
+            }
+            _ => None,
         })
     }
 
@@ -139,6 +145,17 @@ impl StatusEvent {
     async fn actor_role(&self) -> ActorRole {
         domain::ActorRole::from(self.0.actor_role).into()
     }
+}
+
+/// What an event's `subject` loads.
+fn subject_key(event: &event::Model) -> Option<EventSubject> {
+    Some(match EntityKind::from(event.entity_kind) {
+        EntityKind::Application | EntityKind::Registration => {
+            EventSubject::Application(event.application_id?)
+        }
+        EntityKind::Consent => EventSubject::Consent(event.entity_id),
+        EntityKind::Appeal | EntityKind::Complaint => EventSubject::Appeal(event.entity_id),
+    })
 }
 
 /// An edge of the feed.
@@ -270,6 +287,23 @@ impl FeedQuery {
         .map_err(|e| feed_error(e, locale))?;
         let has_next_page = rows.len() as u64 > limit;
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        // A batch closes after a short delay: loaded here, a page's subjects are one statement
+        // per kind whatever the page's size (the resolvers then find them cached).
+        if matches!(reader, Reader::Person(_))
+            && ctx
+                .look_ahead()
+                .field("edges")
+                .field("node")
+                .field("subject")
+                .exists()
+            && let Ok(loaders) = ctx.data::<RequestLoaders>()
+        {
+            let keys: Vec<EventSubject> = rows.iter().filter_map(subject_key).collect();
+            loaders
+                .load_many(keys)
+                .await
+                .map_err(|_| api_error(ApiErrorCode::Internal, locale))?;
+        }
         let edges: Vec<StatusEventEdge> = rows
             .into_iter()
             .map(|row| StatusEventEdge {

@@ -259,6 +259,91 @@ impl Loader<AddressChoice> for Loaders {
     }
 }
 
+/// The subject of an event: what changed status, by its kind and id (for a registration, its
+/// application).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventSubject {
+    Application(Uuid),
+    Consent(Uuid),
+    Appeal(Uuid),
+}
+
+/// A loaded subject.
+#[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a loaded row lives only while one response is written"
+)]
+pub enum SubjectRow {
+    Application(entities::application::Model),
+    Consent(entities::consent::Model),
+    Appeal(entities::appeal::Model),
+}
+
+impl Loader<EventSubject> for Loaders {
+    type Value = SubjectRow;
+    type Error = LoadFailed;
+
+    /// One statement per kind for a page of events.
+    async fn load(
+        &self,
+        keys: &[EventSubject],
+    ) -> Result<HashMap<EventSubject, SubjectRow>, LoadFailed> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let failed = |error: sea_orm::DbErr| {
+            tracing::error!(error = %error, "loading events' subjects failed");
+            LoadFailed
+        };
+        let ids = |wanted: fn(&EventSubject) -> Option<Uuid>| -> Vec<Uuid> {
+            keys.iter().filter_map(wanted).collect()
+        };
+        let mut loaded = HashMap::new();
+        let applications = ids(|k| match k {
+            EventSubject::Application(id) => Some(*id),
+            _ => None,
+        });
+        if !applications.is_empty() {
+            for row in entities::application::Entity::find()
+                .filter(entities::application::Column::Id.is_in(applications))
+                .all(&self.service.db)
+                .await
+                .map_err(failed)?
+            {
+                loaded.insert(EventSubject::Application(row.id), SubjectRow::Application(row));
+            }
+        }
+        let consents = ids(|k| match k {
+            EventSubject::Consent(id) => Some(*id),
+            _ => None,
+        });
+        if !consents.is_empty() {
+            for row in entities::consent::Entity::find()
+                .filter(entities::consent::Column::Id.is_in(consents))
+                .all(&self.service.db)
+                .await
+                .map_err(failed)?
+            {
+                loaded.insert(EventSubject::Consent(row.id), SubjectRow::Consent(row));
+            }
+        }
+        let appeals = ids(|k| match k {
+            EventSubject::Appeal(id) => Some(*id),
+            _ => None,
+        });
+        if !appeals.is_empty() {
+            for row in entities::appeal::Entity::find()
+                .filter(entities::appeal::Column::Id.is_in(appeals))
+                .all(&self.service.db)
+                .await
+                .map_err(failed)?
+            {
+                loaded.insert(EventSubject::Appeal(row.id), SubjectRow::Appeal(row));
+            }
+        }
+        Ok(loaded)
+    }
+}
+
 /// The request's loaders.
 pub type RequestLoaders = DataLoader<Loaders, async_graphql::dataloader::HashMapCache>;
 
