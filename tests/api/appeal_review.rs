@@ -4,6 +4,10 @@
 //! the first term, with its notice), and the deemed refusal at the end of the term, applied
 //! exactly once however many instances run the maintenance step.
 
+use crate::appeal_kit::{
+    AIGERIM, BODY, BOLAT, ERLAN, MINISTRY, appeal_received, body_sign_at, complete, deadlines_of,
+    end_of, instant, list_officer, officer_token, sign_at, term_end, token_of,
+};
 use crate::helpers::*;
 use api::core::calendar::{Calendar, WorkingHours};
 use api::core::service::appeals::deadlines::add_months;
@@ -16,136 +20,16 @@ use std::sync::Arc;
 use time::macros::{date, datetime};
 use time::{Date, Duration, OffsetDateTime};
 
-/// Aigerim: the applicant, in the demo data.
-const AIGERIM: &str = "871008401427";
-/// The demo body (a Department of the Migration Service) and its parent, the ministry.
-const BODY: &str = "940140000385";
-const MINISTRY: &str = "940140000048";
 /// A well-formed BIN of no administrative body.
 const NO_BODY: &str = "940140000018";
-/// Erlan: an officer (employee) of the body.
-const ERLAN: &str = "850315300019";
-/// Bolat: an officer of the ministry (the referral tests), or the body's head (the extension).
-const BOLAT: &str = "540302300122";
 
 const APPEAL: &str = "id number status version handlingBody { bin } referredAt outcome decisionReason decidedAt termEndedAt deemedRefusedAt extension { reason decidedAt } extensionLimit receipt { receivedAt } deadlines { kind startedAt dueAt metAt supersededAt late countedDays } history { from to actorRole reason at }";
-
-/// Certificates valid over the clocks these tests set (the test PKI's intermediate CA is valid
-/// 2019 to 2029).
-fn window() -> (OffsetDateTime, OffsetDateTime) {
-    (
-        datetime!(2024-01-01 0:00 UTC),
-        datetime!(2028-01-01 0:00 UTC),
-    )
-}
-
-fn auth_at(iin: &str) -> signatures::testing::Certificate {
-    let (from, to) = window();
-    pki()
-        .individual_auth(iin)
-        .validity(from, to)
-        .issued_by(&pki().intermediate)
-}
-
-fn sign_at(iin: &str) -> signatures::testing::Certificate {
-    let (from, to) = window();
-    pki()
-        .individual_sign(iin)
-        .validity(from, to)
-        .issued_by(&pki().intermediate)
-}
-
-/// A legal entity's signing key of `body` for `iin` with `role` (employee or head).
-fn body_sign_at(iin: &str, body: &str, role: &str) -> signatures::testing::Certificate {
-    let (from, to) = window();
-    pki()
-        .legal_entity_sign(iin, body, role)
-        .validity(from, to)
-        .issued_by(&pki().intermediate)
-}
-
-/// A legal entity's authentication key of `body` for `iin` with `role`.
-fn body_auth_at(iin: &str, body: &str, role: &str) -> signatures::testing::Certificate {
-    use signatures::testing::{KeyUsageBit, nca};
-    let (from, to) = window();
-    pki()
-        .legal_entity_sign(iin, body, role)
-        .key_usage(&[KeyUsageBit::DigitalSignature, KeyUsageBit::KeyEncipherment])
-        .ext_key_usage(&[nca::EKU_CLIENT_AUTH, nca::EKU_LEGAL_ENTITY, role])
-        .validity(from, to)
-        .issued_by(&pki().intermediate)
-}
-
-async fn token_of(app: &TestApp, iin: &str) -> String {
-    let payload = app.login_with(&auth_at(iin)).await;
-    payload["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("signed in: {payload}"))
-        .to_owned()
-}
-
-/// Lists `iin` as an officer of `body`.
-async fn list_officer(app: &TestApp, iin: &str, body: &str, at: OffsetDateTime) {
-    let db = sea_orm::Database::connect(&app.database_url)
-        .await
-        .expect("the test database");
-    api::core::service::admin::add_officer(&db, iin, body, at)
-        .await
-        .expect("listed as an officer");
-    let _ = db.close().await;
-}
-
-/// Signs a listed officer in with their body's key (valid over the moved clocks).
-async fn officer_token(app: &TestApp, iin: &str, body: &str, role: &str) -> String {
-    let login = app.login_with(&body_auth_at(iin, body, role)).await;
-    login["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("an officer signed in: {login}"))
-        .to_owned()
-}
-
-/// A person's complete appeal to the demo body, dated `date`.
-fn complete(date: &str) -> Value {
-    json!({
-        "kind": "PERSON",
-        "fullName": "Серикова Айгерим Нурлановна",
-        "iin": AIGERIM,
-        "postalAddress": "г. Астана, ул. Кенесары, 40, кв. 12",
-        "bodyBin": BODY,
-        "essence": "Прошу разъяснить, почему заявление о регистрации рассматривается дольше срока.",
-        "date": date,
-    })
-}
 
 /// Aigerim's appeal to the body, dated the clock's day in Almaty, prepared and filed with her
 /// EDS: the appeal as received.
 async fn filed(app: &TestApp, token: &str, calendar: &Calendar, now: OffsetDateTime) -> Value {
     let date = calendar.almaty().at(now).date().to_string();
-    let prepare = "mutation($input: PrepareAppealSigningInput!) { prepareAppealSigning(input: $input) { signingRequest { id payload } userErrors { code field } } }";
-    let prepared = app
-        .graphql(
-            prepare,
-            json!({ "input": { "appeal": complete(&date) } }),
-            Some(token),
-        )
-        .await;
-    let prepared = &prepared["data"]["prepareAppealSigning"];
-    assert_eq!(prepared["userErrors"], json!([]), "{prepared}");
-    let request = &prepared["signingRequest"];
-    let file = format!(
-        "mutation($input: FileAppealInput!) {{ fileAppeal(input: $input) {{ appeal {{ {APPEAL} }} userErrors {{ code field }} }} }}"
-    );
-    let answer = app
-        .graphql(
-            &file,
-            json!({ "input": { "signingRequestId": request["id"], "signature": { "cms": sign(&sign_at(AIGERIM), &payload_of(request)) } } }),
-            Some(token),
-        )
-        .await;
-    let filed = &answer["data"]["fileAppeal"];
-    assert_eq!(filed["userErrors"], json!([]), "{answer}");
-    assert_eq!(filed["appeal"]["status"], "RECEIVED", "{answer}");
-    filed["appeal"].clone()
+    appeal_received(app, token, complete(&date), APPEAL).await
 }
 
 /// An appeal as `token` reads it.
@@ -322,33 +206,14 @@ fn notification<'a>(notes: &'a [Value], appeal: &Value, to: &str) -> Option<&'a 
         .find(|n| n["appealId"] == appeal["id"] && n["toStatus"] == to)
 }
 
-fn instant(text: &Value) -> OffsetDateTime {
-    OffsetDateTime::parse(
-        text.as_str()
-            .unwrap_or_else(|| panic!("an instant: {text}")),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .expect("RFC 3339")
-}
-
 fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .expect("formatted")
 }
 
-/// The appeal's deadlines of `kind`, in the order they were computed.
-fn deadlines<'a>(appeal: &'a Value, kind: &str) -> Vec<&'a Value> {
-    appeal["deadlines"]
-        .as_array()
-        .unwrap_or_else(|| panic!("deadlines: {appeal}"))
-        .iter()
-        .filter(|d| d["kind"] == kind)
-        .collect()
-}
-
 /// The appeal's one deadline of `kind` that stands (not superseded).
 fn standing<'a>(appeal: &'a Value, kind: &str) -> &'a Value {
-    let standing: Vec<&Value> = deadlines(appeal, kind)
+    let standing: Vec<&Value> = deadlines_of(appeal, kind)
         .into_iter()
         .filter(|d| d["supersededAt"].is_null())
         .collect();
@@ -364,21 +229,9 @@ fn last_change(appeal: &Value) -> &Value {
         .unwrap_or_else(|| panic!("a history: {appeal}"))
 }
 
-/// The instant a term ends: 24:00 Almaty of its last day.
-fn end_of(calendar: &Calendar, last: Date) -> OffsetDateTime {
-    calendar
-        .almaty()
-        .start_of_day(last.next_day().expect("a next day"))
-}
-
 /// When a decision term counted from `at` ends.
 fn decision_due(calendar: &Calendar, at: OffsetDateTime) -> OffsetDateTime {
-    end_of(
-        calendar,
-        *calendar
-            .term_from_receipt(at, WorkingHours::default(), 15)
-            .value(),
-    )
+    term_end(calendar, at, 15)
 }
 
 /// The last working day on or before `day`.
@@ -507,7 +360,7 @@ async fn officers_list_their_bodys_appeals_and_refer_them_in_time_or_late() {
         assert_eq!(instant(&referral["metAt"]), now, "{referral}");
         assert!(instant(&referral["dueAt"]) > now);
         assert_eq!(referral["late"], false, "{referral}");
-        let decisions = deadlines(referred, "DECISION");
+        let decisions = deadlines_of(referred, "DECISION");
         assert_eq!(decisions.len(), 2, "{referred}");
         let old = decisions
             .iter()
@@ -954,7 +807,7 @@ async fn the_head_extends_the_term_up_to_two_months_after_the_first_with_a_notic
         assert_eq!(instant(&extended["extension"]["decidedAt"]), decided_at);
         // The limit counts from the first term, not from the extended one.
         assert_eq!(extended["extensionLimit"], limit.to_string());
-        let decisions = deadlines(extended, "DECISION");
+        let decisions = deadlines_of(extended, "DECISION");
         assert_eq!(decisions.len(), 2, "{extended}");
         let old = decisions
             .iter()
@@ -972,12 +825,7 @@ async fn the_head_extends_the_term_up_to_two_months_after_the_first_with_a_notic
         assert_eq!(new["metAt"], Value::Null);
         let notice = standing(extended, "EXTENSION_NOTICE");
         assert_eq!(instant(&notice["startedAt"]), decided_at);
-        let notice_due = end_of(
-            &calendar,
-            *calendar
-                .term_from_receipt(decided_at, WorkingHours::default(), 3)
-                .value(),
-        );
+        let notice_due = term_end(&calendar, decided_at, 3);
         assert_eq!(instant(&notice["dueAt"]), notice_due, "{notice}");
         assert!(notice_due < now);
         assert_eq!(instant(&notice["metAt"]), now);

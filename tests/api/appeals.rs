@@ -4,6 +4,9 @@
 //! in time or returned by the maintenance task exactly once, withdrawn, and read by their
 //! applicant only.
 
+use crate::appeal_kit::{
+    AIGERIM, BODY, DANA, MINISTRY, complete, deadlines_of, end_of, instant, sign_at, token_of,
+};
 use crate::helpers::*;
 use api::core::calendar::{Calendar, WorkingHours};
 use api::core::{Clock, ManualClock};
@@ -11,15 +14,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use time::macros::datetime;
 
-/// Aigerim: in the demo data, with a phone the mobile database confirms.
-const AIGERIM: &str = "871008401427";
+/// Aigerim's phone, which the mobile database confirms.
 const AIGERIM_PHONE: &str = "+77017234518";
-/// Dana: another citizen.
-const DANA: &str = "061211600012";
-/// The demo body (a Department of the Migration Service) and its parent, the Ministry of
-/// Internal Affairs (made-up BIN).
-const BODY: &str = "940140000385";
-const MINISTRY: &str = "940140000048";
 
 const APPEAL: &str = "id number status version kind fullName iin bin postalAddress essence appealDate missingRequirements body { bin name parent { bin } } receipt { number receivedAt receiverName receiverPosition } deadlines { kind startedAt dueAt metAt provisional calendarVersion countedDays } history { from to actorRole reason at }";
 
@@ -33,52 +29,6 @@ fn file_query() -> String {
     format!(
         "mutation($input: FileAppealInput!) {{ fileAppeal(input: $input) {{ appeal {{ {APPEAL} }} userErrors {{ code field }} clientMutationId }} }}"
     )
-}
-
-/// Certificates valid over the clocks these tests set (the test PKI's intermediate CA is valid
-/// 2019 to 2029).
-fn window() -> (time::OffsetDateTime, time::OffsetDateTime) {
-    (
-        datetime!(2024-01-01 0:00 UTC),
-        datetime!(2028-01-01 0:00 UTC),
-    )
-}
-
-fn auth_at(iin: &str) -> signatures::testing::Certificate {
-    let (from, to) = window();
-    pki()
-        .individual_auth(iin)
-        .validity(from, to)
-        .issued_by(&pki().intermediate)
-}
-
-fn sign_at(iin: &str) -> signatures::testing::Certificate {
-    let (from, to) = window();
-    pki()
-        .individual_sign(iin)
-        .validity(from, to)
-        .issued_by(&pki().intermediate)
-}
-
-async fn token_of(app: &TestApp, iin: &str) -> String {
-    let payload = app.login_with(&auth_at(iin)).await;
-    payload["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("signed in: {payload}"))
-        .to_owned()
-}
-
-/// A person's complete appeal to the demo body, dated `date`.
-fn complete(date: &str) -> Value {
-    json!({
-        "kind": "PERSON",
-        "fullName": "Серикова Айгерим Нурлановна",
-        "iin": AIGERIM,
-        "postalAddress": "г. Астана, ул. Кенесары, 40, кв. 12",
-        "bodyBin": BODY,
-        "essence": "Прошу разъяснить, почему заявление о регистрации рассматривается дольше срока.",
-        "date": date,
-    })
 }
 
 async fn prepare(app: &TestApp, token: &str, appeal: Value) -> Value {
@@ -103,7 +53,8 @@ async fn file_cms(app: &TestApp, token: &str, request: &Value, cms: String) -> V
     answer["data"]["fileAppeal"].clone()
 }
 
-/// Prepares and files with Aigerim's EDS; returns the filed appeal.
+/// Prepares and files with Aigerim's EDS; returns the filed appeal, received or set for
+/// correction (so not the kit's `appeal_received`).
 async fn filed(app: &TestApp, token: &str, appeal: Value) -> Value {
     let prepared = prepare(app, token, appeal).await;
     assert_eq!(prepared["userErrors"], json!([]), "{prepared}");
@@ -119,28 +70,12 @@ async fn filed(app: &TestApp, token: &str, appeal: Value) -> Value {
     filed["appeal"].clone()
 }
 
-fn instant(text: &Value) -> time::OffsetDateTime {
-    time::OffsetDateTime::parse(
-        text.as_str().expect("an instant"),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .expect("RFC 3339")
-}
-
+/// The appeal's first deadline of `kind`, as listed.
 fn deadline<'a>(appeal: &'a Value, kind: &str) -> &'a Value {
-    appeal["deadlines"]
-        .as_array()
-        .expect("deadlines")
-        .iter()
-        .find(|d| d["kind"] == kind)
+    deadlines_of(appeal, kind)
+        .first()
+        .copied()
         .unwrap_or_else(|| panic!("no {kind} deadline: {appeal}"))
-}
-
-/// The instant a term ends: 24:00 Almaty of its last day.
-fn end_of(calendar: &Calendar, last: time::Date) -> time::OffsetDateTime {
-    calendar
-        .almaty()
-        .start_of_day(last.next_day().expect("a next day"))
 }
 
 #[actix_web::test]

@@ -8,6 +8,7 @@
     reason = "a test stops with a message on the first broken expectation"
 )]
 
+mod appeal_kit;
 mod appeal_review;
 mod appeals;
 mod applications;
