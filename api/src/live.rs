@@ -3,8 +3,8 @@
 //! instance's subscribers, who only filter. Nothing is read once per subscriber.
 //!
 //! The reader is woken, never polling on a subscriber's behalf: by this instance's relay when
-//! it sequenced events, and, with Redis, by the relay of any instance, which publishes the
-//! highest sequence on `{OTP_KEY_PREFIX}events`. Redis pub/sub drops messages across a
+//! it sequenced events, and, with Redis, by the relay of any instance, which publishes how
+//! many it sequenced on `{OTP_KEY_PREFIX}events`. Redis pub/sub drops messages across a
 //! reconnect, so a message is only a wake-up: the events themselves always come from the
 //! database, after the last sequence this reader broadcast; a slow safety tick covers a
 //! wake-up lost with a reconnect.
@@ -75,16 +75,17 @@ impl LiveEvents {
         self.last.load(Ordering::Acquire)
     }
 
-    /// The relay sequenced events up to `highest`: wake this instance's reader, and every
-    /// other instance's through Redis.
-    pub async fn sequenced(&self, highest: i64) {
+    /// The relay sequenced `count` events: wake this instance's reader, and every other
+    /// instance's through Redis (the message is a wake-up: its value, the count, is only for
+    /// whoever watches the channel).
+    pub async fn sequenced(&self, count: u64) {
         self.wake.notify_one();
         if let Some((client, channel)) = &self.channel {
             let published: Result<(), redis::RedisError> = async {
                 let mut connection = client.get_multiplexed_async_connection().await?;
                 redis::cmd("PUBLISH")
                     .arg(channel)
-                    .arg(highest)
+                    .arg(count)
                     .query_async::<i64>(&mut connection)
                     .await?;
                 Ok(())

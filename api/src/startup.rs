@@ -261,10 +261,7 @@ fn spawn_background_tasks(service: &ServiceContext, live: &crate::live::LiveEven
             tick.tick().await;
             match events::relay::run_once(&relay, relay.clock.now()).await {
                 // Pushed, not polled: the readers of every instance read what was numbered.
-                Ok(sequenced) if sequenced.events > 0 => {
-                    live.sequenced(i64::try_from(sequenced.events).unwrap_or(i64::MAX))
-                        .await
-                }
+                Ok(sequenced) if sequenced.events > 0 => live.sequenced(sequenced.events).await,
                 Ok(_) => {}
                 Err(error) => tracing::error!(error = %error.chain(), "the event relay failed"),
             }

@@ -4,6 +4,15 @@
 //   (subscriptions-transport-ws 0.11.0, the graphql-ws subprotocol).
 // Prints one JSON line per event: {"ready":true} once acknowledged, {"next": data} for each
 // result, {"error": ...} and {"closed": {code, reason}}; exits after COUNT results or on close.
+//
+// Raw mode, for the frames no well-behaved client sends: URL raw SUBPROTOCOLS FRAMES_JSON
+//   SUBPROTOCOLS: comma-separated, offered as Sec-WebSocket-Protocol ("" offers none).
+//   FRAMES_JSON: an array sent in order once open: a string is sent as is, an object as its
+//   JSON, except {"$sleep": ms} (waits), {"$wait": "type"} (waits for a message of that type)
+//   and {"$mark": name} (prints {"mark": name}).
+// Prints {"open": protocol}, {"message": parsed (or the text)} for each message received,
+// {"closed": {code, reason, ms}} (ms: since the open; and exits), or {"unexpected": {status, body}} when the server
+// refuses the upgrade; {"timeout": true} after 30 s without a close.
 import WebSocket from "ws";
 
 const [url, protocol, authorization, query, variablesJson, countText] = process.argv.slice(2);
@@ -13,7 +22,9 @@ let seen = 0;
 const print = (value) => process.stdout.write(JSON.stringify(value) + "\n");
 const done = (code) => setTimeout(() => process.exit(code), 50);
 
-if (protocol === "transport") {
+if (protocol === "raw") {
+  raw(authorization, JSON.parse(query || "[]"));
+} else if (protocol === "transport") {
   const { createClient } = await import("graphql-ws");
   const client = createClient({
     url,
@@ -21,6 +32,8 @@ if (protocol === "transport") {
     connectionParams: authorization ? { authorization } : {},
     lazy: false,
     retryAttempts: 0,
+    // The close is printed below (graphql-ws would dump it on stderr too).
+    onNonLazyError: () => {},
     on: {
       connected: () => print({ ready: true }),
       closed: (event) => {
@@ -41,7 +54,10 @@ if (protocol === "transport") {
         }
       },
       error: (error) => {
-        print({ error: String(error?.message ?? error?.reason ?? error) });
+        // graphql-ws reports GraphQL errors as an array of them.
+        print({
+          error: Array.isArray(error) ? error : String(error?.message ?? error?.reason ?? error),
+        });
       },
       complete: () => print({ complete: true }),
     },
@@ -70,4 +86,60 @@ if (protocol === "transport") {
     error: (error) => print({ error: String(error?.message ?? error) }),
     complete: () => print({ complete: true }),
   });
+}
+
+function raw(subprotocols, frames) {
+  const offered = subprotocols ? subprotocols.split(",").map((p) => p.trim()) : [];
+  const socket = new WebSocket(url, offered);
+  const waiting = [];
+  let closed = false;
+  socket.on("unexpected-response", (_request, response) => {
+    let body = "";
+    response.on("data", (chunk) => (body += chunk));
+    response.on("end", () => {
+      print({ unexpected: { status: response.statusCode, body } });
+      done(0);
+    });
+  });
+  socket.on("message", (data) => {
+    const text = data.toString();
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      message = text;
+    }
+    print({ message });
+    for (const waiter of waiting.splice(0)) {
+      if (message?.type === waiter.type) waiter.resolve();
+      else waiting.push(waiter);
+    }
+  });
+  let openedAt = Date.now();
+  socket.on("close", (code, reason) => {
+    closed = true;
+    print({ closed: { code, reason: reason.toString(), ms: Date.now() - openedAt } });
+    done(0);
+  });
+  socket.on("error", (error) => print({ error: String(error?.message ?? error) }));
+  socket.on("open", async () => {
+    openedAt = Date.now();
+    print({ open: socket.protocol });
+    for (const frame of frames) {
+      if (closed) return;
+      if (frame && typeof frame === "object" && "$sleep" in frame) {
+        await new Promise((resolve) => setTimeout(resolve, frame.$sleep));
+      } else if (frame && typeof frame === "object" && "$wait" in frame) {
+        await new Promise((resolve) => waiting.push({ type: frame.$wait, resolve }));
+      } else if (frame && typeof frame === "object" && "$mark" in frame) {
+        print({ mark: frame.$mark });
+      } else {
+        socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+      }
+    }
+  });
+  setTimeout(() => {
+    print({ timeout: true });
+    done(0);
+  }, 30000);
 }

@@ -309,7 +309,10 @@ impl Loader<EventSubject> for Loaders {
                 .await
                 .map_err(failed)?
             {
-                loaded.insert(EventSubject::Application(row.id), SubjectRow::Application(row));
+                loaded.insert(
+                    EventSubject::Application(row.id),
+                    SubjectRow::Application(row),
+                );
             }
         }
         let consents = ids(|k| match k {

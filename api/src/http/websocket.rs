@@ -237,11 +237,7 @@ async fn connection(
             },
             out = machine.next() => match out {
                 Some(WsMessage::Text(text)) => {
-                    if text.contains("\"connection_ack\"")
-                        && let Ok(mut conversation) = conversation.lock()
-                    {
-                        conversation.acknowledged = true;
-                    }
+                    note_server_message(&conversation, &text);
                     match actix_web::rt::time::timeout(WRITE_TIMEOUT, session.text(text)).await {
                         Ok(Ok(())) => {}
                         // Gone, or not reading: drop the connection.
@@ -274,7 +270,7 @@ async fn connection(
             WRITE_TIMEOUT,
             session.close(Some(CloseReason {
                 code: CloseCode::Other(code),
-                description: Some(reason),
+                description: Some(close_reason(reason)),
             })),
         )
         .await;
@@ -328,6 +324,44 @@ fn note_client_message(conversation: &Mutex<Conversation>, text: &str) -> Option
     None
 }
 
+/// Notes what the server sent: the ack, and the subscriptions it ended (`complete`, `error`),
+/// whose places are free again (the client sends no `complete` for those).
+fn note_server_message(conversation: &Mutex<Conversation>, text: &str) {
+    let Ok(message) = serde_json::from_str::<serde_json::Value>(text) else {
+        return;
+    };
+    let kind = message
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or_default();
+    let Ok(mut conversation) = conversation.lock() else {
+        return;
+    };
+    match kind {
+        "connection_ack" => conversation.acknowledged = true,
+        "complete" | "error" => {
+            if let Some(id) = message.get("id").and_then(|i| i.as_str()) {
+                conversation.active.remove(id);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A close frame carries at most 123 bytes of reason (RFC 6455, 5.5): longer ones are cut at
+/// a character's boundary, or the client rejects the frame (and sees 1006).
+fn close_reason(reason: String) -> String {
+    const MAX: usize = 123;
+    if reason.len() <= MAX {
+        return reason;
+    }
+    let mut end = MAX;
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    reason[..end].to_owned()
+}
+
 /// The close code to send for async-graphql's: graphql-transport-ws's own where async-graphql
 /// gets it wrong.
 fn map_close(
@@ -369,5 +403,19 @@ async fn session_still_valid(state: &AppState, conversation: &Mutex<Conversation
         Ok(_) => false,
         // The database not answering is no reason to drop a subscriber.
         Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_close_reason_fits_a_close_frame_and_stays_text() {
+        assert_eq!(close_reason("Forbidden".to_owned()), "Forbidden");
+        let long = "ж".repeat(100);
+        let cut = close_reason(long);
+        assert!(cut.len() <= 123 && cut.len() >= 121, "{}", cut.len());
+        assert!(cut.chars().all(|c| c == 'ж'));
     }
 }
