@@ -9,7 +9,8 @@
 //        --n 1000 --rate 5 --duration 30 [--threads 2] [--concurrency 200] [--idle 16] [--out report.json]
 //
 // Every flag may also come from the environment: URL, KEY, DATABASE_URL, SERVER_PID, N, RATE,
-// DURATION, THREADS, CONCURRENCY, IDLE, BIN, DRAIN, ACK_TIMEOUT, OUT.
+// DURATION, THREADS, CONCURRENCY, IDLE, JITTER (1: each write at a random point of its 1/RATE slot; 0: on the
+// slot's start), BIN, DRAIN, ACK_TIMEOUT, OUT.
 //
 // Phases:
 //   1. RSS of the server before any connection.
@@ -180,8 +181,8 @@ async function clientThread({ url, key, first, count, concurrency, capacity: ini
       const r = dRecv.slice(0, deliveries);
       parentPort.postMessage(
         {
-          type: "data",
           ...status(),
+          type: "data",
           dConn: c,
           dSeq: s,
           dRecv: r,
@@ -233,6 +234,7 @@ async function main() {
     bin: option("bin", "BIN", "940140000385"),
     drain: Number(option("drain", "DRAIN", "20")),
     ackTimeout: Number(option("ack-timeout", "ACK_TIMEOUT", "120")),
+    jitter: option("jitter", "JITTER", "1") !== "0",
     out: option("out", "OUT", ""),
   };
   if (!config.key || !config.db) {
@@ -444,7 +446,9 @@ async function main() {
   const writeStart = now();
   const events = Math.round(config.rate * config.duration);
   for (let i = 0; i < events; i++) {
-    const wait = writeStart + (i * 1000) / config.rate - now();
+    // A steady rate at a random phase within each slot, so that the writes do not lock onto
+    // the relay's 1-s tick (at RATE 1 every event would otherwise wait the same time for it).
+    const wait = writeStart + ((i + (config.jitter ? Math.random() : 0)) * 1000) / config.rate - now();
     if (wait > 0) await sleep(wait);
     if (psqlFailed) break;
     writeEvent();
