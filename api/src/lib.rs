@@ -6,6 +6,7 @@ pub mod configuration;
 pub mod graphql;
 pub mod http;
 pub mod live;
+pub mod session_watch;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -24,8 +24,15 @@ use tokio::sync::{Notify, broadcast};
 /// (1013: it resumes from its cursor): the per-connection bound on buffered events.
 pub const SUBSCRIBER_BUFFER: usize = 1024;
 
-/// How many events one read takes; a longer backlog takes several.
+/// How many events one read takes; a longer backlog takes several (at most half the buffer:
+/// see [`LiveEvents::paced`]).
 const READ_BATCH: u64 = 500;
+
+/// How long the reader waits at most for subscribers to take a batch before sending the next.
+const PACE_LIMIT: Duration = Duration::from_secs(1);
+
+/// How often the reader looks whether subscribers took what it sent.
+const PACE_POLL: Duration = Duration::from_millis(10);
 
 /// The safety tick: a wake-up lost with a Redis reconnect delays delivery by at most this.
 const SAFETY_TICK: Duration = Duration::from_secs(10);
@@ -156,6 +163,7 @@ impl LiveEvents {
                     .push((row.kind, row.value));
             }
             let full = events.len() as u64 == READ_BATCH;
+            self.paced().await;
             for event in events {
                 let audience = audiences.remove(&event.id).unwrap_or_default();
                 // No subscriber is no error.
@@ -165,6 +173,22 @@ impl LiveEvents {
             if !full {
                 return Ok(());
             }
+        }
+    }
+}
+
+impl LiveEvents {
+    /// Waits, up to [`PACE_LIMIT`], until every subscriber took all but half a buffer of what
+    /// was broadcast: a backlog read in several batches then reaches subscribers who keep up at
+    /// their pace instead of overflowing their buffers at the reader's. One that does not keep
+    /// up delays the others by at most [`PACE_LIMIT`] a batch, until it falls a whole buffer
+    /// behind and its connection is closed (1013).
+    async fn paced(&self) {
+        let deadline = actix_web::rt::time::Instant::now() + PACE_LIMIT;
+        while self.sender.len() > SUBSCRIBER_BUFFER - READ_BATCH as usize
+            && actix_web::rt::time::Instant::now() < deadline
+        {
+            actix_web::rt::time::sleep(PACE_POLL).await;
         }
     }
 }

@@ -173,12 +173,18 @@ impl Application {
         if settings.background_tasks {
             spawn_background_tasks(&service, &live);
         }
+        let sessions = crate::session_watch::SessionWatch::default();
+        sessions.spawn(
+            service.clone(),
+            std::time::Duration::from_secs(u64::from(settings.subscription_session_check_seconds)),
+        );
         http::documents::announce(&settings);
         let state = AppState {
             settings: Arc::new(settings),
             service,
             otp,
             live,
+            sessions,
         };
         let schema = graphql::build(Some(state.clone()));
         let server = HttpServer::new(move || {
@@ -259,7 +265,7 @@ fn spawn_background_tasks(service: &ServiceContext, live: &crate::live::LiveEven
         let mut tick = actix_web::rt::time::interval(EVENT_RELAY_INTERVAL);
         loop {
             tick.tick().await;
-            match events::relay::run_once(&relay, relay.clock.now()).await {
+            match events::relay::run_once(&relay).await {
                 // Pushed, not polled: the readers of every instance read what was numbered.
                 Ok(sequenced) if sequenced.events > 0 => live.sequenced(sequenced.events).await,
                 Ok(_) => {}

@@ -18,4 +18,6 @@ pub struct AppState {
     /// The live events this instance's subscribers filter (read from the database once per
     /// instance, woken through Redis across instances).
     pub live: crate::live::LiveEvents,
+    /// The sessions and keys of this instance's WebSocket connections, re-checked in batches.
+    pub sessions: crate::session_watch::SessionWatch,
 }

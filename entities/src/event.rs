@@ -32,7 +32,8 @@ pub struct Model {
     /// The public order, in commit order; null until the relay has seen the row committed.
     #[sea_orm(unique)]
     pub sequence: Option<i64>,
-    /// When the relay assigned the sequence (the relay's lag is `sequenced_at - at`).
+    /// When the relay assigned the sequence, read once it holds its lock (so the relay's lag is
+    /// `sequenced_at - at`, to within the instances' clock skew).
     pub sequenced_at: Option<TimeDateTimeWithTimeZone>,
     /// The body that handles the subject, when one does (an integrator's scope, officers).
     pub body_bin: Option<String>,

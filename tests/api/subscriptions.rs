@@ -977,3 +977,247 @@ async fn subscriptions_the_server_ended_free_their_places() {
     }
     assert_eq!(messages_of_type(&before, "complete").len(), 20);
 }
+
+/// Writes `count` appeal events of `body` in one transaction, as the service writes them.
+async fn write_events(app: &TestApp, body: &str, count: usize) {
+    use sea_orm::TransactionTrait;
+    let db = api::core::database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    let txn = db.begin().await.expect("a transaction");
+    for _ in 0..count {
+        events::record(
+            &txn,
+            EventDraft {
+                entity: EntityKind::Appeal,
+                entity_id: Uuid::new_v4(),
+                application_id: None,
+                body: Some(body.to_owned()),
+                from: Some("DRAFT".to_owned()),
+                to: "RECEIVED".to_owned(),
+                actor_role: api::core::domain::ActorRole::Applicant,
+                actor_person: None,
+                audience: vec![Audience::Bin(body.to_owned())],
+                at: now(),
+            },
+        )
+        .await
+        .expect("an event");
+    }
+    txn.commit().await.expect("committed");
+    let _ = db.close().await;
+}
+
+/// A `statusEvents` selection of about 2 KB per event (29 aliases of the global ID: the most
+/// an operation may alias is 30), so that a consumer that stops reading fills the kernel's
+/// socket buffers within the burst.
+fn bulky_status_events() -> String {
+    let aliases: Vec<String> = (1..=29).map(|i| format!("i{i}: id")).collect();
+    format!(
+        "subscription($after: String) {{ statusEvents(after: $after) {{ sequence cursor {} }} }}",
+        aliases.join(" ")
+    )
+}
+
+#[actix_web::test]
+async fn a_consumer_too_slow_is_closed_with_1013_and_resumes_while_the_others_get_everything() {
+    if !clients_available("subscriptions") {
+        return;
+    }
+    // More than the buffer (1,024) plus what the kernel's socket buffers hold of a consumer
+    // that stops reading (about 500 of these events here); the relay numbers 1,000 a tick and
+    // the reader paces its batches, so the stalled consumer blocks its connection's writes for
+    // a few seconds: less than the write timeout (10 s) after which it would be dropped.
+    const EVENTS: usize = 3_000;
+    let app = spawn_app(Backend::Sqlite).await;
+    let key = integrator_key(&app, &[BODY]).await;
+    let query = bulky_status_events();
+    let keeping_up = Client::start(&app, "transport", &key, &query, json!({}), EVENTS);
+    keeping_up.ready().await;
+    let resume_signal = std::env::temp_dir().join(format!("resume-{}", Uuid::new_v4()));
+    let slow = raw_transport(
+        &app,
+        json!([
+            { "type": "connection_init", "payload": { "authorization": key } },
+            { "$wait": "connection_ack" },
+            { "id": "slow", "type": "subscribe", "payload": { "query": query } },
+            { "$mark": "subscribed" },
+            { "$pauseUntil": resume_signal.display().to_string() },
+        ]),
+    );
+    let open = slow.next().await;
+    assert_eq!(open["open"], TRANSPORT_WS, "{open}");
+    loop {
+        let line = slow.next().await;
+        if line["mark"] == "subscribed" {
+            break;
+        }
+    }
+    // The subscription is registered once the server has read it.
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    write_events(&app, BODY, EVENTS).await;
+
+    // The consumer that reads gets every event once, in order, while the other one stalls.
+    let mut sequences = Vec::with_capacity(EVENTS);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sequences.len() < EVENTS {
+        let line = keeping_up
+            .within(deadline.saturating_duration_since(Instant::now()))
+            .await
+            .unwrap_or_else(|| panic!("{} of {EVENTS} events in 60 s", sequences.len()));
+        assert!(
+            line["closed"].is_null(),
+            "the reading consumer was closed: {line}"
+        );
+        sequences.push(sequence_of(&line));
+    }
+    assert!(
+        sequences.windows(2).all(|w| w[1] == w[0] + 1),
+        "every event once, in order"
+    );
+
+    // The stalled one, reading again, is closed with 1013 and a reason.
+    std::fs::write(&resume_signal, b"").expect("the signal");
+    let mut received = Vec::new();
+    let closed = loop {
+        let line = slow
+            .within(Duration::from_secs(20))
+            .await
+            .unwrap_or_else(|| panic!("not closed; {} events received", received.len()));
+        if !line["closed"].is_null() {
+            break line["closed"].clone();
+        }
+        assert!(line["timeout"].is_null(), "never closed");
+        if line["message"]["type"] == "next" && line["message"]["payload"]["errors"].is_null() {
+            received.push(line["message"]["payload"]["data"]["statusEvents"].clone());
+        }
+    };
+    let _ = std::fs::remove_file(&resume_signal);
+    assert_eq!(closed["code"], 1013, "{closed}");
+    assert_eq!(
+        closed["reason"], "too slow: resume from your last cursor",
+        "{closed}"
+    );
+    assert!(
+        received.len() < EVENTS - 1024,
+        "it fell more than the buffer behind: {} received",
+        received.len()
+    );
+    let got: Vec<i64> = received
+        .iter()
+        .map(|e| e["sequence"].as_i64().expect("a sequence"))
+        .collect();
+    assert_eq!(got, sequences[..got.len()], "what it got, it got in order");
+
+    // Resuming from its last cursor, it gets the rest: each once, in order.
+    let last_cursor = received
+        .last()
+        .map(|e| e["cursor"].clone())
+        .expect("it received some before it stalled");
+    let rest = EVENTS - received.len();
+    let resumed = Client::start(
+        &app,
+        "transport",
+        &key,
+        &query,
+        json!({ "after": last_cursor }),
+        rest,
+    );
+    resumed.ready().await;
+    let mut after = Vec::with_capacity(rest);
+    while after.len() < rest {
+        let line = resumed
+            .within(Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|| panic!("{} of the {rest} left in 30 s", after.len()));
+        after.push(sequence_of(&line));
+    }
+    assert_eq!(after, sequences[got.len()..], "the rest, once, in order");
+}
+
+/// A consent event of the demo body, naming Aigerim.
+fn consent_draft() -> EventDraft {
+    EventDraft {
+        entity: EntityKind::Consent,
+        entity_id: Uuid::new_v4(),
+        application_id: Some(Uuid::new_v4()),
+        body: Some(BODY.to_owned()),
+        from: Some("PENDING".to_owned()),
+        to: "GIVEN".to_owned(),
+        actor_role: api::core::domain::ActorRole::Owner,
+        actor_person: None,
+        audience: vec![Audience::Iin(AIGERIM.to_owned())],
+        at: now(),
+    }
+}
+
+/// The event inserted first commits last: every subscriber (an integrator on each protocol,
+/// the person it names) gets both, once each, the late one after the other.
+#[actix_web::test]
+async fn an_event_committed_late_is_pushed_after_those_committed_before_it() {
+    use sea_orm::TransactionTrait;
+    if !clients_available("subscriptions") {
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    let key = integrator_key(&app, &[BODY]).await;
+    let aigerim = signed_in(&app, AIGERIM).await;
+    const QUERY: &str = "subscription { statusEvents { id sequence type } }";
+    let subscribers = [
+        // Three asked for, two expected: a client stays open until its count.
+        Client::start(&app, "transport", &key, QUERY, json!({}), 3),
+        Client::start(&app, "legacy", &key, QUERY, json!({}), 3),
+        Client::start(&app, "transport", &aigerim, QUERY, json!({}), 3),
+    ];
+    for subscriber in &subscribers {
+        subscriber.ready().await;
+    }
+    // Two pools are two instances: two transactions really are open at once.
+    let first_instance = api::core::database::connect(&app.database_url)
+        .await
+        .expect("connects");
+    let second_instance = api::core::database::connect(&app.database_url)
+        .await
+        .expect("connects");
+    let early = first_instance.begin().await.expect("a transaction");
+    let inserted_first = events::record(&early, consent_draft())
+        .await
+        .expect("recorded");
+    let late = second_instance.begin().await.expect("a transaction");
+    let inserted_second = events::record(&late, consent_draft())
+        .await
+        .expect("recorded");
+    assert!(inserted_first.id < inserted_second.id, "insert order");
+    late.commit().await.expect("committed");
+
+    // The app's relay numbers the committed one; it is pushed while the other is still open.
+    let mut seen: Vec<Vec<Value>> = Vec::new();
+    for subscriber in &subscribers {
+        let line = subscriber.next().await;
+        seen.push(vec![status_event(&line)]);
+    }
+    early.commit().await.expect("committed");
+    for (subscriber, got) in subscribers.iter().zip(&mut seen) {
+        let line = subscriber.next().await;
+        got.push(status_event(&line));
+        subscriber
+            .silent_for(Duration::from_millis(1500), "no third push")
+            .await;
+    }
+    let expected = [
+        json!(api::graphql::ids::encode("StatusEvent", inserted_second.public_id).to_string()),
+        json!(api::graphql::ids::encode("StatusEvent", inserted_first.public_id).to_string()),
+    ];
+    for got in &seen {
+        assert_eq!(
+            got.iter().map(|e| e["id"].clone()).collect::<Vec<_>>(),
+            expected
+        );
+        assert!(
+            got[0]["sequence"].as_i64() < got[1]["sequence"].as_i64(),
+            "{got:?}"
+        );
+    }
+    let _ = first_instance.close().await;
+    let _ = second_instance.close().await;
+}

@@ -8,19 +8,24 @@
 // Raw mode, for the frames no well-behaved client sends: URL raw SUBPROTOCOLS FRAMES_JSON
 //   SUBPROTOCOLS: comma-separated, offered as Sec-WebSocket-Protocol ("" offers none).
 //   FRAMES_JSON: an array sent in order once open: a string is sent as is, an object as its
-//   JSON, except {"$sleep": ms} (waits), {"$wait": "type"} (waits for a message of that type)
-//   and {"$mark": name} (prints {"mark": name}).
+//   JSON, except {"$sleep": ms} (waits), {"$wait": "type"} (waits for a message of that type),
+//   {"$pauseUntil": path} (stops reading the socket until the file exists: a consumer too slow
+//   for the server) and
+//   {"$mark": name} (prints {"mark": name}).
 // Prints {"open": protocol}, {"message": parsed (or the text)} for each message received,
 // {"closed": {code, reason, ms}} (ms: since the open; and exits), or {"unexpected": {status, body}} when the server
-// refuses the upgrade; {"timeout": true} after 30 s without a close.
+// refuses the upgrade; {"timeout": true} after 60 s without a close.
 import WebSocket from "ws";
+import { existsSync } from "node:fs";
 
 const [url, protocol, authorization, query, variablesJson, countText] = process.argv.slice(2);
 const variables = JSON.parse(variablesJson || "{}");
 const count = Number(countText || "1");
 let seen = 0;
 const print = (value) => process.stdout.write(JSON.stringify(value) + "\n");
-const done = (code) => setTimeout(() => process.exit(code), 50);
+// process.exit drops what a pipe has not taken yet: exit once stdout has flushed every line.
+const done = (code) =>
+  setTimeout(() => process.stdout.write("", () => process.exit(code)), 50);
 
 if (protocol === "raw") {
   raw(authorization, JSON.parse(query || "[]"));
@@ -131,6 +136,12 @@ function raw(subprotocols, frames) {
         await new Promise((resolve) => setTimeout(resolve, frame.$sleep));
       } else if (frame && typeof frame === "object" && "$wait" in frame) {
         await new Promise((resolve) => waiting.push({ type: frame.$wait, resolve }));
+      } else if (frame && typeof frame === "object" && "$pauseUntil" in frame) {
+        socket.pause();
+        while (!existsSync(frame.$pauseUntil)) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        socket.resume();
       } else if (frame && typeof frame === "object" && "$mark" in frame) {
         print({ mark: frame.$mark });
       } else {
@@ -141,5 +152,5 @@ function raw(subprotocols, frames) {
   setTimeout(() => {
     print({ timeout: true });
     done(0);
-  }, 30000);
+  }, 60000);
 }

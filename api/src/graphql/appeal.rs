@@ -235,11 +235,10 @@ impl Deadline {
 
     /// Whether it was missed: met at or after `dueAt`, or still open (not superseded) then.
     async fn late(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(match self.0.met_at {
-            // The term ends at `dueAt`: met at that instant is already after it.
-            Some(met) => met >= self.0.due_at,
-            None => self.0.superseded_at.is_none() && service(ctx)?.clock.now() >= self.0.due_at,
-        })
+        Ok(registration_core::service::appeals::deadlines::is_late(
+            &self.0,
+            service(ctx)?.clock.now(),
+        ))
     }
 
     /// Whether a day it counted may still change (no transfer act or no data for its year):

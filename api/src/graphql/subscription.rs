@@ -17,7 +17,7 @@ use futures_util::Stream;
 use registration_core::ServiceContext;
 use registration_core::auth::viewer::{IntegratorScope, SignedIn};
 use registration_core::policy::Operation;
-use registration_core::service::events::{EntityKind, viewer_audience};
+use registration_core::service::events::EntityKind;
 use registration_core::service::feed::{self, Filter, Reader};
 use registration_core::service::notifications;
 use std::collections::VecDeque;
@@ -74,36 +74,6 @@ impl Owner {
             Owner::Person(person) => Reader::Person(person),
         }
     }
-
-    /// Whether this reader may see a live event (the feed's rules, in memory).
-    fn may_see(&self, live: &LiveEvent) -> bool {
-        let kind = EntityKind::from(live.event.entity_kind);
-        match self {
-            Owner::Integrator(scope) => {
-                scope
-                    .types()
-                    .is_none_or(|types| types.iter().any(|t| t == feed::type_name(kind)))
-                    && scope.bodies().is_none_or(|bodies| {
-                        live.event
-                            .body_bin
-                            .as_ref()
-                            .is_some_and(|body| bodies.contains(body))
-                    })
-            }
-            Owner::Person(person) => viewer_audience(person)
-                .iter()
-                .any(|party| live.audience.contains(&party.stored())),
-        }
-    }
-}
-
-fn wanted(filter: &Filter, event: &event::Model) -> bool {
-    let kind = EntityKind::from(event.entity_kind);
-    (filter.types.is_empty() || filter.types.contains(&kind))
-        && filter.subject.is_none_or(|subject| {
-            event.entity_id == subject
-                || (kind == EntityKind::Registration && event.application_id == Some(subject))
-        })
 }
 
 /// Where a subscription stream stands.
@@ -157,8 +127,8 @@ impl Subscriber {
                 Ok(live) => {
                     let sequence = live.event.sequence.unwrap_or_default();
                     if sequence <= self.last
-                        || !self.owner.may_see(&live)
-                        || !wanted(&self.filter, &live.event)
+                        || !self.owner.reader().may_read(&live.event, &live.audience)
+                        || !self.filter.matches(&live.event)
                     {
                         continue;
                     }

@@ -8,8 +8,9 @@
 //!   init is 4403 (it says 1002), a subscribe before the ack 4401 (it says 1011), a malformed
 //!   message 4400 (1002), and no `connection_init` within `SUBSCRIPTION_INIT_TIMEOUT_SECONDS` is 4408 (it has none);
 //! - at most [`MAX_SUBSCRIPTIONS`] at once per connection (more: 4429);
-//! - a session that expires or is logged out is closed with 4403 (checked every
-//!   `SUBSCRIPTION_SESSION_CHECK_SECONDS`) (graphql-ws then retries and
+//! - a session that expires or is logged out, or a key that is revoked, is closed with 4403
+//!   (every connection's credential is checked in one batch per instance every
+//!   `SUBSCRIPTION_SESSION_CHECK_SECONDS`: [`crate::session_watch`]; graphql-ws then retries and
 //!   calls `connectionParams` again, so a refreshed token reconnects);
 //! - a subscriber that falls more than [`crate::live::SUBSCRIBER_BUFFER`] events behind closes
 //!   the connection with 1013 (it resumes from its cursor), and a client that does not read for
@@ -23,6 +24,7 @@ use crate::graphql::context::RequestContext;
 use crate::graphql::locale::Locale;
 use crate::graphql::subscription::ConnectionControl;
 use crate::live::LiveEvents;
+use crate::session_watch::{Ended, Watched};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -30,7 +32,7 @@ use actix_ws::{CloseCode, CloseReason, Message};
 use async_graphql::Data;
 use async_graphql::http::{WebSocket, WebSocketProtocols as Protocols, WsMessage};
 use futures_util::StreamExt;
-use registration_core::auth::viewer::{self, Principal};
+use registration_core::auth::viewer::{self, Credential, Principal};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -122,8 +124,9 @@ pub async fn upgrade(
 struct Conversation {
     init_received: bool,
     acknowledged: bool,
-    /// The `authorization` the client authenticated with.
-    authorization: Option<String>,
+    /// The watch on the credential the client authenticated with (dropped with the
+    /// connection).
+    watched: Option<Watched>,
     active: HashSet<String>,
 }
 
@@ -151,17 +154,20 @@ async fn connection(
 ) {
     let conversation = Arc::new(Mutex::new(Conversation::default()));
     let control = Arc::new(ConnectionControl::default());
+    let session_ended = Arc::new(Ended::default());
     let (inbound, inbound_frames) = mpsc::channel::<String>(INBOUND_BUFFER);
     let init = {
         let state = Arc::clone(&state);
         let conversation = Arc::clone(&conversation);
         let control = Arc::clone(&control);
         let live = live.clone();
+        let session_ended = Arc::clone(&session_ended);
         move |payload: serde_json::Value| {
             let state = Arc::clone(&state);
             let conversation = Arc::clone(&conversation);
             let control = Arc::clone(&control);
             let live = live.clone();
+            let session_ended = Arc::clone(&session_ended);
             let origin = origin.clone();
             async move {
                 let authorization = authorization_of(&payload);
@@ -178,8 +184,10 @@ async fn connection(
                 ) {
                     return Err(async_graphql::Error::new("Forbidden"));
                 }
-                if let Ok(mut conversation) = conversation.lock() {
-                    conversation.authorization = authorization;
+                if let Some(credential) = authorization.as_deref().and_then(Credential::of)
+                    && let Ok(mut conversation) = conversation.lock()
+                {
+                    conversation.watched = Some(state.sessions.watch(credential, session_ended));
                 }
                 let mut data = Data::default();
                 data.insert(RequestContext {
@@ -202,10 +210,6 @@ async fn connection(
         state.settings.subscription_init_timeout_seconds,
     )));
     tokio::pin!(init_deadline);
-    let mut session_check = actix_web::rt::time::interval(Duration::from_secs(u64::from(
-        state.settings.subscription_session_check_seconds,
-    )));
-    session_check.tick().await;
     let transport_ws = protocol == Protocols::GraphQLWS;
     let close = loop {
         tokio::select! {
@@ -252,10 +256,8 @@ async fn connection(
             () = &mut init_deadline, if !initialised(&conversation) => {
                 break Some((codes::INIT_TIMEOUT, "Connection initialisation timeout".to_owned()));
             }
-            _ = session_check.tick() => {
-                if !session_still_valid(&state, &conversation).await {
-                    break Some((codes::FORBIDDEN, "Forbidden: the session ended".to_owned()));
-                }
+            () = session_ended.wait() => {
+                break Some((codes::FORBIDDEN, "Forbidden: the session ended".to_owned()));
             }
             () = control.overflowed() => {
                 break Some((
@@ -277,6 +279,17 @@ async fn connection(
     } else {
         let _ = session.close(None).await;
     }
+    // The closing handshake (RFC 6455, 7.1.1): the connection ends once the client answered
+    // the close (or is gone); ending it at once loses what the client has not read yet, the
+    // close frame with it.
+    let _ = actix_web::rt::time::timeout(WRITE_TIMEOUT, async {
+        while let Some(Ok(message)) = frames.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 fn tokio_stream_of(
@@ -327,6 +340,11 @@ fn note_client_message(conversation: &Mutex<Conversation>, text: &str) -> Option
 /// Notes what the server sent: the ack, and the subscriptions it ended (`complete`, `error`),
 /// whose places are free again (the client sends no `complete` for those).
 fn note_server_message(conversation: &Mutex<Conversation>, text: &str) {
+    // The bulk of what is sent is results: async-graphql serialises the type first (an
+    // internally tagged enum), so those are known by their start and never parsed.
+    if text.starts_with(r#"{"type":"next""#) || text.starts_with(r#"{"type":"data""#) {
+        return;
+    }
     let Ok(message) = serde_json::from_str::<serde_json::Value>(text) else {
         return;
     };
@@ -385,30 +403,34 @@ fn map_close(
     }
 }
 
-/// Whether the connection's session (or API key) is still live.
-async fn session_still_valid(state: &AppState, conversation: &Mutex<Conversation>) -> bool {
-    let authorization = match conversation.lock() {
-        Ok(c) if c.acknowledged => c.authorization.clone(),
-        // Not authenticated yet: nothing to re-check.
-        _ => return true,
-    };
-    match viewer::resolve(
-        &state.service.db,
-        authorization.as_deref(),
-        state.service.clock.now(),
-    )
-    .await
-    {
-        Ok(Principal::Person(_) | Principal::Integrator { .. }) => true,
-        Ok(_) => false,
-        // The database not answering is no reason to drop a subscriber.
-        Err(_) => true,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_are_known_by_their_start_and_the_rest_are_read() {
+        let conversation = Mutex::new(Conversation::default());
+        note_client_message(
+            &conversation,
+            r#"{"type":"subscribe","id":"a","payload":{}}"#,
+        );
+        note_client_message(
+            &conversation,
+            r#"{"type":"subscribe","id":"b","payload":{}}"#,
+        );
+        note_server_message(&conversation, r#"{"type":"connection_ack"}"#);
+        note_server_message(
+            &conversation,
+            r#"{"type":"next","id":"a","payload":{"data":{"type":"complete"}}}"#,
+        );
+        note_server_message(&conversation, r#"{"type":"complete","id":"b"}"#);
+        let conversation = conversation.lock().expect("not poisoned");
+        assert!(conversation.acknowledged);
+        assert_eq!(
+            conversation.active.iter().collect::<Vec<_>>(),
+            [&"a".to_owned()]
+        );
+    }
 
     #[test]
     fn a_close_reason_fits_a_close_frame_and_stays_text() {

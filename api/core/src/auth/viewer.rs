@@ -3,7 +3,8 @@
 use super::tokens::{API_KEY_PREFIX, SESSION_PREFIX, hash};
 use entities::enums::AuthMethod;
 use entities::{integrator, officer, person, session};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashSet;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -144,4 +145,76 @@ pub async fn resolve(
         });
     }
     Ok(Principal::InvalidToken)
+}
+
+/// What a long-lived connection authenticated with, as stored (its hash): re-checked in batches
+/// ([`still_live`]) rather than resolved again per connection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Credential {
+    /// A session token's hash.
+    Session(Vec<u8>),
+    /// An integrator's API key's hash.
+    ApiKey(Vec<u8>),
+}
+
+impl Credential {
+    /// The credential of an `Authorization` value (`Bearer …`); `None` when it is no token of
+    /// ours.
+    pub fn of(authorization: &str) -> Option<Self> {
+        let token = authorization.strip_prefix("Bearer ")?.trim();
+        if token.starts_with(SESSION_PREFIX) {
+            Some(Credential::Session(hash(token)))
+        } else if token.starts_with(API_KEY_PREFIX) {
+            Some(Credential::ApiKey(hash(token)))
+        } else {
+            None
+        }
+    }
+}
+
+/// How many credentials one query checks (well under SQLite's and PostgreSQL's bound-parameter
+/// limits).
+const LIVE_CHECK_CHUNK: usize = 500;
+
+/// Which of `credentials` are still live at `now`: a session neither revoked nor expired, an
+/// API key not revoked. One query per kind per [`LIVE_CHECK_CHUNK`] credentials, whatever the
+/// number of connections that share them.
+pub async fn still_live(
+    db: &DatabaseConnection,
+    credentials: &[Credential],
+    now: OffsetDateTime,
+) -> Result<HashSet<Credential>, DbErr> {
+    let mut sessions = Vec::new();
+    let mut keys = Vec::new();
+    for credential in credentials {
+        match credential {
+            Credential::Session(hash) => sessions.push(hash.clone()),
+            Credential::ApiKey(hash) => keys.push(hash.clone()),
+        }
+    }
+    let mut live = HashSet::new();
+    for chunk in sessions.chunks(LIVE_CHECK_CHUNK) {
+        let found: Vec<Vec<u8>> = session::Entity::find()
+            .select_only()
+            .column(session::Column::TokenHash)
+            .filter(session::Column::TokenHash.is_in(chunk.iter().cloned()))
+            .filter(session::Column::RevokedAt.is_null())
+            .filter(session::Column::ExpiresAt.gt(now))
+            .into_tuple()
+            .all(db)
+            .await?;
+        live.extend(found.into_iter().map(Credential::Session));
+    }
+    for chunk in keys.chunks(LIVE_CHECK_CHUNK) {
+        let found: Vec<Vec<u8>> = integrator::Entity::find()
+            .select_only()
+            .column(integrator::Column::KeyHash)
+            .filter(integrator::Column::KeyHash.is_in(chunk.iter().cloned()))
+            .filter(integrator::Column::RevokedAt.is_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        live.extend(found.into_iter().map(Credential::ApiKey));
+    }
+    Ok(live)
 }

@@ -3,6 +3,7 @@
 
 use crate::auth::tokens::{self, API_KEY_PREFIX};
 use crate::domain::{Bin, Iin};
+use crate::service::feed;
 use entities::{integrator, officer};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use time::OffsetDateTime;
@@ -48,15 +49,6 @@ pub enum OfficerAdded {
     AlreadyListed,
 }
 
-/// The event types an integrator's scope may name: what changed status.
-pub const EVENT_TYPES: [&str; 5] = [
-    "APPLICATION",
-    "CONSENT",
-    "REGISTRATION",
-    "APPEAL",
-    "COMPLAINT",
-];
-
 /// Registers an integrator with its event-feed scope and returns its API key (shown once; only
 /// its hash is stored).
 pub async fn add_integrator(
@@ -71,10 +63,11 @@ pub async fn add_integrator(
         }
     }
     for kind in &scope.types {
-        if kind != "*" && !EVENT_TYPES.contains(&kind.as_str()) {
+        let known = || feed::ALL_TYPES.iter().map(|k| feed::type_name(*k));
+        if kind != "*" && !known().any(|name| name == kind) {
             return Err(format!(
                 "--types: {kind} is not an event type ({} or *)",
-                EVENT_TYPES.join(", ")
+                known().collect::<Vec<_>>().join(", ")
             ));
         }
     }

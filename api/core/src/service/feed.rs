@@ -11,8 +11,8 @@
 use crate::auth::viewer::{IntegratorScope, SignedIn};
 use crate::context::ServiceContext;
 use crate::service::InternalError;
-use crate::service::events::EntityKind;
-use entities::enums::EventEntityKind;
+use crate::service::events::{EntityKind, viewer_audience};
+use entities::enums::{AudienceKind, EventEntityKind};
 use entities::event;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::{Duration, OffsetDateTime};
@@ -70,7 +70,8 @@ pub fn type_name(kind: EntityKind) -> &'static str {
     }
 }
 
-const ALL_TYPES: [EntityKind; 5] = [
+/// Every event type, in the order the documentation lists them.
+pub const ALL_TYPES: [EntityKind; 5] = [
     EntityKind::Application,
     EntityKind::Consent,
     EntityKind::Registration,
@@ -107,6 +108,43 @@ fn readable(reader: Reader<'_>) -> Condition {
             }
         },
         Reader::Person(viewer) => crate::service::notifications::visible_to(viewer),
+    }
+}
+
+impl Reader<'_> {
+    /// Whether this reader may read `event`, whose stored audience is `audience`: the rules of
+    /// [`page`] (its types and [`readable`]), for events already read (the subscriptions'
+    /// live events, read once per instance and filtered per subscriber).
+    pub fn may_read(&self, event: &event::Model, audience: &[(AudienceKind, String)]) -> bool {
+        match self {
+            Reader::Integrator(scope) => {
+                let kind = EntityKind::from(event.entity_kind);
+                scope
+                    .types()
+                    .is_none_or(|types| types.iter().any(|t| t == type_name(kind)))
+                    && scope.bodies().is_none_or(|bodies| {
+                        event
+                            .body_bin
+                            .as_ref()
+                            .is_some_and(|body| bodies.contains(body))
+                    })
+            }
+            Reader::Person(viewer) => viewer_audience(viewer)
+                .iter()
+                .any(|party| audience.contains(&party.stored())),
+        }
+    }
+}
+
+impl Filter {
+    /// Whether `event` is one asked for: the filter of [`page`], for events already read.
+    pub fn matches(&self, event: &event::Model) -> bool {
+        let kind = EntityKind::from(event.entity_kind);
+        (self.types.is_empty() || self.types.contains(&kind))
+            && self.subject.is_none_or(|subject| {
+                event.entity_id == subject
+                    || (kind == EntityKind::Registration && event.application_id == Some(subject))
+            })
     }
 }
 

@@ -118,13 +118,10 @@ async fn missed_deadline(
         // The applicant's own correction term is not the body's to miss.
         .filter(|t| t.kind != DeadlineKind::Correction.as_str())
         .filter(|t| t.kind != DeadlineKind::Filing.as_str())
-        .find(|t| match t.met_at {
-            Some(met) => met >= t.due_at,
-            // An open referral term is a duty only if the body lacks authority: not referring
-            // is no missed deadline; referring late is.
-            None if t.kind == DeadlineKind::Referral.as_str() => false,
-            None => t.superseded_at.is_none() && t.due_at <= now,
-        })
+        // An open referral term is a duty only if the body lacks authority: not referring is
+        // no missed deadline; referring late is.
+        .filter(|t| t.met_at.is_some() || t.kind != DeadlineKind::Referral.as_str())
+        .find(|t| deadlines::is_late(t, now))
         .map(|t| t.due_at))
 }
 

@@ -293,6 +293,16 @@ pub async fn recompute_stale(
     Ok(changed)
 }
 
+/// Whether a term was missed at `now`: met at or after its `due_at` (the term ends at that
+/// instant, so met then is already after it), or still open (not superseded) once it passed.
+/// What `Deadline.late` shows, and what a complaint of a missed term is grounded on.
+pub fn is_late(term: &appeal_deadline::Model, now: OffsetDateTime) -> bool {
+    match term.met_at {
+        Some(met) => met >= term.due_at,
+        None => term.superseded_at.is_none() && term.due_at <= now,
+    }
+}
+
 /// The appeal's term of `kind` that runs now: not met and not superseded (the latest, should a
 /// bug have left two).
 pub async fn active<C: ConnectionTrait>(
