@@ -800,8 +800,13 @@ async fn a_subscription_ends_with_4403_when_its_session_does() {
         json!({}),
         100,
     );
-    hers.ready().await;
-    his.ready().await;
+    // Her second connection on the same session, and an integrator's.
+    let hers_too = Client::start(&app, "legacy", &aigerim, NOTIFICATION_ADDED, json!({}), 100);
+    let key = integrator_key(&app, &[BODY]).await;
+    let portal = Client::start(&app, "transport", &key, STATUS_EVENTS, json!({}), 100);
+    for client in [&hers, &his, &hers_too, &portal] {
+        client.ready().await;
+    }
     // A live session passes its checks.
     hers.silent_for(Duration::from_millis(2500), "a live session")
         .await;
@@ -817,7 +822,31 @@ async fn a_subscription_ends_with_4403_when_its_session_does() {
         "{:?}",
         started.elapsed()
     );
+    // Every connection on her session ends (the legacy protocol's close reports no code).
+    assert!(!hers_too.closed().await.is_null());
     // His session is not hers.
+    his.silent_for(Duration::from_millis(500), "another session")
+        .await;
+    portal
+        .silent_for(Duration::from_millis(100), "a live key")
+        .await;
+    // A revoked key ends its connections as an ended session does.
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entities::integrator::Entity::update_many()
+        .col_expr(
+            entities::integrator::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now()),
+        )
+        .filter(entities::integrator::Column::KeyHash.eq(api::core::auth::tokens::hash(&key)))
+        .exec(&db)
+        .await
+        .expect("revoked");
+    let _ = db.close().await;
+    let closed = portal.closed().await;
+    assert_eq!(closed["code"], 4403, "{closed}");
     his.silent_for(Duration::from_millis(500), "another session")
         .await;
 }
