@@ -570,7 +570,7 @@ async fn pages_resume_from_each_end_cursor_and_deliver_each_event_once() {
 }
 
 /// An event of a consent the demo body handles, for Aigerim to see.
-fn draft() -> EventDraft {
+pub(crate) fn consent_draft() -> EventDraft {
     EventDraft {
         entity: EntityKind::Consent,
         entity_id: Uuid::new_v4(),
@@ -607,9 +607,13 @@ async fn an_event_committed_late_is_served_after_those_committed_before_it() {
         .await
         .expect("connects");
     let early = first_instance.begin().await.expect("a transaction");
-    let inserted_first = events::record(&early, draft()).await.expect("recorded");
+    let inserted_first = events::record(&early, consent_draft())
+        .await
+        .expect("recorded");
     let late = second_instance.begin().await.expect("a transaction");
-    let inserted_second = events::record(&late, draft()).await.expect("recorded");
+    let inserted_second = events::record(&late, consent_draft())
+        .await
+        .expect("recorded");
     assert!(inserted_first.id < inserted_second.id, "insert order");
     late.commit().await.expect("committed");
 

@@ -166,31 +166,32 @@ async fn integrator_key(app: &TestApp, bodies: &[&str]) -> String {
     key
 }
 
-/// Writes one appeal event of `body`, as the service writes it, and commits it.
+/// An appeal event of `body`, reaching `to`, as the service writes it.
+fn appeal_draft(body: &str, to: &str) -> EventDraft {
+    EventDraft {
+        entity: EntityKind::Appeal,
+        entity_id: Uuid::new_v4(),
+        application_id: None,
+        body: Some(body.to_owned()),
+        from: Some("DRAFT".to_owned()),
+        to: to.to_owned(),
+        actor_role: api::core::domain::ActorRole::Applicant,
+        actor_person: None,
+        audience: vec![Audience::Bin(body.to_owned())],
+        at: now(),
+    }
+}
+
+/// Writes one appeal event of `body` and commits it; the appeal's id.
 async fn write_event(app: &TestApp, body: &str, to: &str) -> Uuid {
     let db = api::core::database::connect(&app.database_url)
         .await
         .expect("the test database");
-    let appeal = Uuid::new_v4();
-    events::record(
-        &db,
-        EventDraft {
-            entity: EntityKind::Appeal,
-            entity_id: appeal,
-            application_id: None,
-            body: Some(body.to_owned()),
-            from: Some("DRAFT".to_owned()),
-            to: to.to_owned(),
-            actor_role: api::core::domain::ActorRole::Applicant,
-            actor_person: None,
-            audience: vec![Audience::Bin(body.to_owned())],
-            at: now(),
-        },
-    )
-    .await
-    .expect("an event");
+    let written = events::record(&db, appeal_draft(body, to))
+        .await
+        .expect("an event");
     let _ = db.close().await;
-    appeal
+    written.entity_id
 }
 
 const STATUS_EVENTS: &str = "subscription($after: String) { statusEvents(after: $after) { id sequence cursor type to subjectId } }";
@@ -1015,23 +1016,9 @@ async fn write_events(app: &TestApp, body: &str, count: usize) {
         .expect("the test database");
     let txn = db.begin().await.expect("a transaction");
     for _ in 0..count {
-        events::record(
-            &txn,
-            EventDraft {
-                entity: EntityKind::Appeal,
-                entity_id: Uuid::new_v4(),
-                application_id: None,
-                body: Some(body.to_owned()),
-                from: Some("DRAFT".to_owned()),
-                to: "RECEIVED".to_owned(),
-                actor_role: api::core::domain::ActorRole::Applicant,
-                actor_person: None,
-                audience: vec![Audience::Bin(body.to_owned())],
-                at: now(),
-            },
-        )
-        .await
-        .expect("an event");
+        events::record(&txn, appeal_draft(body, "RECEIVED"))
+            .await
+            .expect("an event");
     }
     txn.commit().await.expect("committed");
     let _ = db.close().await;
@@ -1164,22 +1151,6 @@ async fn a_consumer_too_slow_is_closed_with_1013_and_resumes_while_the_others_ge
     assert_eq!(after, sequences[got.len()..], "the rest, once, in order");
 }
 
-/// A consent event of the demo body, naming Aigerim.
-fn consent_draft() -> EventDraft {
-    EventDraft {
-        entity: EntityKind::Consent,
-        entity_id: Uuid::new_v4(),
-        application_id: Some(Uuid::new_v4()),
-        body: Some(BODY.to_owned()),
-        from: Some("PENDING".to_owned()),
-        to: "GIVEN".to_owned(),
-        actor_role: api::core::domain::ActorRole::Owner,
-        actor_person: None,
-        audience: vec![Audience::Iin(AIGERIM.to_owned())],
-        at: now(),
-    }
-}
-
 /// The event inserted first commits last: every subscriber (an integrator on each protocol,
 /// the person it names) gets both, once each, the late one after the other.
 #[actix_web::test]
@@ -1209,11 +1180,11 @@ async fn an_event_committed_late_is_pushed_after_those_committed_before_it() {
         .await
         .expect("connects");
     let early = first_instance.begin().await.expect("a transaction");
-    let inserted_first = events::record(&early, consent_draft())
+    let inserted_first = events::record(&early, crate::feed::consent_draft())
         .await
         .expect("recorded");
     let late = second_instance.begin().await.expect("a transaction");
-    let inserted_second = events::record(&late, consent_draft())
+    let inserted_second = events::record(&late, crate::feed::consent_draft())
         .await
         .expect("recorded");
     assert!(inserted_first.id < inserted_second.id, "insert order");
