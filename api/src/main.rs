@@ -9,6 +9,8 @@
 //!                                               (idempotent; reports bad rows by line)
 //! registration-api officers add --iin IIN --body BIN
 //! registration-api integrators add --name NAME  prints the new API key once
+//! registration-api integrators list             every integrator, one JSON line each (no key)
+//! registration-api integrators revoke --id ID   revoke an integrator's API key
 //! registration-api dev-outbox [--phone PHONE]   print the development SMS outbox (JSON lines;
 //!                                               refused in production)
 //! registration-api generate-seal-key            print a new OTP_SEAL_KEY and its public key
@@ -26,7 +28,7 @@ use registration_core::service::{admin, reverify};
 use registration_core::{Clock, SystemClock, database};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME --bodies BIN,…|* [--types TYPE,…|*] | dev-outbox [--phone PHONE] | generate-seal-key | reverify SIGNATURE_ID | calendar YEAR | recompute-deadlines]";
+const USAGE: &str = "usage: registration-api [serve | migrate | print-schema | print-error-codes | import FILE | officers add --iin IIN --body BIN | integrators add --name NAME --bodies BIN,…|* [--types TYPE,…|*] | integrators list | integrators revoke --id ID | dev-outbox [--phone PHONE] | generate-seal-key | reverify SIGNATURE_ID | calendar YEAR | recompute-deadlines]";
 
 fn flag(args: &[String], name: &str) -> Result<String, String> {
     args.iter()
@@ -219,6 +221,45 @@ async fn run(args: Vec<String>) -> Result<ExitCode, String> {
             let key = admin::add_integrator(&db, &name, &scope, SystemClock.now()).await?;
             tracing::info!(integrator = %name.trim(), "integrator added: its API key is on stdout, shown this once");
             println!("{key}");
+            Ok(())
+        }
+        ["integrators", "list"] => {
+            let (db, _) = migrated(&settings).await?;
+            let rfc3339 = |at: time::OffsetDateTime| {
+                at.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            };
+            for integrator in admin::list_integrators(&db)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "id": integrator.id,
+                        "name": integrator.name,
+                        "createdAt": rfc3339(integrator.created_at),
+                        "revokedAt": integrator.revoked_at.map(rfc3339),
+                        "bodies": integrator.bodies,
+                        "types": integrator.types,
+                    })
+                );
+            }
+            Ok(())
+        }
+        ["integrators", "revoke"] => {
+            let id = flag(&args, "--id")?;
+            let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| {
+                format!("--id: {id} is not an integrator's id (see integrators list)")
+            })?;
+            let (db, _) = migrated(&settings).await?;
+            match admin::revoke_integrator(&db, id, SystemClock.now()).await? {
+                admin::Revoked::Now => {
+                    tracing::info!(integrator = %id, "integrator's API key revoked");
+                    println!("revoked");
+                }
+                admin::Revoked::Already => println!("already revoked"),
+            }
             Ok(())
         }
         ["dev-outbox", ..] => {

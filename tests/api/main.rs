@@ -26,6 +26,7 @@ mod front_office;
 mod health;
 mod helpers;
 mod http;
+mod integrators;
 mod migrations;
 mod notifications;
 mod otp;

@@ -835,14 +835,11 @@ async fn a_subscription_ends_with_4403_when_its_session_does() {
     let db = sea_orm::Database::connect(&app.database_url)
         .await
         .expect("the test database");
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    entities::integrator::Entity::update_many()
-        .col_expr(
-            entities::integrator::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now()),
-        )
-        .filter(entities::integrator::Column::KeyHash.eq(api::core::auth::tokens::hash(&key)))
-        .exec(&db)
+    let portal_id = api::core::service::admin::list_integrators(&db)
+        .await
+        .expect("listed")[0]
+        .id;
+    api::core::service::admin::revoke_integrator(&db, portal_id, now())
         .await
         .expect("revoked");
     let _ = db.close().await;

@@ -9,12 +9,12 @@
 )]
 
 use entities::enums::AuthMethod;
-use entities::{integrator, person, session};
+use entities::{person, session};
 use registration_core::auth::tokens;
 use registration_core::auth::viewer::{self, Credential, IntegratorScope};
 use registration_core::database;
 use registration_core::service::admin;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -82,15 +82,17 @@ async fn only_live_sessions_and_unrevoked_keys_pass_however_many_are_checked() {
         admin::add_integrator(&db, "an old portal", &IntegratorScope::everything(), NOW)
             .await
             .expect("a key");
-    integrator::Entity::update_many()
-        .col_expr(
-            integrator::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(NOW - Duration::minutes(1)),
-        )
-        .filter(integrator::Column::KeyHash.eq(tokens::hash(&revoked_key)))
-        .exec(&db)
+    let revoked_id = admin::list_integrators(&db)
         .await
-        .expect("revoked");
+        .expect("listed")
+        .into_iter()
+        .find(|i| i.name == "an old portal")
+        .expect("the old portal")
+        .id;
+    assert_eq!(
+        admin::revoke_integrator(&db, revoked_id, NOW - Duration::minutes(1)).await,
+        Ok(admin::Revoked::Now)
+    );
     let unknown = credential(&format!("{}unknown", tokens::SESSION_PREFIX));
 
     let mut asked = live.clone();

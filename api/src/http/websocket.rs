@@ -211,6 +211,7 @@ async fn connection(
     )));
     tokio::pin!(init_deadline);
     let transport_ws = protocol == Protocols::GraphQLWS;
+    let mut client_closed = false;
     let close = loop {
         tokio::select! {
             frame = frames.next() => match frame {
@@ -236,7 +237,10 @@ async fn connection(
                         break None;
                     }
                 }
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
+                    client_closed = true;
+                    break None;
+                }
                 Some(Ok(_)) => {}
             },
             out = machine.next() => match out {
@@ -279,9 +283,13 @@ async fn connection(
     } else {
         let _ = session.close(None).await;
     }
-    // The closing handshake (RFC 6455, 7.1.1): the connection ends once the client answered
-    // the close (or is gone); ending it at once loses what the client has not read yet, the
-    // close frame with it.
+    if client_closed {
+        return;
+    }
+    // The closing handshake (RFC 6455, 7.1.1): the server ends the TCP connection once it
+    // has both sent and received a close, so a client still reading what came before the close
+    // frame (a slow consumer's backlog) gets it all; one that never answers is let go after
+    // the write timeout.
     let _ = actix_web::rt::time::timeout(WRITE_TIMEOUT, async {
         while let Some(Ok(message)) = frames.next().await {
             if matches!(message, Message::Close(_)) {

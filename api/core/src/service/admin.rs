@@ -1,5 +1,5 @@
 //! Administration: listing officers and integrators (the CLI's `officers add`,
-//! `integrators add`).
+//! `integrators add`, `integrators list`, `integrators revoke`).
 
 use crate::auth::tokens::{self, API_KEY_PREFIX};
 use crate::domain::{Bin, Iin};
@@ -90,4 +90,84 @@ pub async fn add_integrator(
     .await
     .map_err(|e| e.to_string())?;
     Ok(key)
+}
+
+/// An integrator as listed (never its key: only the key's hash is stored).
+#[derive(Debug, Clone)]
+pub struct IntegratorListing {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub bodies: Vec<String>,
+    pub types: Vec<String>,
+}
+
+/// Every integrator, oldest first.
+pub async fn list_integrators(
+    db: &DatabaseConnection,
+) -> Result<Vec<IntegratorListing>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    Ok(integrator::Entity::find()
+        .order_by_asc(integrator::Column::CreatedAt)
+        .order_by_asc(integrator::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let scope = crate::auth::viewer::IntegratorScope::from_stored(
+                &row.scope_bodies,
+                &row.scope_types,
+            );
+            IntegratorListing {
+                id: row.id,
+                name: row.name,
+                created_at: row.created_at,
+                revoked_at: row.revoked_at,
+                bodies: scope.bodies,
+                types: scope.types,
+            }
+        })
+        .collect())
+}
+
+/// What revoking an integrator's key did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// The key is revoked from now: requests with it are refused, and its subscriptions end
+    /// (4403) at the next session check.
+    Now,
+    /// It was revoked before; nothing changed.
+    Already,
+}
+
+/// Revokes the API key of integrator `id`; `Err` when there is no such integrator.
+pub async fn revoke_integrator(
+    db: &DatabaseConnection,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Revoked, String> {
+    let found = integrator::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no integrator has the id {id}"))?;
+    if found.revoked_at.is_some() {
+        return Ok(Revoked::Already);
+    }
+    let updated = integrator::Entity::update_many()
+        .col_expr(
+            integrator::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(integrator::Column::Id.eq(id))
+        .filter(integrator::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(if updated.rows_affected == 1 {
+        Revoked::Now
+    } else {
+        Revoked::Already
+    })
 }
