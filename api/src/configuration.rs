@@ -127,9 +127,12 @@ pub struct Settings {
     /// `SUBSCRIPTION_INIT_TIMEOUT_SECONDS`: how long a WebSocket client has to send
     /// `connection_init` (then 4408).
     pub subscription_init_timeout_seconds: u32,
-    /// `SUBSCRIPTION_SESSION_CHECK_SECONDS`: how often a WebSocket connection's session is
-    /// checked (expired or logged out: 4403).
+    /// `SUBSCRIPTION_SESSION_CHECK_SECONDS`: how often the sessions and keys of an instance's
+    /// WebSocket connections are checked, in one batch (expired, logged out or revoked: 4403).
     pub subscription_session_check_seconds: u32,
+    /// `SUBSCRIPTION_WRITE_TIMEOUT_SECONDS`: how long a write to a WebSocket client that does
+    /// not read may wait before the connection is dropped.
+    pub subscription_write_timeout_seconds: u32,
     /// `VERIFICATION_WAIT_MILLISECONDS`: how long a request may wait for a signature
     /// verification slot before `SERVICE_UNAVAILABLE` (503).
     pub verification_wait_milliseconds: u32,
@@ -233,6 +236,7 @@ struct FileSettings {
     query_timeout_seconds: Option<u32>,
     subscription_init_timeout_seconds: Option<u32>,
     subscription_session_check_seconds: Option<u32>,
+    subscription_write_timeout_seconds: Option<u32>,
     verification_wait_milliseconds: Option<u32>,
     verification_slots: Option<u32>,
     batch_max: Option<u32>,
@@ -414,6 +418,12 @@ impl Settings {
                 "SUBSCRIPTION_SESSION_CHECK_SECONDS",
                 file.subscription_session_check_seconds,
                 15,
+            )?
+            .max(1),
+            subscription_write_timeout_seconds: number(
+                "SUBSCRIPTION_WRITE_TIMEOUT_SECONDS",
+                file.subscription_write_timeout_seconds,
+                10,
             )?
             .max(1),
             verification_wait_milliseconds: number(

@@ -1040,9 +1040,15 @@ async fn a_consumer_too_slow_is_closed_with_1013_and_resumes_while_the_others_ge
     // More than the buffer (1,024) plus what the kernel's socket buffers hold of a consumer
     // that stops reading (about 500 of these events here); the relay numbers 1,000 a tick and
     // the reader paces its batches, so the stalled consumer blocks its connection's writes for
-    // a few seconds: less than the write timeout (10 s) after which it would be dropped.
+    // a few seconds.
     const EVENTS: usize = 3_000;
-    let app = spawn_app(Backend::Sqlite).await;
+    // The stalled consumer's writes wait while the burst lasts: not dropped meanwhile, however
+    // slow the machine.
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[("SUBSCRIPTION_WRITE_TIMEOUT_SECONDS", "120")],
+    )
+    .await;
     let key = integrator_key(&app, &[BODY]).await;
     let query = bulky_status_events();
     let keeping_up = Client::start(&app, "transport", &key, &query, json!({}), EVENTS);

@@ -14,7 +14,7 @@
 //!   calls `connectionParams` again, so a refreshed token reconnects);
 //! - a subscriber that falls more than [`crate::live::SUBSCRIBER_BUFFER`] events behind closes
 //!   the connection with 1013 (it resumes from its cursor), and a client that does not read for
-//!   [`WRITE_TIMEOUT`] is dropped: nothing grows without bound, nothing slows the others.
+//!   `SUBSCRIPTION_WRITE_TIMEOUT_SECONDS` is dropped: nothing grows without bound, nothing slows the others.
 //!
 //! Protocols: <https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>,
 //! <https://github.com/apollographql/subscriptions-transport-ws/blob/master/PROTOCOL.md>.
@@ -40,10 +40,6 @@ use tokio::sync::mpsc;
 
 /// How many subscriptions a connection may hold at once.
 pub const MAX_SUBSCRIPTIONS: usize = 20;
-
-/// How long a write may wait for a client that does not read before the connection is
-/// dropped.
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How many client frames wait for the protocol machine (backpressure beyond).
 const INBOUND_BUFFER: usize = 16;
@@ -211,6 +207,8 @@ async fn connection(
     )));
     tokio::pin!(init_deadline);
     let transport_ws = protocol == Protocols::GraphQLWS;
+    let write_timeout =
+        Duration::from_secs(u64::from(state.settings.subscription_write_timeout_seconds));
     let mut client_closed = false;
     let close = loop {
         tokio::select! {
@@ -246,7 +244,7 @@ async fn connection(
             out = machine.next() => match out {
                 Some(WsMessage::Text(text)) => {
                     note_server_message(&conversation, &text);
-                    match actix_web::rt::time::timeout(WRITE_TIMEOUT, session.text(text)).await {
+                    match actix_web::rt::time::timeout(write_timeout, session.text(text)).await {
                         Ok(Ok(())) => {}
                         // Gone, or not reading: drop the connection.
                         _ => return,
@@ -273,7 +271,7 @@ async fn connection(
     };
     if let Some((code, reason)) = close {
         let _ = actix_web::rt::time::timeout(
-            WRITE_TIMEOUT,
+            write_timeout,
             session.close(Some(CloseReason {
                 code: CloseCode::Other(code),
                 description: Some(close_reason(reason)),
@@ -290,7 +288,7 @@ async fn connection(
     // has both sent and received a close, so a client still reading what came before the close
     // frame (a slow consumer's backlog) gets it all; one that never answers is let go after
     // the write timeout.
-    let _ = actix_web::rt::time::timeout(WRITE_TIMEOUT, async {
+    let _ = actix_web::rt::time::timeout(write_timeout, async {
         while let Some(Ok(message)) = frames.next().await {
             if matches!(message, Message::Close(_)) {
                 break;
