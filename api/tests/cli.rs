@@ -133,7 +133,7 @@ fn migrate_and_import_are_idempotent_and_bad_rows_are_reported_by_line() {
 }
 
 #[test]
-fn officers_and_integrators_are_added() {
+fn officers_and_integrators_are_added_and_integrators_listed_and_revoked() {
     let dir = scratch();
     let db = dir.join("db.sqlite");
     let officer = run(
@@ -218,6 +218,38 @@ fn officers_and_integrators_are_added() {
         key.trim().starts_with("ri_") && key.trim().len() > 40,
         "{key}"
     );
+    // Listed, one JSON line each, never with the key.
+    let listed = run(&db, &["integrators", "list"]);
+    assert!(listed.status.success(), "{listed:?}");
+    let rows: Vec<serde_json::Value> = text(&listed.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["name"], "a municipal portal");
+    assert_eq!(rows[0]["bodies"], serde_json::json!(["940140000385"]));
+    assert_eq!(
+        rows[0]["types"],
+        serde_json::json!(["APPEAL", "APPLICATION"])
+    );
+    assert_eq!(rows[0]["revokedAt"], serde_json::Value::Null);
+    assert!(!text(&listed.stdout).contains(key.trim()));
+    // Revoked once; a second time changes nothing.
+    let id = rows[0]["id"].as_str().expect("an id").to_owned();
+    let revoked = run(&db, &["integrators", "revoke", "--id", &id]);
+    assert_eq!(text(&revoked.stdout).trim(), "revoked", "{revoked:?}");
+    let again = run(&db, &["integrators", "revoke", "--id", &id]);
+    assert_eq!(text(&again.stdout).trim(), "already revoked", "{again:?}");
+    let listed = text(&run(&db, &["integrators", "list"]).stdout);
+    assert!(listed.contains("\"revokedAt\":\"20"), "{listed}");
+    // Not an id, or nobody's: refused with the reason.
+    let not_an_id = run(&db, &["integrators", "revoke", "--id", "portal"]);
+    assert_eq!(not_an_id.status.code(), Some(2));
+    assert!(text(&not_an_id.stderr).contains("is not an integrator's id"));
+    let nobody = uuid::Uuid::new_v4().to_string();
+    let unknown = run(&db, &["integrators", "revoke", "--id", &nobody]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("no integrator has the id"));
 }
 
 #[test]

@@ -26,7 +26,6 @@ mod front_office;
 mod health;
 mod helpers;
 mod http;
-mod integrators;
 mod migrations;
 mod notifications;
 mod otp;

@@ -21,7 +21,7 @@ const AIGERIM_FLAT: &str = "0201900148270042";
 /// `registration-api` of this build, in the test binary's target folder. Built here once per
 /// run (a no-op when it is fresh): `cargo test --test api` alone does not rebuild another
 /// package's binary, and a stale one would not know this command.
-pub(crate) fn registration_api() -> &'static Path {
+fn registration_api() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
         let exe = std::env::current_exe().expect("the test binary's path");

@@ -843,6 +843,17 @@ async fn a_subscription_ends_with_4403_when_its_session_does() {
         .await
         .expect("revoked");
     let _ = db.close().await;
+    let refused = app
+        .graphql(
+            "query { events(first: 1) { edges { cursor } } }",
+            json!({}),
+            Some(&key),
+        )
+        .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "a revoked key is refused at once: {refused}"
+    );
     let closed = portal.closed().await;
     assert_eq!(closed["code"], 4403, "{closed}");
     his.silent_for(Duration::from_millis(500), "another session")
