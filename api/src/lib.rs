@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod http;
 pub mod live;
 pub mod session_watch;
+pub mod signal;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

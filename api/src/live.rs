@@ -138,6 +138,20 @@ impl LiveEvents {
         }
     }
 
+    /// Waits, up to [`PACE_LIMIT`], until every subscriber took all but half a buffer of what
+    /// was broadcast: a backlog read in several batches then reaches subscribers who keep up at
+    /// their pace instead of overflowing their buffers at the reader's. One that does not keep
+    /// up delays the others by at most [`PACE_LIMIT`] a batch, until it falls a whole buffer
+    /// behind and its connection is closed (1013).
+    async fn paced(&self) {
+        let deadline = actix_web::rt::time::Instant::now() + PACE_LIMIT;
+        while self.sender.len() > SUBSCRIBER_BUFFER - READ_BATCH as usize
+            && actix_web::rt::time::Instant::now() < deadline
+        {
+            actix_web::rt::time::sleep(PACE_POLL).await;
+        }
+    }
+
     /// Reads every event sequenced after the last one broadcast and broadcasts it.
     async fn read_new(&self, service: &ServiceContext) -> Result<(), sea_orm::DbErr> {
         loop {
@@ -173,22 +187,6 @@ impl LiveEvents {
             if !full {
                 return Ok(());
             }
-        }
-    }
-}
-
-impl LiveEvents {
-    /// Waits, up to [`PACE_LIMIT`], until every subscriber took all but half a buffer of what
-    /// was broadcast: a backlog read in several batches then reaches subscribers who keep up at
-    /// their pace instead of overflowing their buffers at the reader's. One that does not keep
-    /// up delays the others by at most [`PACE_LIMIT`] a batch, until it falls a whole buffer
-    /// behind and its connection is closed (1013).
-    async fn paced(&self) {
-        let deadline = actix_web::rt::time::Instant::now() + PACE_LIMIT;
-        while self.sender.len() > SUBSCRIBER_BUFFER - READ_BATCH as usize
-            && actix_web::rt::time::Instant::now() < deadline
-        {
-            actix_web::rt::time::sleep(PACE_POLL).await;
         }
     }
 }

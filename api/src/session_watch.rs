@@ -10,13 +10,13 @@
 //! API key ran the identical query. The registry holds only this instance's own connections:
 //! the truth stays in the database.
 
+use crate::signal::Signal;
 use registration_core::ServiceContext;
 use registration_core::auth::viewer::{self, Credential};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// This instance's registry of watched credentials.
 #[derive(Debug, Clone, Default)]
@@ -26,39 +26,8 @@ pub struct SessionWatch {
 
 #[derive(Debug, Default)]
 struct Registry {
-    watched: Mutex<HashMap<Credential, HashMap<u64, Arc<Ended>>>>,
+    watched: Mutex<HashMap<Credential, HashMap<u64, Arc<Signal>>>>,
     next_id: AtomicU64,
-}
-
-/// Set once the watched credential is no longer live; a connection awaits it.
-#[derive(Debug, Default)]
-pub struct Ended {
-    ended: AtomicBool,
-    signal: Notify,
-}
-
-impl Ended {
-    fn end(&self) {
-        self.ended.store(true, Ordering::Release);
-        // Wakes a `wait` whose `notified` was made before the flag was read.
-        self.signal.notify_waiters();
-    }
-
-    /// Whether the credential was found ended.
-    pub fn is_ended(&self) -> bool {
-        self.ended.load(Ordering::Acquire)
-    }
-
-    /// Resolves when the credential is found ended.
-    pub async fn wait(&self) {
-        loop {
-            let notified = self.signal.notified();
-            if self.is_ended() {
-                return;
-            }
-            notified.await;
-        }
-    }
 }
 
 /// A connection's registration: dropping it (the connection ends) stops the watch.
@@ -83,8 +52,9 @@ impl Drop for Watched {
 }
 
 impl SessionWatch {
-    /// Watches `credential` for a connection, which awaits `ended`.
-    pub fn watch(&self, credential: Credential, ended: Arc<Ended>) -> Watched {
+    /// Watches `credential` for a connection, which awaits `ended` (raised when the credential
+    /// is found ended).
+    pub fn watch(&self, credential: Credential, ended: Arc<Signal>) -> Watched {
         let id = self.registry.next_id.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut watched) = self.registry.watched.lock() {
             watched
@@ -121,7 +91,9 @@ impl SessionWatch {
             for credential in credentials.iter().filter(|c| !live.contains(*c)) {
                 if let Some(connections) = watched.get(credential) {
                     ended += 1;
-                    connections.values().for_each(|connection| connection.end());
+                    connections
+                        .values()
+                        .for_each(|connection| connection.raise());
                 }
             }
         }
@@ -168,20 +140,5 @@ mod tests {
         drop(second);
         drop(third);
         assert_eq!(watch.credentials(), 0);
-    }
-
-    #[actix_web::test]
-    async fn an_ended_credential_wakes_its_waiter_even_if_it_ended_first() {
-        let ended = Arc::new(Ended::default());
-        ended.end();
-        ended.wait().await;
-        let later = Arc::new(Ended::default());
-        let waiter = {
-            let later = Arc::clone(&later);
-            actix_web::rt::spawn(async move { later.wait().await })
-        };
-        actix_web::rt::task::yield_now().await;
-        later.end();
-        waiter.await.expect("woken");
     }
 }

@@ -22,8 +22,7 @@ use registration_core::service::feed::{self, Filter, Reader};
 use registration_core::service::notifications;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::broadcast;
 
 /// How many stored events one replay read takes.
 const REPLAY_PAGE: u64 = 100;
@@ -33,23 +32,18 @@ const REPLAY_PAGE: u64 = 100;
 /// cursor).
 #[derive(Debug, Default)]
 pub struct ConnectionControl {
-    overflowed: AtomicBool,
-    signal: Notify,
+    overflowed: crate::signal::Signal,
 }
 
 impl ConnectionControl {
     /// A subscriber fell behind by more than the buffer.
     pub fn overflow(&self) {
-        self.overflowed.store(true, Ordering::Release);
-        self.signal.notify_one();
+        self.overflowed.raise();
     }
 
     /// Resolves when a subscriber overflowed.
     pub async fn overflowed(&self) {
-        if self.overflowed.load(Ordering::Acquire) {
-            return;
-        }
-        self.signal.notified().await;
+        self.overflowed.raised().await;
     }
 }
 

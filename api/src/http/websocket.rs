@@ -24,7 +24,8 @@ use crate::graphql::context::RequestContext;
 use crate::graphql::locale::Locale;
 use crate::graphql::subscription::ConnectionControl;
 use crate::live::LiveEvents;
-use crate::session_watch::{Ended, Watched};
+use crate::session_watch::Watched;
+use crate::signal::Signal;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -150,7 +151,7 @@ async fn connection(
 ) {
     let conversation = Arc::new(Mutex::new(Conversation::default()));
     let control = Arc::new(ConnectionControl::default());
-    let session_ended = Arc::new(Ended::default());
+    let session_ended = Arc::new(Signal::default());
     let (inbound, inbound_frames) = mpsc::channel::<String>(INBOUND_BUFFER);
     let init = {
         let state = Arc::clone(&state);
@@ -258,7 +259,7 @@ async fn connection(
             () = &mut init_deadline, if !initialised(&conversation) => {
                 break Some((codes::INIT_TIMEOUT, "Connection initialisation timeout".to_owned()));
             }
-            () = session_ended.wait() => {
+            () = session_ended.raised() => {
                 break Some((codes::FORBIDDEN, "Forbidden: the session ended".to_owned()));
             }
             () = control.overflowed() => {

@@ -89,12 +89,10 @@ pub async fn resolve(
     let Some(value) = authorization else {
         return Ok(Principal::Anonymous);
     };
-    let Some(token) = value.strip_prefix("Bearer ").map(str::trim) else {
-        return Ok(Principal::InvalidToken);
-    };
-    if token.starts_with(SESSION_PREFIX) {
+    let credential = Credential::of(value);
+    if let Some(Credential::Session(token_hash)) = &credential {
         let found = session::Entity::find()
-            .filter(session::Column::TokenHash.eq(hash(token)))
+            .filter(session::Column::TokenHash.eq(token_hash.clone()))
             .filter(session::Column::RevokedAt.is_null())
             .filter(session::Column::ExpiresAt.gt(now))
             .find_also_related(person::Entity)
@@ -126,9 +124,9 @@ pub async fn resolve(
             auth_method: session.auth_method,
         }));
     }
-    if token.starts_with(API_KEY_PREFIX) {
+    if let Some(Credential::ApiKey(key_hash)) = &credential {
         let found = integrator::Entity::find()
-            .filter(integrator::Column::KeyHash.eq(hash(token)))
+            .filter(integrator::Column::KeyHash.eq(key_hash.clone()))
             .filter(integrator::Column::RevokedAt.is_null())
             .one(db)
             .await?;
@@ -147,8 +145,8 @@ pub async fn resolve(
     Ok(Principal::InvalidToken)
 }
 
-/// What a long-lived connection authenticated with, as stored (its hash): re-checked in batches
-/// ([`still_live`]) rather than resolved again per connection.
+/// What a caller authenticated with, as stored (its hash): what [`resolve`] looks up, and what a
+/// long-lived connection is re-checked by in batches ([`still_live`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Credential {
     /// A session token's hash.
