@@ -119,7 +119,14 @@ try {
   report.error = String(error?.stack ?? error);
 } finally {
   await context?.close().catch(() => {});
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  // Chromium's helper processes can still be writing the profile for a moment after the
+  // context closes (ENOTEMPTY): retry, and leave a stray temporary folder rather than fail a
+  // run whose checks already passed.
+  try {
+    fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  } catch (error) {
+    console.error(`left ${userDataDir}: ${error}`);
+  }
 }
 console.log(JSON.stringify(report));
 process.exit(report.error ? 1 : 0);
