@@ -133,6 +133,10 @@ pub struct Settings {
     /// `SUBSCRIPTION_WRITE_TIMEOUT_SECONDS`: how long a write to a WebSocket client that does
     /// not read may wait before the connection is dropped.
     pub subscription_write_timeout_seconds: u32,
+    /// `EVENT_RELAY_INTERVAL_SECONDS`: how often the event relay runs without being woken. On
+    /// PostgreSQL it runs as soon as events commit, and this tick only covers a notice lost
+    /// while its listening connection reconnects; on SQLite it is how late events are numbered.
+    pub event_relay_interval_seconds: u32,
     /// `VERIFICATION_WAIT_MILLISECONDS`: how long a request may wait for a signature
     /// verification slot before `SERVICE_UNAVAILABLE` (503).
     pub verification_wait_milliseconds: u32,
@@ -237,6 +241,7 @@ struct FileSettings {
     subscription_init_timeout_seconds: Option<u32>,
     subscription_session_check_seconds: Option<u32>,
     subscription_write_timeout_seconds: Option<u32>,
+    event_relay_interval_seconds: Option<u32>,
     verification_wait_milliseconds: Option<u32>,
     verification_slots: Option<u32>,
     batch_max: Option<u32>,
@@ -424,6 +429,12 @@ impl Settings {
                 "SUBSCRIPTION_WRITE_TIMEOUT_SECONDS",
                 file.subscription_write_timeout_seconds,
                 10,
+            )?
+            .max(1),
+            event_relay_interval_seconds: number(
+                "EVENT_RELAY_INTERVAL_SECONDS",
+                file.event_relay_interval_seconds,
+                1,
             )?
             .max(1),
             verification_wait_milliseconds: number(

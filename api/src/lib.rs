@@ -6,6 +6,7 @@ pub mod configuration;
 pub mod graphql;
 pub mod http;
 pub mod live;
+pub mod relay;
 pub mod session_watch;
 pub mod signal;
 pub mod startup;

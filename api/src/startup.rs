@@ -10,7 +10,7 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use registration_core::context::{ServiceContext, VerificationSlots};
 use registration_core::registries::LocalRegistries;
-use registration_core::service::{events, maintenance};
+use registration_core::service::maintenance;
 use registration_core::trust::{FetchedCrls, TrustStore};
 use registration_core::{Clock, SystemClock, database};
 use std::net::TcpListener;
@@ -171,7 +171,7 @@ impl Application {
         let live = crate::live::LiveEvents::new(redis);
         live.spawn(service.clone());
         if settings.background_tasks {
-            spawn_background_tasks(&service, &live);
+            spawn_background_tasks(&service, &live, &settings);
         }
         let sessions = crate::session_watch::SessionWatch::default();
         sessions.spawn(
@@ -235,16 +235,18 @@ impl Application {
     }
 }
 
-/// How often the event relay puts newly committed events in order.
-const EVENT_RELAY_INTERVAL: Duration = Duration::from_secs(1);
-
 /// How often expired sign-in data is deleted.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The background tasks of one instance, off every request's path: CRL files reloaded when they
-/// change and the CRLs of `REVOCATION_CONFIG` refreshed when due, committed events put in order (the relay), and expired sign-in data deleted. Each
-/// step is a `run_once(now)` that tests call directly with a moved clock.
-fn spawn_background_tasks(service: &ServiceContext, live: &crate::live::LiveEvents) {
+/// change and the CRLs of `REVOCATION_CONFIG` refreshed when due, committed events put in order
+/// (the relay, `relay.rs`), and expired sign-in data deleted. Each step is a `run_once` that
+/// tests call directly with a moved clock.
+fn spawn_background_tasks(
+    service: &ServiceContext,
+    live: &crate::live::LiveEvents,
+    settings: &Settings,
+) {
     let trust = Arc::clone(&service.trust);
     let clock = Arc::clone(&service.clock);
     actix_web::rt::spawn(async move {
@@ -259,20 +261,12 @@ fn spawn_background_tasks(service: &ServiceContext, live: &crate::live::LiveEven
         }
     });
     // Every instance runs the relay; one at a time assigns sequences (see `events::relay`).
-    let relay = service.clone();
-    let live = live.clone();
-    actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(EVENT_RELAY_INTERVAL);
-        loop {
-            tick.tick().await;
-            match events::relay::run_once(&relay).await {
-                // Pushed, not polled: the readers of every instance read what was numbered.
-                Ok(sequenced) if sequenced.events > 0 => live.sequenced(sequenced.events).await,
-                Ok(_) => {}
-                Err(error) => tracing::error!(error = %error.chain(), "the event relay failed"),
-            }
-        }
-    });
+    crate::relay::spawn(
+        service.clone(),
+        live.clone(),
+        Duration::from_secs(u64::from(settings.event_relay_interval_seconds)),
+        settings.database_url.expose(),
+    );
     let service = service.clone();
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(MAINTENANCE_INTERVAL);

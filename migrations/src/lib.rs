@@ -25,6 +25,11 @@ mod m20261201_000014_appeals;
 mod m20261202_000015_appeal_review;
 mod m20261202_000016_event_feed;
 mod m20261202_000017_cancelled_decisions;
+mod m20261202_000018_event_committed_notice;
+
+/// The PostgreSQL channel on which committed events are announced (migration 000018).
+pub use m20261202_000018_event_committed_notice::CHANNEL as EVENT_COMMITTED_CHANNEL;
+
 mod shared;
 
 /// Runs the migrations in order.
@@ -52,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_appeal_review::Migration),
             Box::new(m20261202_000016_event_feed::Migration),
             Box::new(m20261202_000017_cancelled_decisions::Migration),
+            Box::new(m20261202_000018_event_committed_notice::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::helpers::*;
 use api::core::service::events::{self, Audience, EntityKind, EventDraft};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{Value, json};
 use std::io::BufRead;
 use std::path::Path;
@@ -860,12 +861,21 @@ async fn a_subscription_ends_with_4403_when_its_session_does() {
         .await;
 }
 
-/// A two-instance run: every instance on one PostgreSQL database and one Redis under one prefix.
+/// The relay's tick out of the way: events reach subscribers only if their commit wakes the
+/// relay (PostgreSQL's notice).
+const NO_RELAY_TICK: (&str, &str) = ("EVENT_RELAY_INTERVAL_SECONDS", "3600");
+
+/// A two-instance run: every instance on one PostgreSQL database and one Redis under one
+/// prefix, their relays woken only by the commits' notices.
 async fn instances(count: usize, relays: usize) -> Vec<TestApp> {
     let prefix = format!("test:{}:", Uuid::new_v4().simple());
     let first = spawn_app_with(
         Backend::Postgres,
-        &[("REDIS_URL", REDIS_URL), ("OTP_KEY_PREFIX", &prefix)],
+        &[
+            ("REDIS_URL", REDIS_URL),
+            ("OTP_KEY_PREFIX", &prefix),
+            NO_RELAY_TICK,
+        ],
     )
     .await;
     let database_url = first.database_url.clone();
@@ -880,6 +890,7 @@ async fn instances(count: usize, relays: usize) -> Vec<TestApp> {
                     ("OTP_KEY_PREFIX", &prefix),
                     ("DATABASE_URL", &database_url),
                     ("BACKGROUND_TASKS", background),
+                    NO_RELAY_TICK,
                 ],
             )
             .await,
@@ -893,7 +904,8 @@ async fn subscribers_on_every_instance_get_every_event_once_in_order() {
     if !clients_available("subscriptions") {
         return;
     }
-    // A and B run the relay (either may lead); C runs none: its reader is woken through Redis.
+    // A and B run the relay (either may lead), woken by each commit's notice and never by
+    // their tick; C runs none: its reader is woken through Redis.
     let apps = instances(3, 2).await;
     let a = &apps[0];
     let key = integrator_key(a, &[BODY]).await;
@@ -949,6 +961,113 @@ async fn subscribers_on_every_instance_get_every_event_once_in_order() {
             "instance {i}: every event once, in sequence order"
         );
     }
+}
+
+/// The sessions that listen for committed events on the app's database (the relay's).
+async fn listening_sessions(db: &sea_orm::DatabaseConnection) -> Vec<i32> {
+    db.query_all_raw(sea_orm::Statement::from_string(
+        sea_orm::DatabaseBackend::Postgres,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+         AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%'",
+    ))
+    .await
+    .expect("the sessions")
+    .iter()
+    .map(|row| row.try_get::<i32>("", "pid").expect("a pid"))
+    .collect()
+}
+
+#[actix_web::test]
+async fn events_are_numbered_as_they_commit_and_across_a_lost_listening_connection() {
+    if !clients_available("subscriptions") {
+        return;
+    }
+    let app = spawn_app_with(Backend::Postgres, &[NO_RELAY_TICK]).await;
+    let key = integrator_key(&app, &[BODY]).await;
+    let client = Client::start(&app, "transport", &key, STATUS_EVENTS, json!({}), 3);
+    client.ready().await;
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("the test database");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while listening_sessions(&db).await.is_empty() {
+        assert!(Instant::now() < deadline, "the relay listens within 10 s");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Written outside any request: the commit itself wakes the relay.
+    write_event(&app, BODY, "RECEIVED").await;
+    let first = client
+        .within(Duration::from_secs(10))
+        .await
+        .expect("an event numbered on its commit's notice, with no relay tick for an hour");
+    assert_eq!(first["next"]["statusEvents"]["to"], "RECEIVED", "{first}");
+
+    // The listening connection is cut and cannot be made again (the database takes no new
+    // connections) while an event commits: its notice reaches nobody, and only the runs the
+    // relay makes to make up for a lost connection number it.
+    let (server, database) = app.database_url.rsplit_once('/').expect("a database name");
+    // A database cannot close itself to connections: that is said from another.
+    let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+        .await
+        .expect("the server's postgres database");
+    let cut = listening_sessions(&db).await;
+    assert_eq!(cut.len(), 1, "one listening session: {cut:?}");
+    // The event's transaction holds its connection from before the door closes.
+    let txn = db.begin().await.expect("a transaction");
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS false"
+        ))
+        .await
+        .expect("no new connections");
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        sea_orm::DatabaseBackend::Postgres,
+        "SELECT pg_terminate_backend($1)",
+        [cut[0].into()],
+    ))
+    .await
+    .expect("the listening session ended");
+    events::record(&txn, appeal_draft(BODY, "REFERRED"))
+        .await
+        .expect("an event");
+    txn.commit()
+        .await
+        .expect("an event committed while nobody listens");
+    // Its attempts to listen again fail meanwhile (it may already have run to make up).
+    actix_web::rt::time::sleep(Duration::from_secs(3)).await;
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS true"
+        ))
+        .await
+        .expect("connections again");
+    let _ = admin.close().await;
+    let second = client
+        .within(Duration::from_secs(15))
+        .await
+        .expect("the event committed across the cut");
+    assert_eq!(second["next"]["statusEvents"]["to"], "REFERRED", "{second}");
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while listening_sessions(&db).await.is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the relay listens again within 10 s"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    write_event(&app, BODY, "DECIDED").await;
+    let third = client
+        .within(Duration::from_secs(10))
+        .await
+        .expect("an event numbered on its notice once the relay listens again");
+    assert_eq!(third["next"]["statusEvents"]["to"], "DECIDED", "{third}");
+    assert!(
+        sequence_of(&first) < sequence_of(&second) && sequence_of(&second) < sequence_of(&third),
+        "in order: {first} {second} {third}"
+    );
+    let _ = db.close().await;
 }
 
 #[actix_web::test]
