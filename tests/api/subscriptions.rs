@@ -1006,9 +1006,13 @@ async fn events_are_numbered_as_they_commit_and_across_a_lost_listening_connecti
     // The listening connection is cut and cannot be made again (the database takes no new
     // connections) while an event commits: its notice reaches nobody, and only the runs the
     // relay makes to make up for a lost connection number it.
-    let (server, database) = app.database_url.rsplit_once('/').expect("a database name");
+    let database = app
+        .database_url
+        .rsplit('/')
+        .next()
+        .expect("a database name");
     // A database cannot close itself to connections: that is said from another.
-    let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+    let admin = sea_orm::Database::connect(postgres_admin_url())
         .await
         .expect("the server's postgres database");
     let cut = listening_sessions(&db).await;
