@@ -22,11 +22,11 @@
 //   3. Idle for IDLE s (longer than the server's 15-s session re-check): the server's CPU and
 //      the database's transactions with N idle subscriptions.
 //   4. Write RATE events/s for DURATION s: each an APPEAL event of body BIN with a BIN audience
-//      row, `at = clock_timestamp()`, no sequence (the server's relay assigns it, every 1 s).
+//      row, `at = clock_timestamp()`, no sequence (the server's relay assigns it, woken by the commit's notice).
 //   5. Wait until every client has every event (or DRAIN s after the last write); RSS "end".
 //   6. Read `at` and `sequenced_at` of the measured events back from the database and report:
-//      end-to-end latency (receive - occurredAt, which includes the relay's up-to-1-s
-//      batching), the relay's share (sequenced_at - at) and the push share (receive -
+//      end-to-end latency (receive - occurredAt, which includes the relay's wait for
+//      the commit's notice), the relay's share (sequenced_at - at) and the push share (receive -
 //      sequenced_at), per event the first delivery and the fan-out (last - first delivery),
 //      deliveries/s, missing/duplicate/out-of-order deliveries, closes by code, RSS per
 //      connection, CPU of both processes, the clients' event-loop delay (how much of the
@@ -447,7 +447,7 @@ async function main() {
   const events = Math.round(config.rate * config.duration);
   for (let i = 0; i < events; i++) {
     // A steady rate at a random phase within each slot, so that the writes do not lock onto
-    // the relay's 1-s tick (at RATE 1 every event would otherwise wait the same time for it).
+    // any periodic work of the server's (its session checks, its relay's safety tick).
     const wait = writeStart + ((i + (config.jitter ? Math.random() : 0)) * 1000) / config.rate - now();
     if (wait > 0) await sleep(wait);
     if (psqlFailed) break;
