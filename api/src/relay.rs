@@ -56,24 +56,14 @@ pub fn spawn(service: ServiceContext, live: LiveEvents, every: Duration, databas
     });
 }
 
-/// Runs the relay until it has numbered every committed event it found (a run numbers at most
-/// [`events::relay::BATCH`]), waking the readers of every instance when it numbered some.
+/// One run of the relay (at most [`events::relay::BATCH`] events: a longer backlog waits for
+/// the next wake-up or tick, which paces a burst for the readers), waking the readers of
+/// every instance when it numbered some.
 async fn run(service: &ServiceContext, live: &LiveEvents) {
-    loop {
-        match events::relay::run_once(service).await {
-            Ok(sequenced) => {
-                if sequenced.events > 0 {
-                    live.sequenced(sequenced.events).await;
-                }
-                if sequenced.events < events::relay::BATCH {
-                    return;
-                }
-            }
-            Err(error) => {
-                tracing::error!(error = %error.chain(), "the event relay failed");
-                return;
-            }
-        }
+    match events::relay::run_once(service).await {
+        Ok(sequenced) if sequenced.events > 0 => live.sequenced(sequenced.events).await,
+        Ok(_) => {}
+        Err(error) => tracing::error!(error = %error.chain(), "the event relay failed"),
     }
 }
 
