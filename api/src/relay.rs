@@ -14,6 +14,7 @@ use crate::live::LiveEvents;
 use migrations::EVENT_COMMITTED_CHANNEL;
 use registration_core::ServiceContext;
 use registration_core::service::events;
+use sea_orm::DatabaseBackend;
 use sea_orm::sqlx::postgres::PgListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,11 +23,11 @@ use tokio::sync::Notify;
 /// How long to wait before listening again after the listening connection failed.
 const LISTEN_RETRY: Duration = Duration::from_secs(2);
 
-/// Starts the relay on the runtime: on every notice (`database_url` names a PostgreSQL
-/// database to listen on) and every `every`.
+/// Starts the relay on the runtime: every `every`, and on PostgreSQL on every notice (the
+/// listener connects to `database_url`, the pool's own database).
 pub fn spawn(service: ServiceContext, live: LiveEvents, every: Duration, database_url: &str) {
     let wake = Arc::new(Notify::new());
-    if database_url.starts_with("postgres") {
+    if service.db.get_database_backend() == DatabaseBackend::Postgres {
         let url = database_url.to_owned();
         let wake = Arc::clone(&wake);
         // On the runtime itself, not actix's local task set: the listener's drop hands its
@@ -44,7 +45,7 @@ pub fn spawn(service: ServiceContext, live: LiveEvents, every: Duration, databas
         });
     }
     actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(every);
+        let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {

@@ -977,6 +977,15 @@ async fn listening_sessions(db: &sea_orm::DatabaseConnection) -> Vec<i32> {
     .collect()
 }
 
+/// Waits, up to 10 s, until the relay listens on the app's database.
+async fn until_listening(db: &sea_orm::DatabaseConnection, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while listening_sessions(db).await.is_empty() {
+        assert!(Instant::now() < deadline, "{what} within 10 s");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[actix_web::test]
 async fn events_are_numbered_as_they_commit_and_across_a_lost_listening_connection() {
     if !clients_available("subscriptions") {
@@ -989,11 +998,7 @@ async fn events_are_numbered_as_they_commit_and_across_a_lost_listening_connecti
     let db = sea_orm::Database::connect(&app.database_url)
         .await
         .expect("the test database");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while listening_sessions(&db).await.is_empty() {
-        assert!(Instant::now() < deadline, "the relay listens within 10 s");
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_listening(&db, "the relay listens").await;
 
     // Written outside any request: the commit itself wakes the relay.
     write_event(&app, BODY, "RECEIVED").await;
@@ -1053,14 +1058,7 @@ async fn events_are_numbered_as_they_commit_and_across_a_lost_listening_connecti
         .expect("the event committed across the cut");
     assert_eq!(second["next"]["statusEvents"]["to"], "REFERRED", "{second}");
 
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while listening_sessions(&db).await.is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the relay listens again within 10 s"
-        );
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_listening(&db, "the relay listens again").await;
     write_event(&app, BODY, "DECIDED").await;
     let third = client
         .within(Duration::from_secs(10))

@@ -22,11 +22,12 @@
 //   3. Idle for IDLE s (longer than the server's 15-s session re-check): the server's CPU and
 //      the database's transactions with N idle subscriptions.
 //   4. Write RATE events/s for DURATION s: each an APPEAL event of body BIN with a BIN audience
-//      row, `at = clock_timestamp()`, no sequence (the server's relay assigns it, woken by the commit's notice).
+//      row, `at = clock_timestamp()`, no sequence (the server's relay assigns it, woken by
+//      the commit's notice).
 //   5. Wait until every client has every event (or DRAIN s after the last write); RSS "end".
 //   6. Read `at` and `sequenced_at` of the measured events back from the database and report:
-//      end-to-end latency (receive - occurredAt, which includes the relay's wait for
-//      the commit's notice), the relay's share (sequenced_at - at) and the push share (receive -
+//      end-to-end latency (receive - occurredAt, which includes the relay's wait for the
+//      commit's notice), the relay's share (sequenced_at - at) and the push share (receive -
 //      sequenced_at), per event the first delivery and the fan-out (last - first delivery),
 //      deliveries/s, missing/duplicate/out-of-order deliveries, closes by code, RSS per
 //      connection, CPU of both processes, the clients' event-loop delay (how much of the
