@@ -1,7 +1,8 @@
 //! The service's own timestamps: a signature received without an RFC 3161 token is stamped by
 //! the configured TSA (a local one the test runs, with a generated key), verified against the
-//! signature value and kept as its evidence, once; a TSA that fails gives nothing and is asked
-//! again; a TSA_URL that is no http(s) URL stops start-up.
+//! signature value and kept as its evidence, once, even from a TSA whose clock is a little
+//! ahead of ours; a TSA that fails, or dates its token well after now, gives nothing and is
+//! asked again; a TSA_URL that is no http(s) URL stops start-up.
 
 use crate::helpers::*;
 use api::core::ManualClock;
@@ -13,8 +14,12 @@ use std::sync::Arc;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-/// A TSA: a token over the request's imprint, echoing its nonce, signed by `tsa`.
-struct LocalTsa(signatures::testing::Certificate);
+/// A TSA: a token over the request's imprint, echoing its nonce, signed by `tsa`, its genTime
+/// `ahead` of the system clock (a real TSA's clock is never exactly ours).
+struct LocalTsa {
+    tsa: signatures::testing::Certificate,
+    ahead: time::Duration,
+}
 
 /// The imprint and the nonce of a TimeStampReq, read as a TSA reads them.
 fn imprint_and_nonce(request: &[u8]) -> (Vec<u8>, Vec<u8>) {
@@ -43,7 +48,7 @@ fn imprint_and_nonce(request: &[u8]) -> (Vec<u8>, Vec<u8>) {
 impl Respond for LocalTsa {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let (imprint, nonce) = imprint_and_nonce(&request.body);
-        let token = TimestampSpec::new(&self.0, now())
+        let token = TimestampSpec::new(&self.tsa, now() + self.ahead)
             .given_imprint(&imprint)
             .nonce(&nonce)
             .token(&[]);
@@ -102,7 +107,11 @@ async fn a_signature_without_a_token_is_stamped_once_by_the_configured_tsa() {
     let server = MockServer::start().await;
     let url = format!("{}/tsa", server.uri());
     Mock::given(method("POST"))
-        .respond_with(LocalTsa(tsa_certificate))
+        // Its clock a few seconds ahead of the run's `now`: the token is still timely.
+        .respond_with(LocalTsa {
+            tsa: tsa_certificate,
+            ahead: time::Duration::seconds(5),
+        })
         .expect(1)
         .mount(&server)
         .await;
@@ -143,9 +152,15 @@ async fn a_signature_without_a_token_is_stamped_once_by_the_configured_tsa() {
         let value = signatures::signature_values(&signature.cms)
             .unwrap()
             .remove(0);
+        // (Its genTime is the TSA's, ahead of ours: judged as the service judged it.)
+        let judged_at = now() + timestamping::TSA_CLOCK_ALLOWANCE;
         let verifier = ctx.trust.snapshot().verifier;
         verifier
-            .verify_timestamp_token(&kept[0].1, Some(&value), &signatures::Options::new(now()))
+            .verify_timestamp_token(
+                &kept[0].1,
+                Some(&value),
+                &signatures::Options::new(judged_at),
+            )
             .expect("the kept token stamps the stored signature");
 
         // Stamped once: the next run asks the TSA nothing (the mock expects one request).
@@ -185,6 +200,37 @@ async fn a_failing_tsa_gives_no_token_and_is_asked_again() {
             }
         );
     }
+    assert!(tokens(&app).await.is_empty());
+}
+
+#[actix_web::test]
+async fn a_token_dated_well_after_now_does_not_count() {
+    let tsa_certificate = pki().tsa(cached_rsa_2048(6)).issued_by(&pki().intermediate);
+    let server = MockServer::start().await;
+    let url = format!("{}/tsa", server.uri());
+    Mock::given(method("POST"))
+        .respond_with(LocalTsa {
+            tsa: tsa_certificate,
+            ahead: timestamping::TSA_CLOCK_ALLOWANCE + time::Duration::minutes(5),
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let app = spawn_app(Backend::Sqlite).await;
+    signed_in(&app, "871008401427").await;
+    let clock = Arc::new(ManualClock::new(now()));
+    let mut ctx = instance(&app, clock).await;
+    ctx.trust = Arc::new(trust_with_tsa(&url));
+    let tsa = ctx.trust.timestamp_authority().unwrap();
+    let run = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
+    assert_eq!(
+        run,
+        Stamped {
+            stamped: 0,
+            failed: 1
+        },
+        "a TSA clock this far ahead is not believed"
+    );
     assert!(tokens(&app).await.is_empty());
 }
 

@@ -31,6 +31,14 @@ pub const STAMP_WINDOW: Duration = Duration::hours(24);
 /// backlog drains over a few runs instead of holding the maintenance task.
 pub const STAMPS_PER_RUN: u64 = 20;
 
+/// How far ahead of the service's clock a fresh token's genTime may be. A TSA keeps UTC to
+/// within its declared accuracy (ETSI EN 319 421; a second is usual) and our own clock drifts
+/// too; a token that
+/// answers our own nonce cannot have been made before we asked, so allowing its time to be a
+/// little ahead of ours admits no old token. Without it, a run stamped nothing whenever a
+/// second turned between the run's start and the TSA's answer.
+pub const TSA_CLOCK_ALLOWANCE: Duration = Duration::minutes(1);
+
 /// What a run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stamped {
@@ -103,11 +111,14 @@ async fn tokens_for(
 ) -> Result<Vec<Vec<u8>>, String> {
     let values = signatures::signature_values(&signature.cms).map_err(|e| e.to_string())?;
     let verifier = ctx.trust.snapshot().verifier;
-    let mut options = Options::new(now);
-    options.require_revocation = ctx.trust.require_revocation;
     let mut tokens = Vec::new();
     for value in values {
         let token = tsa.stamp(&value).await.map_err(|e| e.to_string())?;
+        // The token is judged when it arrived, not when the run began (`now`), with the
+        // TSA's clock allowed to be a little ahead of ours.
+        let arrived = ctx.clock.now().max(now);
+        let mut options = Options::new(arrived + TSA_CLOCK_ALLOWANCE);
+        options.require_revocation = ctx.trust.require_revocation;
         verifier
             .verify_timestamp_token(&token, Some(&value), &options)
             .map_err(|why| format!("the TSA's token does not count: {why}"))?;
