@@ -10,7 +10,7 @@ use super::errors::{ApiErrorCode, api_error, internal};
 use super::feed::{StatusEvent, StatusEventFilter, feed_error, filter as core_filter, reader};
 use super::ids;
 use super::notification::Notification;
-use crate::live::{LiveEvent, LiveEvents};
+use crate::live::{LiveEvents, LiveReceiver};
 use async_graphql::{Context, ID, Subscription};
 use entities::event;
 use futures_util::Stream;
@@ -75,7 +75,7 @@ struct Subscriber {
     service: ServiceContext,
     owner: Owner,
     filter: Filter,
-    live: broadcast::Receiver<Arc<LiveEvent>>,
+    live: LiveReceiver,
     control: Option<Arc<ConnectionControl>>,
     /// The last sequence delivered (replayed or live).
     last: i64,
