@@ -419,6 +419,30 @@ async fn ministry_decides(
     decided["complaint"].clone()
 }
 
+/// A body that has nothing to do with Aigerim's case, and an officer of it.
+const OTHER_BODY: &str = "940140000503";
+const STRANGER: &str = "780512300014";
+
+/// The purposes of an officer's audited readings, in order.
+async fn case_audit(app: &TestApp, officer_iin: &str) -> Vec<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    let officer = entities::person::Entity::find()
+        .filter(entities::person::Column::Iin.eq(officer_iin))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("the officer signed in");
+    let rows = entities::restricted_data_access::Entity::find()
+        .filter(entities::restricted_data_access::Column::OfficerPersonId.eq(officer.id))
+        .order_by_asc(entities::restricted_data_access::Column::At)
+        .all(&db)
+        .await
+        .unwrap();
+    let _ = db.close().await;
+    rows.into_iter().map(|r| r.purpose).collect()
+}
+
 async fn complaint_as(app: &TestApp, token: &str, id: &Value) -> Value {
     let read = app
         .graphql(
@@ -785,6 +809,12 @@ async fn a_complaint_against_an_appeals_decision_is_forwarded_and_the_ministry_r
             codes(&prepare_decision(&app, &erlan, &forwarded, "SATISFIED", true).await),
             ["NOT_ALLOWED"]
         );
+        // It hears it with the case: the appeal complained of, which is not addressed to it.
+        let heard = complaint_as(&app, &bolat, &first["id"]).await;
+        assert_eq!(heard["appeal"]["id"], appeal["id"], "{backend:?}: {heard}");
+        assert_eq!(heard["appeal"]["status"], "DECIDED");
+        let stranger = officer_token(&app, STRANGER, OTHER_BODY).await;
+        assert_eq!(appeal_as(&app, &stranger, &appeal["id"]).await, Value::Null);
         // The ministry's list has both; the forwarded one is the ministry's to decide.
         let listed = for_review(&app, &bolat).await;
         assert!(
@@ -868,8 +898,9 @@ async fn a_complaint_against_an_appeals_decision_is_forwarded_and_the_ministry_r
             steps(&decided_complaint).last(),
             Some(&("DECIDED".to_owned(), "OFFICER".to_owned()))
         );
-        // The ministry's officers do not read the appeal to the department; she does.
-        assert_eq!(decided_complaint["appeal"], Value::Null);
+        // The ministry reads the appeal it reopened as the complaint's case.
+        assert_eq!(decided_complaint["appeal"]["id"], appeal["id"]);
+        assert_eq!(decided_complaint["appeal"]["status"], "RECEIVED");
 
         // The appeal is received again, with a new decision term from now.
         let reopened = appeal_as(&app, &aigerim, &appeal["id"]).await;
@@ -1026,8 +1057,9 @@ async fn a_late_complaint_is_received_and_heard_only_once_its_term_is_restored()
         let decided = ministry_decides(&app, &bolat, &granted, "SATISFIED", true).await;
         assert_eq!(decided["status"], "DECIDED", "{backend:?}: {decided}");
         assert_eq!(decided["actCancelled"], true);
-        // The ministry's officers do not read the department's application; she does.
-        assert_eq!(decided["application"], Value::Null);
+        // The ministry reads the application it reopened as the complaint's case.
+        assert_eq!(decided["application"]["id"], refused["id"]);
+        assert_eq!(decided["application"]["status"], "IN_REVIEW");
         let reopened = application(&app, &aigerim, &refused["id"]).await;
         assert_eq!(reopened["status"], "IN_REVIEW", "{reopened}");
         assert_eq!(
@@ -1156,6 +1188,34 @@ async fn nothing_to_complain_of_until_the_service_time_is_missed() {
         );
         let forwarded = forward(&app, &erlan, &missed).await["complaint"].clone();
         let bolat = officer_token(&app, BOLAT, MINISTRY).await;
+        // The ministry hears it with the case: it reads the application complained of, by the
+        // complaint and by its id (its documents list as the applicant's, empty here), and
+        // each reading is audited as the case's; an officer of another body reads neither.
+        let heard = complaint_as(&app, &bolat, &forwarded["id"]).await;
+        assert_eq!(
+            heard["application"]["id"], waiting["id"],
+            "{backend:?}: {heard}"
+        );
+        let case_fields = "id status documents { id }";
+        let case = application_as(&app, &bolat, &waiting["id"], case_fields).await;
+        assert_eq!(case["id"], waiting["id"], "{case}");
+        assert_eq!(
+            case,
+            application_as(&app, &aigerim, &waiting["id"], case_fields).await
+        );
+        assert_eq!(
+            case_audit(&app, BOLAT).await,
+            ["the case of an appeal or complaint"; 2]
+        );
+        let stranger = officer_token(&app, STRANGER, OTHER_BODY).await;
+        assert_eq!(
+            complaint_as(&app, &stranger, &forwarded["id"]).await,
+            Value::Null
+        );
+        assert_eq!(
+            application_as(&app, &stranger, &waiting["id"], case_fields).await,
+            Value::Null
+        );
         assert_eq!(
             codes(&prepare_decision(&app, &bolat, &forwarded, "SATISFIED", true).await),
             ["NOTHING_TO_CANCEL"]

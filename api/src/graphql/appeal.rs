@@ -406,7 +406,7 @@ impl Appeal {
         };
         let viewer = signed_in(ctx, Operation::ReadAppeals)?;
         let locale = request(ctx)?.locale;
-        Ok(applications::find(service(ctx)?, viewer, id)
+        Ok(applications::read(service(ctx)?, viewer, id)
             .await
             .map_err(|e| internal(e, locale))?
             .map(Application))

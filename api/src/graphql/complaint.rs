@@ -136,7 +136,7 @@ impl Complaint {
         };
         let viewer = signed_in(ctx, Operation::ReadAppeals)?;
         let locale = request(ctx)?.locale;
-        Ok(applications::find(service(ctx)?, viewer, id)
+        Ok(applications::read(service(ctx)?, viewer, id)
             .await
             .map_err(|e| internal(e, locale))?
             .map(Application))
@@ -152,7 +152,7 @@ impl Complaint {
         }
         let viewer = signed_in(ctx, Operation::ReadAppeals)?;
         let locale = request(ctx)?.locale;
-        Ok(appeals::find(service(ctx)?, viewer, target)
+        Ok(appeals::find_readable(service(ctx)?, viewer, target)
             .await
             .map_err(|e| internal(e, locale))?
             .filter(|a| appeals::Procedure::of(a) == appeals::Procedure::Appeal)

@@ -100,7 +100,10 @@ pub async fn of_application(
     let viewer = signed_in(ctx, Operation::ReadApplication)?;
     let locale = request(ctx)?.locale;
     // An owner reading the application of a consent sees no documents.
-    if !registration_core::policy::may_read(viewer, app) {
+    let readable = registration_core::service::applications::readable(service(ctx)?, viewer, app)
+        .await
+        .map_err(|e| internal(e, locale))?;
+    if !readable {
         return Ok(Vec::new());
     }
     let found = ctx

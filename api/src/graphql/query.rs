@@ -56,7 +56,7 @@ impl RootQuery {
                 Ok(found.map(|p| Node::Person(Person(p))))
             }
             APPLICATION => {
-                let found = applications::find(service, viewer, uuid)
+                let found = applications::read(service, viewer, uuid)
                     .await
                     .map_err(|e| internal(e, locale))?;
                 Ok(found.map(|a| Node::Application(Application(a))))
@@ -75,7 +75,7 @@ impl RootQuery {
             }
             super::appeal::KIND | super::complaint::KIND => {
                 use registration_core::service::appeals::{self, Procedure};
-                let found = appeals::find(service, viewer, uuid)
+                let found = appeals::find_readable(service, viewer, uuid)
                     .await
                     .map_err(|e| internal(e, locale))?;
                 Ok(

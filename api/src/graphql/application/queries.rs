@@ -33,16 +33,10 @@ impl ApplicationQuery {
         let Some(uuid) = ids::decode_kind(&id, KIND) else {
             return Ok(None);
         };
-        let service = service(ctx)?;
-        let found = applications::find(service, viewer, uuid)
+        // An officer reading another person's application is audited.
+        let found = applications::read(service(ctx)?, viewer, uuid)
             .await
             .map_err(|e| internal(e, locale))?;
-        if let Some(app) = &found {
-            // An officer reading another person's application is audited.
-            registration_core::service::review::audit::application_read(service, viewer, app)
-                .await
-                .map_err(|e| internal(e, locale))?;
-        }
         Ok(found.map(Application))
     }
 

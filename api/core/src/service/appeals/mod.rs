@@ -10,6 +10,7 @@
 //! - [`correction`]: correcting in time, returning when not, withdrawing;
 //! - [`deadlines`]: the terms on the calendar.
 
+pub mod cases;
 pub mod complaints;
 pub mod correction;
 pub mod deadlines;
@@ -234,6 +235,22 @@ pub async fn find(
         .one(&ctx.db)
         .await?
         .filter(|a| policy::may_read_appeal(viewer, a)))
+}
+
+/// The appeal (or complaint), if the viewer may read it or reads it as the case of a complaint
+/// they hear ([`cases`]): for reading only, never to act on it.
+pub async fn find_readable(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    id: Uuid,
+) -> Result<Option<appeal::Model>, InternalError> {
+    let Some(found) = appeal::Entity::find_by_id(id).one(&ctx.db).await? else {
+        return Ok(None);
+    };
+    let readable = policy::may_read_appeal(viewer, &found)
+        || (Procedure::of(&found) == Procedure::Appeal
+            && cases::handles_a_complaint_against(ctx, viewer, found.id).await?);
+    Ok(readable.then_some(found))
 }
 
 /// Locks an appeal's row for the rest of the transaction (see the lock order in

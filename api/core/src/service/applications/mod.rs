@@ -266,6 +266,37 @@ pub async fn find(
         .filter(|a| policy::may_read(viewer, a)))
 }
 
+/// Whether the viewer may read the application, or reads it as the case of an appeal or a
+/// complaint they handle ([`crate::service::appeals::cases`]): for reading only, never to
+/// act on it.
+pub async fn readable(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    app: &application::Model,
+) -> Result<bool, InternalError> {
+    Ok(policy::may_read(viewer, app)
+        || crate::service::appeals::cases::handles_a_case_of_application(ctx, viewer, app.id)
+            .await?)
+}
+
+/// An application the viewer reads (as [`readable`]), an officer's reading of another
+/// person's audited ([`crate::service::review::audit::application_read`]): what every read
+/// of one application by its id goes through.
+pub async fn read(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    id: Uuid,
+) -> Result<Option<application::Model>, InternalError> {
+    let Some(found) = application::Entity::find_by_id(id).one(&ctx.db).await? else {
+        return Ok(None);
+    };
+    if !readable(ctx, viewer, &found).await? {
+        return Ok(None);
+    }
+    crate::service::review::audit::application_read(ctx, viewer, &found).await?;
+    Ok(Some(found))
+}
+
 /// Locks an application's row for the rest of the transaction: the first step of the lock
 /// order (see [`crate::service`]). SQLite has no row locks and needs none: it serialises
 /// writers.

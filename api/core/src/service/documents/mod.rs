@@ -337,10 +337,13 @@ pub async fn find(
     else {
         return Ok(None);
     };
-    let readable = application::Entity::find_by_id(found.application_id)
+    let Some(app) = application::Entity::find_by_id(found.application_id)
         .one(&ctx.db)
         .await?
-        .is_some_and(|app| policy::may_read(viewer, &app));
+    else {
+        return Ok(None);
+    };
+    let readable = crate::service::applications::readable(ctx, viewer, &app).await?;
     Ok(readable.then_some(found))
 }
 

@@ -53,8 +53,9 @@ pub async fn record(
     Ok(())
 }
 
-/// Records an officer of the deciding body reading an application of another person's (the
-/// subject's data, which the application's personal-data consent lets the body see).
+/// Records an officer reading an application of another person's (the subject's data, which
+/// the application's personal-data consent lets the bodies see) that they were allowed to
+/// read: as the deciding body's, or as the case of an appeal or complaint their body handles.
 pub async fn application_read(
     ctx: &ServiceContext,
     officer: &SignedIn,
@@ -62,9 +63,14 @@ pub async fn application_read(
 ) -> Result<(), InternalError> {
     let others = app.applicant_person_id != officer.person_id
         && app.subject_iin.as_deref() != Some(officer.iin.as_str());
-    if !others || !crate::policy::may_review(officer, app) {
+    if !others || officer.officer_of.is_none() {
         return Ok(());
     }
+    let purpose = if crate::policy::may_review(officer, app) {
+        "application review"
+    } else {
+        "the case of an appeal or complaint"
+    };
     let Some(subject) = app.subject_iin.as_deref().and_then(|i| Iin::parse(i).ok()) else {
         return Ok(());
     };
@@ -74,7 +80,7 @@ pub async fn application_read(
         Access {
             subject: &subject,
             application: Some(app.id),
-            purpose: "application review",
+            purpose,
             allowed: app.personal_data_consent == Some(true),
         },
     )
