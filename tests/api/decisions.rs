@@ -603,6 +603,15 @@ async fn officers_read_a_persons_registrations_only_with_consent_and_every_acces
         application(&app, &erlan, &done["id"]).await["id"],
         done["id"]
     );
+    // By node(id) as well.
+    let node = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Application { id } } }",
+            json!({ "id": done["id"] }),
+            Some(&erlan),
+        )
+        .await;
+    assert_eq!(node["data"]["node"]["id"], done["id"], "{node}");
     let query = "query($iin: String!, $purpose: String) { registrations(iin: $iin, purpose: $purpose) { edges { node { addressRka active } } } }";
     let read = app
         .graphql(
@@ -648,6 +657,7 @@ async fn officers_read_a_persons_registrations_only_with_consent_and_every_acces
     assert_eq!(
         rows,
         [
+            (AIGERIM, "application review", true),
             (AIGERIM, "application review", true),
             (AIGERIM, "проверка заявления", true),
             (NURLAN, "application review", false)
