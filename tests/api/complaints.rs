@@ -5,7 +5,8 @@
 //! term granted or denied), against a missed service time and a deemed refusal; nothing to
 //! complain of otherwise. Three tests pin what was wrong when they were written: a cancelled
 //! refusal decided again, a reopened deemed refusal running only its new term, a deadline met
-//! at the instant it ends being late.
+//! at the instant it ends being late. The case goes with a complaint to the hearing body, and
+//! with an appeal to the body it is referred to: they read it, and only read it.
 
 use crate::appeal_kit::{
     self, AIGERIM, BODY, BOLAT, DANA, ERLAN, MINISTRY, appeal_input, appeal_received, body_sign_at,
@@ -244,6 +245,78 @@ async fn appeal_as(app: &TestApp, token: &str, id: &Value) -> Value {
         )
         .await;
     read["data"]["node"].clone()
+}
+
+#[actix_web::test]
+async fn the_body_an_appeal_is_referred_to_reads_the_application_it_concerns() {
+    let clock = Arc::new(ManualClock::new(START));
+    let app = app_on(Backend::Sqlite, &clock, true).await;
+    let aigerim = token_of(&app, AIGERIM).await;
+    let waiting = own_flat(&app, &aigerim).await;
+    assert_eq!(waiting["status"], "IN_REVIEW", "{waiting}");
+    let mut input = appeal_input("2026-12-01", "Прошу ускорить рассмотрение заявления.");
+    input["applicationId"] = waiting["id"].clone();
+    let fields = "id status version application { id status }";
+    let appeal = appeal_received(&app, &aigerim, input, fields).await;
+    assert_eq!(appeal["application"]["id"], waiting["id"], "{appeal}");
+    let read_as = |token: String| {
+        let app = &app;
+        let id = appeal["id"].clone();
+        async move {
+            let query =
+                format!("query($id: ID!) {{ node(id: $id) {{ ... on Appeal {{ {fields} }} }} }}");
+            app.graphql(&query, json!({ "id": id }), Some(&token)).await["data"]["node"].clone()
+        }
+    };
+    let erlan = officer_token(&app, ERLAN, BODY).await;
+    let bolat = officer_token(&app, BOLAT, MINISTRY).await;
+    // Addressed to the department: the ministry reads neither the appeal nor the application.
+    assert_eq!(read_as(bolat.clone()).await, Value::Null);
+    assert_eq!(
+        application_as(&app, &bolat, &waiting["id"], "id").await,
+        Value::Null
+    );
+
+    let referred = app
+        .graphql(
+            "mutation($input: ReferAppealInput!) { referAppeal(input: $input) { userErrors { code field } } }",
+            json!({ "input": { "appealId": appeal["id"], "version": appeal["version"], "bodyBin": MINISTRY, "reason": "компетенция министерства" } }),
+            Some(&erlan),
+        )
+        .await;
+    assert_eq!(
+        referred["data"]["referAppeal"]["userErrors"],
+        json!([]),
+        "{referred}"
+    );
+
+    // Referred, the ministry handles it with its case: the application it concerns.
+    let handled = read_as(bolat.clone()).await;
+    assert_eq!(handled["application"]["id"], waiting["id"], "{handled}");
+    assert_eq!(handled["application"]["status"], "IN_REVIEW");
+    assert_eq!(
+        application_as(&app, &bolat, &waiting["id"], "id").await["id"],
+        waiting["id"]
+    );
+    // Reading only: the ministry does not review the department's application.
+    let claim = app
+        .graphql(
+            "mutation($input: ClaimApplicationInput!) { claimApplication(input: $input) { userErrors { code } } }",
+            json!({ "input": { "applicationId": waiting["id"] } }),
+            Some(&bolat),
+        )
+        .await;
+    assert_eq!(
+        codes(&claim["data"]["claimApplication"]),
+        ["NOT_FOUND"],
+        "{claim}"
+    );
+    let stranger = officer_token(&app, STRANGER, OTHER_BODY).await;
+    assert_eq!(read_as(stranger.clone()).await, Value::Null);
+    assert_eq!(
+        application_as(&app, &stranger, &waiting["id"], "id").await,
+        Value::Null
+    );
 }
 
 // ---- complaints ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 #
 # Environment: PGHOST_URL (default postgres://root@127.0.0.1:5432), PORT (default 8099),
 # CONCURRENCY (default 200), OUT_DIR (default /tmp/gqlws-load), RUST_LOG (default warn),
-# NO_COMMIT_NOTICE (set: drop the commit-notice trigger, so that the relay runs on its tick alone).
+# NO_COMMIT_NOTICE (set: drop the commit-notice trigger, so that the relay runs on its tick alone),
+# SCENARIO (steady, the default: load.mjs; stall: stall.mjs with N readers, STALLED clients that
+# stop reading (default 5) and one burst of EVENTS (default 5000)).
 set -euo pipefail
 
 N=${1:-1000}
@@ -61,8 +63,14 @@ done
 echo "server $BUILD pid $SERVER_PID on $PORT, database $DB, fd limit $(grep 'open files' /proc/$SERVER_PID/limits | awk '{print $4}')" >&2
 sleep 2 # let start-up settle before the "before" RSS sample
 
-node "$HERE/load.mjs" --url "ws://127.0.0.1:$PORT/graphql" --key "$KEY" --db "$DATABASE_URL" \
-  --server-pid "$SERVER_PID" --n "$N" --rate "$RATE" --duration "$DURATION" \
-  --concurrency "${CONCURRENCY:-200}" --out "$RUN/report.json"
+if [ "${SCENARIO:-steady}" = stall ]; then
+  # N readers, STALLED clients that stop reading, one burst of EVENTS (RATE and DURATION unused).
+  node "$HERE/stall.mjs" --url "ws://127.0.0.1:$PORT/graphql" --key "$KEY" --db "$DATABASE_URL" \
+    --readers "$N" --stalled "${STALLED:-5}" --events "${EVENTS:-5000}" --out "$RUN/report.json"
+else
+  node "$HERE/load.mjs" --url "ws://127.0.0.1:$PORT/graphql" --key "$KEY" --db "$DATABASE_URL" \
+    --server-pid "$SERVER_PID" --n "$N" --rate "$RATE" --duration "$DURATION" \
+    --concurrency "${CONCURRENCY:-200}" --out "$RUN/report.json"
+fi
 echo "report: $RUN/report.json, server log: $RUN/server.log" >&2
 grep -c . "$RUN/server.log" | xargs echo "server log lines:" >&2
