@@ -225,7 +225,7 @@ impl LiveEvents {
     /// Starts the reader (and, with Redis, the wake-up listener) on the runtime.
     pub fn spawn(&self, service: ServiceContext) {
         let live = self.clone();
-        actix_web::rt::spawn(async move {
+        crate::startup::spawn_background(async move {
             match highest_sequence(&service).await {
                 Ok(highest) => live.last.store(highest, Ordering::Release),
                 Err(error) => tracing::error!(error = %error, "reading the last event failed"),
@@ -239,7 +239,7 @@ impl LiveEvents {
         });
         if let Some((client, channel)) = self.channel.clone() {
             let wake = Arc::clone(&self.wake);
-            actix_web::rt::spawn(async move {
+            crate::startup::spawn_background(async move {
                 loop {
                     match listen(&client, &channel, &wake).await {
                         Ok(()) => tracing::warn!("the Redis event channel closed: reconnecting"),

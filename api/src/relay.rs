@@ -30,10 +30,8 @@ pub fn spawn(service: ServiceContext, live: LiveEvents, every: Duration, databas
     if service.db.get_database_backend() == DatabaseBackend::Postgres {
         let url = database_url.to_owned();
         let wake = Arc::clone(&wake);
-        // On the runtime itself, not actix's local task set: the listener's drop hands its
-        // connection to a task, which needs a Tokio context, and the runtime drops its own tasks
-        // inside one while actix drops its local set outside (sqlx would panic at shutdown).
-        tokio::spawn(async move {
+        // (The listener's drop, too, hands its connection to a task.)
+        crate::startup::spawn_background(async move {
             loop {
                 if let Err(error) = listen(&url, &wake).await {
                     tracing::warn!(error = %error, "listening for committed events failed: retrying");
@@ -44,7 +42,7 @@ pub fn spawn(service: ServiceContext, live: LiveEvents, every: Duration, databas
             }
         });
     }
-    actix_web::rt::spawn(async move {
+    crate::startup::spawn_background(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

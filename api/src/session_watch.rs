@@ -103,7 +103,7 @@ impl SessionWatch {
     /// Starts the check on the runtime, every `every`.
     pub fn spawn(&self, service: ServiceContext, every: Duration) {
         let watch = self.clone();
-        actix_web::rt::spawn(async move {
+        crate::startup::spawn_background(async move {
             let mut tick = actix_web::rt::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {

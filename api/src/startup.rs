@@ -235,6 +235,18 @@ impl Application {
     }
 }
 
+/// Starts a background task on the Tokio runtime itself, not on actix's local task set. A task
+/// that holds a pooled database connection (a relay run, a reader's query, a transaction in
+/// flight) returns it on drop by spawning, which needs a Tokio context: the runtime drops its
+/// own tasks inside one when the process stops, while actix drops its local set outside one,
+/// and sqlx then panics ("this functionality requires a Tokio context") on SIGTERM.
+pub(crate) fn spawn_background<F>(task: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    drop(tokio::spawn(task));
+}
+
 /// How often expired sign-in data is deleted.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -249,7 +261,7 @@ fn spawn_background_tasks(
 ) {
     let trust = Arc::clone(&service.trust);
     let clock = Arc::clone(&service.clock);
-    actix_web::rt::spawn(async move {
+    spawn_background(async move {
         let mut tick = actix_web::rt::time::interval(trust.check_interval());
         loop {
             tick.tick().await;
@@ -268,7 +280,7 @@ fn spawn_background_tasks(
         settings.database_url.expose(),
     );
     let service = service.clone();
-    actix_web::rt::spawn(async move {
+    spawn_background(async move {
         let mut tick = actix_web::rt::time::interval(MAINTENANCE_INTERVAL);
         loop {
             tick.tick().await;

@@ -981,3 +981,38 @@ pub async fn file_application(
     assert_eq!(codes(payload), Vec::<String>::new(), "{response}");
     payload["application"].clone()
 }
+
+/// `registration-api` of this build, in the test binary's target folder. Built here once per
+/// run (a no-op when it is fresh): `cargo test --test api` alone does not rebuild another
+/// package's binary, and a stale one would not be the code under test.
+pub fn registration_api_of_this_build() -> &'static std::path::Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let profile_dir = exe
+            .parent()
+            .and_then(std::path::Path::parent)
+            .expect("a target folder")
+            .to_path_buf();
+        let target_dir = profile_dir.parent().expect("the target folder's parent");
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") => "dev".to_owned(),
+            Some(name) => name.to_owned(),
+            None => panic!("{} has no profile name", profile_dir.display()),
+        };
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let build = std::process::Command::new(&cargo)
+            .args(["build", "-p", "api", "--bin", "registration-api"])
+            .args(["--profile", &profile])
+            .env("CARGO_TARGET_DIR", target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            build.status.success(),
+            "building registration-api failed: {}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        profile_dir.join(format!("registration-api{}", std::env::consts::EXE_SUFFIX))
+    })
+}

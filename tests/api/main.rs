@@ -32,6 +32,7 @@ mod otp;
 mod reverify;
 mod revocation;
 mod schema;
+mod shutdown;
 mod sign_in;
 mod statements;
 mod subscriptions;

@@ -8,50 +8,14 @@ use entities::stored_signature;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use signatures::testing::{CrlBuilder, Reason};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 use time::Duration;
 
 /// Aigerim: in the demo data, with a phone and a flat of her own.
 const AIGERIM: &str = "871008401427";
 const AIGERIM_PHONE: &str = "+77017234518";
 const AIGERIM_FLAT: &str = "0201900148270042";
-
-/// `registration-api` of this build, in the test binary's target folder. Built here once per
-/// run (a no-op when it is fresh): `cargo test --test api` alone does not rebuild another
-/// package's binary, and a stale one would not know this command.
-fn registration_api() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("a target folder")
-            .to_path_buf();
-        let target_dir = profile_dir.parent().expect("the target folder's parent");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") => "dev".to_owned(),
-            Some(name) => name.to_owned(),
-            None => panic!("{} has no profile name", profile_dir.display()),
-        };
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let build = Command::new(&cargo)
-            .args(["build", "-p", "api", "--bin", "registration-api"])
-            .args(["--profile", &profile])
-            .env("CARGO_TARGET_DIR", target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs");
-        assert!(
-            build.status.success(),
-            "building registration-api failed: {}",
-            String::from_utf8_lossy(&build.stderr)
-        );
-        profile_dir.join(format!("registration-api{}", std::env::consts::EXE_SUFFIX))
-    })
-}
 
 /// The trust configuration the command reads, as the test app's: the test PKIs' roots and
 /// intermediates, written to `dir`. No CRL file.
@@ -90,7 +54,7 @@ struct Answer {
 /// Runs `registration-api ARGS…` on the app's database in the development profile with
 /// `extra` (and nothing else of this process's environment), off the server's thread.
 async fn run(app: &TestApp, args: &[&str], extra: Vec<(String, String)>) -> Answer {
-    let binary = registration_api().to_path_buf();
+    let binary = registration_api_of_this_build().to_path_buf();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     let database_url = app.database_url.clone();
     let output = actix_web::rt::task::spawn_blocking(move || {
