@@ -4,7 +4,8 @@
 #
 #   tools/graphql-ws/run-load.sh N RATE DURATION [debug|release]
 #
-# Environment: PGHOST_URL (default postgres://root@127.0.0.1:5432), PORT (default 8099),
+# Environment: BINARY (default target/BUILD/registration-api: another build to compare),
+# PGHOST_URL (default postgres://root@127.0.0.1:5432), PORT (default 8099),
 # CONCURRENCY (default 200), OUT_DIR (default /tmp/gqlws-load), RUST_LOG (default warn),
 # NO_COMMIT_NOTICE (set: drop the commit-notice trigger, so that the relay runs on its tick alone),
 # SCENARIO (steady, the default: load.mjs; stall: stall.mjs with N readers, STALLED clients that
@@ -17,7 +18,7 @@ DURATION=${3:-30}
 BUILD=${4:-debug}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BINARY="$ROOT/target/$BUILD/registration-api"
+BINARY=${BINARY:-"$ROOT/target/$BUILD/registration-api"}
 PG=${PGHOST_URL:-postgres://root@127.0.0.1:5432}
 PORT=${PORT:-8099}
 OUT_DIR=${OUT_DIR:-/tmp/gqlws-load}

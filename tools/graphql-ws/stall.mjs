@@ -1,14 +1,16 @@
 // Load script (not a test): what subscribers that stop reading cost the others during a burst
 // (LOAD.md, "Stalled subscribers during a burst"). READERS graphql-transport-ws clients (npm
 // graphql-ws) take `statusEvents { sequence occurredAt }` as fast as they come; STALLED raw
-// clients subscribe with a bulky selection (29 aliases of `id`, about 2 KB an event, so that
-// their socket buffers fill within a few hundred events) and then stop reading. One burst of
-// EVENTS events is committed as fast as one psql session goes (one transaction each); the
-// script reports the readers' latency (receive - occurredAt) and how long the burst took to
-// reach every reader, and how each connection ended.
+// clients subscribe with a bulky selection (BULK aliases of `id`, 29 by default, the most the
+// server's alias limit leaves: about 2 KB an event, so that the socket buffers on both sides
+// fill within a few thousand events) and then stop reading. One burst of EVENTS events is committed PER_COMMIT to a transaction (100
+// by default, so that the relay and the reader meet a backlog); the script reports the
+// readers' latency (receive - occurredAt), how long the burst took to reach every reader, and
+// how each connection ended.
 //
 //   node stall.mjs --url ws://127.0.0.1:8099/graphql --key ri_... \
-//        --db postgres://root@127.0.0.1:5432/db --readers 200 --stalled 5 --events 5000 [--out r.json]
+//        --db postgres://root@127.0.0.1:5432/db --readers 200 --stalled 5 --events 5000 \
+//        [--per-commit 100] [--bulk 29] [--out r.json]
 //
 // run-stall.sh does a whole run (database, server, key, this script, clean-up).
 import WebSocket from "ws";
@@ -29,6 +31,8 @@ const config = {
   readers: Number(args.readers ?? 200),
   stalled: Number(args.stalled ?? 5),
   events: Number(args.events ?? 5000),
+  perCommit: Number(args["per-commit"] ?? 100),
+  bulk: Number(args.bulk ?? 29),
   bin: args.bin ?? "940140000385",
   drain: Number(args.drain ?? 120),
   out: args.out,
@@ -75,7 +79,7 @@ function openReader() {
 }
 
 // ------------------------------------------------------------------ stalled clients
-const BULKY = `subscription { statusEvents { sequence ${Array.from({ length: 29 }, (_, i) => `i${i}: id`).join(" ")} } }`;
+const BULKY = `subscription { statusEvents { sequence ${Array.from({ length: config.bulk }, (_, i) => `i${i}: id`).join(" ")} } }`;
 const stalled = [];
 function openStalled() {
   return new Promise((resolve) => {
@@ -91,7 +95,8 @@ function openStalled() {
           ws._socket.pause();
           resolve();
         }, 300);
-      } else if (message.type === "next") entry.received += 1;
+      } else if (message.type === "next" && !message.payload?.errors) entry.received += 1;
+      else if (message.type !== "next" || message.payload?.errors) entry.other = message;
     });
     ws.on("close", (code, reason) => {
       if (!stopping) bump(closes.stalled, `${code} ${reason}`.trim());
@@ -102,17 +107,20 @@ function openStalled() {
 }
 
 // ------------------------------------------------------------------ the burst
-const INSERT =
+// `count` events committed together (one statement, one transaction, one commit notice).
+const insert = (count) =>
   "WITH e AS (INSERT INTO event (public_id, entity_kind, entity_id, application_id, from_status, " +
-  "to_status, actor_role, actor_person_id, at, sequence, sequenced_at, body_bin) VALUES " +
-  "(gen_random_uuid(), 'APPEAL', gen_random_uuid(), NULL, NULL, 'FILED', 'APPLICANT', NULL, " +
-  `clock_timestamp(), NULL, NULL, '${config.bin}') RETURNING id) ` +
+  "to_status, actor_role, actor_person_id, at, sequence, sequenced_at, body_bin) " +
+  "SELECT gen_random_uuid(), 'APPEAL', gen_random_uuid(), NULL, NULL, 'FILED', 'APPLICANT', NULL, " +
+  `clock_timestamp(), NULL, NULL, '${config.bin}' FROM generate_series(1, ${count}) RETURNING id) ` +
   `INSERT INTO event_audience (event_id, kind, value) SELECT id, 'BIN', '${config.bin}' FROM e;\n`;
 function write(count) {
   return new Promise((resolve, reject) => {
     const psql = spawn("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", config.db], { stdio: ["pipe", "ignore", "inherit"] });
     psql.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`psql exited with ${code}`))));
-    psql.stdin.end(INSERT.repeat(count));
+    let sql = "";
+    for (let left = count; left > 0; left -= config.perCommit) sql += insert(Math.min(left, config.perCommit));
+    psql.stdin.end(sql);
   });
 }
 const everyReaderHas = (count) => readers.every((r) => r.got.size >= count);
@@ -164,6 +172,7 @@ async function main() {
     readerDeliveriesMissing: missing,
     closes,
     stalledReceivedBeforeClose: stalled.map((s) => s.received),
+    stalledLastOtherMessage: stalled.map((s) => s.other ?? null),
   };
   console.log(JSON.stringify(report, null, 2));
   if (config.out) writeFileSync(config.out, JSON.stringify(report, null, 2));
