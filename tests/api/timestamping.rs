@@ -77,6 +77,17 @@ fn trust_with_tsa(url: &str) -> TrustStore {
     trust
 }
 
+/// An app where a sign-in stored one signature without a token, and a context of the test's
+/// own on it with the TSA at `url`.
+async fn signed_in_with_tsa(url: &str) -> (TestApp, api::core::ServiceContext) {
+    let app = spawn_app(Backend::Sqlite).await;
+    signed_in(&app, "871008401427").await;
+    let clock = Arc::new(ManualClock::new(now()));
+    let mut ctx = instance(&app, clock).await;
+    ctx.trust = Arc::new(trust_with_tsa(url));
+    (app, ctx)
+}
+
 /// The timestamp tokens kept as evidence of each stored signature.
 async fn tokens(app: &TestApp) -> Vec<(uuid::Uuid, Vec<u8>)> {
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
@@ -184,11 +195,7 @@ async fn a_failing_tsa_gives_no_token_and_is_asked_again() {
         .expect(2)
         .mount(&server)
         .await;
-    let app = spawn_app(Backend::Sqlite).await;
-    signed_in(&app, "871008401427").await;
-    let clock = Arc::new(ManualClock::new(now()));
-    let mut ctx = instance(&app, clock).await;
-    ctx.trust = Arc::new(trust_with_tsa(&url));
+    let (app, ctx) = signed_in_with_tsa(&url).await;
     let tsa = ctx.trust.timestamp_authority().unwrap();
     for _ in 0..2 {
         let run = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
@@ -216,11 +223,7 @@ async fn a_token_dated_well_after_now_does_not_count() {
         .expect(1)
         .mount(&server)
         .await;
-    let app = spawn_app(Backend::Sqlite).await;
-    signed_in(&app, "871008401427").await;
-    let clock = Arc::new(ManualClock::new(now()));
-    let mut ctx = instance(&app, clock).await;
-    ctx.trust = Arc::new(trust_with_tsa(&url));
+    let (app, ctx) = signed_in_with_tsa(&url).await;
     let tsa = ctx.trust.timestamp_authority().unwrap();
     let run = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
     assert_eq!(

@@ -14,7 +14,7 @@ use crate::auth::viewer::SignedIn;
 use crate::context::ServiceContext;
 use crate::service::InternalError;
 use entities::appeal;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Whether the officer handles an appeal or a complaint (past its draft) that concerns the
@@ -24,16 +24,14 @@ pub async fn handles_a_case_of_application(
     viewer: &SignedIn,
     application_id: Uuid,
 ) -> Result<bool, InternalError> {
-    if viewer.officer_of.is_none() {
-        return Ok(false);
-    }
     // DOMAIN: an appeal received by a body without authority over it is referred to the
     // authorised body; a complaint is heard by the higher body: each decides on the case.
-    let cases = appeal::Entity::find()
-        .filter(appeal::Column::ApplicationId.eq(application_id))
-        .all(&ctx.db)
-        .await?;
-    Ok(cases.iter().any(|case| may_handle_read(viewer, case)))
+    handles_any(
+        ctx,
+        viewer,
+        Condition::all().add(appeal::Column::ApplicationId.eq(application_id)),
+    )
+    .await
 }
 
 /// Whether the officer hears (or handles) a complaint (past its draft) against the appeal.
@@ -42,16 +40,26 @@ pub async fn handles_a_complaint_against(
     viewer: &SignedIn,
     appeal_id: Uuid,
 ) -> Result<bool, InternalError> {
+    // DOMAIN: a complaint is heard by the higher body, filed through the body complained of.
+    handles_any(
+        ctx,
+        viewer,
+        Condition::all()
+            .add(appeal::Column::TargetId.eq(appeal_id))
+            .add(appeal::Column::Procedure.eq(Procedure::Complaint.as_str())),
+    )
+    .await
+}
+
+/// Whether the officer may read (as its handler) any appeal or complaint that `which` selects.
+async fn handles_any(
+    ctx: &ServiceContext,
+    viewer: &SignedIn,
+    which: Condition,
+) -> Result<bool, InternalError> {
     if viewer.officer_of.is_none() {
         return Ok(false);
     }
-    // DOMAIN: a complaint is heard by the higher body, filed through the body complained of.
-    let complaints = appeal::Entity::find()
-        .filter(appeal::Column::TargetId.eq(appeal_id))
-        .filter(appeal::Column::Procedure.eq(Procedure::Complaint.as_str()))
-        .all(&ctx.db)
-        .await?;
-    Ok(complaints
-        .iter()
-        .any(|complaint| may_handle_read(viewer, complaint)))
+    let cases = appeal::Entity::find().filter(which).all(&ctx.db).await?;
+    Ok(cases.iter().any(|case| may_handle_read(viewer, case)))
 }
