@@ -57,6 +57,20 @@ impl Respond for LocalTsa {
     }
 }
 
+/// A [`LocalTsa`] whose clock is `ahead`, expecting exactly one request (checked when the
+/// server is dropped), and its URL.
+async fn local_tsa(ahead: time::Duration) -> (MockServer, String) {
+    let tsa = pki().tsa(cached_rsa_2048(6)).issued_by(&pki().intermediate);
+    let server = MockServer::start().await;
+    let url = format!("{}/tsa", server.uri());
+    Mock::given(method("POST"))
+        .respond_with(LocalTsa { tsa, ahead })
+        .expect(1)
+        .mount(&server)
+        .await;
+    (server, url)
+}
+
 /// The server's trust (the test PKI), with the TSA at `url`, for a context of the test's own.
 fn trust_with_tsa(url: &str) -> TrustStore {
     let dir = std::env::temp_dir().join(format!("tsa-trust-{}", uuid::Uuid::new_v4()));
@@ -114,18 +128,8 @@ async fn tokens(app: &TestApp) -> Vec<(uuid::Uuid, Vec<u8>)> {
 
 #[actix_web::test]
 async fn a_signature_without_a_token_is_stamped_once_by_the_configured_tsa() {
-    let tsa_certificate = pki().tsa(cached_rsa_2048(6)).issued_by(&pki().intermediate);
-    let server = MockServer::start().await;
-    let url = format!("{}/tsa", server.uri());
-    Mock::given(method("POST"))
-        // Its clock a few seconds ahead of the run's `now`: the token is still timely.
-        .respond_with(LocalTsa {
-            tsa: tsa_certificate,
-            ahead: time::Duration::seconds(5),
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
+    // Its clock a few seconds ahead of the run's `now`: the token is still timely.
+    let (_server, url) = local_tsa(time::Duration::seconds(5)).await;
     for backend in [Backend::Sqlite] {
         // The server itself stamps nothing here (no TSA_URL): the test's context does, with
         // the clock where the test wants it.
@@ -212,17 +216,8 @@ async fn a_failing_tsa_gives_no_token_and_is_asked_again() {
 
 #[actix_web::test]
 async fn a_token_dated_well_after_now_does_not_count() {
-    let tsa_certificate = pki().tsa(cached_rsa_2048(6)).issued_by(&pki().intermediate);
-    let server = MockServer::start().await;
-    let url = format!("{}/tsa", server.uri());
-    Mock::given(method("POST"))
-        .respond_with(LocalTsa {
-            tsa: tsa_certificate,
-            ahead: timestamping::TSA_CLOCK_ALLOWANCE + time::Duration::minutes(5),
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (_server, url) =
+        local_tsa(timestamping::TSA_CLOCK_ALLOWANCE + time::Duration::minutes(5)).await;
     let (app, ctx) = signed_in_with_tsa(&url).await;
     let tsa = ctx.trust.timestamp_authority().unwrap();
     let run = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
