@@ -86,6 +86,12 @@ struct Subscribers {
 }
 
 impl Subscribers {
+    /// The lock (a panic while it was held left nothing half-done that matters: the worst
+    /// is a pacing decision on stale progress).
+    fn lock(subscribers: &Mutex<Subscribers>) -> std::sync::MutexGuard<'_, Subscribers> {
+        subscribers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Since when the subscriber standing at `sequence` has had an event to take (0: since
     /// before the batches remembered).
     fn waiting_since(&self, sequence: i64) -> u64 {
@@ -142,9 +148,7 @@ impl LiveReceiver {
 
 impl Drop for LiveReceiver {
     fn drop(&mut self) {
-        self.subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        Subscribers::lock(&self.subscribers)
             .progress
             .remove(&self.id);
     }
@@ -172,10 +176,7 @@ impl LiveEvents {
 
     /// A new subscriber's receiver (subscribe before replaying: nothing falls in the seam).
     pub fn subscribe(&self) -> LiveReceiver {
-        let mut subscribers = self
-            .subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut subscribers = Subscribers::lock(&self.subscribers);
         let receiver = self.sender.subscribe();
         // It starts where the last batch ended, or later: its lag reads as no less than it is.
         let progress = Arc::new(Progress {
@@ -278,10 +279,7 @@ impl LiveEvents {
         let head = self.last_sequence();
         let now = millis_since(self.epoch);
         let stalled_after = u64::try_from(STALLED_AFTER.as_millis()).unwrap_or(u64::MAX);
-        let subscribers = self
-            .subscribers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let subscribers = Subscribers::lock(&self.subscribers);
         subscribers.progress.values().any(|progress| {
             let sequence = progress.sequence.load(Ordering::Acquire);
             let behind = usize::try_from(head.saturating_sub(sequence)).unwrap_or(0);
@@ -303,10 +301,7 @@ impl LiveEvents {
         };
         self.paced(batch.len()).await;
         {
-            let mut subscribers = self
-                .subscribers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut subscribers = Subscribers::lock(&self.subscribers);
             if subscribers.sent.len() == SUBSCRIBER_BUFFER {
                 subscribers.forgotten = subscribers.sent.pop_front().map(|(highest, _)| highest);
             }

@@ -130,64 +130,58 @@ async fn tokens(app: &TestApp) -> Vec<(uuid::Uuid, Vec<u8>)> {
 async fn a_signature_without_a_token_is_stamped_once_by_the_configured_tsa() {
     // Its clock a few seconds ahead of the run's `now`: the token is still timely.
     let (_server, url) = local_tsa(time::Duration::seconds(5)).await;
-    for backend in [Backend::Sqlite] {
-        // The server itself stamps nothing here (no TSA_URL): the test's context does, with
-        // the clock where the test wants it.
-        let app = spawn_app(backend).await;
-        signed_in(&app, "871008401427").await;
-        let signatures = stored_signatures(&app).await;
-        assert_eq!(signatures.len(), 1, "the sign-in's signature is stored");
-        assert_ne!(
-            signatures[0].3["signers"][0]["timeSource"], "TIMESTAMP",
-            "the test's CMS carries no token"
-        );
+    // The server itself stamps nothing here (no TSA_URL): the test's context does, with
+    // the clock where the test wants it.
+    let (app, ctx) = signed_in_with_tsa(&url).await;
+    let signatures = stored_signatures(&app).await;
+    assert_eq!(signatures.len(), 1, "the sign-in's signature is stored");
+    assert_ne!(
+        signatures[0].3["signers"][0]["timeSource"], "TIMESTAMP",
+        "the test's CMS carries no token"
+    );
 
-        let clock = Arc::new(ManualClock::new(now()));
-        let mut ctx = instance(&app, clock.clone()).await;
-        ctx.trust = Arc::new(trust_with_tsa(&url));
-        let tsa = ctx.trust.timestamp_authority().expect("a TSA configured");
-        let stamped = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
-        assert_eq!(
-            stamped,
-            Stamped {
-                stamped: 1,
-                failed: 0
-            }
-        );
-        let kept = tokens(&app).await;
-        assert_eq!(kept.len(), 1, "one token, kept as the signature's evidence");
+    let tsa = ctx.trust.timestamp_authority().expect("a TSA configured");
+    let stamped = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
+    assert_eq!(
+        stamped,
+        Stamped {
+            stamped: 1,
+            failed: 0
+        }
+    );
+    let kept = tokens(&app).await;
+    assert_eq!(kept.len(), 1, "one token, kept as the signature's evidence");
 
-        // The token stamps that very signature value, by the verifier's own judgement.
-        let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
-        let signature = entities::stored_signature::Entity::find_by_id(kept[0].0)
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
-        let value = signatures::signature_values(&signature.cms)
-            .unwrap()
-            .remove(0);
-        // (Its genTime is the TSA's, ahead of ours: judged as the service judged it.)
-        let judged_at = now() + timestamping::TSA_CLOCK_ALLOWANCE;
-        let verifier = ctx.trust.snapshot().verifier;
-        verifier
-            .verify_timestamp_token(
-                &kept[0].1,
-                Some(&value),
-                &signatures::Options::new(judged_at),
-            )
-            .expect("the kept token stamps the stored signature");
+    // The token stamps that very signature value, by the verifier's own judgement.
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    let signature = entities::stored_signature::Entity::find_by_id(kept[0].0)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let value = signatures::signature_values(&signature.cms)
+        .unwrap()
+        .remove(0);
+    // (Its genTime is the TSA's, ahead of ours: judged as the service judged it.)
+    let judged_at = now() + timestamping::TSA_CLOCK_ALLOWANCE;
+    let verifier = ctx.trust.snapshot().verifier;
+    verifier
+        .verify_timestamp_token(
+            &kept[0].1,
+            Some(&value),
+            &signatures::Options::new(judged_at),
+        )
+        .expect("the kept token stamps the stored signature");
 
-        // Stamped once: the next run asks the TSA nothing (the mock expects one request).
-        let again = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
-        assert_eq!(again, Stamped::default());
-        // Past the window, nothing is stamped either.
-        let later = now() + timestamping::STAMP_WINDOW + time::Duration::hours(1);
-        assert_eq!(
-            timestamping::stamp_pending(&ctx, tsa, later).await.unwrap(),
-            Stamped::default()
-        );
-    }
+    // Stamped once: the next run asks the TSA nothing (the mock expects one request).
+    let again = timestamping::stamp_pending(&ctx, tsa, now()).await.unwrap();
+    assert_eq!(again, Stamped::default());
+    // Past the window, nothing is stamped either.
+    let later = now() + timestamping::STAMP_WINDOW + time::Duration::hours(1);
+    assert_eq!(
+        timestamping::stamp_pending(&ctx, tsa, later).await.unwrap(),
+        Stamped::default()
+    );
 }
 
 #[actix_web::test]

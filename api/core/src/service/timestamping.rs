@@ -33,9 +33,8 @@ pub const STAMPS_PER_RUN: u64 = 20;
 
 /// How far ahead of the service's clock a fresh token's genTime may be. A TSA keeps UTC to
 /// within its declared accuracy (ETSI EN 319 421; a second is usual) and our own clock drifts
-/// too; a token that
-/// answers our own nonce cannot have been made before we asked, so allowing its time to be a
-/// little ahead of ours admits no old token. Without it, a run stamped nothing whenever a
+/// too; a token that answers our own nonce cannot have been made before we asked, so allowing
+/// its time to be a little ahead of ours admits no old token. Without it, a run stamped nothing whenever a
 /// second turned between the run's start and the TSA's answer.
 pub const TSA_CLOCK_ALLOWANCE: Duration = Duration::minutes(1);
 
